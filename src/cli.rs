@@ -1,0 +1,470 @@
+//! The command line: argument definitions (clap) and each command as a thin layer over
+//! [`Core`]. Output goes to the writer given, so tests can capture it.
+
+use crate::core::Core;
+use crate::error::{Error, Result};
+use crate::model::analysis::{self, Scope};
+use crate::model::{Framework, Level, Snapshot};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// capmatrix: rate a team against the DDaT capability framework, see coverage and gaps.
+#[derive(Debug, Parser)]
+#[command(name = "capmatrix", version, about, long_about = None)]
+pub struct Cli {
+    /// The database file (default: capmatrix.db in the platform's data directory). Created and
+    /// seeded with the framework if it does not exist.
+    #[arg(long, global = true, env = "CAPMATRIX_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// What to do; without a command, the desktop app opens.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Output formats for tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    /// Aligned text for reading.
+    Text,
+    /// CSV for spreadsheets.
+    Csv,
+}
+
+/// Output formats for the gap analysis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GapsFormat {
+    /// Aligned text for reading.
+    Text,
+    /// CSV for spreadsheets.
+    Csv,
+    /// JSON for other programs.
+    Json,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Database path, schema version and counts, one `key: value` per line.
+    Info,
+    /// The skills a role level requires and at which level.
+    Skills {
+        /// The role level (default: Lead data engineer).
+        #[arg(long, value_name = "NAME", default_value = "Lead data engineer")]
+        role_level: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: TableFormat,
+    },
+    /// A team's capability gaps, worst first.
+    Gaps {
+        /// The team (default: everyone, as one pool).
+        #[arg(long, value_name = "NAME")]
+        team: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: GapsFormat,
+        /// List every skill of the team, not only the gaps.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Add generated demonstration teams, members and ratings.
+    Demo {
+        /// How many members.
+        #[arg(long, default_value_t = 40)]
+        members: usize,
+        /// How many teams (default: one per 10 members).
+        #[arg(long)]
+        teams: Option<usize>,
+        /// The random seed; the same seed gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Full integrity check; exits 1 if the database is damaged.
+    Check,
+    /// Write a consistent copy of the database to FILE while it stays in use.
+    Backup {
+        /// Where to write the copy (must not exist).
+        file: PathBuf,
+    },
+}
+
+/// The default database: capmatrix.db in the platform's data directory, created if needed.
+pub fn default_db_path() -> Result<PathBuf> {
+    let Some(dirs) = directories::ProjectDirs::from("", "", "capmatrix") else {
+        return Err(Error::invalid(
+            "cannot find a home directory for the default database; use --db PATH",
+        ));
+    };
+    let dir = dirs.data_dir();
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+        action: "create the data directory",
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    Ok(dir.join("capmatrix.db"))
+}
+
+/// The database the command line asked for, or the default.
+pub fn db_path(cli: &Cli) -> Result<PathBuf> {
+    match &cli.db {
+        Some(p) => Ok(p.clone()),
+        None => default_db_path(),
+    }
+}
+
+fn out_err(e: impl std::fmt::Display) -> Error {
+    Error::Output(e.to_string())
+}
+
+/// Runs a command against the database at `db`, writing to `out`.
+pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
+    let mut core = Core::open(db)?;
+    match command {
+        Command::Info => info(&core, out),
+        Command::Skills { role_level, format } => skills(core.snapshot(), role_level, *format, out),
+        Command::Gaps { team, format, all } => {
+            gaps(core.snapshot(), team.as_deref(), *format, *all, out)
+        }
+        Command::Demo {
+            members,
+            teams,
+            seed,
+        } => {
+            let teams = teams.unwrap_or(members.div_ceil(10).max(1));
+            let s = crate::demo::add_demo(&mut core, *members, teams, *seed)?;
+            writeln!(
+                out,
+                "added {} teams, {} members and {} ratings to {}",
+                s.teams,
+                s.members,
+                s.ratings,
+                db.display()
+            )
+            .map_err(out_err)
+        }
+        Command::Check => {
+            let problems = core.store().check()?;
+            if problems.is_empty() {
+                writeln!(out, "ok: {}", db.display()).map_err(out_err)
+            } else {
+                let shown: Vec<&str> = problems.iter().take(5).map(String::as_str).collect();
+                Err(Error::Damaged {
+                    detail: format!("{} problems: {}", problems.len(), shown.join("; ")),
+                    path: db.to_path_buf(),
+                })
+            }
+        }
+        Command::Backup { file } => {
+            core.store().backup_to(file)?;
+            writeln!(out, "backed up {} to {}", db.display(), file.display()).map_err(out_err)
+        }
+    }
+}
+
+fn info(core: &Core, out: &mut dyn Write) -> Result<()> {
+    let store = core.store();
+    let counts = store.counts()?;
+    let fw = &core.snapshot().framework;
+    let lines = [
+        ("database", store.path().display().to_string()),
+        ("schema version", store.schema_version()?.to_string()),
+        ("teams", counts.teams.to_string()),
+        ("members", counts.members.to_string()),
+        ("ratings", counts.ratings.to_string()),
+        ("rating history", counts.history.to_string()),
+        ("framework skills", fw.skills.len().to_string()),
+        ("framework role levels", fw.role_levels.len().to_string()),
+        (
+            "writable",
+            if store.is_writable() {
+                "yes"
+            } else {
+                "no (open in another capmatrix)"
+            }
+            .to_string(),
+        ),
+    ];
+    for (key, value) in lines {
+        writeln!(out, "{key}: {value}").map_err(out_err)?;
+    }
+    Ok(())
+}
+
+fn level_text(level: Option<Level>, missing: &str) -> String {
+    level.map_or_else(|| missing.to_string(), |l| l.name().to_string())
+}
+
+fn skills(
+    snapshot: &Snapshot,
+    role_level: &str,
+    format: TableFormat,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let fw: &Framework = &snapshot.framework;
+    let rl = fw.role_level(fw.find_role_level(role_level)?);
+    let rows: Vec<[String; 2]> = rl
+        .requires
+        .iter()
+        .map(|q| {
+            [
+                fw.skill(q.skill).name.clone(),
+                level_text(q.level, "not defined"),
+            ]
+        })
+        .collect();
+    match format {
+        TableFormat::Csv => write_csv(out, &["Skill", "Required level"], rows),
+        TableFormat::Text => {
+            writeln!(out, "{} ({})", rl.name, fw.role(rl.role).name).map_err(out_err)?;
+            write_table(out, &["Skill", "Required level"], &rows)
+        }
+    }
+}
+
+fn write_csv<const N: usize>(
+    out: &mut dyn Write,
+    header: &[&str; N],
+    rows: Vec<[String; N]>,
+) -> Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(header).map_err(out_err)?;
+    for row in rows {
+        w.write_record(&row).map_err(out_err)?;
+    }
+    w.flush().map_err(out_err)
+}
+
+fn write_table<const N: usize>(
+    out: &mut dyn Write,
+    header: &[&str; N],
+    rows: &[[String; N]],
+) -> Result<()> {
+    let mut widths = header.map(|h| h.chars().count());
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| -> String {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        padded.join("  ").trim_end().to_string()
+    };
+    writeln!(out, "{}", line(header.to_vec())).map_err(out_err)?;
+    for row in rows {
+        writeln!(out, "{}", line(row.iter().map(String::as_str).collect())).map_err(out_err)?;
+    }
+    Ok(())
+}
+
+/// One row of the gap analysis, as written to CSV and JSON.
+#[derive(serde::Serialize)]
+struct GapRow {
+    skill: String,
+    target_level: Level,
+    target_count: u32,
+    default_target: bool,
+    covered: u32,
+    shortfall: u32,
+    single_point_of_failure: bool,
+    best_level: Option<Level>,
+    covered_by: Vec<String>,
+    closest: Vec<String>,
+    interested: Vec<String>,
+}
+
+#[derive(serde::Serialize)]
+struct MemberRow {
+    member: String,
+    team: String,
+    role_level: String,
+    skill: String,
+    required: Level,
+    actual: Option<Level>,
+}
+
+#[derive(serde::Serialize)]
+struct GapsReport {
+    team: String,
+    members: usize,
+    skills: Vec<GapRow>,
+    members_below_role: Vec<MemberRow>,
+}
+
+fn gaps(
+    snapshot: &Snapshot,
+    team: Option<&str>,
+    format: GapsFormat,
+    all: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let fw = &snapshot.framework;
+    let (scope, team_name) = match team {
+        Some(name) => {
+            let Some(t) = snapshot.team_named(name) else {
+                let names: Vec<&str> = snapshot.teams().map(|t| t.name.as_str()).collect();
+                let hint = if names.is_empty() {
+                    "there are no teams yet".to_string()
+                } else {
+                    format!("teams are: {}", names.join(", "))
+                };
+                return Err(Error::NotFound {
+                    kind: "team",
+                    name: name.to_string(),
+                    hint: Some(hint),
+                });
+            };
+            (Scope::Team(t.id), t.name.clone())
+        }
+        None => (Scope::All, "All teams".to_string()),
+    };
+    let analysis = analysis::analyse(snapshot, scope);
+    let members = analysis::scope_members(snapshot, scope);
+    let name_of = |id| {
+        snapshot
+            .member(id)
+            .map(|m| m.name.clone())
+            .unwrap_or_default()
+    };
+    let names =
+        |ids: &[crate::model::MemberId]| ids.iter().map(|&id| name_of(id)).collect::<Vec<_>>();
+    let report = GapsReport {
+        team: team_name,
+        members: members.len(),
+        skills: analysis
+            .skills
+            .iter()
+            .filter(|c| all || c.is_gap())
+            .map(|c| GapRow {
+                skill: fw.skill(c.skill).name.clone(),
+                target_level: c.target.level,
+                target_count: c.target.count,
+                default_target: c.default_target,
+                covered: c.covered,
+                shortfall: c.shortfall,
+                single_point_of_failure: c.single_point_of_failure,
+                best_level: c.best,
+                covered_by: names(&c.covered_by),
+                closest: names(&c.closest[..c.closest.len().min(3)]),
+                interested: names(&c.interested),
+            })
+            .collect(),
+        members_below_role: analysis
+            .members_below
+            .iter()
+            .filter_map(|s| {
+                let m = snapshot.member(s.member)?;
+                Some(MemberRow {
+                    member: m.name.clone(),
+                    team: snapshot
+                        .team(m.team)
+                        .map(|t| t.name.clone())
+                        .unwrap_or_default(),
+                    role_level: m
+                        .role_level
+                        .map(|rl| fw.role_level(rl).name.clone())
+                        .unwrap_or_default(),
+                    skill: fw.skill(s.skill).name.clone(),
+                    required: s.required,
+                    actual: s.actual,
+                })
+            })
+            .collect(),
+    };
+    let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
+    match format {
+        GapsFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &report).map_err(out_err)?;
+            writeln!(out).map_err(out_err)
+        }
+        GapsFormat::Csv => write_csv(
+            out,
+            &[
+                "Skill",
+                "Target level",
+                "Target count",
+                "Covered",
+                "Shortfall",
+                "Single point of failure",
+                "Best level",
+            ],
+            report
+                .skills
+                .iter()
+                .map(|r| {
+                    [
+                        r.skill.clone(),
+                        r.target_level.name().to_string(),
+                        r.target_count.to_string(),
+                        r.covered.to_string(),
+                        r.shortfall.to_string(),
+                        yes_no(r.single_point_of_failure),
+                        level_text(r.best_level, "not rated"),
+                    ]
+                })
+                .collect(),
+        ),
+        GapsFormat::Text => {
+            writeln!(out, "{}: {} members", report.team, report.members).map_err(out_err)?;
+            if report.skills.is_empty() {
+                writeln!(out, "No gaps: every skill meets its target.").map_err(out_err)?;
+            } else {
+                writeln!(
+                    out,
+                    "\n{} worst first:",
+                    if all { "Skills," } else { "Gaps," }
+                )
+                .map_err(out_err)?;
+                let rows: Vec<[String; 6]> = report
+                    .skills
+                    .iter()
+                    .map(|r| {
+                        let mut flags = Vec::new();
+                        if r.single_point_of_failure {
+                            flags.push("single point of failure".to_string());
+                        }
+                        if let Some(next) = r.closest.first().filter(|_| r.shortfall > 0) {
+                            flags.push(format!("closest: {next}"));
+                        }
+                        if !r.interested.is_empty() {
+                            flags.push(format!("interested: {}", r.interested.join(", ")));
+                        }
+                        [
+                            r.skill.clone(),
+                            format!("{} x {}", r.target_count, r.target_level),
+                            format!("{}/{}", r.covered, r.target_count),
+                            r.shortfall.to_string(),
+                            level_text(r.best_level, "not rated"),
+                            flags.join("; "),
+                        ]
+                    })
+                    .collect();
+                write_table(
+                    out,
+                    &["Skill", "Target", "Covered", "Short", "Best", "Notes"],
+                    &rows,
+                )?;
+            }
+            let below = &report.members_below_role;
+            if !below.is_empty() {
+                let people: std::collections::BTreeSet<(&str, &str)> = below
+                    .iter()
+                    .map(|r| (r.team.as_str(), r.member.as_str()))
+                    .collect();
+                writeln!(
+                    out,
+                    "\n{} members are below their role level's requirement in {} skills (use --format json for the list).",
+                    people.len(),
+                    below.len()
+                )
+                .map_err(out_err)?;
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,742 @@
+//! The core: the one place where state changes. [`Core`] owns the store and the in-memory
+//! snapshot; [`Core::apply`] validates an [`Action`] against the snapshot, writes it through
+//! the store in one transaction, updates the snapshot in place (no reload) and records how to
+//! undo it. The window and the command line both go through here, so they cannot disagree.
+
+use crate::error::{Error, Result};
+use crate::model::{
+    HistoryEntry, Level, Member, MemberId, Rating, RoleLevelId, SkillId, Snapshot, Target, Team,
+    TeamId, Timestamp,
+};
+use crate::store::{Store, Writer};
+use std::path::Path;
+
+/// The longest name a team or member may have, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// How many steps undo remembers.
+pub const UNDO_DEPTH: usize = 500;
+
+/// A change to the matrix. Every change the program makes is one of these.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Create a team.
+    CreateTeam {
+        /// Its name, unique ignoring case.
+        name: String,
+    },
+    /// Rename a team.
+    RenameTeam {
+        /// The team.
+        team: TeamId,
+        /// The new name.
+        name: String,
+    },
+    /// Remove a team with its members, ratings and targets.
+    RemoveTeam {
+        /// The team.
+        team: TeamId,
+    },
+    /// Add a member to a team.
+    AddMember {
+        /// The team.
+        team: TeamId,
+        /// The name, unique in the team ignoring case.
+        name: String,
+        /// The role level, if known.
+        role_level: Option<RoleLevelId>,
+    },
+    /// Rename a member.
+    RenameMember {
+        /// The member.
+        member: MemberId,
+        /// The new name.
+        name: String,
+    },
+    /// Change (or clear) a member's role level.
+    SetRoleLevel {
+        /// The member.
+        member: MemberId,
+        /// The new role level.
+        role_level: Option<RoleLevelId>,
+    },
+    /// Move a member to another team.
+    MoveMember {
+        /// The member.
+        member: MemberId,
+        /// The team to move to.
+        team: TeamId,
+    },
+    /// Remove a member with their ratings and history.
+    RemoveMember {
+        /// The member.
+        member: MemberId,
+    },
+    /// Set a member's rating in a skill.
+    SetRating {
+        /// The member.
+        member: MemberId,
+        /// The skill.
+        skill: SkillId,
+        /// The level.
+        level: Level,
+        /// Evidence, possibly empty.
+        note: String,
+        /// Interested in developing the skill.
+        interested: bool,
+    },
+    /// Clear a member's rating in a skill (back to "not rated").
+    ClearRating {
+        /// The member.
+        member: MemberId,
+        /// The skill.
+        skill: SkillId,
+    },
+    /// Set a team's target for a skill, or with `None` go back to the default.
+    SetTarget {
+        /// The team.
+        team: TeamId,
+        /// The skill.
+        skill: SkillId,
+        /// The target, or `None` for the default.
+        target: Option<Target>,
+    },
+    /// Put back a removed team exactly as it was (used by undo).
+    RestoreTeam(Box<TeamRecord>),
+    /// Put back a removed member exactly as they were (used by undo).
+    RestoreMember(Box<MemberRecord>),
+}
+
+/// A removed member with everything needed to put them back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberRecord {
+    /// The member with ratings.
+    pub member: Member,
+    /// Their rating history, oldest first.
+    pub history: Vec<HistoryEntry>,
+}
+
+/// A removed team with everything needed to put it back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeamRecord {
+    /// The team's id.
+    pub id: TeamId,
+    /// Its name.
+    pub name: String,
+    /// Its own targets.
+    pub targets: Vec<(SkillId, Target)>,
+    /// Its members.
+    pub members: Vec<MemberRecord>,
+}
+
+/// What applying an action produced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Outcome {
+    /// The team created or restored, if any.
+    pub team: Option<TeamId>,
+    /// The member added or restored, if any.
+    pub member: Option<MemberId>,
+    /// False when the action changed nothing (e.g. setting a rating to what it already is).
+    pub changed: bool,
+}
+
+/// One step of undo or redo: the actions that revert a step, applied in order, in one
+/// transaction.
+#[derive(Debug, Clone)]
+struct Step {
+    label: String,
+    actions: Vec<Action>,
+}
+
+/// The store, the snapshot and the undo history.
+#[derive(Debug)]
+pub struct Core {
+    store: Store,
+    snapshot: Snapshot,
+    undo: Vec<Step>,
+    redo: Vec<Step>,
+}
+
+/// Applies actions inside one transaction; handed to the closure of [`Core::apply_batch`].
+pub struct Batch<'a, 'w> {
+    snapshot: &'a mut Snapshot,
+    writer: &'a Writer<'w>,
+    now: Timestamp,
+    inverses: Vec<Action>,
+}
+
+impl Batch<'_, '_> {
+    /// Applies one action as part of the batch.
+    pub fn apply(&mut self, action: Action) -> Result<Outcome> {
+        let (outcome, inverse) = apply_one(self.snapshot, self.writer, action, self.now)?;
+        self.inverses.extend(inverse);
+        Ok(outcome)
+    }
+
+    /// The snapshot as it stands after the actions applied so far.
+    pub fn snapshot(&self) -> &Snapshot {
+        self.snapshot
+    }
+}
+
+/// The current time.
+pub fn now() -> Timestamp {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    Timestamp(ms)
+}
+
+impl Core {
+    /// Opens (creating and seeding if needed) the database at `path` and loads it.
+    pub fn open(path: &Path) -> Result<Core> {
+        Core::with_store(Store::open(path)?)
+    }
+
+    /// A core over a fresh in-memory database.
+    ///
+    /// ```
+    /// use capmatrix::core::{Action, Core};
+    /// let mut core = Core::open_in_memory().unwrap();
+    /// let team = core.apply(Action::CreateTeam { name: "Platform".into() }).unwrap().team.unwrap();
+    /// assert_eq!(core.snapshot().team(team).unwrap().name, "Platform");
+    /// core.undo().unwrap();
+    /// assert!(core.snapshot().team(team).is_none());
+    /// ```
+    pub fn open_in_memory() -> Result<Core> {
+        Core::with_store(Store::open_in_memory()?)
+    }
+
+    /// A core over an open store.
+    pub fn with_store(store: Store) -> Result<Core> {
+        let snapshot = store.load()?;
+        Ok(Core {
+            store,
+            snapshot,
+            undo: Vec::new(),
+            redo: Vec::new(),
+        })
+    }
+
+    /// What screens and commands read.
+    pub fn snapshot(&self) -> &Snapshot {
+        &self.snapshot
+    }
+
+    /// The store, for reads the snapshot does not hold (history, counts, checks, backups).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Applies one action in one transaction and records it for undo. When it changes nothing,
+    /// nothing is written and undo is untouched.
+    pub fn apply(&mut self, action: Action) -> Result<Outcome> {
+        let label = action_label(&action);
+        let mut outcome = Outcome::default();
+        let inverses = self.run(vec![action], |o| outcome = o)?;
+        if outcome.changed {
+            self.push_undo(label, inverses);
+        }
+        Ok(outcome)
+    }
+
+    /// Applies many actions in one transaction, as one undo step: all of them, or (on any
+    /// error) none of them.
+    pub fn apply_batch<T>(
+        &mut self,
+        label: &str,
+        f: impl FnOnce(&mut Batch<'_, '_>) -> Result<T>,
+    ) -> Result<T> {
+        let now = now();
+        let Core {
+            store, snapshot, ..
+        } = self;
+        let result = store.write(|writer| {
+            let mut batch = Batch {
+                snapshot,
+                writer,
+                now,
+                inverses: Vec::new(),
+            };
+            let value = f(&mut batch)?;
+            Ok((value, batch.inverses))
+        });
+        match result {
+            Ok((value, mut inverses)) => {
+                inverses.reverse();
+                if !inverses.is_empty() {
+                    self.push_undo(label.to_string(), inverses);
+                }
+                Ok(value)
+            }
+            Err(e) => {
+                // Some actions may have updated the snapshot before the failure.
+                self.snapshot = self.store.load()?;
+                Err(e)
+            }
+        }
+    }
+
+    /// Runs actions in one transaction; returns the actions that revert them, in order.
+    fn run(&mut self, actions: Vec<Action>, mut last: impl FnMut(Outcome)) -> Result<Vec<Action>> {
+        let now = now();
+        let Core {
+            store, snapshot, ..
+        } = self;
+        let result = store.write(|writer| {
+            let mut inverses = Vec::new();
+            for action in actions {
+                let (outcome, inverse) = apply_one(snapshot, writer, action, now)?;
+                last(outcome);
+                inverses.extend(inverse);
+            }
+            Ok(inverses)
+        });
+        match result {
+            Ok(mut inverses) => {
+                inverses.reverse();
+                Ok(inverses)
+            }
+            Err(e) => {
+                // A failed commit (or a failure after the first of several actions) can leave
+                // the snapshot ahead of the database: read it back.
+                self.snapshot = self.store.load()?;
+                Err(e)
+            }
+        }
+    }
+
+    fn push_undo(&mut self, label: String, actions: Vec<Action>) {
+        self.undo.push(Step { label, actions });
+        if self.undo.len() > UNDO_DEPTH {
+            self.undo.remove(0);
+        }
+        self.redo.clear();
+    }
+
+    /// What undo would revert, if anything.
+    pub fn undo_label(&self) -> Option<&str> {
+        self.undo.last().map(|s| s.label.as_str())
+    }
+
+    /// What redo would re-apply, if anything.
+    pub fn redo_label(&self) -> Option<&str> {
+        self.redo.last().map(|s| s.label.as_str())
+    }
+
+    /// Reverts the last step. Returns false when there was nothing to undo.
+    pub fn undo(&mut self) -> Result<bool> {
+        let Some(step) = self.undo.pop() else {
+            return Ok(false);
+        };
+        match self.run(step.actions.clone(), |_| {}) {
+            Ok(redo) => {
+                self.redo.push(Step {
+                    label: step.label,
+                    actions: redo,
+                });
+                Ok(true)
+            }
+            Err(e) => {
+                self.undo.push(step);
+                Err(e)
+            }
+        }
+    }
+
+    /// Re-applies the last undone step. Returns false when there was nothing to redo.
+    pub fn redo(&mut self) -> Result<bool> {
+        let Some(step) = self.redo.pop() else {
+            return Ok(false);
+        };
+        match self.run(step.actions.clone(), |_| {}) {
+            Ok(undo) => {
+                self.undo.push(Step {
+                    label: step.label,
+                    actions: undo,
+                });
+                Ok(true)
+            }
+            Err(e) => {
+                self.redo.push(step);
+                Err(e)
+            }
+        }
+    }
+}
+
+/// A short description of an action, for "Undo ..." labels.
+pub fn action_label(action: &Action) -> String {
+    match action {
+        Action::CreateTeam { .. } => "create team",
+        Action::RenameTeam { .. } => "rename team",
+        Action::RemoveTeam { .. } => "remove team",
+        Action::AddMember { .. } => "add member",
+        Action::RenameMember { .. } => "rename member",
+        Action::SetRoleLevel { .. } => "change role level",
+        Action::MoveMember { .. } => "move member",
+        Action::RemoveMember { .. } => "remove member",
+        Action::SetRating { .. } => "set rating",
+        Action::ClearRating { .. } => "clear rating",
+        Action::SetTarget { .. } => "set team target",
+        Action::RestoreTeam(_) => "restore team",
+        Action::RestoreMember(_) => "restore member",
+    }
+    .to_string()
+}
+
+fn clean_name(kind: &str, name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::invalid(format!("a {kind} name cannot be empty")));
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(Error::invalid(format!(
+            "a {kind} name can have at most {MAX_NAME_CHARS} characters"
+        )));
+    }
+    Ok(name.to_string())
+}
+
+fn team_of(snapshot: &Snapshot, id: TeamId) -> Result<&Team> {
+    snapshot
+        .team(id)
+        .ok_or_else(|| Error::invalid(format!("team {} does not exist", id.0)))
+}
+
+fn member_of(snapshot: &Snapshot, id: MemberId) -> Result<&Member> {
+    snapshot
+        .member(id)
+        .ok_or_else(|| Error::invalid(format!("member {} does not exist", id.0)))
+}
+
+fn check_team_name_free(snapshot: &Snapshot, name: &str, except: Option<TeamId>) -> Result<()> {
+    match snapshot.team_named(name) {
+        Some(t) if Some(t.id) != except => Err(Error::invalid(format!(
+            "a team named \"{}\" already exists",
+            t.name
+        ))),
+        _ => Ok(()),
+    }
+}
+
+fn check_member_name_free(
+    snapshot: &Snapshot,
+    team: TeamId,
+    name: &str,
+    except: Option<MemberId>,
+) -> Result<()> {
+    let team_name = &team_of(snapshot, team)?.name;
+    match snapshot.member_named(team, name) {
+        Some(m) if Some(m.id) != except => Err(Error::invalid(format!(
+            "\"{}\" is already a member of team \"{team_name}\"",
+            m.name
+        ))),
+        _ => Ok(()),
+    }
+}
+
+fn check_skill(snapshot: &Snapshot, skill: SkillId) -> Result<()> {
+    if snapshot.framework.has_skill(skill) {
+        Ok(())
+    } else {
+        Err(Error::invalid(format!("skill {} does not exist", skill.0)))
+    }
+}
+
+fn check_role_level(snapshot: &Snapshot, role_level: Option<RoleLevelId>) -> Result<()> {
+    match role_level {
+        Some(rl) if !snapshot.framework.has_role_level(rl) => Err(Error::invalid(format!(
+            "role level {} does not exist",
+            rl.0
+        ))),
+        _ => Ok(()),
+    }
+}
+
+fn changed() -> Outcome {
+    Outcome {
+        changed: true,
+        ..Outcome::default()
+    }
+}
+
+/// Validates, writes and applies one action to the snapshot; returns what it did and the
+/// action that reverts it (none when nothing changed). Validation happens before any write,
+/// and the snapshot changes only after the writes succeeded.
+fn apply_one(
+    snapshot: &mut Snapshot,
+    w: &Writer<'_>,
+    action: Action,
+    now: Timestamp,
+) -> Result<(Outcome, Option<Action>)> {
+    match action {
+        Action::CreateTeam { name } => {
+            let name = clean_name("team", &name)?;
+            check_team_name_free(snapshot, &name, None)?;
+            let id = w.insert_team(None, &name)?;
+            snapshot.put_team(Team {
+                id,
+                name,
+                members: Default::default(),
+            });
+            let outcome = Outcome {
+                team: Some(id),
+                ..changed()
+            };
+            Ok((outcome, Some(Action::RemoveTeam { team: id })))
+        }
+        Action::RenameTeam { team, name } => {
+            let name = clean_name("team", &name)?;
+            let old = team_of(snapshot, team)?.name.clone();
+            if old == name {
+                return Ok((Outcome::default(), None));
+            }
+            check_team_name_free(snapshot, &name, Some(team))?;
+            w.rename_team(team, &name)?;
+            snapshot.rename_team(team, &name);
+            Ok((changed(), Some(Action::RenameTeam { team, name: old })))
+        }
+        Action::RemoveTeam { team } => {
+            let t = team_of(snapshot, team)?;
+            let mut members = Vec::new();
+            for &m in &t.members {
+                let member = member_of(snapshot, m)?.clone();
+                members.push(MemberRecord {
+                    history: w.history(m)?,
+                    member,
+                });
+            }
+            let record = TeamRecord {
+                id: team,
+                name: t.name.clone(),
+                targets: snapshot.explicit_targets(team).collect(),
+                members,
+            };
+            w.delete_team(team)?;
+            snapshot.remove_team(team);
+            Ok((changed(), Some(Action::RestoreTeam(Box::new(record)))))
+        }
+        Action::RestoreTeam(record) => {
+            if snapshot.team(record.id).is_some() {
+                return Err(Error::invalid(format!(
+                    "team {} already exists",
+                    record.id.0
+                )));
+            }
+            check_team_name_free(snapshot, &record.name, None)?;
+            let id = w.insert_team(Some(record.id), &record.name)?;
+            for &(skill, target) in &record.targets {
+                w.set_target(id, skill, Some(target))?;
+            }
+            for m in &record.members {
+                insert_member_record(w, m)?;
+            }
+            snapshot.put_team(Team {
+                id,
+                name: record.name.clone(),
+                members: Default::default(),
+            });
+            for &(skill, target) in &record.targets {
+                snapshot.set_target(id, skill, Some(target));
+            }
+            for m in record.members {
+                snapshot.put_member(m.member);
+            }
+            let outcome = Outcome {
+                team: Some(id),
+                ..changed()
+            };
+            Ok((outcome, Some(Action::RemoveTeam { team: id })))
+        }
+        Action::AddMember {
+            team,
+            name,
+            role_level,
+        } => {
+            let name = clean_name("member", &name)?;
+            check_member_name_free(snapshot, team, &name, None)?;
+            check_role_level(snapshot, role_level)?;
+            let id = w.insert_member(None, team, &name, role_level)?;
+            snapshot.put_member(Member {
+                id,
+                team,
+                name,
+                role_level,
+                ratings: Default::default(),
+            });
+            let outcome = Outcome {
+                member: Some(id),
+                ..changed()
+            };
+            Ok((outcome, Some(Action::RemoveMember { member: id })))
+        }
+        Action::RenameMember { member, name } => {
+            let name = clean_name("member", &name)?;
+            let m = member_of(snapshot, member)?;
+            let old = m.name.clone();
+            if old == name {
+                return Ok((Outcome::default(), None));
+            }
+            check_member_name_free(snapshot, m.team, &name, Some(member))?;
+            w.rename_member(member, &name)?;
+            snapshot.rename_member(member, &name);
+            Ok((changed(), Some(Action::RenameMember { member, name: old })))
+        }
+        Action::SetRoleLevel { member, role_level } => {
+            check_role_level(snapshot, role_level)?;
+            let old = member_of(snapshot, member)?.role_level;
+            if old == role_level {
+                return Ok((Outcome::default(), None));
+            }
+            w.set_role_level(member, role_level)?;
+            snapshot.set_role_level(member, role_level);
+            Ok((
+                changed(),
+                Some(Action::SetRoleLevel {
+                    member,
+                    role_level: old,
+                }),
+            ))
+        }
+        Action::MoveMember { member, team } => {
+            let m = member_of(snapshot, member)?;
+            let old = m.team;
+            if old == team {
+                return Ok((Outcome::default(), None));
+            }
+            let name = m.name.clone();
+            check_member_name_free(snapshot, team, &name, Some(member))?;
+            w.move_member(member, team)?;
+            snapshot.move_member(member, team);
+            Ok((changed(), Some(Action::MoveMember { member, team: old })))
+        }
+        Action::RemoveMember { member } => {
+            let m = member_of(snapshot, member)?.clone();
+            let record = MemberRecord {
+                history: w.history(member)?,
+                member: m,
+            };
+            w.delete_member(member)?;
+            snapshot.remove_member(member);
+            Ok((changed(), Some(Action::RestoreMember(Box::new(record)))))
+        }
+        Action::RestoreMember(record) => {
+            let m = &record.member;
+            if snapshot.member(m.id).is_some() {
+                return Err(Error::invalid(format!("member {} already exists", m.id.0)));
+            }
+            check_member_name_free(snapshot, m.team, &m.name, None)?;
+            check_role_level(snapshot, m.role_level)?;
+            insert_member_record(w, &record)?;
+            let id = m.id;
+            snapshot.put_member(record.member);
+            let outcome = Outcome {
+                member: Some(id),
+                ..changed()
+            };
+            Ok((outcome, Some(Action::RemoveMember { member: id })))
+        }
+        Action::SetRating {
+            member,
+            skill,
+            level,
+            note,
+            interested,
+        } => {
+            check_skill(snapshot, skill)?;
+            let old = member_of(snapshot, member)?.ratings.get(&skill).cloned();
+            if old
+                .as_ref()
+                .is_some_and(|r| r.level == level && r.note == note && r.interested == interested)
+            {
+                return Ok((Outcome::default(), None));
+            }
+            let rating = Rating {
+                level,
+                note,
+                interested,
+                rated_at: now,
+            };
+            w.put_rating(member, skill, &rating)?;
+            w.append_history(
+                member,
+                &HistoryEntry {
+                    skill,
+                    level: Some(level),
+                    note: rating.note.clone(),
+                    interested,
+                    at: now,
+                },
+            )?;
+            snapshot.set_rating(member, skill, Some(rating));
+            Ok((changed(), Some(revert_rating(member, skill, old))))
+        }
+        Action::ClearRating { member, skill } => {
+            check_skill(snapshot, skill)?;
+            let Some(old) = member_of(snapshot, member)?.ratings.get(&skill).cloned() else {
+                return Ok((Outcome::default(), None));
+            };
+            w.delete_rating(member, skill)?;
+            w.append_history(
+                member,
+                &HistoryEntry {
+                    skill,
+                    level: None,
+                    note: String::new(),
+                    interested: false,
+                    at: now,
+                },
+            )?;
+            snapshot.set_rating(member, skill, None);
+            Ok((changed(), Some(revert_rating(member, skill, Some(old)))))
+        }
+        Action::SetTarget {
+            team,
+            skill,
+            target,
+        } => {
+            check_skill(snapshot, skill)?;
+            team_of(snapshot, team)?;
+            let old = snapshot.explicit_target(team, skill);
+            if old == target {
+                return Ok((Outcome::default(), None));
+            }
+            w.set_target(team, skill, target)?;
+            snapshot.set_target(team, skill, target);
+            Ok((
+                changed(),
+                Some(Action::SetTarget {
+                    team,
+                    skill,
+                    target: old,
+                }),
+            ))
+        }
+    }
+}
+
+fn revert_rating(member: MemberId, skill: SkillId, old: Option<Rating>) -> Action {
+    match old {
+        Some(r) => Action::SetRating {
+            member,
+            skill,
+            level: r.level,
+            note: r.note,
+            interested: r.interested,
+        },
+        None => Action::ClearRating { member, skill },
+    }
+}
+
+fn insert_member_record(w: &Writer<'_>, record: &MemberRecord) -> Result<()> {
+    let m = &record.member;
+    w.insert_member(Some(m.id), m.team, &m.name, m.role_level)?;
+    for (&skill, rating) in &m.ratings {
+        w.put_rating(m.id, skill, rating)?;
+    }
+    for h in &record.history {
+        w.append_history(m.id, h)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,199 @@
+//! Demonstration data: realistic generated teams of data engineers, with plausible names, role
+//! levels spread across the family and ratings that follow what each role level requires.
+//! Deterministic for a seed. Everything goes through the core in one batch (one transaction,
+//! one undo step).
+
+use crate::core::{Action, Core};
+use crate::error::{Error, Result};
+use crate::model::{Level, RoleLevelId, TeamId};
+
+const FIRST: &[&str] = &[
+    "Aisha", "Ben", "Chloe", "Dev", "Ellie", "Farah", "George", "Hannah", "Imran", "Jess", "Kwame",
+    "Laura", "Mohammed", "Niamh", "Oliver", "Priya", "Quentin", "Rhys", "Sophie", "Tom", "Uma",
+    "Vikram", "Wendy", "Xavier", "Yasmin", "Zoe", "Amir", "Bethan", "Callum", "Deepa", "Euan",
+    "Fiona", "Gareth", "Hollie", "Isla", "Jamal", "Kirsty", "Liam", "Megan", "Nathan", "Olu",
+    "Poppy", "Rory", "Sana", "Tariq", "Ffion", "Siobhán", "Zoë", "Łukasz", "Marta",
+];
+
+const LAST: &[&str] = &[
+    "Ahmed",
+    "Baker",
+    "Campbell",
+    "Davies",
+    "Evans",
+    "Fraser",
+    "Green",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Khan",
+    "Lewis",
+    "MacDonald",
+    "Nowak",
+    "O'Brien",
+    "Patel",
+    "Quinn",
+    "Roberts",
+    "Singh",
+    "Taylor",
+    "Uddin",
+    "Vaughan",
+    "Williams",
+    "Xu",
+    "Young",
+    "Zielinski",
+    "Adeyemi",
+    "Begum",
+    "Chen",
+    "Doherty",
+    "Edwards",
+    "Fletcher",
+    "Gallagher",
+    "Harris",
+    "Ibrahim",
+    "Jenkins",
+    "Kowalski",
+    "Lloyd",
+    "Murphy",
+    "Nguyen",
+    "Okafor",
+    "Price",
+    "Reid",
+    "Shah",
+    "Thomas",
+    "Walsh",
+    "Wright",
+];
+
+const TEAMS: &[&str] = &[
+    "Data Platform",
+    "Analytics Engineering",
+    "Data Products",
+    "Integration Services",
+    "Reference Data",
+    "Data Operations",
+    "Open Data",
+    "Statistics Pipelines",
+];
+
+const NOTES: &[&str] = &[
+    "Led the move of the nightly batch to streaming",
+    "Built the schema registry and its CI checks",
+    "Ran the data modelling community of practice",
+    "Reviewed by peers in the last quarter",
+    "Shadowing a senior engineer on this",
+    "Presented to the service's senior stakeholders",
+];
+
+/// What `demo` added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoSummary {
+    /// Teams created.
+    pub teams: usize,
+    /// Members added.
+    pub members: usize,
+    /// Ratings set.
+    pub ratings: usize,
+}
+
+/// Adds `teams` generated teams holding `members` members between them, with ratings, in one
+/// transaction. The same seed gives the same data.
+pub fn add_demo(core: &mut Core, members: usize, teams: usize, seed: u64) -> Result<DemoSummary> {
+    if teams == 0 {
+        return Err(Error::invalid("demo needs at least one team"));
+    }
+    let framework = core.snapshot().framework.clone();
+    let role = framework
+        .role_named("Data engineer")
+        .ok_or_else(|| Error::Framework("no Data engineer role".into()))?;
+    let levels: Vec<RoleLevelId> = framework.role(role).levels.clone();
+    let mut rng = fastrand::Rng::with_seed(seed);
+    core.apply_batch("add demo data", |batch| {
+        let mut team_ids: Vec<TeamId> = Vec::new();
+        for t in 0..teams {
+            let base = TEAMS[t % TEAMS.len()];
+            let round = t / TEAMS.len();
+            let mut name = if round == 0 {
+                base.to_string()
+            } else {
+                format!("{base} {}", round + 1)
+            };
+            let mut n = 2;
+            while batch.snapshot().team_named(&name).is_some() {
+                name = format!("{base} ({n})");
+                n += 1;
+            }
+            let outcome = batch.apply(Action::CreateTeam { name })?;
+            team_ids.extend(outcome.team);
+        }
+        let mut ratings = 0;
+        for i in 0..members {
+            let team = team_ids[i % team_ids.len()];
+            // Roughly 45% engineers, 30% senior, 18% lead, 7% head.
+            let roll = rng.u32(0..100);
+            let level_index = match roll {
+                0..45 => 0,
+                45..75 => 1,
+                75..93 => 2,
+                _ => 3,
+            }
+            .min(levels.len().saturating_sub(1));
+            let role_level = levels.get(level_index).copied();
+            let mut name = format!(
+                "{} {}",
+                FIRST[rng.usize(0..FIRST.len())],
+                LAST[rng.usize(0..LAST.len())]
+            );
+            let mut n = 2;
+            while batch.snapshot().member_named(team, &name).is_some() {
+                let base = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == ' ');
+                name = format!("{base} {n}");
+                n += 1;
+            }
+            let Some(member) = batch
+                .apply(Action::AddMember {
+                    team,
+                    name,
+                    role_level,
+                })?
+                .member
+            else {
+                continue;
+            };
+            let Some(rl) = role_level else { continue };
+            for q in &framework.role_level(rl).requires {
+                let Some(required) = q.level else { continue };
+                if rng.u32(0..100) < 8 {
+                    continue; // not rated yet
+                }
+                let delta: i64 = match rng.u32(0..100) {
+                    0..5 => -2,
+                    5..30 => -1,
+                    30..75 => 0,
+                    75..95 => 1,
+                    _ => 2,
+                };
+                let level = Level::from_number((i64::from(required.number()) + delta).clamp(0, 4))
+                    .unwrap_or(required);
+                let note = if rng.u32(0..100) < 10 {
+                    NOTES[rng.usize(0..NOTES.len())].to_string()
+                } else {
+                    String::new()
+                };
+                batch.apply(Action::SetRating {
+                    member,
+                    skill: q.skill,
+                    level,
+                    note,
+                    interested: rng.u32(0..100) < 15,
+                })?;
+                ratings += 1;
+            }
+        }
+        Ok(DemoSummary {
+            teams: team_ids.len(),
+            members,
+            ratings,
+        })
+    })
+}

@@ -1,0 +1,109 @@
+//! The crate's one error type. Every message names what went wrong and where; a path, when
+//! there is one, comes last. Nothing here imports egui or touches the database itself.
+
+use std::path::PathBuf;
+
+/// Result with the crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in capmatrix, worded for the person who will read it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file could not be read or written.
+    #[error("cannot {action}: {source} ({})", path.display())]
+    Io {
+        /// What we were trying to do, e.g. "create the data directory".
+        action: &'static str,
+        /// The file or directory.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+
+    /// The file exists but is not a capmatrix database; it was left untouched.
+    #[error("not a capmatrix database: {reason}; the file was left untouched ({})", path.display())]
+    NotCapmatrix {
+        /// Why we think so.
+        reason: String,
+        /// The file.
+        path: PathBuf,
+    },
+
+    /// The database was written by a newer capmatrix; it was left untouched.
+    #[error(
+        "this database has schema version {found}, written by a newer capmatrix; this capmatrix {app} \
+         reads schema versions up to {supported}; the file was left untouched ({})", path.display()
+    )]
+    NewerSchema {
+        /// The schema version in the file.
+        found: i64,
+        /// The newest schema version this build knows.
+        supported: i64,
+        /// This build's version.
+        app: &'static str,
+        /// The file.
+        path: PathBuf,
+    },
+
+    /// The integrity check found damage.
+    #[error("the database is damaged ({detail}); restore a backup ({})", path.display())]
+    Damaged {
+        /// What SQLite's check reported.
+        detail: String,
+        /// The file.
+        path: PathBuf,
+    },
+
+    /// Another capmatrix process holds the write lock.
+    #[error("the database is already open by another capmatrix{}; close it and try again ({})",
+        pid.map(|p| format!(" (process {p})")).unwrap_or_default(), path.display())]
+    Locked {
+        /// The other process, when it wrote its id into the lock file.
+        pid: Option<u32>,
+        /// The database file.
+        path: PathBuf,
+    },
+
+    /// A name (team, member, skill, role level) that does not exist.
+    #[error("no {kind} named \"{name}\"{}", hint_suffix(hint))]
+    NotFound {
+        /// "team", "member", "skill", "role level".
+        kind: &'static str,
+        /// The name asked for.
+        name: String,
+        /// The valid choices or the nearest one, if useful.
+        hint: Option<String>,
+    },
+
+    /// An action that would break a rule (a duplicate name, an empty name, an unknown id).
+    #[error("{0}")]
+    Invalid(String),
+
+    /// The framework data shipped in the binary or stored in the database is inconsistent.
+    #[error("framework data: {0}")]
+    Framework(String),
+
+    /// SQLite reported an error we did not expect.
+    #[error("database error: {source} ({})", path.display())]
+    Sqlite {
+        /// SQLite's error.
+        source: rusqlite::Error,
+        /// The database file.
+        path: PathBuf,
+    },
+
+    /// Writing CSV or JSON output failed.
+    #[error("cannot write output: {0}")]
+    Output(String),
+}
+
+fn hint_suffix(hint: &Option<String>) -> String {
+    hint.as_ref().map(|h| format!("; {h}")).unwrap_or_default()
+}
+
+impl Error {
+    /// An [`Error::Invalid`] from anything printable.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Error::Invalid(message.into())
+    }
+}

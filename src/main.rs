@@ -1,0 +1,33 @@
+//! The capmatrix binary: parses arguments, picks the database, runs a command (or, with no
+//! command, the desktop app) and turns errors into one line on stderr with exit code 1.
+//! Usage errors exit 2 (clap).
+
+use capmatrix::cli::{self, Cli};
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = cli::db_path(&cli).and_then(|db| match &cli.command {
+        Some(command) => {
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            cli::run(command, &db, &mut out)
+        }
+        None => {
+            println!(
+                "capmatrix {}: the desktop window is not built yet; it would open {}\nSee `capmatrix --help` for the command line.",
+                env!("CARGO_PKG_VERSION"),
+                db.display()
+            );
+            Ok(())
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("capmatrix: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

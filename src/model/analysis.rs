@@ -1,0 +1,594 @@
+//! Coverage and gap analysis over a snapshot: how each member compares with what their role
+//! level requires, how well a team covers each of its skills against its targets, and the
+//! team's gaps ranked worst first. Pure functions of the snapshot.
+
+use super::{DEFAULT_TARGET_COUNT, Target};
+use super::{Framework, Level, Member, MemberId, SkillId, Snapshot, TeamId};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How a member's rating in a skill compares with what their role level requires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fit {
+    /// The role level does not require the skill (or has no role level, or no defined level).
+    NotRequired,
+    /// Required, but the member has not been rated.
+    NotRated {
+        /// The level the role level requires.
+        required: Level,
+    },
+    /// Rated below the requirement by `by` levels.
+    Below {
+        /// The level the role level requires.
+        required: Level,
+        /// How many levels short.
+        by: u8,
+    },
+    /// Rated exactly at the requirement.
+    Meets {
+        /// The level the role level requires.
+        required: Level,
+    },
+    /// Rated above the requirement by `by` levels.
+    Exceeds {
+        /// The level the role level requires.
+        required: Level,
+        /// How many levels above.
+        by: u8,
+    },
+}
+
+/// The level a member's role level requires in a skill, if any.
+pub fn required_level(framework: &Framework, member: &Member, skill: SkillId) -> Option<Level> {
+    member
+        .role_level
+        .and_then(|rl| framework.required(rl, skill))
+}
+
+/// How a member compares with their role level's requirement in a skill.
+pub fn member_fit(framework: &Framework, member: &Member, skill: SkillId) -> Fit {
+    let Some(required) = required_level(framework, member, skill) else {
+        return Fit::NotRequired;
+    };
+    let Some(rating) = member.ratings.get(&skill) else {
+        return Fit::NotRated { required };
+    };
+    let (have, need) = (rating.level.number(), required.number());
+    match have.cmp(&need) {
+        std::cmp::Ordering::Less => Fit::Below {
+            required,
+            by: need - have,
+        },
+        std::cmp::Ordering::Equal => Fit::Meets { required },
+        std::cmp::Ordering::Greater => Fit::Exceeds {
+            required,
+            by: have - need,
+        },
+    }
+}
+
+/// Which members an analysis covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// One team, with its own targets.
+    Team(TeamId),
+    /// Everyone, as one pool, with default targets.
+    All,
+}
+
+/// How a team covers one skill.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SkillCoverage {
+    /// The skill.
+    pub skill: SkillId,
+    /// The target in force.
+    pub target: Target,
+    /// Whether the target is the default (not set by the team).
+    pub default_target: bool,
+    /// Members at or above the target level.
+    pub covered: u32,
+    /// Target count minus covered, never below 0.
+    pub shortfall: u32,
+    /// Exactly one member covers the skill.
+    pub single_point_of_failure: bool,
+    /// The best level anyone in the team is rated at (`None`: nobody rated).
+    pub best: Option<Level>,
+    /// Who covers it, best first.
+    pub covered_by: Vec<MemberId>,
+    /// Who does not cover it yet, closest first (highest level, then interested, then name).
+    pub closest: Vec<MemberId>,
+    /// Who said they are interested in developing it.
+    pub interested: Vec<MemberId>,
+}
+
+impl SkillCoverage {
+    /// Whether this is a gap: short of the target, or resting on one person.
+    pub fn is_gap(&self) -> bool {
+        self.shortfall > 0 || self.single_point_of_failure
+    }
+
+    /// How many levels the best member is below the target level (nobody rated counts as one
+    /// below None).
+    pub fn levels_below_target(&self) -> u8 {
+        let best = self.best.map_or(-1, |l| i16::from(l.number()));
+        (i16::from(self.target.level.number()) - best).max(0) as u8
+    }
+}
+
+/// A member below what their role level requires in a skill.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MemberShortfall {
+    /// The member.
+    pub member: MemberId,
+    /// The skill.
+    pub skill: SkillId,
+    /// What the role level requires.
+    pub required: Level,
+    /// The member's level, `None` if not rated.
+    pub actual: Option<Level>,
+}
+
+/// A team's coverage, skills ranked worst first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Analysis {
+    /// Every skill of the team, worst first.
+    pub skills: Vec<SkillCoverage>,
+    /// Members below their role level's requirement (not rated counts), by member then skill.
+    pub members_below: Vec<MemberShortfall>,
+}
+
+impl Analysis {
+    /// The gaps only (shortfall or single point of failure), worst first.
+    pub fn gaps(&self) -> impl Iterator<Item = &SkillCoverage> {
+        self.skills.iter().filter(|s| s.is_gap())
+    }
+}
+
+/// The members an analysis covers.
+pub fn scope_members(snapshot: &Snapshot, scope: Scope) -> Vec<&Member> {
+    match scope {
+        Scope::Team(team) => snapshot.team_members(team),
+        Scope::All => snapshot.all_members(),
+    }
+}
+
+/// A team's skills: those its members' role levels require (with a defined level), plus any
+/// skill the team set a target for.
+pub fn team_skills(snapshot: &Snapshot, scope: Scope) -> BTreeSet<SkillId> {
+    let framework = &snapshot.framework;
+    let mut skills: BTreeSet<SkillId> = scope_members(snapshot, scope)
+        .iter()
+        .filter_map(|m| m.role_level)
+        .flat_map(|rl| framework.role_level(rl).requires.iter())
+        .filter(|q| q.level.is_some())
+        .map(|q| q.skill)
+        .collect();
+    if let Scope::Team(team) = scope {
+        skills.extend(snapshot.explicit_targets(team).map(|(s, _)| s));
+    }
+    skills
+}
+
+/// The default target for a skill: the level the lead level of each member's role requires
+/// (the highest, when roles differ; e.g. Lead data engineer for data engineers), falling back
+/// to the highest level any member's role level requires; and [`DEFAULT_TARGET_COUNT`] people.
+pub fn default_target(
+    framework: &Framework,
+    members: &[&Member],
+    skill: SkillId,
+) -> Option<Target> {
+    let role_levels: BTreeSet<_> = members.iter().filter_map(|m| m.role_level).collect();
+    let roles: BTreeSet<_> = role_levels
+        .iter()
+        .filter(|&&rl| framework.required(rl, skill).is_some())
+        .map(|&rl| framework.role_level(rl).role)
+        .collect();
+    let from_leads = roles
+        .iter()
+        .filter_map(|&role| framework.lead_level(role))
+        .filter_map(|lead| framework.required(lead, skill))
+        .max();
+    let level = from_leads.or_else(|| {
+        role_levels
+            .iter()
+            .filter_map(|&rl| framework.required(rl, skill))
+            .max()
+    })?;
+    Some(Target {
+        level,
+        count: DEFAULT_TARGET_COUNT,
+    })
+}
+
+/// The target in force for a team and skill: the team's own, or the default.
+pub fn target_for(snapshot: &Snapshot, scope: Scope, skill: SkillId) -> Option<(Target, bool)> {
+    if let Scope::Team(team) = scope {
+        if let Some(t) = snapshot.explicit_target(team, skill) {
+            return Some((t, false));
+        }
+    }
+    let members = scope_members(snapshot, scope);
+    default_target(&snapshot.framework, &members, skill).map(|t| (t, true))
+}
+
+/// The full analysis of a team (or of everyone).
+pub fn analyse(snapshot: &Snapshot, scope: Scope) -> Analysis {
+    let framework = &snapshot.framework;
+    let members = scope_members(snapshot, scope);
+    let explicit: BTreeMap<SkillId, Target> = match scope {
+        Scope::Team(team) => snapshot.explicit_targets(team).collect(),
+        Scope::All => BTreeMap::new(),
+    };
+    let mut skills: Vec<SkillCoverage> = team_skills(snapshot, scope)
+        .into_iter()
+        .filter_map(|skill| {
+            let (target, default_target) = match explicit.get(&skill) {
+                Some(&t) => (t, false),
+                None => (default_target(framework, &members, skill)?, true),
+            };
+            Some(coverage(&members, skill, target, default_target))
+        })
+        .collect();
+    skills.sort_by(|a, b| {
+        b.shortfall
+            .cmp(&a.shortfall)
+            .then(b.levels_below_target().cmp(&a.levels_below_target()))
+            .then(b.single_point_of_failure.cmp(&a.single_point_of_failure))
+            .then_with(|| {
+                framework
+                    .skill(a.skill)
+                    .name
+                    .to_lowercase()
+                    .cmp(&framework.skill(b.skill).name.to_lowercase())
+            })
+    });
+
+    let mut members_below = Vec::new();
+    for m in &members {
+        let Some(rl) = m.role_level else { continue };
+        for q in &framework.role_level(rl).requires {
+            match member_fit(framework, m, q.skill) {
+                Fit::Below { required, .. } | Fit::NotRated { required } => {
+                    members_below.push(MemberShortfall {
+                        member: m.id,
+                        skill: q.skill,
+                        required,
+                        actual: m.ratings.get(&q.skill).map(|r| r.level),
+                    });
+                }
+                _ => {}
+            }
+        }
+    }
+    Analysis {
+        skills,
+        members_below,
+    }
+}
+
+fn coverage(
+    members: &[&Member],
+    skill: SkillId,
+    target: Target,
+    default_target: bool,
+) -> SkillCoverage {
+    let level_of = |m: &Member| m.ratings.get(&skill).map(|r| r.level);
+    let interested_in = |m: &Member| m.ratings.get(&skill).is_some_and(|r| r.interested);
+    let (mut covering, mut others): (Vec<&Member>, Vec<&Member>) = members
+        .iter()
+        .copied()
+        .partition(|m| level_of(m).is_some_and(|l| l >= target.level));
+    covering.sort_by_key(|m| Reverse(level_of(m)));
+    // Members are already ordered by name, and sort_by_key is stable.
+    others.sort_by_key(|m| (Reverse(level_of(m)), Reverse(interested_in(m))));
+    let covered = covering.len() as u32;
+    SkillCoverage {
+        skill,
+        target,
+        default_target,
+        covered,
+        shortfall: target.count.saturating_sub(covered),
+        single_point_of_failure: covered == 1,
+        best: members.iter().filter_map(|m| level_of(m)).max(),
+        covered_by: covering.iter().map(|m| m.id).collect(),
+        closest: others.iter().map(|m| m.id).collect(),
+        interested: members
+            .iter()
+            .filter(|m| interested_in(m))
+            .map(|m| m.id)
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Rating, Team, Timestamp};
+    use std::sync::Arc;
+
+    struct T {
+        snap: Snapshot,
+        next: i64,
+    }
+
+    impl T {
+        fn new() -> T {
+            let mut snap = Snapshot::new(Arc::new(Framework::ddat().unwrap()));
+            snap.put_team(Team {
+                id: TeamId(1),
+                name: "Platform".into(),
+                members: Default::default(),
+            });
+            T { snap, next: 1 }
+        }
+        fn fw(&self) -> &Framework {
+            &self.snap.framework
+        }
+        fn skill(&self, name: &str) -> SkillId {
+            self.fw().skill_named(name).unwrap()
+        }
+        fn add(
+            &mut self,
+            name: &str,
+            role_level: &str,
+            ratings: &[(&str, Level, bool)],
+        ) -> MemberId {
+            let id = MemberId(self.next);
+            self.next += 1;
+            let rl = self.fw().role_level_named(role_level).unwrap();
+            let ratings = ratings
+                .iter()
+                .map(|&(s, level, interested)| {
+                    (
+                        self.skill(s),
+                        Rating {
+                            level,
+                            note: String::new(),
+                            interested,
+                            rated_at: Timestamp(0),
+                        },
+                    )
+                })
+                .collect();
+            self.snap.put_member(Member {
+                id,
+                team: TeamId(1),
+                name: name.into(),
+                role_level: Some(rl),
+                ratings,
+            });
+            id
+        }
+        fn cov(&self, skill: &str) -> SkillCoverage {
+            let s = self.skill(skill);
+            analyse(&self.snap, Scope::Team(TeamId(1)))
+                .skills
+                .into_iter()
+                .find(|c| c.skill == s)
+                .unwrap()
+        }
+    }
+
+    #[test]
+    fn member_fit_compares_with_role_requirement() {
+        let mut t = T::new();
+        let ann = t.add(
+            "Ann",
+            "Senior data engineer",
+            &[
+                ("Data modelling", Level::Working, false),
+                ("Testing", Level::Expert, false),
+            ],
+        );
+        let ann = t.snap.member(ann).unwrap().clone();
+        let fw = t.fw();
+        // Senior requires Practitioner in Data modelling, Working in Testing.
+        assert_eq!(
+            member_fit(fw, &ann, t.skill("Data modelling")),
+            Fit::Below {
+                required: Level::Practitioner,
+                by: 1
+            }
+        );
+        assert_eq!(
+            member_fit(fw, &ann, t.skill("Testing")),
+            Fit::Exceeds {
+                required: Level::Working,
+                by: 2
+            }
+        );
+        assert_eq!(
+            member_fit(fw, &ann, t.skill("Data innovation")),
+            Fit::NotRated {
+                required: Level::Working
+            }
+        );
+        assert_eq!(
+            member_fit(fw, &ann, t.skill("Accessibility")),
+            Fit::NotRequired
+        );
+    }
+
+    #[test]
+    fn default_target_is_lead_level_and_two_people() {
+        let mut t = T::new();
+        t.add("Ann", "Data engineer", &[]);
+        // Lead data engineer requires Expert in Data modelling; a Data engineer only Working.
+        let c = t.cov("Data modelling");
+        assert_eq!(
+            c.target,
+            Target {
+                level: Level::Expert,
+                count: 2
+            }
+        );
+        assert!(c.default_target);
+        // Testing: Working at every level.
+        assert_eq!(t.cov("Testing").target.level, Level::Working);
+        // The team's skills are the 11 its role levels require.
+        assert_eq!(team_skills(&t.snap, Scope::Team(TeamId(1))).len(), 11);
+    }
+
+    #[test]
+    fn coverage_counts_shortfall_and_single_point_of_failure() {
+        let mut t = T::new();
+        let ann = t.add(
+            "Ann",
+            "Lead data engineer",
+            &[("Testing", Level::Practitioner, false)],
+        );
+        let bob = t.add(
+            "Bob",
+            "Data engineer",
+            &[("Testing", Level::Awareness, true)],
+        );
+        let cy = t.add("Cy", "Data engineer", &[]);
+        let c = t.cov("Testing");
+        assert_eq!(c.covered, 1);
+        assert_eq!(c.shortfall, 1);
+        assert!(c.single_point_of_failure);
+        assert_eq!(c.best, Some(Level::Practitioner));
+        assert_eq!(c.covered_by, vec![ann]);
+        assert_eq!(c.closest, vec![bob, cy]);
+        assert_eq!(c.interested, vec![bob]);
+
+        t.snap.set_rating(
+            bob,
+            t.skill("Testing"),
+            Some(Rating {
+                level: Level::Working,
+                note: String::new(),
+                interested: false,
+                rated_at: Timestamp(1),
+            }),
+        );
+        let c = t.cov("Testing");
+        assert_eq!(
+            (c.covered, c.shortfall, c.single_point_of_failure),
+            (2, 0, false)
+        );
+        assert!(!c.is_gap());
+
+        // Nobody covers Data modelling at Expert: full shortfall, no single point of failure.
+        let c = t.cov("Data modelling");
+        assert_eq!(
+            (c.covered, c.shortfall, c.single_point_of_failure),
+            (0, 2, false)
+        );
+        assert_eq!(c.best, None);
+    }
+
+    #[test]
+    fn team_target_overrides_default() {
+        let mut t = T::new();
+        t.add(
+            "Ann",
+            "Data engineer",
+            &[("Testing", Level::Working, false)],
+        );
+        let testing = t.skill("Testing");
+        t.snap.set_target(
+            TeamId(1),
+            testing,
+            Some(Target {
+                level: Level::Working,
+                count: 1,
+            }),
+        );
+        let c = t.cov("Testing");
+        assert_eq!(c.target.count, 1);
+        assert!(!c.default_target);
+        assert_eq!(c.shortfall, 0);
+        assert!(c.single_point_of_failure);
+        // A target on a skill the roles do not require adds it to the team's skills.
+        let a11y = t.skill("Accessibility");
+        t.snap.set_target(
+            TeamId(1),
+            a11y,
+            Some(Target {
+                level: Level::Awareness,
+                count: 1,
+            }),
+        );
+        assert_eq!(t.cov("Accessibility").shortfall, 1);
+        t.snap.set_target(TeamId(1), a11y, None);
+        assert!(!team_skills(&t.snap, Scope::Team(TeamId(1))).contains(&a11y));
+    }
+
+    #[test]
+    fn gaps_are_ranked_by_shortfall_then_distance_below_target() {
+        let mut t = T::new();
+        t.add(
+            "Ann",
+            "Lead data engineer",
+            &[
+                ("Testing", Level::Working, false),
+                ("Data modelling", Level::Practitioner, false),
+                ("Data innovation", Level::Working, false),
+            ],
+        );
+        t.add(
+            "Bob",
+            "Lead data engineer",
+            &[
+                ("Testing", Level::Working, false),
+                ("Data innovation", Level::Awareness, false),
+            ],
+        );
+        let a = analyse(&t.snap, Scope::Team(TeamId(1)));
+        let names: Vec<&str> = a
+            .skills
+            .iter()
+            .map(|c| t.fw().skill(c.skill).name.as_str())
+            .collect();
+        // Shortfall 2 and nobody rated (distance target+1) come first, alphabetically among equals.
+        let pos = |n: &str| names.iter().position(|x| *x == n).unwrap();
+        // Data innovation (target Practitioner, best Working: 1 below) and Data modelling
+        // (target Expert, best Practitioner: 1 below) both short by 2, behind the unrated ones.
+        assert!(pos("Problem management") < pos("Data innovation"));
+        assert!(pos("Data innovation") < pos("Data modelling"));
+        assert_eq!(names.last(), Some(&"Testing"));
+        assert_eq!(a.skills.last().unwrap().shortfall, 0);
+        assert_eq!(a.gaps().count(), 10);
+        for w in a.skills.windows(2) {
+            assert!(w[0].shortfall >= w[1].shortfall);
+        }
+    }
+
+    #[test]
+    fn members_below_lists_unrated_and_low_requirements() {
+        let mut t = T::new();
+        let ann = t.add(
+            "Ann",
+            "Data engineer",
+            &[("Testing", Level::Awareness, false)],
+        );
+        let a = analyse(&t.snap, Scope::Team(TeamId(1)));
+        let testing = t.skill("Testing");
+        assert!(a.members_below.contains(&MemberShortfall {
+            member: ann,
+            skill: testing,
+            required: Level::Working,
+            actual: Some(Level::Awareness)
+        }));
+        // 11 required skills, all either below or not rated.
+        assert_eq!(a.members_below.len(), 11);
+    }
+
+    #[test]
+    fn mixed_roles_take_the_highest_lead_requirement() {
+        let mut t = T::new();
+        t.add("Ann", "Data engineer", &[]);
+        t.add("Dee", "Data analyst", &[]);
+        let fw = t.fw();
+        let skill = t.skill("Data analysis and synthesis");
+        let members: Vec<&Member> = t.snap.team_members(TeamId(1));
+        let lead_de = fw.required(fw.role_level_named("Lead data engineer").unwrap(), skill);
+        let da_role = fw.role_named("Data analyst").unwrap();
+        let lead_da = fw.required(fw.lead_level(da_role).unwrap(), skill);
+        assert_eq!(
+            default_target(fw, &members, skill).map(|t| t.level),
+            lead_de.max(lead_da)
+        );
+    }
+}

@@ -1,0 +1,291 @@
+//! Teams, members, ratings and targets: the matrix a lead edits, held in memory as a
+//! [`Snapshot`]. Pure data with incremental updates; the core keeps it in step with the store.
+
+use super::{Framework, Level, RoleLevelId, SkillId};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+/// A team, by its database id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct TeamId(pub i64);
+
+/// A member, by its database id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct MemberId(pub i64);
+
+/// Milliseconds since 1970-01-01 UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Timestamp(pub i64);
+
+/// A member's current rating in one skill.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rating {
+    /// The level.
+    pub level: Level,
+    /// Evidence for the rating; empty when none was given.
+    pub note: String,
+    /// Whether the member is interested in developing this skill.
+    pub interested: bool,
+    /// When this rating was last changed.
+    pub rated_at: Timestamp,
+}
+
+/// One entry of a rating's append-only history. `level: None` records that the rating was
+/// cleared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    /// The skill.
+    pub skill: SkillId,
+    /// The level set, or `None` when the rating was cleared.
+    pub level: Option<Level>,
+    /// The note at that time.
+    pub note: String,
+    /// The interested flag at that time.
+    pub interested: bool,
+    /// When it happened.
+    pub at: Timestamp,
+}
+
+/// How many people a team wants at or above which level in a skill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Target {
+    /// The level that counts as covering the skill.
+    pub level: Level,
+    /// How many people should cover it.
+    pub count: u32,
+}
+
+/// The number of people a default target asks for.
+pub const DEFAULT_TARGET_COUNT: u32 = 2;
+
+/// A team.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Team {
+    /// Its id.
+    pub id: TeamId,
+    /// Its name, unique (ignoring case).
+    pub name: String,
+    /// Its members.
+    pub members: BTreeSet<MemberId>,
+}
+
+/// A person in a team.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    /// Its id.
+    pub id: MemberId,
+    /// The team.
+    pub team: TeamId,
+    /// The name, unique within the team (ignoring case).
+    pub name: String,
+    /// The role level, if known.
+    pub role_level: Option<RoleLevelId>,
+    /// Current ratings; a skill absent here is "not rated".
+    pub ratings: BTreeMap<SkillId, Rating>,
+}
+
+/// Everything in the database a screen or a command reads: the framework and the matrix.
+/// Updated in place by the core after each committed action.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    /// The framework, shared because it never changes while the program runs.
+    pub framework: Arc<Framework>,
+    teams: BTreeMap<TeamId, Team>,
+    members: HashMap<MemberId, Member>,
+    targets: BTreeMap<(TeamId, SkillId), Target>,
+    rating_count: usize,
+}
+
+/// Names are compared ignoring case and surrounding spaces.
+pub fn name_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+impl Snapshot {
+    /// An empty matrix over a framework.
+    pub fn new(framework: Arc<Framework>) -> Snapshot {
+        Snapshot {
+            framework,
+            ..Snapshot::default()
+        }
+    }
+
+    /// All teams, by id.
+    pub fn teams(&self) -> impl Iterator<Item = &Team> {
+        self.teams.values()
+    }
+
+    /// A team by id.
+    pub fn team(&self, id: TeamId) -> Option<&Team> {
+        self.teams.get(&id)
+    }
+
+    /// The team with this name (ignoring case).
+    pub fn team_named(&self, name: &str) -> Option<&Team> {
+        let key = name_key(name);
+        self.teams.values().find(|t| name_key(&t.name) == key)
+    }
+
+    /// A member by id.
+    pub fn member(&self, id: MemberId) -> Option<&Member> {
+        self.members.get(&id)
+    }
+
+    /// The member of a team with this name (ignoring case).
+    pub fn member_named(&self, team: TeamId, name: &str) -> Option<&Member> {
+        let key = name_key(name);
+        self.team(team)?
+            .members
+            .iter()
+            .filter_map(|m| self.members.get(m))
+            .find(|m| name_key(&m.name) == key)
+    }
+
+    /// A team's members, ordered by name then id.
+    pub fn team_members(&self, team: TeamId) -> Vec<&Member> {
+        let mut out: Vec<&Member> = self
+            .team(team)
+            .map(|t| {
+                t.members
+                    .iter()
+                    .filter_map(|m| self.members.get(m))
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.sort_by(|a, b| {
+            name_key(&a.name)
+                .cmp(&name_key(&b.name))
+                .then(a.id.cmp(&b.id))
+        });
+        out
+    }
+
+    /// Every member, ordered by team then name.
+    pub fn all_members(&self) -> Vec<&Member> {
+        self.teams
+            .keys()
+            .flat_map(|&t| self.team_members(t))
+            .collect()
+    }
+
+    /// How many members there are.
+    pub fn member_count(&self) -> usize {
+        self.members.len()
+    }
+
+    /// How many current ratings there are.
+    pub fn rating_count(&self) -> usize {
+        self.rating_count
+    }
+
+    /// The target a team set for a skill, if it set one (see `analysis` for the default).
+    pub fn explicit_target(&self, team: TeamId, skill: SkillId) -> Option<Target> {
+        self.targets.get(&(team, skill)).copied()
+    }
+
+    /// The targets a team set, by skill.
+    pub fn explicit_targets(&self, team: TeamId) -> impl Iterator<Item = (SkillId, Target)> + '_ {
+        self.targets
+            .range((team, SkillId(0))..=(team, SkillId(u32::MAX)))
+            .map(|(&(_, s), &t)| (s, t))
+    }
+
+    // ---- incremental updates, called by the core after a successful write ----
+
+    /// Adds or replaces a team (its member set is kept as given).
+    pub fn put_team(&mut self, team: Team) {
+        self.teams.insert(team.id, team);
+    }
+
+    /// Renames a team.
+    pub fn rename_team(&mut self, id: TeamId, name: &str) {
+        if let Some(t) = self.teams.get_mut(&id) {
+            t.name = name.to_string();
+        }
+    }
+
+    /// Removes a team with its members and targets.
+    pub fn remove_team(&mut self, id: TeamId) {
+        if let Some(team) = self.teams.remove(&id) {
+            for m in team.members {
+                if let Some(member) = self.members.remove(&m) {
+                    self.rating_count -= member.ratings.len();
+                }
+            }
+        }
+        let skills: Vec<SkillId> = self.explicit_targets(id).map(|(s, _)| s).collect();
+        for s in skills {
+            self.targets.remove(&(id, s));
+        }
+    }
+
+    /// Adds or replaces a member, keeping its team's member set in step.
+    pub fn put_member(&mut self, member: Member) {
+        self.remove_member(member.id);
+        if let Some(t) = self.teams.get_mut(&member.team) {
+            t.members.insert(member.id);
+        }
+        self.rating_count += member.ratings.len();
+        self.members.insert(member.id, member);
+    }
+
+    /// Removes a member and its ratings.
+    pub fn remove_member(&mut self, id: MemberId) -> Option<Member> {
+        let member = self.members.remove(&id)?;
+        if let Some(t) = self.teams.get_mut(&member.team) {
+            t.members.remove(&id);
+        }
+        self.rating_count -= member.ratings.len();
+        Some(member)
+    }
+
+    /// Renames a member.
+    pub fn rename_member(&mut self, id: MemberId, name: &str) {
+        if let Some(m) = self.members.get_mut(&id) {
+            m.name = name.to_string();
+        }
+    }
+
+    /// Changes a member's role level.
+    pub fn set_role_level(&mut self, id: MemberId, role_level: Option<RoleLevelId>) {
+        if let Some(m) = self.members.get_mut(&id) {
+            m.role_level = role_level;
+        }
+    }
+
+    /// Moves a member to another team.
+    pub fn move_member(&mut self, id: MemberId, team: TeamId) {
+        let Some(m) = self.members.get_mut(&id) else {
+            return;
+        };
+        let old = std::mem::replace(&mut m.team, team);
+        if let Some(t) = self.teams.get_mut(&old) {
+            t.members.remove(&id);
+        }
+        if let Some(t) = self.teams.get_mut(&team) {
+            t.members.insert(id);
+        }
+    }
+
+    /// Sets or clears (`None`) a member's current rating in a skill.
+    pub fn set_rating(&mut self, id: MemberId, skill: SkillId, rating: Option<Rating>) {
+        let Some(m) = self.members.get_mut(&id) else {
+            return;
+        };
+        let old = match rating {
+            Some(r) => m.ratings.insert(skill, r),
+            None => m.ratings.remove(&skill),
+        };
+        let had = usize::from(old.is_some());
+        let has = usize::from(m.ratings.contains_key(&skill));
+        self.rating_count = self.rating_count + has - had;
+    }
+
+    /// Sets or clears (`None`: back to the default) a team's target for a skill.
+    pub fn set_target(&mut self, team: TeamId, skill: SkillId, target: Option<Target>) {
+        match target {
+            Some(t) => self.targets.insert((team, skill), t),
+            None => self.targets.remove(&(team, skill)),
+        };
+    }
+}

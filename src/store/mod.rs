@@ -1,0 +1,782 @@
+//! The SQLite store: the only module that holds SQL. Opening (with the checks that refuse
+//! files that are not ours, newer or damaged, leaving them untouched), pragmas, the
+//! single-writer lock, migrations with a backup beforehand, loading the snapshot, and the
+//! writes the core makes inside one IMMEDIATE transaction. Bound parameters only. Never
+//! imports egui.
+
+mod lock;
+mod schema;
+
+pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
+
+use crate::error::{Error, Result};
+use crate::model::{
+    Family, FamilyId, Framework, HistoryEntry, Level, Member, MemberId, Rating, Requirement, Role,
+    RoleId, RoleLevel, RoleLevelId, Skill, SkillId, Snapshot, Target, Team, TeamId, Timestamp,
+};
+use lock::WriteLock;
+use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Attaches the database path to SQLite errors.
+trait AtPath<T> {
+    fn at(self, path: &Path) -> Result<T>;
+}
+
+impl<T> AtPath<T> for rusqlite::Result<T> {
+    fn at(self, path: &Path) -> Result<T> {
+        self.map_err(|source| Error::Sqlite {
+            source,
+            path: path.to_path_buf(),
+        })
+    }
+}
+
+/// Counts for `capmatrix info`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Counts {
+    /// Teams.
+    pub teams: i64,
+    /// Members.
+    pub members: i64,
+    /// Current ratings.
+    pub ratings: i64,
+    /// Entries in the rating history.
+    pub history: i64,
+}
+
+/// An open capmatrix database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    lock: Option<WriteLock>,
+    in_memory: bool,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+/// What the checks before opening found.
+enum Existing {
+    /// No file, or an empty one: create and seed.
+    New,
+    /// A capmatrix database at this schema version.
+    Ours(i64),
+}
+
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+impl Store {
+    /// Opens a database file, creating and seeding it if it does not exist. Refuses, leaving
+    /// the file byte-for-byte untouched, a file that is not a capmatrix database, one written
+    /// by a newer capmatrix, or one that fails `PRAGMA quick_check`. Takes the write lock if
+    /// no other capmatrix holds it; otherwise the store opens for reading and writes fail with
+    /// [`Error::Locked`]. Before migrating an existing database it writes a backup beside it.
+    pub fn open(path: &Path) -> Result<Store> {
+        let existing = inspect(path)?;
+        let lock = WriteLock::try_acquire(path)?;
+        let needs_migration = !matches!(existing, Existing::Ours(v) if v == SCHEMA_VERSION);
+        if needs_migration && lock.is_none() {
+            return Err(Error::Locked {
+                pid: WriteLock::holder(path),
+                path: path.to_path_buf(),
+            });
+        }
+        let conn = Connection::open(path).at(path)?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+            lock,
+            in_memory: false,
+        };
+        store.configure()?;
+        if let Existing::Ours(version) = existing {
+            if version < SCHEMA_VERSION {
+                store.backup_before_migration(version)?;
+            }
+        }
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// A fresh, seeded database in memory, for tests and throwaway use.
+    pub fn open_in_memory() -> Result<Store> {
+        let path = PathBuf::from(":memory:");
+        let conn = Connection::open_in_memory().at(&path)?;
+        let mut store = Store {
+            conn,
+            path,
+            lock: None,
+            in_memory: true,
+        };
+        store.configure()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Creates a database at an older schema version, seeded, for migration tests.
+    #[doc(hidden)]
+    pub fn create_at_version(path: &Path, version: i64) -> Result<()> {
+        let conn = Connection::open(path).at(path)?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+            lock: None,
+            in_memory: true,
+        };
+        store.configure()?;
+        store.migrate_to(version)
+    }
+
+    fn configure(&mut self) -> Result<()> {
+        let p = &self.path;
+        // WAL + synchronous=FULL: a committed edit is on disk before commit returns.
+        if !self.in_memory {
+            self.conn
+                .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))
+                .at(p)?;
+        }
+        self.conn.pragma_update(None, "synchronous", "FULL").at(p)?;
+        self.conn.pragma_update(None, "foreign_keys", "ON").at(p)?;
+        self.conn
+            .busy_timeout(std::time::Duration::from_secs(5))
+            .at(p)?;
+        self.conn.set_prepared_statement_cache_capacity(64);
+        Ok(())
+    }
+
+    fn backup_before_migration(&self, version: i64) -> Result<PathBuf> {
+        let stamp = humantime::format_rfc3339_seconds(std::time::SystemTime::now())
+            .to_string()
+            .replace(':', "");
+        let name = format!(
+            "{}.v{version}-backup-{stamp}.db",
+            self.path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "capmatrix".into())
+        );
+        let dest = self.path.with_file_name(name);
+        self.backup_to(&dest)?;
+        Ok(dest)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        self.migrate_to(SCHEMA_VERSION)
+    }
+
+    fn migrate_to(&mut self, target: i64) -> Result<()> {
+        let p = self.path.clone();
+        let current: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .at(&p)?;
+        for version in current..target {
+            let Some(sql) = schema::MIGRATIONS.get(version as usize) else {
+                break;
+            };
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .at(&p)?;
+            tx.execute_batch(sql).at(&p)?;
+            if version == 0 {
+                tx.pragma_update(None, "application_id", APPLICATION_ID)
+                    .at(&p)?;
+                seed_framework(&tx, &Framework::ddat()?).at(&p)?;
+            }
+            tx.pragma_update(None, "user_version", version + 1).at(&p)?;
+            tx.commit().at(&p)?;
+        }
+        Ok(())
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether this process holds the write lock.
+    pub fn is_writable(&self) -> bool {
+        self.in_memory || self.lock.is_some()
+    }
+
+    /// The schema version in the file.
+    pub fn schema_version(&self) -> Result<i64> {
+        self.conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .at(&self.path)
+    }
+
+    /// Counts of teams, members, ratings and history entries.
+    pub fn counts(&self) -> Result<Counts> {
+        let count = |table: &str| -> Result<i64> {
+            // Table names come from this function's callers below, never from input.
+            self.conn
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+                .at(&self.path)
+        };
+        Ok(Counts {
+            teams: count("team")?,
+            members: count("member")?,
+            ratings: count("rating")?,
+            history: count("rating_history")?,
+        })
+    }
+
+    /// Runs SQLite's full integrity check and the foreign key check; returns the problems
+    /// found (empty when the database is sound).
+    pub fn check(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check").at(&self.path)?;
+        let rows = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .at(&self.path)?;
+        for row in rows {
+            let row = row.at(&self.path)?;
+            if row != "ok" {
+                problems.push(row);
+            }
+        }
+        let mut stmt = self
+            .conn
+            .prepare("PRAGMA foreign_key_check")
+            .at(&self.path)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(format!(
+                    "row {} of {} refers to a missing {}",
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(2)?
+                ))
+            })
+            .at(&self.path)?;
+        for row in rows {
+            problems.push(row.at(&self.path)?);
+        }
+        Ok(problems)
+    }
+
+    /// Writes a consistent copy of the database to `dest` (which must not exist), while the
+    /// database stays in use.
+    pub fn backup_to(&self, dest: &Path) -> Result<()> {
+        if dest.exists() {
+            return Err(Error::invalid(format!(
+                "backup file already exists; choose another name ({})",
+                dest.display()
+            )));
+        }
+        let dest_text = dest.to_string_lossy().into_owned();
+        self.conn
+            .execute("VACUUM INTO ?1", [dest_text])
+            .map(|_| ())
+            .map_err(|source| Error::Sqlite {
+                source,
+                path: dest.to_path_buf(),
+            })
+    }
+
+    /// Loads the framework and the whole matrix.
+    pub fn load(&self) -> Result<Snapshot> {
+        let framework = Arc::new(load_framework(&self.conn).at(&self.path)??);
+        let mut snapshot = Snapshot::new(framework);
+        load_matrix(&self.conn, &mut snapshot).at(&self.path)?;
+        Ok(snapshot)
+    }
+
+    /// A member's rating history, oldest first (optionally one skill only).
+    pub fn history(&self, member: MemberId, skill: Option<SkillId>) -> Result<Vec<HistoryEntry>> {
+        let mut all = member_history(&self.conn, member).at(&self.path)?;
+        if let Some(skill) = skill {
+            all.retain(|h| h.skill == skill);
+        }
+        Ok(all)
+    }
+
+    /// Runs `f` inside one IMMEDIATE transaction, committing if it returns `Ok`. Fails with
+    /// [`Error::Locked`] when another capmatrix holds the write lock.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
+        if !self.in_memory && self.lock.is_none() {
+            // The other process may have gone since we opened.
+            self.lock = WriteLock::try_acquire(&self.path)?;
+            if self.lock.is_none() {
+                return Err(Error::Locked {
+                    pid: WriteLock::holder(&self.path),
+                    path: self.path.clone(),
+                });
+            }
+        }
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .at(&path)?;
+        let writer = Writer { tx, path };
+        let value = f(&writer)?;
+        writer.tx.commit().at(&writer.path)?;
+        Ok(value)
+    }
+}
+
+/// Looks at an existing file without writing to it: is it an SQLite file, is it ours, which
+/// version, is it sound.
+fn inspect(path: &Path) -> Result<Existing> {
+    let not_ours = |reason: &str| Error::NotCapmatrix {
+        reason: reason.to_string(),
+        path: path.to_path_buf(),
+    };
+    let header = match read_header(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Existing::New),
+        Err(source) => {
+            return Err(Error::Io {
+                action: "read the database",
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    if header.is_empty() {
+        return Ok(Existing::New);
+    }
+    if header.len() < 100 || &header[..16] != SQLITE_MAGIC {
+        return Err(not_ours("the file is not an SQLite database"));
+    }
+    let sql = |source| Error::Sqlite {
+        source,
+        path: path.to_path_buf(),
+    };
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(sql)?;
+    let query = |pragma: &str| -> rusqlite::Result<i64> {
+        conn.pragma_query_value(None, pragma, |r| r.get(0))
+    };
+    let app_id = match query("application_id") {
+        Ok(id) => id,
+        Err(_) => return Err(not_ours("SQLite cannot read it")),
+    };
+    let version = query("user_version").map_err(sql)?;
+    let objects: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+        .map_err(sql)?;
+    if app_id != APPLICATION_ID {
+        if app_id == 0 && version == 0 && objects == 0 {
+            return Ok(Existing::New);
+        }
+        return Err(not_ours(&if app_id == 0 {
+            "it is another application's SQLite database".to_string()
+        } else {
+            format!("it is another application's SQLite database (application id {app_id:#x})")
+        }));
+    }
+    if version > SCHEMA_VERSION {
+        return Err(Error::NewerSchema {
+            found: version,
+            supported: SCHEMA_VERSION,
+            app: env!("CARGO_PKG_VERSION"),
+            path: path.to_path_buf(),
+        });
+    }
+    let verdict: String = conn
+        .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
+        .unwrap_or_else(|e| e.to_string());
+    if verdict != "ok" {
+        return Err(Error::Damaged {
+            detail: verdict,
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(Existing::Ours(version))
+}
+
+/// The first 100 bytes of a file (SQLite's header), or fewer if the file is shorter.
+fn read_header(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut header = Vec::with_capacity(100);
+    std::fs::File::open(path)?
+        .take(100)
+        .read_to_end(&mut header)?;
+    Ok(header)
+}
+
+fn join_lines(lines: Option<&Vec<String>>) -> Option<String> {
+    lines.map(|l| l.join("\n"))
+}
+
+fn split_lines(text: Option<String>) -> Option<Vec<String>> {
+    text.map(|t| t.split('\n').map(str::to_string).collect())
+}
+
+fn level_from_sql(n: Option<i64>) -> Option<Level> {
+    n.and_then(Level::from_number)
+}
+
+fn seed_framework(conn: &Connection, f: &Framework) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare(
+        "INSERT INTO skill (id, name, description, awareness, working, practitioner, expert)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for s in &f.skills {
+        let [a, w, p, e] = &s.descriptors;
+        stmt.execute(params![
+            s.id.0,
+            s.name,
+            s.description,
+            join_lines(a.as_ref()),
+            join_lines(w.as_ref()),
+            join_lines(p.as_ref()),
+            join_lines(e.as_ref())
+        ])?;
+    }
+    let mut stmt = conn.prepare("INSERT INTO family (id, name) VALUES (?1, ?2)")?;
+    for fam in &f.families {
+        stmt.execute(params![fam.id.0, fam.name])?;
+    }
+    let mut stmt = conn
+        .prepare("INSERT INTO role (id, family_id, name, description) VALUES (?1, ?2, ?3, ?4)")?;
+    for r in &f.roles {
+        stmt.execute(params![r.id.0, r.family.0, r.name, r.description])?;
+    }
+    let mut stmt = conn.prepare(
+        "INSERT INTO role_level (id, role_id, name, description, rank, is_lead, senior_civil_service)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    let mut req = conn
+        .prepare("INSERT INTO requirement (role_level_id, skill_id, level) VALUES (?1, ?2, ?3)")?;
+    for l in &f.role_levels {
+        stmt.execute(params![
+            l.id.0,
+            l.role.0,
+            l.name,
+            l.description,
+            l.rank,
+            l.lead,
+            l.senior_civil_service
+        ])?;
+        for q in &l.requires {
+            req.execute(params![l.id.0, q.skill.0, q.level.map(Level::number)])?;
+        }
+    }
+    Ok(())
+}
+
+fn load_framework(conn: &Connection) -> rusqlite::Result<Result<Framework>> {
+    let mut stmt = conn.prepare("SELECT id, name FROM family ORDER BY id")?;
+    let families = stmt
+        .query_map([], |r| {
+            Ok(Family {
+                id: FamilyId(r.get(0)?),
+                name: r.get(1)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut stmt = conn.prepare(
+        "SELECT id, name, description, awareness, working, practitioner, expert FROM skill ORDER BY id",
+    )?;
+    let skills = stmt
+        .query_map([], |r| {
+            Ok(Skill {
+                id: SkillId(r.get(0)?),
+                name: r.get(1)?,
+                description: r.get(2)?,
+                descriptors: [
+                    split_lines(r.get(3)?),
+                    split_lines(r.get(4)?),
+                    split_lines(r.get(5)?),
+                    split_lines(r.get(6)?),
+                ],
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut requires: BTreeMap<u32, Vec<Requirement>> = BTreeMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT r.role_level_id, r.skill_id, r.level FROM requirement r
+         JOIN skill s ON s.id = r.skill_id ORDER BY r.role_level_id, lower(s.name)",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        requires.entry(r.get(0)?).or_default().push(Requirement {
+            skill: SkillId(r.get(1)?),
+            level: level_from_sql(r.get(2)?),
+        });
+    }
+    let mut stmt = conn.prepare(
+        "SELECT id, role_id, name, description, rank, is_lead, senior_civil_service
+         FROM role_level ORDER BY id",
+    )?;
+    let role_levels = stmt
+        .query_map([], |r| {
+            let id: u32 = r.get(0)?;
+            Ok(RoleLevel {
+                id: RoleLevelId(id),
+                role: RoleId(r.get(1)?),
+                name: r.get(2)?,
+                description: r.get(3)?,
+                rank: r.get(4)?,
+                lead: r.get(5)?,
+                senior_civil_service: r.get(6)?,
+                requires: Vec::new(),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let role_levels: Vec<RoleLevel> = role_levels
+        .into_iter()
+        .map(|mut l| {
+            l.requires = requires.remove(&l.id.0).unwrap_or_default();
+            l
+        })
+        .collect();
+    let mut stmt = conn.prepare("SELECT id, family_id, name, description FROM role ORDER BY id")?;
+    let roles = stmt
+        .query_map([], |r| {
+            let id = RoleId(r.get(0)?);
+            let mut levels: Vec<&RoleLevel> = role_levels.iter().filter(|l| l.role == id).collect();
+            levels.sort_by_key(|l| l.rank);
+            Ok(Role {
+                id,
+                family: FamilyId(r.get(1)?),
+                name: r.get(2)?,
+                description: r.get(3)?,
+                levels: levels.iter().map(|l| l.id).collect(),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Framework::new(skills, families, roles, role_levels))
+}
+
+fn load_matrix(conn: &Connection, snapshot: &mut Snapshot) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare("SELECT id, name FROM team ORDER BY id")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        snapshot.put_team(Team {
+            id: TeamId(r.get(0)?),
+            name: r.get(1)?,
+            members: Default::default(),
+        });
+    }
+    let mut ratings: BTreeMap<i64, BTreeMap<SkillId, Rating>> = BTreeMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT member_id, skill_id, level, note, interested, rated_at FROM rating ORDER BY member_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let Some(level) = level_from_sql(r.get(2)?) else {
+            continue;
+        };
+        ratings.entry(r.get(0)?).or_default().insert(
+            SkillId(r.get(1)?),
+            Rating {
+                level,
+                note: r.get(3)?,
+                interested: r.get(4)?,
+                rated_at: Timestamp(r.get(5)?),
+            },
+        );
+    }
+    let mut stmt =
+        conn.prepare("SELECT id, team_id, name, role_level_id FROM member ORDER BY id")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        snapshot.put_member(Member {
+            id: MemberId(id),
+            team: TeamId(r.get(1)?),
+            name: r.get(2)?,
+            role_level: r.get::<_, Option<u32>>(3)?.map(RoleLevelId),
+            ratings: ratings.remove(&id).unwrap_or_default(),
+        });
+    }
+    let mut stmt = conn.prepare("SELECT team_id, skill_id, level, count FROM team_target")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        if let Some(level) = level_from_sql(r.get(2)?) {
+            snapshot.set_target(
+                TeamId(r.get(0)?),
+                SkillId(r.get(1)?),
+                Some(Target {
+                    level,
+                    count: r.get(3)?,
+                }),
+            );
+        }
+    }
+    Ok(())
+}
+
+fn member_history(conn: &Connection, member: MemberId) -> rusqlite::Result<Vec<HistoryEntry>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT skill_id, level, note, interested, at FROM rating_history
+         WHERE member_id = ?1 ORDER BY id",
+    )?;
+    stmt.query_map([member.0], |r| {
+        Ok(HistoryEntry {
+            skill: SkillId(r.get(0)?),
+            level: level_from_sql(r.get(1)?),
+            note: r.get(2)?,
+            interested: r.get(3)?,
+            at: Timestamp(r.get(4)?),
+        })
+    })?
+    .collect()
+}
+
+/// The writes the core makes, all inside one transaction (see [`Store::write`]).
+pub struct Writer<'c> {
+    tx: rusqlite::Transaction<'c>,
+    path: PathBuf,
+}
+
+impl Writer<'_> {
+    fn exec(&self, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
+        let mut stmt = self.tx.prepare_cached(sql).at(&self.path)?;
+        stmt.execute(params).at(&self.path)
+    }
+
+    /// Inserts a team (with a given id when restoring one) and returns its id.
+    pub fn insert_team(&self, id: Option<TeamId>, name: &str) -> Result<TeamId> {
+        self.exec(
+            "INSERT INTO team (id, name) VALUES (?1, ?2)",
+            params![id.map(|t| t.0), name],
+        )?;
+        Ok(TeamId(self.tx.last_insert_rowid()))
+    }
+
+    /// Renames a team.
+    pub fn rename_team(&self, id: TeamId, name: &str) -> Result<()> {
+        self.exec(
+            "UPDATE team SET name = ?2 WHERE id = ?1",
+            params![id.0, name],
+        )
+        .map(drop)
+    }
+
+    /// Deletes a team with its members, their ratings and history, and its targets.
+    pub fn delete_team(&self, id: TeamId) -> Result<()> {
+        self.exec("DELETE FROM team WHERE id = ?1", [id.0])
+            .map(drop)
+    }
+
+    /// Inserts a member (with a given id when restoring one) and returns its id.
+    pub fn insert_member(
+        &self,
+        id: Option<MemberId>,
+        team: TeamId,
+        name: &str,
+        role_level: Option<RoleLevelId>,
+    ) -> Result<MemberId> {
+        self.exec(
+            "INSERT INTO member (id, team_id, name, role_level_id) VALUES (?1, ?2, ?3, ?4)",
+            params![id.map(|m| m.0), team.0, name, role_level.map(|r| r.0)],
+        )?;
+        Ok(MemberId(self.tx.last_insert_rowid()))
+    }
+
+    /// Renames a member.
+    pub fn rename_member(&self, id: MemberId, name: &str) -> Result<()> {
+        self.exec(
+            "UPDATE member SET name = ?2 WHERE id = ?1",
+            params![id.0, name],
+        )
+        .map(drop)
+    }
+
+    /// Changes a member's role level.
+    pub fn set_role_level(&self, id: MemberId, role_level: Option<RoleLevelId>) -> Result<()> {
+        self.exec(
+            "UPDATE member SET role_level_id = ?2 WHERE id = ?1",
+            params![id.0, role_level.map(|r| r.0)],
+        )
+        .map(drop)
+    }
+
+    /// Moves a member to another team.
+    pub fn move_member(&self, id: MemberId, team: TeamId) -> Result<()> {
+        self.exec(
+            "UPDATE member SET team_id = ?2 WHERE id = ?1",
+            params![id.0, team.0],
+        )
+        .map(drop)
+    }
+
+    /// Deletes a member with their ratings and history.
+    pub fn delete_member(&self, id: MemberId) -> Result<()> {
+        self.exec("DELETE FROM member WHERE id = ?1", [id.0])
+            .map(drop)
+    }
+
+    /// Sets a member's current rating in a skill.
+    pub fn put_rating(&self, member: MemberId, skill: SkillId, rating: &Rating) -> Result<()> {
+        self.exec(
+            "INSERT INTO rating (member_id, skill_id, level, note, interested, rated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (member_id, skill_id) DO UPDATE SET
+               level = excluded.level, note = excluded.note,
+               interested = excluded.interested, rated_at = excluded.rated_at",
+            params![
+                member.0,
+                skill.0,
+                rating.level.number(),
+                rating.note,
+                rating.interested,
+                rating.rated_at.0
+            ],
+        )
+        .map(drop)
+    }
+
+    /// Clears a member's current rating in a skill.
+    pub fn delete_rating(&self, member: MemberId, skill: SkillId) -> Result<()> {
+        self.exec(
+            "DELETE FROM rating WHERE member_id = ?1 AND skill_id = ?2",
+            params![member.0, skill.0],
+        )
+        .map(drop)
+    }
+
+    /// Appends an entry to a member's rating history.
+    pub fn append_history(&self, member: MemberId, entry: &HistoryEntry) -> Result<()> {
+        self.exec(
+            "INSERT INTO rating_history (member_id, skill_id, level, note, interested, at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                member.0,
+                entry.skill.0,
+                entry.level.map(Level::number),
+                entry.note,
+                entry.interested,
+                entry.at.0
+            ],
+        )
+        .map(drop)
+    }
+
+    /// A member's whole rating history, oldest first.
+    pub fn history(&self, member: MemberId) -> Result<Vec<HistoryEntry>> {
+        member_history(&self.tx, member).at(&self.path)
+    }
+
+    /// Sets (or with `None` removes, back to the default) a team's target for a skill.
+    pub fn set_target(&self, team: TeamId, skill: SkillId, target: Option<Target>) -> Result<()> {
+        match target {
+            Some(t) => self.exec(
+                "INSERT INTO team_target (team_id, skill_id, level, count) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (team_id, skill_id) DO UPDATE SET level = excluded.level, count = excluded.count",
+                params![team.0, skill.0, t.level.number(), t.count],
+            ),
+            None => self.exec(
+                "DELETE FROM team_target WHERE team_id = ?1 AND skill_id = ?2",
+                params![team.0, skill.0],
+            ),
+        }
+        .map(drop)
+    }
+}

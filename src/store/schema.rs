@@ -1,0 +1,97 @@
+//! The schema, as numbered migrations. `PRAGMA user_version` holds the number of the last one
+//! applied; each runs in its own transaction together with the bump of that number.
+
+/// Marks a file as a capmatrix database (`PRAGMA application_id`): "cpmx" in ASCII.
+pub const APPLICATION_ID: i64 = 0x6370_6D78;
+
+/// The migrations, in order: `MIGRATIONS[i]` takes a database from version `i` to `i + 1`.
+/// Version 1 also seeds the framework (done in code, see `store::migrate`).
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the framework and the matrix.
+    "
+    CREATE TABLE family (
+        id   INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE
+    );
+    CREATE TABLE role (
+        id          INTEGER PRIMARY KEY,
+        family_id   INTEGER NOT NULL REFERENCES family(id),
+        name        TEXT NOT NULL UNIQUE,
+        description TEXT
+    );
+    CREATE TABLE role_level (
+        id                   INTEGER PRIMARY KEY,
+        role_id              INTEGER NOT NULL REFERENCES role(id),
+        name                 TEXT NOT NULL UNIQUE,
+        description          TEXT,
+        rank                 INTEGER NOT NULL,
+        is_lead              INTEGER NOT NULL,
+        senior_civil_service INTEGER NOT NULL
+    );
+    -- Descriptors: bullet lines joined by newlines; NULL where the level is not defined.
+    CREATE TABLE skill (
+        id           INTEGER PRIMARY KEY,
+        name         TEXT NOT NULL UNIQUE,
+        description  TEXT,
+        awareness    TEXT,
+        working      TEXT,
+        practitioner TEXT,
+        expert       TEXT
+    );
+    CREATE TABLE requirement (
+        role_level_id INTEGER NOT NULL REFERENCES role_level(id),
+        skill_id      INTEGER NOT NULL REFERENCES skill(id),
+        level         INTEGER CHECK (level BETWEEN 0 AND 4),
+        PRIMARY KEY (role_level_id, skill_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE team (
+        id   INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE
+    );
+    CREATE TABLE member (
+        id            INTEGER PRIMARY KEY,
+        team_id       INTEGER NOT NULL REFERENCES team(id) ON DELETE CASCADE,
+        name          TEXT NOT NULL,
+        role_level_id INTEGER REFERENCES role_level(id),
+        UNIQUE (team_id, name COLLATE NOCASE)
+    );
+    CREATE TABLE rating (
+        member_id  INTEGER NOT NULL REFERENCES member(id) ON DELETE CASCADE,
+        skill_id   INTEGER NOT NULL REFERENCES skill(id),
+        level      INTEGER NOT NULL CHECK (level BETWEEN 0 AND 4),
+        note       TEXT NOT NULL DEFAULT '',
+        interested INTEGER NOT NULL DEFAULT 0,
+        rated_at   INTEGER NOT NULL,
+        PRIMARY KEY (member_id, skill_id)
+    ) WITHOUT ROWID;
+    -- Every change of a rating; level NULL records a cleared rating.
+    CREATE TABLE rating_history (
+        id         INTEGER PRIMARY KEY,
+        member_id  INTEGER NOT NULL REFERENCES member(id) ON DELETE CASCADE,
+        skill_id   INTEGER NOT NULL REFERENCES skill(id),
+        level      INTEGER CHECK (level BETWEEN 0 AND 4),
+        note       TEXT NOT NULL,
+        interested INTEGER NOT NULL,
+        at         INTEGER NOT NULL
+    );
+    CREATE TABLE team_target (
+        team_id  INTEGER NOT NULL REFERENCES team(id) ON DELETE CASCADE,
+        skill_id INTEGER NOT NULL REFERENCES skill(id),
+        level    INTEGER NOT NULL CHECK (level BETWEEN 0 AND 4),
+        count    INTEGER NOT NULL CHECK (count >= 0),
+        PRIMARY KEY (team_id, skill_id)
+    ) WITHOUT ROWID;
+    ",
+    // 2: indexes for per-team and per-member reads, and history made append-only.
+    "
+    CREATE INDEX member_team ON member(team_id);
+    CREATE INDEX rating_history_member ON rating_history(member_id, skill_id, id);
+    CREATE TRIGGER rating_history_append_only BEFORE UPDATE ON rating_history
+    BEGIN
+        SELECT RAISE(ABORT, 'rating history is append-only');
+    END;
+    ",
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
