@@ -86,7 +86,7 @@ pub struct Member {
 
 /// Everything in the database a screen or a command reads: the framework and the matrix.
 /// Updated in place by the core after each committed action.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Snapshot {
     /// The framework, shared because it never changes while the program runs.
     pub framework: Arc<Framework>,

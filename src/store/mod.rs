@@ -213,6 +213,21 @@ impl Store {
             .at(&self.path)
     }
 
+    /// The value of a pragma on this connection, as text (diagnostics and tests):
+    /// e.g. `journal_mode`, `synchronous`, `foreign_keys`, `application_id`.
+    pub fn pragma_text(&self, name: &str) -> Result<String> {
+        self.conn
+            .pragma_query_value(None, name, |r| {
+                let v: rusqlite::types::Value = r.get(0)?;
+                Ok(match v {
+                    rusqlite::types::Value::Integer(i) => i.to_string(),
+                    rusqlite::types::Value::Text(t) => t,
+                    other => format!("{other:?}"),
+                })
+            })
+            .at(&self.path)
+    }
+
     /// Counts of teams, members, ratings and history entries.
     pub fn counts(&self) -> Result<Counts> {
         let count = |table: &str| -> Result<i64> {

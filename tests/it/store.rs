@@ -1,0 +1,225 @@
+//! Opening, refusing, migrating, locking and backing up database files.
+
+use super::{Tmp, capmatrix, stderr, stdout};
+use capmatrix::Error;
+use capmatrix::core::{Action, Core};
+use capmatrix::store::{APPLICATION_ID, SCHEMA_VERSION, Store};
+use rusqlite::Connection;
+
+#[test]
+fn a_new_file_is_created_seeded_and_configured_for_durability() {
+    let tmp = Tmp::new();
+    let store = Store::open(&tmp.db()).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    assert_eq!(
+        store.pragma_text("application_id").unwrap(),
+        APPLICATION_ID.to_string()
+    );
+    assert_eq!(store.pragma_text("journal_mode").unwrap(), "wal");
+    assert_eq!(store.pragma_text("synchronous").unwrap(), "2", "FULL");
+    assert_eq!(store.pragma_text("foreign_keys").unwrap(), "1");
+    let snap = store.load().unwrap();
+    assert_eq!(snap.framework.skills.len(), 188);
+    assert_eq!(snap.member_count(), 0);
+    assert!(store.check().unwrap().is_empty());
+}
+
+#[test]
+fn data_survives_reopening() {
+    let tmp = Tmp::new();
+    let before = {
+        let mut core = Core::open(&tmp.db()).unwrap();
+        capmatrix::demo::add_demo(&mut core, 25, 3, 7).unwrap();
+        core.snapshot().clone()
+    };
+    let core = Core::open(&tmp.db()).unwrap();
+    assert_eq!(*core.snapshot(), before);
+    assert_eq!(core.snapshot().member_count(), 25);
+}
+
+fn assert_refused_untouched(path: &std::path::Path, expect: &str) {
+    let before = std::fs::read(path).unwrap();
+    let err = Store::open(path).unwrap_err().to_string();
+    assert!(err.contains(expect), "{err}");
+    assert!(err.contains("left untouched"), "{err}");
+    assert!(err.contains(&path.display().to_string()), "{err}");
+    assert_eq!(std::fs::read(path).unwrap(), before, "file changed");
+    // The command line says the same, exit code 1, and still does not touch the file.
+    let out = capmatrix(path, &["info"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains(expect), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read(path).unwrap(),
+        before,
+        "file changed by the CLI"
+    );
+}
+
+#[test]
+fn garbage_bytes_are_refused_and_left_untouched() {
+    let tmp = Tmp::new();
+    let path = tmp.path("notes.db");
+    std::fs::write(&path, b"Name,Skill\nAnn,Testing\n".repeat(20)).unwrap();
+    assert_refused_untouched(&path, "not an SQLite database");
+    let short = tmp.path("short.db");
+    std::fs::write(&short, b"SQLite").unwrap();
+    assert_refused_untouched(&short, "not an SQLite database");
+}
+
+#[test]
+fn another_applications_sqlite_file_is_refused_and_left_untouched() {
+    let tmp = Tmp::new();
+    let path = tmp.path("other.sqlite");
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch("CREATE TABLE contacts (name TEXT); INSERT INTO contacts VALUES ('Ann');")
+        .unwrap();
+    drop(conn);
+    assert_refused_untouched(&path, "another application's SQLite database");
+}
+
+#[test]
+fn a_newer_schema_is_refused_naming_both_versions() {
+    let tmp = Tmp::new();
+    let path = tmp.db();
+    drop(Store::open(&path).unwrap());
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    drop(conn);
+    let err = Store::open(&path).unwrap_err();
+    assert!(matches!(err, Error::NewerSchema { found: 99, .. }), "{err}");
+    let text = err.to_string();
+    assert!(text.contains("schema version 99"), "{text}");
+    assert!(text.contains(&format!("up to {SCHEMA_VERSION}")), "{text}");
+    assert!(text.contains(env!("CARGO_PKG_VERSION")), "{text}");
+    assert_refused_untouched(&path, "newer capmatrix");
+}
+
+#[test]
+fn an_older_database_is_backed_up_then_migrated() {
+    let tmp = Tmp::new();
+    let path = tmp.db();
+    Store::create_at_version(&path, 1).unwrap();
+    let conn = Connection::open(&path).unwrap();
+    conn.execute("INSERT INTO team (name) VALUES ('Platform')", [])
+        .unwrap();
+    drop(conn);
+
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    assert!(store.load().unwrap().team_named("platform").is_some());
+
+    let backups: Vec<_> = std::fs::read_dir(tmp.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("test.v1-backup-") && n.ends_with(".db"))
+        .collect();
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    let backup = Connection::open(tmp.path(&backups[0])).unwrap();
+    let version: i64 = backup
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 1);
+    let teams: i64 = backup
+        .query_row("SELECT count(*) FROM team", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(teams, 1);
+
+    // A current database is not backed up again on open.
+    drop(store);
+    drop(Store::open(&path).unwrap());
+    let count = std::fs::read_dir(tmp.dir.path())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains("backup")
+        })
+        .count();
+    assert_eq!(count, 1);
+}
+
+#[test]
+fn a_damaged_file_is_refused_and_check_fails() {
+    let tmp = Tmp::new();
+    let path = tmp.db();
+    {
+        let mut core = Core::open(&path).unwrap();
+        capmatrix::demo::add_demo(&mut core, 200, 2, 3).unwrap();
+    }
+    // Checkpoint the WAL into the main file, then scribble over pages in its middle.
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    drop(conn);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let len = bytes.len();
+    for b in &mut bytes[len / 2..len / 2 + 8192] {
+        *b = 0x5A;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let err = Store::open(&path).unwrap_err();
+    assert!(matches!(err, Error::Damaged { .. }), "{err}");
+    assert!(err.to_string().contains("damaged"), "{err}");
+    let out = capmatrix(&path, &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("damaged"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_second_process_cannot_write_while_the_first_has_the_database_open() {
+    let tmp = Tmp::new();
+    let path = tmp.db();
+    let mut first = Core::open(&path).unwrap();
+    first
+        .apply(Action::CreateTeam {
+            name: "Platform".into(),
+        })
+        .unwrap();
+
+    // Another capmatrix process: writes are refused with a clear message.
+    let out = capmatrix(&path, &["demo", "--members", "3"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(err.contains("already open by another capmatrix"), "{err}");
+    assert!(
+        err.contains(&format!("process {}", std::process::id())),
+        "{err}"
+    );
+    // Reads still work and say the file is not writable here.
+    let out = capmatrix(&path, &["info"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("teams: 1"));
+    assert!(stdout(&out).contains("writable: no"));
+
+    // A second store in this process is refused too, and its snapshot is unchanged.
+    let mut second = Core::open(&path).unwrap();
+    let err = second
+        .apply(Action::CreateTeam {
+            name: "Other".into(),
+        })
+        .unwrap_err();
+    assert!(matches!(err, Error::Locked { .. }), "{err}");
+    assert!(second.snapshot().team_named("Other").is_none());
+
+    // Once the first closes, the other process can write.
+    drop(first);
+    drop(second);
+    let out = capmatrix(&path, &["demo", "--members", "3"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn backup_writes_a_consistent_copy_and_never_overwrites() {
+    let tmp = Tmp::new();
+    let mut core = Core::open(&tmp.db()).unwrap();
+    capmatrix::demo::add_demo(&mut core, 12, 2, 5).unwrap();
+    let dest = tmp.path("copy.db");
+    core.store().backup_to(&dest).unwrap();
+    let copy = Store::open(&dest).unwrap();
+    assert_eq!(copy.counts().unwrap(), core.store().counts().unwrap());
+    let err = core.store().backup_to(&dest).unwrap_err().to_string();
+    assert!(err.contains("already exists"), "{err}");
+}
