@@ -202,10 +202,10 @@ pub fn default_target(
 
 /// The target in force for a team and skill: the team's own, or the default.
 pub fn target_for(snapshot: &Snapshot, scope: Scope, skill: SkillId) -> Option<(Target, bool)> {
-    if let Scope::Team(team) = scope {
-        if let Some(t) = snapshot.explicit_target(team, skill) {
-            return Some((t, false));
-        }
+    if let Scope::Team(team) = scope
+        && let Some(t) = snapshot.explicit_target(team, skill)
+    {
+        return Some((t, false));
     }
     let members = scope_members(snapshot, scope);
     default_target(&snapshot.framework, &members, skill).map(|t| (t, true))

@@ -95,10 +95,10 @@ impl Store {
             in_memory: false,
         };
         store.configure()?;
-        if let Existing::Ours(version) = existing {
-            if version < SCHEMA_VERSION {
-                store.backup_before_migration(version)?;
-            }
+        if let Existing::Ours(version) = existing
+            && version < SCHEMA_VERSION
+        {
+            store.backup_before_migration(version)?;
         }
         store.migrate()?;
         Ok(store)

@@ -340,13 +340,16 @@ fn a_batch_is_one_undo_step() {
     assert_in_step(&core);
 }
 
+/// A member's name, role level and ratings, for comparing generated data.
+type MemberRow = (String, Option<u32>, Vec<(u32, Level)>);
+
 #[test]
 fn demo_is_deterministic_for_a_seed_and_correlated_with_role_level() {
     let make = |seed| {
         let mut core = Core::open_in_memory().unwrap();
         capmatrix::demo::add_demo(&mut core, 300, 4, seed).unwrap();
         let snap = core.snapshot().clone();
-        let rows: Vec<(String, Option<u32>, Vec<(u32, Level)>)> = snap
+        let rows: Vec<MemberRow> = snap
             .all_members()
             .iter()
             .map(|m| {

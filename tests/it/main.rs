@@ -1,4 +1,5 @@
 //! capmatrix's one integration-test binary: a module per area.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test or benchmark panics
 
 mod cli;
 mod core;
@@ -14,6 +15,7 @@ pub struct Tmp {
 }
 
 impl Tmp {
+    #[allow(clippy::new_without_default)]
     pub fn new() -> Tmp {
         Tmp {
             dir: tempfile::tempdir().unwrap(),
