@@ -56,6 +56,7 @@ fn main() {
             level,
             note: String::new(),
             interested: i % 2 == 0,
+            at: None,
         })
         .expect("edit");
         times.push(ms(t.elapsed()));

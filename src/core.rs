@@ -84,6 +84,8 @@ pub enum Action {
         note: String,
         /// Interested in developing the skill.
         interested: bool,
+        /// When it was rated; `None` means now. Imports of dated ratings set it.
+        at: Option<Timestamp>,
     },
     /// Clear a member's rating in a skill (back to "not rated").
     ClearRating {
@@ -643,6 +645,7 @@ fn apply_one(
             level,
             note,
             interested,
+            at,
         } => {
             check_skill(snapshot, skill)?;
             let old = member_of(snapshot, member)?.ratings.get(&skill).cloned();
@@ -652,11 +655,12 @@ fn apply_one(
             {
                 return Ok((Outcome::default(), None));
             }
+            let at = at.unwrap_or(now);
             let rating = Rating {
                 level,
                 note,
                 interested,
-                rated_at: now,
+                rated_at: at,
             };
             w.put_rating(member, skill, &rating)?;
             w.append_history(
@@ -666,7 +670,7 @@ fn apply_one(
                     level: Some(level),
                     note: rating.note.clone(),
                     interested,
-                    at: now,
+                    at,
                 },
             )?;
             snapshot.set_rating(member, skill, Some(rating));
@@ -724,6 +728,7 @@ fn revert_rating(member: MemberId, skill: SkillId, old: Option<Rating>) -> Actio
             level: r.level,
             note: r.note,
             interested: r.interested,
+            at: Some(r.rated_at),
         },
         None => Action::ClearRating { member, skill },
     }

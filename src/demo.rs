@@ -186,6 +186,7 @@ pub fn add_demo(core: &mut Core, members: usize, teams: usize, seed: u64) -> Res
                     level,
                     note,
                     interested: rng.u32(0..100) < 15,
+                    at: None,
                 })?;
                 ratings += 1;
             }

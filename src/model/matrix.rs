@@ -92,6 +92,8 @@ pub struct Snapshot {
     pub framework: Arc<Framework>,
     teams: BTreeMap<TeamId, Team>,
     members: HashMap<MemberId, Member>,
+    /// (team, name key) -> member, so name lookups stay O(1) in a 10,000-member team.
+    member_index: HashMap<(TeamId, String), MemberId>,
     targets: BTreeMap<(TeamId, SkillId), Target>,
     rating_count: usize,
 }
@@ -133,12 +135,8 @@ impl Snapshot {
 
     /// The member of a team with this name (ignoring case).
     pub fn member_named(&self, team: TeamId, name: &str) -> Option<&Member> {
-        let key = name_key(name);
-        self.team(team)?
-            .members
-            .iter()
-            .filter_map(|m| self.members.get(m))
-            .find(|m| name_key(&m.name) == key)
+        let id = self.member_index.get(&(team, name_key(name)))?;
+        self.members.get(id)
     }
 
     /// A team's members, ordered by name then id.
@@ -210,6 +208,7 @@ impl Snapshot {
             for m in team.members {
                 if let Some(member) = self.members.remove(&m) {
                     self.rating_count -= member.ratings.len();
+                    self.member_index.remove(&(id, name_key(&member.name)));
                 }
             }
         }
@@ -226,6 +225,8 @@ impl Snapshot {
             t.members.insert(member.id);
         }
         self.rating_count += member.ratings.len();
+        self.member_index
+            .insert((member.team, name_key(&member.name)), member.id);
         self.members.insert(member.id, member);
     }
 
@@ -235,6 +236,8 @@ impl Snapshot {
         if let Some(t) = self.teams.get_mut(&member.team) {
             t.members.remove(&id);
         }
+        self.member_index
+            .remove(&(member.team, name_key(&member.name)));
         self.rating_count -= member.ratings.len();
         Some(member)
     }
@@ -242,7 +245,9 @@ impl Snapshot {
     /// Renames a member.
     pub fn rename_member(&mut self, id: MemberId, name: &str) {
         if let Some(m) = self.members.get_mut(&id) {
+            self.member_index.remove(&(m.team, name_key(&m.name)));
             m.name = name.to_string();
+            self.member_index.insert((m.team, name_key(name)), id);
         }
     }
 
@@ -259,6 +264,9 @@ impl Snapshot {
             return;
         };
         let old = std::mem::replace(&mut m.team, team);
+        let key = name_key(&m.name);
+        self.member_index.remove(&(old, key.clone()));
+        self.member_index.insert((team, key), id);
         if let Some(t) = self.teams.get_mut(&old) {
             t.members.remove(&id);
         }

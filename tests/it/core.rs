@@ -40,6 +40,7 @@ fn rate(core: &mut Core, member: MemberId, skill: SkillId, level: Level) {
         level,
         note: String::new(),
         interested: false,
+        at: None,
     })
     .unwrap();
 }
@@ -82,6 +83,7 @@ fn every_action_updates_snapshot_and_database_alike() {
             level: Level::Practitioner,
             note: "Wrote the contract tests".into(),
             interested: true,
+            at: None,
         },
         Action::SetTarget {
             team: platform,
@@ -208,6 +210,7 @@ fn ratings_keep_an_append_only_history_and_unchanged_ratings_add_none() {
             level: Level::Working,
             note: String::new(),
             interested: false,
+            at: None,
         })
         .unwrap();
     assert!(!outcome.changed);
@@ -232,7 +235,24 @@ fn ratings_keep_an_append_only_history_and_unchanged_ratings_add_none() {
             Some(Level::Practitioner)
         ]
     );
-    assert!(history.windows(2).all(|w| w[0].at <= w[1].at));
+    // Undo restores the rating as it was, including when it was rated.
+    assert_eq!(history[3].at, history[1].at);
+    assert_eq!(
+        core.snapshot().member(ann).unwrap().ratings[&testing].rated_at,
+        history[1].at
+    );
+    // A dated rating (as imports set) keeps its date.
+    let dated = capmatrix::model::Timestamp(1_700_000_000_000);
+    core.apply(Action::SetRating {
+        member: ann,
+        skill: testing,
+        level: Level::Expert,
+        note: String::new(),
+        interested: false,
+        at: Some(dated),
+    })
+    .unwrap();
+    assert_eq!(core.store().history(ann, Some(testing)).unwrap()[4].at, dated);
 }
 
 #[test]
@@ -309,6 +329,7 @@ fn a_failing_batch_changes_nothing() {
                 level: Level::Expert,
                 note: String::new(),
                 interested: false,
+                at: None,
             })?;
             b.apply(Action::AddMember {
                 team: t,
