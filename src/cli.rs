@@ -43,6 +43,33 @@ pub enum GapsFormat {
     Json,
 }
 
+/// Import modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportMode {
+    /// Add and update members and ratings.
+    Merge,
+    /// Make each team in the file hold exactly the file's members and ratings.
+    Replace,
+}
+
+/// Export layouts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormatArg {
+    /// One row per member, one column per skill.
+    Wide,
+    /// One row per rating.
+    Long,
+}
+
+/// How levels are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LevelsArg {
+    /// None, Awareness, Working, Practitioner, Expert.
+    Names,
+    /// 0-4.
+    Numbers,
+}
+
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -83,6 +110,37 @@ pub enum Command {
     },
     /// Full integrity check; exits 1 if the database is damaged.
     Check,
+    /// Import a matrix from CSV (wide or long, detected), all of it or nothing.
+    Import {
+        /// The CSV file (UTF-8, UTF-16 or Windows-1252; comma, semicolon or tab).
+        file: PathBuf,
+        /// Team for rows whose Team cell is empty or absent.
+        #[arg(long, value_name = "NAME")]
+        team: Option<String>,
+        /// merge: add and update; replace: each team in the file holds exactly its members.
+        #[arg(long, value_enum, default_value = "merge")]
+        mode: ImportMode,
+        /// Report what would change, change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Export the matrix as CSV for spreadsheets (`-` for standard output).
+    Export {
+        /// Where to write (replaced only when the export succeeds).
+        file: PathBuf,
+        /// Only this team (default: all teams).
+        #[arg(long, value_name = "NAME")]
+        team: Option<String>,
+        /// wide: one row per member; long: one row per rating.
+        #[arg(long, value_enum, default_value = "wide")]
+        format: ExportFormatArg,
+        /// Write levels as names or as numbers 0-4.
+        #[arg(long, value_enum, default_value = "names")]
+        levels: LevelsArg,
+        /// With --format long: every historical rating, not just the current ones.
+        #[arg(long)]
+        history: bool,
+    },
     /// Write a consistent copy of the database to FILE while it stays in use.
     Backup {
         /// Where to write the copy (must not exist).
@@ -156,11 +214,87 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
                 })
             }
         }
+        Command::Import {
+            file,
+            team,
+            mode,
+            dry_run,
+        } => {
+            let options = crate::transfer::ImportOptions {
+                team: team.clone(),
+                mode: match mode {
+                    ImportMode::Merge => crate::io::Mode::Merge,
+                    ImportMode::Replace => crate::io::Mode::Replace,
+                },
+                dry_run: *dry_run,
+            };
+            let report = crate::transfer::import_file(&mut core, file, &options)?;
+            let verb = if report.dry_run {
+                "dry run of"
+            } else {
+                "imported"
+            };
+            writeln!(out, "{verb} {}: {}", file.display(), report.description())
+                .map_err(out_err)?;
+            for line in report.summary.lines() {
+                writeln!(out, "{line}").map_err(out_err)?;
+            }
+            if report.dry_run {
+                writeln!(out, "nothing was changed (dry run)").map_err(out_err)?;
+            }
+            Ok(())
+        }
+        Command::Export {
+            file,
+            team,
+            format,
+            levels,
+            history,
+        } => {
+            let scope = match team {
+                Some(name) => Scope::Team(find_team(core.snapshot(), name)?),
+                None => Scope::All,
+            };
+            let options = crate::io::ExportOptions {
+                scope,
+                format: match format {
+                    ExportFormatArg::Wide => crate::io::ExportFormat::Wide,
+                    ExportFormatArg::Long => crate::io::ExportFormat::Long,
+                },
+                levels: match levels {
+                    LevelsArg::Names => crate::io::LevelStyle::Names,
+                    LevelsArg::Numbers => crate::io::LevelStyle::Numbers,
+                },
+            };
+            let bytes = crate::transfer::export_file(&core, file, options, *history)?;
+            if file != Path::new("-") {
+                writeln!(out, "exported {bytes} bytes to {}", file.display()).map_err(out_err)?;
+            }
+            Ok(())
+        }
         Command::Backup { file } => {
             core.store().backup_to(file)?;
             writeln!(out, "backed up {} to {}", db.display(), file.display()).map_err(out_err)
         }
     }
+}
+
+/// The team with this name, or an error listing the teams.
+fn find_team(snapshot: &Snapshot, name: &str) -> Result<crate::model::TeamId> {
+    if let Some(t) = snapshot.team_named(name) {
+        return Ok(t.id);
+    }
+    let names: Vec<&str> = snapshot.teams().map(|t| t.name.as_str()).collect();
+    let hint = if names.is_empty() {
+        "there are no teams yet".to_string()
+    } else {
+        format!("teams are: {}", names.join(", "))
+    };
+    Err(Error::NotFound {
+        kind: "team",
+        name: name.to_string(),
+        hint: Some(hint),
+    })
 }
 
 fn info(core: &Core, out: &mut dyn Write) -> Result<()> {
@@ -306,20 +440,12 @@ fn gaps(
     let fw = &snapshot.framework;
     let (scope, team_name) = match team {
         Some(name) => {
-            let Some(t) = snapshot.team_named(name) else {
-                let names: Vec<&str> = snapshot.teams().map(|t| t.name.as_str()).collect();
-                let hint = if names.is_empty() {
-                    "there are no teams yet".to_string()
-                } else {
-                    format!("teams are: {}", names.join(", "))
-                };
-                return Err(Error::NotFound {
-                    kind: "team",
-                    name: name.to_string(),
-                    hint: Some(hint),
-                });
-            };
-            (Scope::Team(t.id), t.name.clone())
+            let id = find_team(snapshot, name)?;
+            let name = snapshot
+                .team(id)
+                .map(|t| t.name.clone())
+                .unwrap_or_default();
+            (Scope::Team(id), name)
         }
         None => (Scope::All, "All teams".to_string()),
     };

@@ -92,9 +92,33 @@ pub enum Error {
         path: PathBuf,
     },
 
+    /// An import file has problems; nothing was imported.
+    #[error("{}", import_message(problems, path))]
+    Import {
+        /// Every problem found (up to the cap).
+        problems: crate::io::Problems,
+        /// The file.
+        path: PathBuf,
+    },
+
+    /// The command line asked for something that does not fit together.
+    #[error("{0}")]
+    Usage(String),
+
     /// Writing CSV or JSON output failed.
     #[error("cannot write output: {0}")]
     Output(String),
+}
+
+fn import_message(problems: &crate::io::Problems, path: &std::path::Path) -> String {
+    let path = path.display();
+    match problems.total() {
+        1 => format!("cannot import, nothing was changed: {problems} ({path})"),
+        n => format!(
+            "cannot import, nothing was changed: {n} problems ({path})\n  {}",
+            problems.to_string().replace('\n', "\n  ")
+        ),
+    }
 }
 
 fn hint_suffix(hint: &Option<String>) -> String {

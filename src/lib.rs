@@ -19,7 +19,9 @@ pub mod cli;
 pub mod core;
 pub mod demo;
 pub mod error;
+pub mod io;
 pub mod model;
 pub mod store;
+pub mod transfer;
 
 pub use error::{Error, Result};

@@ -17,6 +17,51 @@ pub struct MemberId(pub i64);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct Timestamp(pub i64);
 
+impl Timestamp {
+    /// RFC 3339 in UTC with milliseconds, e.g. `2026-11-25T14:30:00.000Z`.
+    ///
+    /// ```
+    /// use capmatrix::model::Timestamp;
+    /// assert_eq!(Timestamp(0).to_rfc3339(), "1970-01-01T00:00:00.000Z");
+    /// assert_eq!(Timestamp::parse("2026-11-25"), Some(Timestamp(1_795_564_800_000)));
+    /// assert_eq!(Timestamp::parse("25/11/2026 09:30"), Timestamp::parse("2026-11-25T09:30:00Z"));
+    /// ```
+    pub fn to_rfc3339(self) -> String {
+        let t = std::time::UNIX_EPOCH + std::time::Duration::from_millis(self.0.max(0) as u64);
+        humantime::format_rfc3339_millis(t).to_string()
+    }
+
+    /// The date alone, `YYYY-MM-DD`.
+    pub fn date(self) -> String {
+        self.to_rfc3339()[..10].to_string()
+    }
+
+    /// Parses an ISO 8601 date or date-time in UTC (`2026-11-25`, `2026-11-25T14:30`,
+    /// `2026-11-25 14:30:00`, `2026-11-25T14:30:00.123Z`) or a UK-style `25/11/2026` with an
+    /// optional time, as spreadsheets rewrite dates. Dates before 1970 are not accepted.
+    pub fn parse(text: &str) -> Option<Timestamp> {
+        let text = text.trim();
+        let (date, time) = match text.split_once(['T', ' ']) {
+            Some((d, t)) => (d, t.trim_end_matches('Z')),
+            None => (text, ""),
+        };
+        let date = match date.split('/').collect::<Vec<_>>()[..] {
+            [d, m, y] if d.len() <= 2 && m.len() <= 2 && y.len() == 4 => {
+                format!("{y}-{m:0>2}-{d:0>2}")
+            }
+            _ => date.to_string(),
+        };
+        let time = match time.len() {
+            0 => "00:00:00".to_string(),
+            4 | 5 => format!("{time:0>5}:00"),
+            _ => time.to_string(),
+        };
+        let t = humantime::parse_rfc3339_weak(&format!("{date}T{time}")).ok()?;
+        let ms = t.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis();
+        i64::try_from(ms).ok().map(Timestamp)
+    }
+}
+
 /// A member's current rating in one skill.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rating {

@@ -314,6 +314,33 @@ impl Store {
         Ok(all)
     }
 
+    /// Every member's rating history, oldest first per member.
+    pub fn all_history(&self) -> Result<std::collections::HashMap<MemberId, Vec<HistoryEntry>>> {
+        let mut out: std::collections::HashMap<MemberId, Vec<HistoryEntry>> = Default::default();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT member_id, skill_id, level, note, interested, at FROM rating_history ORDER BY id")
+            .at(&self.path)?;
+        let mut rows = stmt.query([]).at(&self.path)?;
+        while let Some(r) = rows.next().at(&self.path)? {
+            let entry = (|| {
+                Ok::<_, rusqlite::Error>((
+                    MemberId(r.get(0)?),
+                    HistoryEntry {
+                        skill: SkillId(r.get(1)?),
+                        level: level_from_sql(r.get(2)?),
+                        note: r.get(3)?,
+                        interested: r.get(4)?,
+                        at: Timestamp(r.get(5)?),
+                    },
+                ))
+            })()
+            .at(&self.path)?;
+            out.entry(entry.0).or_default().push(entry.1);
+        }
+        Ok(out)
+    }
+
     /// Runs `f` inside one IMMEDIATE transaction, committing if it returns `Ok`. Fails with
     /// [`Error::Locked`] when another capmatrix holds the write lock.
     pub fn write<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {

@@ -252,7 +252,10 @@ fn ratings_keep_an_append_only_history_and_unchanged_ratings_add_none() {
         at: Some(dated),
     })
     .unwrap();
-    assert_eq!(core.store().history(ann, Some(testing)).unwrap()[4].at, dated);
+    assert_eq!(
+        core.store().history(ann, Some(testing)).unwrap()[4].at,
+        dated
+    );
 }
 
 #[test]

@@ -1,0 +1,50 @@
+//! Import and export formats: bytes -> text ([`text`]) -> raw records ([`records`]) -> typed
+//! rows with every problem located by line and column ([`parse`]) -> what an import would do
+//! ([`plan`]); and snapshot -> CSV bytes ([`export`]). No database access and no file I/O here:
+//! `crate::transfer` reads and writes the files and applies plans through the core.
+
+pub mod export;
+mod guard;
+pub mod parse;
+pub mod plan;
+mod problem;
+pub mod records;
+pub mod text;
+
+pub use export::{ExportFormat, ExportOptions, LevelStyle, export};
+pub use guard::{guard, unguard};
+pub use parse::{FileFormat, ParsedFile, parse};
+pub use plan::{Mode, Plan, Summary, plan};
+pub use problem::{MAX_PROBLEMS, Problem, Problems};
+pub use text::Encoding;
+
+/// A file read and checked, ready to plan: the parsed rows and how the file was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadFile {
+    /// The rows.
+    pub parsed: ParsedFile,
+    /// The encoding found.
+    pub encoding: Encoding,
+    /// The delimiter found.
+    pub delimiter: u8,
+}
+
+/// Bytes to checked rows: decoding, splitting and parsing, all problems collected.
+pub fn read(
+    bytes: &[u8],
+    framework: &crate::model::Framework,
+    default_team: Option<&str>,
+) -> Result<ReadFile, Problems> {
+    let (text, encoding) = text::decode(bytes).map_err(|p| {
+        let mut problems = Problems::default();
+        problems.push(p);
+        problems
+    })?;
+    let table = records::split(&text)?;
+    let parsed = parse::parse(&table, framework, default_team)?;
+    Ok(ReadFile {
+        parsed,
+        encoding,
+        delimiter: table.delimiter,
+    })
+}

@@ -1,0 +1,245 @@
+//! What an import would do: a parsed file compared with the snapshot gives the teams to
+//! create, the members to add, update and remove, and the ratings to set, change and clear.
+//! Pure; the same plan is shown by a dry run and applied by a real import.
+
+use super::parse::{FileFormat, ParsedFile};
+use crate::model::{
+    Level, MemberId, Rating, RoleLevelId, SkillId, Snapshot, TeamId, Timestamp, name_key,
+};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// How an import treats what is already in the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Add and update members and ratings; leave everything else alone. Empty cells of a wide
+    /// file leave ratings as they are.
+    #[default]
+    Merge,
+    /// Each team named in the file holds exactly the file's members, and each of them exactly
+    /// the file's ratings (a rating the file does not give is cleared).
+    Replace,
+}
+
+/// Counts of what an import does (or, in a dry run, would do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Summary {
+    /// Teams created.
+    pub teams_created: usize,
+    /// Members added.
+    pub members_added: usize,
+    /// Existing members whose role level changed.
+    pub members_updated: usize,
+    /// Members removed (replace mode).
+    pub members_removed: usize,
+    /// Ratings set where there was none.
+    pub ratings_set: usize,
+    /// Ratings changed.
+    pub ratings_changed: usize,
+    /// Ratings cleared.
+    pub ratings_cleared: usize,
+}
+
+impl Summary {
+    /// Whether the import changes nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == Summary::default()
+    }
+
+    /// `key: value` lines.
+    pub fn lines(&self) -> Vec<String> {
+        [
+            ("teams created", self.teams_created),
+            ("members added", self.members_added),
+            ("members updated", self.members_updated),
+            ("members removed", self.members_removed),
+            ("ratings set", self.ratings_set),
+            ("ratings changed", self.ratings_changed),
+            ("ratings cleared", self.ratings_cleared),
+        ]
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect()
+    }
+}
+
+/// One change to a member's ratings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RatingChange {
+    /// Set a rating.
+    Set {
+        /// The skill.
+        skill: SkillId,
+        /// The level.
+        level: Level,
+        /// The note.
+        note: String,
+        /// The interested flag.
+        interested: bool,
+        /// The date, if the file gives one.
+        at: Option<Timestamp>,
+    },
+    /// Clear a rating.
+    Clear {
+        /// The skill.
+        skill: SkillId,
+    },
+}
+
+/// A team the import touches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamPlan {
+    /// Its name.
+    pub name: String,
+    /// Its id, if it exists already.
+    pub existing: Option<TeamId>,
+}
+
+/// A member the import adds or changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberPlan {
+    /// Index into [`Plan::teams`].
+    pub team: usize,
+    /// The name.
+    pub name: String,
+    /// The member's id, if they exist already.
+    pub existing: Option<MemberId>,
+    /// The role level to set, if it changes (for a new member: the role level to add with).
+    pub role_level: Option<Option<RoleLevelId>>,
+    /// Rating changes, in order.
+    pub ratings: Vec<RatingChange>,
+}
+
+/// Everything an import does.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Plan {
+    /// Teams named in the file.
+    pub teams: Vec<TeamPlan>,
+    /// Members to add or change (unchanged members are left out).
+    pub members: Vec<MemberPlan>,
+    /// Members to remove (replace mode).
+    pub removals: Vec<MemberId>,
+    /// The counts.
+    pub summary: Summary,
+}
+
+/// Compares a parsed file with the snapshot.
+pub fn plan(snapshot: &Snapshot, file: &ParsedFile, mode: Mode) -> Plan {
+    let mut plan = Plan::default();
+    let mut team_index: HashMap<String, usize> = HashMap::new();
+    let mut in_file: BTreeMap<TeamId, BTreeSet<MemberId>> = BTreeMap::new();
+    for pm in &file.members {
+        let team = *team_index.entry(name_key(&pm.team)).or_insert_with(|| {
+            let existing = snapshot.team_named(&pm.team).map(|t| t.id);
+            if existing.is_none() {
+                plan.summary.teams_created += 1;
+            }
+            plan.teams.push(TeamPlan {
+                name: pm.team.clone(),
+                existing,
+            });
+            plan.teams.len() - 1
+        });
+        let existing = plan.teams[team]
+            .existing
+            .and_then(|t| snapshot.member_named(t, &pm.name));
+        if let (Some(t), Some(m)) = (plan.teams[team].existing, existing) {
+            in_file.entry(t).or_default().insert(m.id);
+        }
+        let current_role = existing.and_then(|m| m.role_level);
+        let role_level = match (existing, pm.role_level, mode) {
+            (None, rl, _) => Some(rl.flatten()),
+            (Some(_), Some(Some(rl)), _) if Some(rl) != current_role => Some(Some(rl)),
+            (Some(_), Some(None), Mode::Replace) if current_role.is_some() => Some(None),
+            _ => None,
+        };
+        match existing {
+            None => plan.summary.members_added += 1,
+            Some(_) if role_level.is_some() => plan.summary.members_updated += 1,
+            Some(_) => {}
+        }
+
+        let mut current: BTreeMap<SkillId, Rating> =
+            existing.map(|m| m.ratings.clone()).unwrap_or_default();
+        let mut given: BTreeSet<SkillId> = BTreeSet::new();
+        let mut changes = Vec::new();
+        let mut ratings: Vec<_> = pm.ratings.iter().collect();
+        // Long files may list a rating's history: apply it oldest first.
+        ratings.sort_by_key(|r| r.at);
+        for r in ratings {
+            let Some(level) = r.level else {
+                // An empty cell of a wide file is "no rating given"; an empty Level in a long
+                // file is a cleared rating.
+                if file.format == FileFormat::Long && current.remove(&r.skill).is_some() {
+                    given.remove(&r.skill);
+                    plan.summary.ratings_cleared += 1;
+                    changes.push(RatingChange::Clear { skill: r.skill });
+                }
+                continue;
+            };
+            given.insert(r.skill);
+            let old = current.get(&r.skill);
+            let note = r
+                .note
+                .clone()
+                .or_else(|| old.map(|o| o.note.clone()))
+                .unwrap_or_default();
+            let interested = r.interested.or(old.map(|o| o.interested)).unwrap_or(false);
+            if let Some(o) = old {
+                if o.level == level && o.note == note && o.interested == interested {
+                    continue;
+                }
+                plan.summary.ratings_changed += 1;
+            } else {
+                plan.summary.ratings_set += 1;
+            }
+            current.insert(
+                r.skill,
+                Rating {
+                    level,
+                    note: note.clone(),
+                    interested,
+                    rated_at: r.at.unwrap_or(Timestamp(0)),
+                },
+            );
+            changes.push(RatingChange::Set {
+                skill: r.skill,
+                level,
+                note,
+                interested,
+                at: r.at,
+            });
+        }
+        if mode == Mode::Replace {
+            for skill in current
+                .keys()
+                .filter(|s| !given.contains(s))
+                .copied()
+                .collect::<Vec<_>>()
+            {
+                plan.summary.ratings_cleared += 1;
+                changes.push(RatingChange::Clear { skill });
+            }
+        }
+        if existing.is_none() || role_level.is_some() || !changes.is_empty() {
+            plan.members.push(MemberPlan {
+                team,
+                name: pm.name.clone(),
+                existing: existing.map(|m| m.id),
+                role_level,
+                ratings: changes,
+            });
+        }
+    }
+    if mode == Mode::Replace {
+        for t in plan.teams.iter().filter_map(|t| t.existing) {
+            let keep = in_file.get(&t);
+            for m in snapshot.team_members(t) {
+                if !keep.is_some_and(|k| k.contains(&m.id)) {
+                    plan.removals.push(m.id);
+                    plan.summary.members_removed += 1;
+                }
+            }
+        }
+    }
+    plan
+}

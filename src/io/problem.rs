@@ -1,0 +1,103 @@
+//! A problem found in an input file, located by line and column, worded for the person who
+//! will fix it in their spreadsheet.
+
+use std::fmt;
+
+/// The most problems an error lists before "and N more".
+pub const MAX_PROBLEMS: usize = 100;
+
+/// One problem in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The line in the file (1-based, as a text editor counts), if the problem has one.
+    pub line: Option<usize>,
+    /// The column's header name, if the problem is in one column.
+    pub column: Option<String>,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem with the whole file.
+    pub fn file(message: impl Into<String>) -> Problem {
+        Problem {
+            line: None,
+            column: None,
+            message: message.into(),
+        }
+    }
+
+    /// A problem on a line.
+    pub fn line(line: usize, message: impl Into<String>) -> Problem {
+        Problem {
+            line: Some(line),
+            column: None,
+            message: message.into(),
+        }
+    }
+
+    /// A problem in one cell.
+    pub fn cell(line: usize, column: &str, message: impl Into<String>) -> Problem {
+        Problem {
+            line: Some(line),
+            column: Some(column.to_string()),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.line, &self.column) {
+            (Some(l), Some(c)) => write!(f, "line {l}, column \"{c}\": {}", self.message),
+            (Some(l), None) => write!(f, "line {l}: {}", self.message),
+            (None, Some(c)) => write!(f, "column \"{c}\": {}", self.message),
+            (None, None) => f.write_str(&self.message),
+        }
+    }
+}
+
+/// Collects problems up to [`MAX_PROBLEMS`], counting the rest.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Problems {
+    /// The problems kept, in the order found.
+    pub list: Vec<Problem>,
+    /// How many more were found but not kept.
+    pub more: usize,
+}
+
+impl Problems {
+    /// Records a problem.
+    pub fn push(&mut self, p: Problem) {
+        if self.list.len() < MAX_PROBLEMS {
+            self.list.push(p);
+        } else {
+            self.more += 1;
+        }
+    }
+
+    /// Whether none were found.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// How many were found in all.
+    pub fn total(&self) -> usize {
+        self.list.len() + self.more
+    }
+}
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.list.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{p}")?;
+        }
+        if self.more > 0 {
+            write!(f, "\nand {} more", self.more)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,318 @@
+//! Text to raw records: the `sep=` line, the delimiter (comma, semicolon or tab, detected),
+//! line endings (LF, CRLF, CR), quoted fields, and the guards the csv crate does not give:
+//! a quote left open at the end of the file, the row limit and the field-length limit. Blank
+//! rows are dropped; every record keeps the line it starts on.
+
+use super::{Problem, Problems};
+
+/// The most rows a file may have (Excel's sheet limit).
+pub const MAX_ROWS: usize = 1_048_576;
+/// The longest field, in characters (Excel's cell limit).
+pub const MAX_FIELD_CHARS: usize = 32_767;
+
+/// One record with the line it starts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawRow {
+    /// 1-based line in the file.
+    pub line: usize,
+    /// The cells, as written (not trimmed).
+    pub cells: Vec<String>,
+}
+
+/// A file split into a header and rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawTable {
+    /// The delimiter found.
+    pub delimiter: u8,
+    /// The header row (the first non-blank record).
+    pub header: RawRow,
+    /// The data rows, without blank ones.
+    pub rows: Vec<RawRow>,
+}
+
+/// A readable name for a delimiter.
+pub fn delimiter_name(d: u8) -> &'static str {
+    match d {
+        b';' => "semicolon",
+        b'\t' => "tab",
+        _ => "comma",
+    }
+}
+
+/// Splits text into records. Problems stop the import: they are returned, all of them.
+pub fn split(text: &str) -> Result<RawTable, Problems> {
+    let mut problems = Problems::default();
+    // A file with CR line endings only (old Mac Excel): make them LF so lines count right.
+    // Fields cannot hold LF in such a file, so nothing is lost.
+    let converted;
+    let mut text = text;
+    if !text.contains('\n') && text.contains('\r') {
+        converted = text.replace('\r', "\n");
+        text = &converted;
+    }
+    // Excel's "sep=;" first line names the delimiter.
+    let mut line_offset = 0;
+    let mut delimiter = None;
+    let first_end = text.find(['\r', '\n']).unwrap_or(text.len());
+    let first = &text[..first_end];
+    if let Some(sep) = first
+        .trim()
+        .strip_prefix("sep=")
+        .or_else(|| first.trim().strip_prefix("SEP="))
+    {
+        delimiter = match sep {
+            "," => Some(b','),
+            ";" => Some(b';'),
+            "\t" | "" => Some(b'\t'),
+            other => {
+                problems.push(Problem::line(
+                    1,
+                    format!(
+                        "\"sep={other}\" names a delimiter capmatrix does not read (use , ; or tab)"
+                    ),
+                ));
+                return Err(problems);
+            }
+        };
+        let rest = &text[first_end..];
+        text = rest
+            .strip_prefix("\r\n")
+            .or_else(|| rest.strip_prefix('\n'))
+            .or_else(|| rest.strip_prefix('\r'))
+            .unwrap_or(rest);
+        line_offset = 1;
+    }
+    if let Some(line) = unclosed_quote(text) {
+        problems.push(Problem::line(
+            line + line_offset,
+            "a quote opened here is never closed: the rest of the file would be one cell (check for a stray \" in this row)",
+        ));
+        return Err(problems);
+    }
+    let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(text));
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut header: Option<RawRow> = None;
+    let mut rows = Vec::new();
+    let mut record = csv::StringRecord::new();
+    let mut count = 0usize;
+    // The csv crate's line numbers skip blank lines; count line breaks up to each record's
+    // first byte instead.
+    let bytes = text.as_bytes();
+    let (mut counted_to, mut line_at) = (0usize, 1usize);
+    let mut line_of = |offset: usize| {
+        // The reported position can sit before the line breaks that end the previous record.
+        let mut offset = offset.min(bytes.len());
+        while offset < bytes.len() && matches!(bytes[offset], b'\r' | b'\n') {
+            offset += 1;
+        }
+        for i in counted_to..offset {
+            let lone_cr = bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+            if bytes[i] == b'\n' || lone_cr {
+                line_at += 1;
+            }
+        }
+        counted_to = counted_to.max(offset);
+        line_at
+    };
+    loop {
+        let more = match reader.read_record(&mut record) {
+            Ok(more) => more,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as usize) + line_offset;
+                problems.push(Problem::line(line, format!("cannot read this row: {e}")));
+                return Err(problems);
+            }
+        };
+        if !more {
+            break;
+        }
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        count += 1;
+        let line = record.position().map_or(0, |p| line_of(p.byte() as usize)) + line_offset;
+        if count > MAX_ROWS {
+            problems.push(Problem::line(
+                line,
+                format!("the file has more than {MAX_ROWS} rows, the most capmatrix imports"),
+            ));
+            return Err(problems);
+        }
+        let cells: Vec<String> = record.iter().map(str::to_string).collect();
+        for (i, cell) in cells.iter().enumerate() {
+            let chars = cell.chars().count();
+            if chars > MAX_FIELD_CHARS {
+                let column = header
+                    .as_ref()
+                    .and_then(|h| h.cells.get(i))
+                    .map_or_else(|| format!("{}", i + 1), |c| c.trim().to_string());
+                problems.push(Problem::cell(
+                    line,
+                    &column,
+                    format!(
+                        "the cell has {chars} characters; a cell can have at most {MAX_FIELD_CHARS}"
+                    ),
+                ));
+            }
+        }
+        let row = RawRow { line, cells };
+        if header.is_none() {
+            header = Some(row);
+        } else {
+            rows.push(row);
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let Some(header) = header else {
+        problems.push(Problem::file(
+            "the file is empty: expected a header row such as Member,Team,Role level,Testing",
+        ));
+        return Err(problems);
+    };
+    Ok(RawTable {
+        delimiter,
+        header,
+        rows,
+    })
+}
+
+/// The delimiter that occurs most, outside quotes, on the first non-blank line: comma on a tie.
+fn detect_delimiter(text: &str) -> u8 {
+    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
+    let mut in_quotes = false;
+    let mut seen_content = false;
+    for c in text.bytes() {
+        match c {
+            b'"' => in_quotes = !in_quotes,
+            b'\r' | b'\n' if !in_quotes && seen_content => break,
+            b'\r' | b'\n' if !in_quotes => {}
+            _ if !in_quotes => {
+                if let Some(entry) = counts.iter_mut().find(|(d, _)| *d == c) {
+                    entry.1 += 1;
+                }
+                seen_content = true;
+            }
+            _ => {}
+        }
+    }
+    counts
+        .iter()
+        .fold(
+            (b',', 0),
+            |best, &(d, n)| if n > best.1 { (d, n) } else { best },
+        )
+        .0
+}
+
+/// The line on which a quoted field opens and never closes, if one does. Follows the csv
+/// crate's rules: a quote is special only at the start of a field, and "" inside quotes is a
+/// literal quote. Delimiter-agnostic: any of , ; tab ends an unquoted field.
+fn unclosed_quote(text: &str) -> Option<usize> {
+    #[derive(PartialEq)]
+    enum S {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut state = S::FieldStart;
+    let mut line = 1;
+    let mut opened_on = 1;
+    let mut prev_cr = false;
+    for c in text.chars() {
+        let newline = c == '\r' || (c == '\n' && !prev_cr);
+        prev_cr = c == '\r';
+        let ends_field = matches!(c, ',' | ';' | '\t' | '\r' | '\n');
+        state = match (state, c) {
+            (S::FieldStart, '"') => {
+                opened_on = line;
+                S::Quoted
+            }
+            (S::Quoted, '"') => S::QuoteInQuoted,
+            (S::Quoted, _) => S::Quoted,
+            (S::QuoteInQuoted, '"') => S::Quoted,
+            _ if ends_field => S::FieldStart,
+            _ => S::Unquoted,
+        };
+        if newline {
+            line += 1;
+        }
+    }
+    (state == S::Quoted).then_some(opened_on)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cells(t: &RawTable) -> Vec<Vec<&str>> {
+        t.rows
+            .iter()
+            .map(|r| r.cells.iter().map(String::as_str).collect())
+            .collect()
+    }
+
+    #[test]
+    fn delimiters_are_detected_and_sep_is_honoured() {
+        assert_eq!(split("Member;Team\nAnn;A").unwrap().delimiter, b';');
+        assert_eq!(split("Member\tTeam\nAnn\tA").unwrap().delimiter, b'\t');
+        assert_eq!(split("Member,Team\nAnn,A").unwrap().delimiter, b',');
+        // Commas inside quotes do not count.
+        assert_eq!(split("\"a,b,c\";Team\nx;y").unwrap().delimiter, b';');
+        let t = split("sep=;\r\nMember;Team\r\nAnn, Jr;A\r\n").unwrap();
+        assert_eq!(t.delimiter, b';');
+        assert_eq!(t.header.line, 2);
+        assert_eq!(cells(&t), vec![vec!["Ann, Jr", "A"]]);
+        assert_eq!(t.rows[0].line, 3);
+    }
+
+    #[test]
+    fn line_endings_quotes_and_blank_rows() {
+        for text in [
+            "M,T\nA,B\n\nC,D\n",
+            "M,T\r\nA,B\r\n\r\nC,D\r\n",
+            "M,T\rA,B\r\rC,D\r",
+        ] {
+            let t = split(text).unwrap();
+            assert_eq!(cells(&t), vec![vec!["A", "B"], vec!["C", "D"]], "{text:?}");
+            assert_eq!(t.rows[1].line, 4, "{text:?}");
+        }
+        let t = split("M,N\n\"Lee, Ann\",\"said \"\"hi\"\"\nthen left\"\n,,\nB,x\n").unwrap();
+        assert_eq!(
+            cells(&t),
+            vec![vec!["Lee, Ann", "said \"hi\"\nthen left"], vec!["B", "x"]]
+        );
+        assert_eq!(t.rows[1].line, 5);
+    }
+
+    #[test]
+    fn an_open_quote_at_the_end_is_an_error_on_its_line() {
+        let err = split("M,N\nA,ok\nB,\"never closed\nC,x\n").unwrap_err();
+        assert_eq!(err.list[0].line, Some(3));
+        assert!(err.list[0].message.contains("never closed"));
+        // A quote in the middle of an unquoted field is an ordinary character.
+        assert!(split("M,N\nA,5\" disk\n").is_ok());
+    }
+
+    #[test]
+    fn empty_files_and_long_fields() {
+        assert!(split("").unwrap_err().list[0].message.contains("empty"));
+        assert!(
+            split("\n\n,,\n").unwrap_err().list[0]
+                .message
+                .contains("empty")
+        );
+        let long = format!("M,Note\nA,{}\n", "x".repeat(MAX_FIELD_CHARS + 1));
+        let err = split(&long).unwrap_err();
+        assert_eq!(err.list[0].line, Some(2));
+        assert_eq!(err.list[0].column.as_deref(), Some("Note"));
+        let ok = format!("M,Note\nA,{}\n", "é".repeat(MAX_FIELD_CHARS));
+        assert!(split(&ok).is_ok());
+    }
+}
