@@ -35,12 +35,13 @@ impl ImportReport {
     /// A description of how the file was read, e.g. "wide (one row per member), UTF-8 with
     /// BOM, comma-separated, 12 rows".
     pub fn description(&self) -> String {
+        let rows = self.read.parsed.rows;
         format!(
-            "{}, {}, {}-separated, {} rows",
+            "{}, {}, {}-separated, {rows} {}",
             self.read.parsed.format,
             self.read.encoding,
             io::records::delimiter_name(self.read.delimiter),
-            self.read.parsed.rows
+            if rows == 1 { "row" } else { "rows" }
         )
     }
 }
@@ -54,8 +55,8 @@ fn file_problem(path: &Path, p: Problem) -> Error {
     }
 }
 
-/// Reads and checks an import file against the framework. Nothing is changed.
-pub fn read_import(core: &Core, path: &Path, team: Option<&str>) -> Result<ReadFile> {
+/// Reads an import file's bytes, refusing files over the size limit before reading them.
+pub fn read_file_bytes(path: &Path) -> Result<Vec<u8>> {
     let io_err = |source| Error::Io {
         action: "read the import file",
         path: path.to_path_buf(),
@@ -71,7 +72,12 @@ pub fn read_import(core: &Core, path: &Path, team: Option<&str>) -> Result<ReadF
             )),
         ));
     }
-    let bytes = std::fs::read(path).map_err(io_err)?;
+    std::fs::read(path).map_err(io_err)
+}
+
+/// Reads and checks an import file against the framework. Nothing is changed.
+pub fn read_import(core: &Core, path: &Path, team: Option<&str>) -> Result<ReadFile> {
+    let bytes = read_file_bytes(path)?;
     io::read(&bytes, &core.snapshot().framework, team).map_err(|problems| Error::Import {
         problems,
         path: path.to_path_buf(),
@@ -81,7 +87,23 @@ pub fn read_import(core: &Core, path: &Path, team: Option<&str>) -> Result<ReadF
 /// Imports a file: reads and checks all of it, then applies it in one transaction (one undo
 /// step), or with `dry_run` only reports what it would do.
 pub fn import_file(core: &mut Core, path: &Path, options: &ImportOptions) -> Result<ImportReport> {
-    let read = read_import(core, path, options.team.as_deref())?;
+    let bytes = read_file_bytes(path)?;
+    import_bytes(core, &bytes, path, options)
+}
+
+/// Imports a file's bytes; `path` names the file in messages and the undo label.
+pub fn import_bytes(
+    core: &mut Core,
+    bytes: &[u8],
+    path: &Path,
+    options: &ImportOptions,
+) -> Result<ImportReport> {
+    let read = io::read(bytes, &core.snapshot().framework, options.team.as_deref()).map_err(
+        |problems| Error::Import {
+            problems,
+            path: path.to_path_buf(),
+        },
+    )?;
     let plan = io::plan(core.snapshot(), &read.parsed, options.mode);
     if !options.dry_run {
         let label = format!(

@@ -161,19 +161,19 @@ pub fn parse(
         if col != Col::Ignored
             && let Some(first) = seen.insert(col, i)
         {
-            {
-                problems.push(Problem::cell(
-                    header_line,
-                    name,
-                    format!("appears twice (columns {} and {})", first + 1, i + 1),
-                ));
-            }
+            problems.push(Problem::cell(
+                header_line,
+                name,
+                format!("appears twice (columns {} and {})", first + 1, i + 1),
+            ));
         }
         cols.push(col);
     }
     let find = |c: Col| seen.get(&c).copied();
     let member_col = find(Col::Member);
     if member_col.is_none() {
+        // Without a Member column the header is probably not what we think: say only that.
+        problems = Problems::default();
         problems.push(Problem::line(
             header_line,
             format!(

@@ -3,7 +3,10 @@
 
 mod cli;
 mod core;
+mod export;
 mod framework;
+mod import;
+mod roundtrip;
 mod store;
 
 use std::path::{Path, PathBuf};
