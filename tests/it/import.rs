@@ -20,6 +20,7 @@ pub fn example() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/examples/data-engineering-team.csv")
 }
 
+#[allow(clippy::needless_pass_by_value)] // call sites read better with a value
 fn import(core: &mut Core, name: &str, options: ImportOptions) -> capmatrix::Result<ImportReport> {
     import_file(core, &fixture(name), &options)
 }
