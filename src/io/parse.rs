@@ -207,13 +207,15 @@ pub fn parse(
     let mut index: HashMap<(String, String), usize> = HashMap::new();
     for row in &table.rows {
         let line = row.line;
-        let cell = |i: Option<usize>| i.and_then(|i| row.cells.get(i)).map(String::as_str);
+        let cell = |i: Option<usize>| i.and_then(|i| row.cells.get(i));
         let column_name = |i: usize| names[i];
         let before = problems.total();
 
         if row.cells.len() > names.len()
-            && row.cells[names.len()..]
+            && row
+                .cells
                 .iter()
+                .skip(names.len())
                 .any(|c| !c.trim().is_empty())
         {
             problems.push(Problem::line(

@@ -15,8 +15,9 @@ pub const MAX_FIELD_CHARS: usize = 32_767;
 pub struct RawRow {
     /// 1-based line in the file.
     pub line: usize,
-    /// The cells, as written (not trimmed).
-    pub cells: Vec<String>,
+    /// The cells, as written (not trimmed), without trailing empty cells. A `StringRecord`
+    /// keeps them in one buffer, so memory stays close to the file's size.
+    pub cells: csv::StringRecord,
 }
 
 /// A file split into a header and rows.
@@ -142,7 +143,12 @@ pub fn split(text: &str) -> Result<RawTable, Problems> {
             ));
             return Err(problems);
         }
-        let cells: Vec<String> = record.iter().map(str::to_string).collect();
+        let mut cells = record.clone();
+        let used = (0..cells.len())
+            .rev()
+            .find(|&i| cells.get(i).is_some_and(|c| !c.is_empty()))
+            .map_or(0, |i| i + 1);
+        cells.truncate(used);
         for (i, cell) in cells.iter().enumerate() {
             let chars = cell.chars().count();
             if chars > MAX_FIELD_CHARS {
@@ -252,10 +258,7 @@ mod tests {
     use super::*;
 
     fn cells(t: &RawTable) -> Vec<Vec<&str>> {
-        t.rows
-            .iter()
-            .map(|r| r.cells.iter().map(String::as_str).collect())
-            .collect()
+        t.rows.iter().map(|r| r.cells.iter().collect()).collect()
     }
 
     #[test]

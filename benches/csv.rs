@@ -1,0 +1,95 @@
+//! Import and export of a 10,000-member x 11-skill wide file (about 100,000 ratings), end to
+//! end through the capmatrix binary, beside the sqlite3 shell storing the same ratings (the
+//! same matrix as a long file, one row per rating, `.import --csv` into a plain table) and
+//! writing them out again (`sqlite3 -csv` select). Prints medians of 5 runs and the ratios
+//! measured in the same run. Goals: import within 2x, export within 1.5x of the shell.
+#![allow(clippy::expect_used)] // a benchmark that cannot set up should stop loudly
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+const RUNS: usize = 5;
+
+fn run(cmd: &mut Command) -> f64 {
+    let t = Instant::now();
+    let out = cmd.output().expect("run");
+    let ms = t.elapsed().as_secs_f64() * 1000.0;
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    ms
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn capmatrix(db: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_capmatrix"));
+    c.arg("--db").arg(db).env_remove("CAPMATRIX_DB");
+    c
+}
+
+fn main() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p = |name: &str| dir.path().join(name);
+    // The matrix: 10,000 generated members; its wide file and the same ratings as a long file.
+    run(capmatrix(&p("source.db")).args(["demo", "--members", "10000", "--seed", "1"]));
+    run(capmatrix(&p("source.db"))
+        .args(["export"])
+        .arg(p("wide.csv")));
+    run(capmatrix(&p("source.db"))
+        .args(["export", "--format", "long"])
+        .arg(p("long.csv")));
+    let ratings = std::fs::read_to_string(p("long.csv"))
+        .expect("long")
+        .lines()
+        .count()
+        - 1;
+    let wide_bytes = std::fs::metadata(p("wide.csv")).expect("wide").len();
+    println!("matrix: 10000 members x 11 skills, {ratings} ratings; wide file {wide_bytes} bytes");
+
+    let have_sqlite = Command::new("sqlite3")
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let (mut ours_in, mut ours_out, mut shell_in, mut shell_out) = (vec![], vec![], vec![], vec![]);
+    for i in 0..RUNS {
+        let db = p(&format!("ours{i}.db"));
+        ours_in.push(run(capmatrix(&db).arg("import").arg(p("wide.csv"))));
+        ours_out.push(run(capmatrix(&db)
+            .arg("export")
+            .arg(p(&format!("ours{i}.csv")))));
+        if have_sqlite {
+            let db = p(&format!("shell{i}.db"));
+            shell_in.push(run(Command::new("sqlite3")
+                .arg(&db)
+                .arg(format!(".import --csv {} ratings", p("long.csv").display()))));
+            let out = std::fs::File::create(p(&format!("shell{i}.csv"))).expect("out");
+            shell_out.push(run(Command::new("sqlite3")
+                .arg("-csv")
+                .arg(&db)
+                .arg("SELECT * FROM ratings")
+                .stdout(out)));
+        }
+    }
+    let (oi, oo) = (median(ours_in), median(ours_out));
+    println!("capmatrix import (wide, new database, one transaction with history): {oi:.0} ms");
+    println!("capmatrix export (wide, atomic write): {oo:.0} ms");
+    if have_sqlite {
+        let (si, so) = (median(shell_in), median(shell_out));
+        println!("sqlite3 shell .import --csv of the same ratings (long): {si:.0} ms");
+        println!("sqlite3 shell -csv select of them: {so:.0} ms");
+        println!(
+            "import ratio {:.2} (goal <= 2.0), export ratio {:.2} (goal <= 1.5)",
+            oi / si,
+            oo / so
+        );
+    } else {
+        println!("sqlite3 shell not found: no ratio (install Debian's sqlite3)");
+    }
+}

@@ -1,0 +1,71 @@
+//! Fuzzes the importer: any bytes go through decoding, splitting, parsing and planning. It
+//! must never panic, and must never allocate far beyond the input's size (at most 64 bytes per
+//! input byte plus 4 MiB, measured by a counting allocator).
+//!
+//! Run from the project root: `cargo fuzz run --sanitizer none import`
+#![no_main]
+
+use capmatrix::model::{Framework, Snapshot};
+use libfuzzer_sys::fuzz_target;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(by: usize) {
+    let now = CURRENT.fetch_add(by, Ordering::Relaxed) + by;
+    PEAK.fetch_max(now, Ordering::Relaxed);
+}
+
+// SAFETY: forwards to the system allocator unchanged; only counts sizes.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+            grew(new_size);
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn snapshot() -> &'static Snapshot {
+    static SNAPSHOT: OnceLock<Snapshot> = OnceLock::new();
+    SNAPSHOT.get_or_init(|| {
+        let framework = Framework::ddat().unwrap_or_default();
+        Snapshot::new(std::sync::Arc::new(framework))
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let snapshot = snapshot();
+    let baseline = CURRENT.load(Ordering::Relaxed);
+    PEAK.store(baseline, Ordering::Relaxed);
+    if let Ok(read) = capmatrix::io::read(data, &snapshot.framework, Some("Fuzz team")) {
+        for mode in [capmatrix::io::Mode::Merge, capmatrix::io::Mode::Replace] {
+            let plan = capmatrix::io::plan(snapshot, &read.parsed, mode);
+            assert!(plan.summary.members_added <= read.parsed.members.len());
+        }
+    }
+    let used = PEAK.load(Ordering::Relaxed).saturating_sub(baseline);
+    let limit = data.len() * 64 + 4 * 1024 * 1024;
+    assert!(used <= limit, "{used} bytes allocated for {} bytes of input", data.len());
+});
