@@ -116,7 +116,7 @@ pub fn parse(
 ) -> Result<ParsedFile, Problems> {
     let mut problems = Problems::default();
     let header_line = table.header.line;
-    let names: Vec<&str> = table.header.cells.iter().map(|c| header_name(c)).collect();
+    let names: Vec<&str> = table.header.cells.iter().map(header_name).collect();
     let keys: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
     let format = if keys.iter().any(|k| k == "skill") && keys.iter().any(|k| k == "level") {
         FileFormat::Long
