@@ -258,6 +258,16 @@ impl Store {
                 problems.push(row);
             }
         }
+        for table in ["rating", "rating_history"] {
+            // Table names are fixed here, never from input.
+            let sql = format!(
+                "SELECT count(*) FROM {table} WHERE skill_id NOT IN (SELECT id FROM skill)"
+            );
+            let strays: i64 = self.conn.query_row(&sql, [], |r| r.get(0)).at(&self.path)?;
+            if strays > 0 {
+                problems.push(format!("{strays} rows of {table} refer to a missing skill"));
+            }
+        }
         let mut stmt = self
             .conn
             .prepare("PRAGMA foreign_key_check")
@@ -319,7 +329,7 @@ impl Store {
         let mut out: std::collections::HashMap<MemberId, Vec<HistoryEntry>> = Default::default();
         let mut stmt = self
             .conn
-            .prepare("SELECT member_id, skill_id, level, note, interested, at FROM rating_history ORDER BY id")
+            .prepare("SELECT member_id, skill_id, level, note, interested, at FROM rating_history WHERE skill_id IN (SELECT id FROM skill) ORDER BY id")
             .at(&self.path)?;
         let mut rows = stmt.query([]).at(&self.path)?;
         while let Some(r) = rows.next().at(&self.path)? {
@@ -607,7 +617,7 @@ fn load_matrix(conn: &Connection, snapshot: &mut Snapshot) -> rusqlite::Result<(
     }
     let mut ratings: BTreeMap<i64, BTreeMap<SkillId, Rating>> = BTreeMap::new();
     let mut stmt = conn.prepare(
-        "SELECT member_id, skill_id, level, note, interested, rated_at FROM rating ORDER BY member_id",
+        "SELECT member_id, skill_id, level, note, interested, rated_at FROM rating WHERE skill_id IN (SELECT id FROM skill) ORDER BY member_id",
     )?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
@@ -633,11 +643,15 @@ fn load_matrix(conn: &Connection, snapshot: &mut Snapshot) -> rusqlite::Result<(
             id: MemberId(id),
             team: TeamId(r.get(1)?),
             name: r.get(2)?,
-            role_level: r.get::<_, Option<u32>>(3)?.map(RoleLevelId),
+            // A stray id (only possible in a hand-edited file) reads as "no role level".
+            role_level: r
+                .get::<_, Option<u32>>(3)?
+                .map(RoleLevelId)
+                .filter(|&rl| snapshot.framework.has_role_level(rl)),
             ratings: ratings.remove(&id).unwrap_or_default(),
         });
     }
-    let mut stmt = conn.prepare("SELECT team_id, skill_id, level, count FROM team_target")?;
+    let mut stmt = conn.prepare("SELECT team_id, skill_id, level, count FROM team_target WHERE skill_id IN (SELECT id FROM skill)")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         if let Some(level) = level_from_sql(r.get(2)?) {
@@ -657,7 +671,7 @@ fn load_matrix(conn: &Connection, snapshot: &mut Snapshot) -> rusqlite::Result<(
 fn member_history(conn: &Connection, member: MemberId) -> rusqlite::Result<Vec<HistoryEntry>> {
     let mut stmt = conn.prepare_cached(
         "SELECT skill_id, level, note, interested, at FROM rating_history
-         WHERE member_id = ?1 ORDER BY id",
+         WHERE member_id = ?1 AND skill_id IN (SELECT id FROM skill) ORDER BY id",
     )?;
     stmt.query_map([member.0], |r| {
         Ok(HistoryEntry {

@@ -223,3 +223,35 @@ fn backup_writes_a_consistent_copy_and_never_overwrites() {
     let err = core.store().backup_to(&dest).unwrap_err().to_string();
     assert!(err.contains("already exists"), "{err}");
 }
+
+#[test]
+fn stray_skill_ids_are_reported_by_check_and_never_loaded() {
+    let tmp = Tmp::new();
+    let path = tmp.db();
+    {
+        let mut core = Core::open(&path).unwrap();
+        capmatrix::demo::add_demo(&mut core, 3, 1, 2).unwrap();
+    }
+    let conn = Connection::open(&path).unwrap();
+    let member: i64 = conn
+        .query_row("SELECT min(id) FROM member", [], |r| r.get(0))
+        .unwrap();
+    conn.execute(
+        "INSERT INTO rating (member_id, skill_id, level, rated_at) VALUES (?1, 9999, 3, 0)",
+        [member],
+    )
+    .unwrap();
+    drop(conn);
+    let store = Store::open(&path).unwrap();
+    let problems = store.check().unwrap();
+    assert_eq!(problems, ["1 rows of rating refer to a missing skill"]);
+    let snap = store.load().unwrap();
+    assert!(
+        snap.all_members()
+            .iter()
+            .all(|m| m.ratings.keys().all(|s| snap.framework.has_skill(*s)))
+    );
+    let out = capmatrix(&path, &["check"]);
+    drop(store);
+    assert_eq!(out.status.code(), Some(1));
+}
