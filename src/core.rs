@@ -157,6 +157,7 @@ pub struct Core {
     snapshot: Snapshot,
     undo: Vec<Step>,
     redo: Vec<Step>,
+    generation: u64,
 }
 
 /// Applies actions inside one transaction; handed to the closure of [`Core::apply_batch`].
@@ -217,12 +218,19 @@ impl Core {
             snapshot,
             undo: Vec::new(),
             redo: Vec::new(),
+            generation: 0,
         })
     }
 
     /// What screens and commands read.
     pub fn snapshot(&self) -> &Snapshot {
         &self.snapshot
+    }
+
+    /// A number that changes whenever the snapshot may have changed, so screens can cache
+    /// what they derive from it (analysis, sorted rows).
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// The store, for reads the snapshot does not hold (history, counts, checks, backups).
@@ -250,6 +258,7 @@ impl Core {
         f: impl FnOnce(&mut Batch<'_, '_>) -> Result<T>,
     ) -> Result<T> {
         let now = now();
+        self.generation += 1;
         let Core {
             store, snapshot, ..
         } = self;
@@ -282,6 +291,7 @@ impl Core {
     /// Runs actions in one transaction; returns the actions that revert them, in order.
     fn run(&mut self, actions: Vec<Action>, mut last: impl FnMut(Outcome)) -> Result<Vec<Action>> {
         let now = now();
+        self.generation += 1;
         let Core {
             store, snapshot, ..
         } = self;

@@ -15,6 +15,7 @@
 //! - [`cli`]: the command line;
 //! - [`error`]: the error type.
 
+pub mod app;
 pub mod cli;
 pub mod core;
 pub mod demo;
@@ -23,5 +24,6 @@ pub mod io;
 pub mod model;
 pub mod store;
 pub mod transfer;
+pub mod ui;
 
 pub use error::{Error, Result};

@@ -14,14 +14,7 @@ fn main() -> ExitCode {
             let mut out = stdout.lock();
             cli::run(command, &db, &mut out)
         }
-        None => {
-            println!(
-                "capmatrix {}: the desktop window is not built yet; it would open {}\nSee `capmatrix --help` for the command line.",
-                env!("CARGO_PKG_VERSION"),
-                db.display()
-            );
-            Ok(())
-        }
+        None => capmatrix::app::run_window(&db),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -129,7 +129,7 @@ pub struct MemberShortfall {
 }
 
 /// A team's coverage, skills ranked worst first.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Analysis {
     /// Every skill of the team, worst first.
     pub skills: Vec<SkillCoverage>,

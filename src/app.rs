@@ -1,0 +1,360 @@
+//! The desktop app: owns the [`Core`] and the window's state; each frame it refreshes the view
+//! derived from the snapshot, draws the screens (`ui`), then runs the commands they emitted
+//! through the core. File dialogs (rfd) live here and nowhere else.
+
+use crate::core::{Action, Core};
+use crate::error::Result;
+use crate::io::{ExportFormat, ExportOptions, LevelStyle};
+use crate::model::analysis::Scope;
+use crate::model::{HistoryEntry, MemberId, SkillId};
+use crate::transfer::{self, ImportOptions};
+use crate::ui::{self, Command, Dialog, ImportPreview, Prefs, UiState, View};
+use std::path::{Path, PathBuf};
+
+/// The sample team shown on the first-run screen (data/examples), compiled in.
+pub const SAMPLE_TEAM: &[u8] = include_bytes!("../data/examples/data-engineering-team.csv");
+const PREFS_KEY: &str = "capmatrix-prefs";
+
+/// The application.
+pub struct CapmatrixApp {
+    core: Core,
+    state: UiState,
+    view: View,
+    history_key: Option<(MemberId, SkillId, u64)>,
+    history: Vec<HistoryEntry>,
+    commands: Vec<Command>,
+}
+
+impl CapmatrixApp {
+    /// An app over an open core, with saved preferences.
+    pub fn new(core: Core, prefs: Prefs) -> CapmatrixApp {
+        let mut state = UiState {
+            prefs,
+            ..UiState::default()
+        };
+        state.team = state
+            .prefs
+            .team
+            .as_deref()
+            .and_then(|name| ui::team_by_name(core.snapshot(), name))
+            .or_else(|| core.snapshot().teams().next().map(|t| t.id));
+        CapmatrixApp {
+            core,
+            state,
+            view: View::default(),
+            history_key: None,
+            history: Vec::new(),
+            commands: Vec::new(),
+        }
+    }
+
+    /// The app as eframe creates it, with preferences from eframe's storage.
+    pub fn from_creation_context(cc: &eframe::CreationContext<'_>, core: Core) -> CapmatrixApp {
+        let prefs = cc
+            .storage
+            .and_then(|s| eframe::get_value::<Prefs>(s, PREFS_KEY))
+            .unwrap_or_default();
+        CapmatrixApp::new(core, prefs)
+    }
+
+    /// The core, for tests and tools.
+    pub fn core(&self) -> &Core {
+        &self.core
+    }
+
+    /// The window's state.
+    pub fn state(&self) -> &UiState {
+        &self.state
+    }
+
+    /// The window's state, for tests.
+    pub fn state_mut(&mut self) -> &mut UiState {
+        &mut self.state
+    }
+
+    /// One frame: draw, then apply what the user asked for.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        if self.state.team.is_some_and(|t| self.core.snapshot().team(t).is_none()) {
+            self.state.team = None;
+        }
+        self.view
+            .refresh(self.core.snapshot(), self.core.generation(), &self.state);
+        self.refresh_history();
+        let frame = ui::Frame {
+            snapshot: self.core.snapshot(),
+            view: &self.view,
+            history: &self.history,
+            db_path: self.core.store().path(),
+            undo: self.core.undo_label(),
+            redo: self.core.redo_label(),
+        };
+        let mut commands = std::mem::take(&mut self.commands);
+        ui::main_ui(ui, &frame, &mut self.state, &mut commands);
+        let had_commands = !commands.is_empty();
+        for command in commands.drain(..) {
+            self.run(command);
+        }
+        self.commands = commands;
+        if had_commands {
+            ui.ctx().request_repaint();
+        }
+    }
+
+    fn refresh_history(&mut self) {
+        let key = self
+            .state
+            .selected
+            .map(|(m, s)| (m, s, self.core.generation()));
+        if key == self.history_key {
+            return;
+        }
+        self.history_key = key;
+        self.history = match key {
+            Some((m, s, _)) => self.core.store().history(m, Some(s)).unwrap_or_default(),
+            None => Vec::new(),
+        };
+    }
+
+    fn apply(&mut self, action: Action) {
+        let created_team = matches!(action, Action::CreateTeam { .. });
+        match self.core.apply(action) {
+            Ok(outcome) => {
+                if created_team && let Some(t) = outcome.team {
+                    self.state.team = Some(t);
+                }
+            }
+            Err(e) => self.state.notify(e.to_string(), true),
+        }
+    }
+
+    /// Runs one command.
+    pub fn run(&mut self, command: Command) {
+        match command {
+            Command::Apply(action) => self.apply(action),
+            Command::Undo => match self.core.undo_label().map(str::to_string) {
+                Some(label) => match self.core.undo() {
+                    Ok(_) => self.state.notify(format!("Undid {label}"), false),
+                    Err(e) => self.state.notify(e.to_string(), true),
+                },
+                None => {}
+            },
+            Command::Redo => match self.core.redo_label().map(str::to_string) {
+                Some(label) => match self.core.redo() {
+                    Ok(_) => self.state.notify(format!("Redid {label}"), false),
+                    Err(e) => self.state.notify(e.to_string(), true),
+                },
+                None => {}
+            },
+            Command::LoadSample => {
+                let path = Path::new("data-engineering-team.csv");
+                match transfer::import_bytes(&mut self.core, SAMPLE_TEAM, path, &ImportOptions::default()) {
+                    Ok(report) => {
+                        self.state.team = ui::team_by_name(self.core.snapshot(), "Data Engineering");
+                        self.state.notify(
+                            format!("Loaded the sample team: {} members", report.summary.members_added),
+                            false,
+                        );
+                    }
+                    Err(e) => self.state.notify(e.to_string(), true),
+                }
+            }
+            Command::AddMemberToNewTeam {
+                team,
+                name,
+                role_level,
+            } => {
+                let result = self.core.apply_batch("add member", |b| {
+                    let t = b
+                        .apply(Action::CreateTeam { name: team.clone() })?
+                        .team
+                        .ok_or_else(|| crate::Error::invalid("team was not created"))?;
+                    b.apply(Action::AddMember {
+                        team: t,
+                        name: name.clone(),
+                        role_level,
+                    })?;
+                    Ok(t)
+                });
+                match result {
+                    Ok(t) => self.state.team = Some(t),
+                    Err(e) => self.state.notify(e.to_string(), true),
+                }
+            }
+            Command::BrowseImport => {
+                let picked = rfd::FileDialog::new()
+                    .set_title("Import a skills matrix")
+                    .add_filter("CSV or text", &["csv", "txt", "tsv"])
+                    .pick_file();
+                match picked {
+                    Some(path) => {
+                        if let Some(Dialog::Import(d)) = &mut self.state.dialog {
+                            d.path = path.display().to_string();
+                        }
+                        self.run(Command::PreviewImport);
+                    }
+                    None => self.state.notify(
+                        "No file chosen (if no dialog appeared, type the file's path instead)",
+                        false,
+                    ),
+                }
+            }
+            Command::PreviewImport => self.preview_import(),
+            Command::RunImport => self.run_import(),
+            Command::BrowseExport => {
+                let picked = rfd::FileDialog::new()
+                    .set_title("Export the skills matrix")
+                    .add_filter("CSV", &["csv"])
+                    .set_file_name("capmatrix.csv")
+                    .save_file();
+                match picked {
+                    Some(path) => {
+                        if let Some(Dialog::Export(d)) = &mut self.state.dialog {
+                            d.path = path.display().to_string();
+                            // The system dialog has already asked about replacing the file.
+                            d.overwrite = true;
+                        }
+                    }
+                    None => self.state.notify(
+                        "No file chosen (if no dialog appeared, type the file's path instead)",
+                        false,
+                    ),
+                }
+            }
+            Command::RunExport => self.run_export(),
+        }
+    }
+
+    fn import_options(d: &ui::ImportDialog, dry_run: bool) -> ImportOptions {
+        ImportOptions {
+            team: Some(d.team.trim().to_string()).filter(|t| !t.is_empty()),
+            mode: d.mode,
+            dry_run,
+        }
+    }
+
+    fn preview_import(&mut self) {
+        let Some(Dialog::Import(d)) = &mut self.state.dialog else { return };
+        let path = PathBuf::from(d.path.trim());
+        let options = Self::import_options(d, true);
+        let result = transfer::import_file(&mut self.core, &path, &options);
+        d.preview = Some(ImportPreview {
+            path: d.path.clone(),
+            result: match result {
+                Ok(report) => Ok((report.description(), report.summary)),
+                Err(crate::Error::Import { problems, .. }) => {
+                    let mut lines: Vec<String> = problems.list.iter().map(ToString::to_string).collect();
+                    if problems.more > 0 {
+                        lines.push(format!("and {} more", problems.more));
+                    }
+                    Err(lines)
+                }
+                Err(e) => Err(vec![e.to_string()]),
+            },
+        });
+    }
+
+    fn run_import(&mut self) {
+        let Some(Dialog::Import(d)) = &self.state.dialog else { return };
+        let path = PathBuf::from(d.path.trim());
+        let options = Self::import_options(d, false);
+        match transfer::import_file(&mut self.core, &path, &options) {
+            Ok(report) => {
+                let s = report.summary;
+                self.state.notify(
+                    format!(
+                        "Imported {}: {} members added, {} updated, {} removed; {} ratings set, {} changed, {} cleared",
+                        path.display(),
+                        s.members_added,
+                        s.members_updated,
+                        s.members_removed,
+                        s.ratings_set,
+                        s.ratings_changed,
+                        s.ratings_cleared
+                    ),
+                    false,
+                );
+                if let Some(first) = report.read.parsed.members.first() {
+                    self.state.team = ui::team_by_name(self.core.snapshot(), &first.team);
+                }
+                self.state.dialog = None;
+            }
+            Err(e) => self.state.notify(e.to_string(), true),
+        }
+    }
+
+    fn run_export(&mut self) {
+        let Some(Dialog::Export(d)) = &self.state.dialog else { return };
+        let path = PathBuf::from(d.path.trim());
+        let options = ExportOptions {
+            scope: d.team.map_or(Scope::All, Scope::Team),
+            format: if d.long { ExportFormat::Long } else { ExportFormat::Wide },
+            levels: if d.numbers { LevelStyle::Numbers } else { LevelStyle::Names },
+        };
+        match transfer::export_file(&self.core, &path, options, d.long && d.history) {
+            Ok(bytes) => {
+                self.state
+                    .notify(format!("Exported {bytes} bytes to {}", path.display()), false);
+                self.state.dialog = None;
+            }
+            Err(e) => self.state.notify(e.to_string(), true),
+        }
+    }
+}
+
+impl eframe::App for CapmatrixApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.state.prefs.team = self
+            .state
+            .team
+            .and_then(|t| self.core.snapshot().team(t))
+            .map(|t| t.name.clone());
+        eframe::set_value(storage, PREFS_KEY, &self.state.prefs);
+    }
+}
+
+/// Whether a display is available to open a window on.
+pub fn display_available() -> bool {
+    if cfg!(target_os = "linux") {
+        std::env::var_os("DISPLAY").is_some_and(|v| !v.is_empty())
+            || std::env::var_os("WAYLAND_DISPLAY").is_some_and(|v| !v.is_empty())
+    } else {
+        true
+    }
+}
+
+/// Opens the window on a database; returns when the window closes.
+pub fn run_window(db: &Path) -> Result<()> {
+    if !display_available() {
+        return Err(crate::Error::invalid(
+            "no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); the command line works without one: capmatrix --help",
+        ));
+    }
+    let core = Core::open(db)?;
+    let file = db
+        .file_name()
+        .map_or_else(|| db.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let icon = egui::IconData {
+        rgba: ui::theme::icon_rgba(64),
+        width: 64,
+        height: 64,
+    };
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title(format!("capmatrix - {file}"))
+            .with_app_id("capmatrix")
+            .with_inner_size([1400.0, 860.0])
+            .with_min_inner_size([800.0, 500.0])
+            .with_icon(icon),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "capmatrix",
+        options,
+        Box::new(move |cc| Ok(Box::new(CapmatrixApp::from_creation_context(cc, core)))),
+    )
+    .map_err(|e| crate::Error::invalid(format!("cannot open the window: {e}")))
+}

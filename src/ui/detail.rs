@@ -1,0 +1,235 @@
+//! The side panel: the team's gaps ranked worst first, and the detail of the selected cell
+//! (skill, level descriptors, history, note, interest) and of its member (name, role level,
+//! team).
+
+use super::{Command, Dialog, Frame, UiState, theme};
+use crate::core::Action;
+use crate::model::analysis::required_level;
+use crate::model::{Level, Member, SkillId};
+use egui::{RichText, Ui};
+
+/// The gaps, worst first, each with who is closest to filling it and who is interested.
+pub fn gaps_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState) {
+    let fw = &f.snapshot.framework;
+    let gaps: Vec<_> = f.view.analysis.gaps().collect();
+    ui.heading(format!("Gaps ({})", gaps.len()));
+    if gaps.is_empty() {
+        ui.label("Every skill meets its target.");
+        return;
+    }
+    let name = |id| f.snapshot.member(id).map(|m: &Member| m.name.as_str()).unwrap_or("?");
+    for c in gaps {
+        let skill = fw.skill(c.skill);
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal_wrapped(|ui| {
+                let title = ui.add(egui::Label::new(RichText::new(&skill.name).strong()).sense(egui::Sense::click()));
+                if title.clicked()
+                    && let Some(&first) = f.view.rows.first()
+                {
+                    state.selected = Some((first, c.skill));
+                }
+                if c.single_point_of_failure {
+                    ui.label(RichText::new(" single point of failure ").background_color(theme::SINGLE).color(egui::Color32::BLACK));
+                }
+            });
+            let best = c.best.map_or("nobody rated".to_string(), |l| format!("best {l}"));
+            let short = if c.shortfall > 0 { format!(", short by {}", c.shortfall) } else { String::new() };
+            ui.label(format!(
+                "{} of {} at {} or above{short}; {best}",
+                c.covered, c.target.count, c.target.level
+            ));
+            if c.shortfall > 0 && !c.closest.is_empty() {
+                let closest: Vec<String> = c
+                    .closest
+                    .iter()
+                    .take(3)
+                    .filter_map(|&id| f.snapshot.member(id))
+                    .map(|m| match m.ratings.get(&c.skill) {
+                        Some(r) => format!("{} ({})", m.name, r.level),
+                        None => format!("{} (not rated)", m.name),
+                    })
+                    .collect();
+                ui.label(format!("Closest: {}", closest.join(", ")));
+            }
+            if !c.interested.is_empty() {
+                let names: Vec<&str> = c.interested.iter().map(|&id| name(id)).collect();
+                ui.label(format!("Interested: {}", names.join(", ")));
+            }
+        });
+    }
+}
+
+/// The selected cell and its member.
+pub fn detail_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Command>) {
+    let Some((member_id, skill_id)) = state.selected else {
+        ui.weak("Select a cell to see the skill, the level descriptors, the member's history and notes.");
+        return;
+    };
+    let Some(m) = f.snapshot.member(member_id) else {
+        state.selected = None;
+        return;
+    };
+    if !f.snapshot.framework.has_skill(skill_id) {
+        state.selected = None;
+        return;
+    }
+    skill_detail_ui(ui, f, state, out, m, skill_id);
+    ui.separator();
+    member_ui(ui, f, state, out, m);
+}
+
+fn skill_detail_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Command>, m: &Member, skill_id: SkillId) {
+    let fw = &f.snapshot.framework;
+    let skill = fw.skill(skill_id);
+    ui.heading(&skill.name);
+    ui.label(skill.description.as_deref().unwrap_or("The framework gives no description for this skill."));
+    let rating = m.ratings.get(&skill_id);
+    let current = rating.map(|r| r.level);
+    let required = required_level(fw, m, skill_id);
+    ui.add_space(4.0);
+    ui.label(format!(
+        "{}: {}{}",
+        m.name,
+        current.map_or("not rated".to_string(), |l| l.to_string()),
+        required.map_or(String::new(), |r| format!(" (role needs {r})"))
+    ));
+    for level in Level::DESCRIBED {
+        let mut title = level.name().to_string();
+        let mut marks = Vec::new();
+        if current == Some(level) {
+            marks.push("their level");
+        }
+        if required == Some(level) {
+            marks.push("role needs");
+        }
+        if !marks.is_empty() {
+            title = format!("{title}  ◀ {}", marks.join(", "));
+        }
+        let highlight = !marks.is_empty();
+        egui::CollapsingHeader::new(if highlight { RichText::new(title).strong() } else { RichText::new(title) })
+            .id_salt(("descriptor", level.number()))
+            .default_open(highlight)
+            .show(ui, |ui| match skill.descriptor(level) {
+                Some(lines) => {
+                    for line in lines {
+                        ui.label(format!("• {line}"));
+                    }
+                }
+                None => {
+                    ui.weak("Not defined by the framework.");
+                }
+            });
+    }
+
+    ui.add_space(6.0);
+    ui.strong("Evidence and interest");
+    let draft_matches = state
+        .note_draft
+        .as_ref()
+        .is_some_and(|(dm, ds, _)| *dm == m.id && *ds == skill_id);
+    if !draft_matches {
+        state.note_draft = Some((m.id, skill_id, rating.map(|r| r.note.clone()).unwrap_or_default()));
+    }
+    if let Some(r) = rating {
+        let mut interested = r.interested;
+        if ui.checkbox(&mut interested, "Interested in developing this skill").changed() {
+            out.push(Command::Apply(Action::SetRating {
+                member: m.id,
+                skill: skill_id,
+                level: r.level,
+                note: r.note.clone(),
+                interested,
+                at: None,
+            }));
+        }
+        if let Some((_, _, text)) = state.note_draft.as_mut() {
+            let label = ui.label("Note (evidence):");
+            ui.add(egui::TextEdit::multiline(text).desired_rows(3).desired_width(f32::INFINITY))
+                .labelled_by(label.id);
+            let changed = *text != r.note;
+            if ui.add_enabled(changed, egui::Button::new("Save note")).clicked() {
+                out.push(Command::Apply(Action::SetRating {
+                    member: m.id,
+                    skill: skill_id,
+                    level: r.level,
+                    note: text.clone(),
+                    interested: r.interested,
+                    at: None,
+                }));
+            }
+        }
+    } else {
+        ui.weak("Rate this skill first (type 0-4 or A/W/P/E, or double-click the cell); then you can add evidence and mark interest.");
+    }
+
+    ui.add_space(6.0);
+    ui.strong("History");
+    if f.history.is_empty() {
+        ui.weak("No changes recorded.");
+    }
+    for h in f.history.iter().rev() {
+        let what = h.level.map_or("cleared".to_string(), |l| l.to_string());
+        let extra = if h.note.is_empty() { String::new() } else { format!(" — {}", h.note) };
+        ui.label(format!("{}  {what}{extra}", h.at.to_rfc3339()[..16].replace('T', " ")));
+    }
+}
+
+fn member_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Command>, m: &Member) {
+    let fw = &f.snapshot.framework;
+    ui.heading("Member");
+    if state.rename_draft.as_ref().is_none_or(|(id, _)| *id != m.id) {
+        state.rename_draft = Some((m.id, m.name.clone()));
+    }
+    ui.horizontal(|ui| {
+        let label = ui.label("Name:");
+        if let Some((_, name)) = state.rename_draft.as_mut() {
+            ui.add(egui::TextEdit::singleline(name).desired_width(180.0)).labelled_by(label.id);
+            if ui.add_enabled(name.trim() != m.name && !name.trim().is_empty(), egui::Button::new("Rename")).clicked() {
+                out.push(Command::Apply(Action::RenameMember { member: m.id, name: name.clone() }));
+            }
+        }
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label("Role level:");
+        let current = m.role_level.map_or("none".to_string(), |rl| fw.role_level(rl).name.clone());
+        egui::ComboBox::from_id_salt(("role_level", m.id))
+            .selected_text(current)
+            .width(220.0)
+            .show_ui(ui, |ui| {
+                if ui.selectable_label(m.role_level.is_none(), "none").clicked() {
+                    out.push(Command::Apply(Action::SetRoleLevel { member: m.id, role_level: None }));
+                }
+                for role in &fw.roles {
+                    ui.label(RichText::new(&role.name).weak());
+                    for &rl in &role.levels {
+                        let name = &fw.role_level(rl).name;
+                        if ui.selectable_label(m.role_level == Some(rl), format!("   {name}")).clicked() {
+                            out.push(Command::Apply(Action::SetRoleLevel { member: m.id, role_level: Some(rl) }));
+                        }
+                    }
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label("Team:");
+        let current = f.snapshot.team(m.team).map_or(String::new(), |t| t.name.clone());
+        egui::ComboBox::from_id_salt(("member_team", m.id))
+            .selected_text(current)
+            .width(220.0)
+            .show_ui(ui, |ui| {
+                for t in f.snapshot.teams() {
+                    if ui.selectable_label(t.id == m.team, &t.name).clicked() && t.id != m.team {
+                        out.push(Command::Apply(Action::MoveMember { member: m.id, team: t.id }));
+                    }
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    });
+    if ui.button("Remove member...").clicked() {
+        state.dialog = Some(Dialog::ConfirmRemoveMember { member: m.id });
+    }
+}

@@ -1,0 +1,459 @@
+//! Dialogs: add member, teams (create, rename, remove, targets), confirmations, import preview,
+//! export options, About. Each returns what the user chose as [`Command`]s.
+
+use super::{Command, Frame, UiState, mode_name};
+use crate::core::Action;
+use crate::io::{Mode, Summary};
+use crate::model::analysis::{target_for, team_skills};
+use crate::model::{Level, MemberId, RoleLevelId, Snapshot, Target, TeamId};
+use egui::{Align2, Context, Id, Vec2};
+
+/// The preview of an import, computed by the app from the chosen file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportPreview {
+    /// The file previewed (the preview is stale when the path field changes).
+    pub path: String,
+    /// How the file was read and what importing it would do, or its problems.
+    pub result: Result<(String, Summary), Vec<String>>,
+}
+
+/// The import dialog's state.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ImportDialog {
+    /// The file to import.
+    pub path: String,
+    /// Merge or replace.
+    pub mode: Mode,
+    /// Team for rows without one.
+    pub team: String,
+    /// The preview of `path`, once read.
+    pub preview: Option<ImportPreview>,
+}
+
+/// The export dialog's state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportDialog {
+    /// Where to write.
+    pub path: String,
+    /// Long format instead of wide.
+    pub long: bool,
+    /// Levels as numbers instead of names.
+    pub numbers: bool,
+    /// Every historical rating (long format only).
+    pub history: bool,
+    /// Only this team.
+    pub team: Option<TeamId>,
+    /// The user confirmed replacing an existing file.
+    pub overwrite: bool,
+}
+
+impl ExportDialog {
+    /// A dialog exporting the team on screen.
+    pub fn new(team: Option<TeamId>) -> ExportDialog {
+        let dir = directories::UserDirs::new()
+            .and_then(|d| d.document_dir().map(std::path::Path::to_path_buf))
+            .unwrap_or_else(|| std::path::PathBuf::from("."));
+        ExportDialog {
+            path: super::default_export_path(&dir, false).display().to_string(),
+            long: false,
+            numbers: false,
+            history: false,
+            team,
+            overwrite: false,
+        }
+    }
+}
+
+/// An open dialog.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Dialog {
+    /// Add a member.
+    AddMember {
+        /// The team, by name (created if new).
+        team: String,
+        /// The member's name.
+        name: String,
+        /// The role level.
+        role_level: Option<RoleLevelId>,
+    },
+    /// Confirm removing a member.
+    ConfirmRemoveMember {
+        /// Who.
+        member: MemberId,
+    },
+    /// Create a team.
+    CreateTeam {
+        /// Its name.
+        name: String,
+    },
+    /// Rename a team.
+    RenameTeam {
+        /// Which.
+        team: TeamId,
+        /// The new name.
+        name: String,
+    },
+    /// Confirm removing a team.
+    ConfirmRemoveTeam {
+        /// Which.
+        team: TeamId,
+    },
+    /// Edit a team's targets.
+    Targets {
+        /// Which.
+        team: TeamId,
+    },
+    /// Import a CSV file.
+    Import(ImportDialog),
+    /// Export a CSV file.
+    Export(ExportDialog),
+}
+
+impl Dialog {
+    /// "Add member" for the team on screen (or the first team), as a Lead data engineer's
+    /// team-mate: a Data engineer by default.
+    pub fn add_member(snapshot: &Snapshot, team: Option<TeamId>) -> Dialog {
+        let team = team
+            .and_then(|t| snapshot.team(t))
+            .or_else(|| snapshot.teams().next())
+            .map(|t| t.name.clone())
+            .unwrap_or_default();
+        Dialog::AddMember {
+            team,
+            name: String::new(),
+            role_level: snapshot.framework.role_level_named("Data engineer"),
+        }
+    }
+}
+
+fn window(title: &str) -> egui::Window<'static> {
+    egui::Window::new(title.to_string())
+        .id(Id::unique(("dialog", title)))
+        .collapsible(false)
+        .resizable(false)
+        .anchor(Align2::CENTER_CENTER, Vec2::ZERO)
+}
+
+/// Shows the open dialog, if any.
+pub fn dialogs_ui(ctx: &Context, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Command>) {
+    let Some(mut dialog) = state.dialog.take() else { return };
+    let keep = match &mut dialog {
+        Dialog::AddMember { team, name, role_level } => add_member_ui(ctx, f.snapshot, team, name, role_level, out),
+        Dialog::ConfirmRemoveMember { member } => {
+            let who = f.snapshot.member(*member).map_or(String::new(), |m| m.name.clone());
+            confirm_ui(
+                ctx,
+                "Remove member",
+                &format!("Remove {who} with their ratings and history? You can undo this."),
+                "Remove",
+                || out.push(Command::Apply(Action::RemoveMember { member: *member })),
+            )
+        }
+        Dialog::CreateTeam { name } => name_ui(ctx, "New team", "Team name:", name, "Create", |n| {
+            out.push(Command::Apply(Action::CreateTeam { name: n }));
+        }),
+        Dialog::RenameTeam { team, name } => {
+            let team = *team;
+            name_ui(ctx, "Rename team", "Team name:", name, "Rename", |n| {
+                out.push(Command::Apply(Action::RenameTeam { team, name: n }));
+            })
+        }
+        Dialog::ConfirmRemoveTeam { team } => {
+            let t = f.snapshot.team(*team);
+            let (name, count) = t.map_or((String::new(), 0), |t| (t.name.clone(), t.members.len()));
+            confirm_ui(
+                ctx,
+                "Remove team",
+                &format!("Remove team {name} with its {count} members, their ratings and the team's targets? You can undo this."),
+                "Remove",
+                || out.push(Command::Apply(Action::RemoveTeam { team: *team })),
+            )
+        }
+        Dialog::Targets { team } => targets_ui(ctx, f.snapshot, *team, out),
+        Dialog::Import(d) => import_ui(ctx, d, out),
+        Dialog::Export(d) => export_ui(ctx, f.snapshot, d, out),
+    };
+    if keep && state.dialog.is_none() {
+        state.dialog = Some(dialog);
+    }
+}
+
+fn buttons(ui: &mut egui::Ui, ok: &str, ok_enabled: bool) -> (bool, bool) {
+    let mut result = (false, false);
+    ui.horizontal(|ui| {
+        result.0 = ui.add_enabled(ok_enabled, egui::Button::new(ok)).clicked();
+        result.1 = ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape));
+    });
+    result
+}
+
+fn confirm_ui(ctx: &Context, title: &str, text: &str, ok: &str, on_ok: impl FnOnce()) -> bool {
+    let mut keep = true;
+    window(title).show(ctx, |ui| {
+        ui.label(text);
+        ui.add_space(6.0);
+        let (yes, no) = buttons(ui, ok, true);
+        if yes {
+            on_ok();
+        }
+        keep = !(yes || no);
+    });
+    keep
+}
+
+fn name_ui(ctx: &Context, title: &str, label: &str, name: &mut String, ok: &str, on_ok: impl FnOnce(String)) -> bool {
+    let mut keep = true;
+    window(title).show(ctx, |ui| {
+        let l = ui.label(label);
+        let edit = ui.add(egui::TextEdit::singleline(name).desired_width(260.0)).labelled_by(l.id);
+        if !edit.has_focus() && name.is_empty() {
+            edit.request_focus();
+        }
+        let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let (yes, no) = buttons(ui, ok, !name.trim().is_empty());
+        if (yes || enter) && !name.trim().is_empty() {
+            on_ok(name.trim().to_string());
+            keep = false;
+        }
+        if no {
+            keep = false;
+        }
+    });
+    keep
+}
+
+/// A combo box of role levels, grouped by role, data engineers first.
+pub fn role_level_combo(ui: &mut egui::Ui, id: &str, snapshot: &Snapshot, value: &mut Option<RoleLevelId>) -> egui::Response {
+    let fw = &snapshot.framework;
+    let text = value.map_or("none".to_string(), |rl| fw.role_level(rl).name.clone());
+    let de = fw.role_named("Data engineer");
+    let mut roles: Vec<_> = fw.roles.iter().collect();
+    roles.sort_by_key(|r| Some(r.id) != de);
+    egui::ComboBox::from_id_salt(id)
+        .selected_text(text)
+        .width(240.0)
+        .height(400.0)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(value, None, "none");
+            for role in roles {
+                ui.label(egui::RichText::new(&role.name).weak());
+                for &rl in &role.levels {
+                    ui.selectable_value(value, Some(rl), format!("   {}", fw.role_level(rl).name));
+                }
+            }
+        })
+        .response
+}
+
+fn add_member_ui(
+    ctx: &Context,
+    snapshot: &Snapshot,
+    team: &mut String,
+    name: &mut String,
+    role_level: &mut Option<RoleLevelId>,
+    out: &mut Vec<Command>,
+) -> bool {
+    let mut keep = true;
+    window("Add member").show(ctx, |ui| {
+        egui::Grid::new("add_member_grid").num_columns(2).show(ui, |ui| {
+            let l = ui.label("Name:");
+            ui.add(egui::TextEdit::singleline(name).desired_width(240.0)).labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label("Team:");
+            ui.add(egui::TextEdit::singleline(team).desired_width(240.0).hint_text("existing or new team"))
+                .labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label("Role level:");
+            role_level_combo(ui, "add_member_role", snapshot, role_level).labelled_by(l.id);
+            ui.end_row();
+        });
+        let existing = super::team_by_name(snapshot, team);
+        let clash = existing.and_then(|t| snapshot.member_named(t, name)).is_some();
+        if clash {
+            ui.colored_label(ui.visuals().error_fg_color, format!("{} is already in {}", name.trim(), team.trim()));
+        } else if existing.is_none() && !team.trim().is_empty() {
+            ui.weak(format!("A new team \"{}\" will be created.", team.trim()));
+        }
+        let ok = !name.trim().is_empty() && !team.trim().is_empty() && !clash;
+        let (yes, no) = buttons(ui, "Add", ok);
+        if yes {
+            let action_team = existing;
+            let member = (name.trim().to_string(), *role_level);
+            match action_team {
+                Some(t) => out.push(Command::Apply(Action::AddMember { team: t, name: member.0, role_level: member.1 })),
+                None => out.push(Command::AddMemberToNewTeam { team: team.trim().to_string(), name: member.0, role_level: member.1 }),
+            }
+            keep = false;
+        }
+        if no {
+            keep = false;
+        }
+    });
+    keep
+}
+
+fn targets_ui(ctx: &Context, snapshot: &Snapshot, team: TeamId, out: &mut Vec<Command>) -> bool {
+    let mut keep = true;
+    let Some(t) = snapshot.team(team) else { return false };
+    let scope = crate::model::analysis::Scope::Team(team);
+    window(&format!("Targets for {}", t.name)).show(ctx, |ui| {
+        ui.label("How many people the team wants at or above which level, per skill. Defaults come from the lead role level's requirements, 2 people.");
+        egui::Grid::new("targets_grid").num_columns(4).striped(true).show(ui, |ui| {
+            ui.strong("Skill");
+            ui.strong("Level");
+            ui.strong("People");
+            ui.end_row();
+            for skill in team_skills(snapshot, scope) {
+                let Some((target, default)) = target_for(snapshot, scope, skill) else { continue };
+                let name = &snapshot.framework.skill(skill).name;
+                ui.label(name);
+                let mut level = target.level;
+                egui::ComboBox::from_id_salt(("target_level", skill.0))
+                    .selected_text(level.name())
+                    .show_ui(ui, |ui| {
+                        for l in Level::DESCRIBED {
+                            ui.selectable_value(&mut level, l, l.name());
+                        }
+                    });
+                let mut count = target.count;
+                ui.add(egui::DragValue::new(&mut count).range(0..=50));
+                if level != target.level || count != target.count {
+                    out.push(Command::Apply(Action::SetTarget { team, skill, target: Some(Target { level, count }) }));
+                }
+                if default {
+                    ui.weak("default");
+                } else if ui.small_button("Reset").clicked() {
+                    out.push(Command::Apply(Action::SetTarget { team, skill, target: None }));
+                }
+                ui.end_row();
+            }
+        });
+        if ui.button("Close").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+            keep = false;
+        }
+    });
+    keep
+}
+
+fn import_ui(ctx: &Context, d: &mut ImportDialog, out: &mut Vec<Command>) -> bool {
+    let mut keep = true;
+    window("Import CSV").resizable(true).default_width(560.0).show(ctx, |ui| {
+        ui.horizontal(|ui| {
+            let l = ui.label("File:");
+            ui.add(egui::TextEdit::singleline(&mut d.path).desired_width(340.0).hint_text("path to a .csv file"))
+                .labelled_by(l.id);
+            if ui.button("Browse...").clicked() {
+                out.push(Command::BrowseImport);
+            }
+            if ui.add_enabled(!d.path.trim().is_empty(), egui::Button::new("Preview")).clicked() {
+                out.push(Command::PreviewImport);
+            }
+        });
+        ui.horizontal(|ui| {
+            let l = ui.label("Team for rows without one:");
+            ui.add(egui::TextEdit::singleline(&mut d.team).desired_width(200.0)).labelled_by(l.id);
+        });
+        ui.horizontal(|ui| {
+            for mode in [Mode::Merge, Mode::Replace] {
+                if ui.radio(d.mode == mode, mode_name(mode)).clicked() && d.mode != mode {
+                    d.mode = mode;
+                    out.push(Command::PreviewImport);
+                }
+            }
+        });
+        ui.separator();
+        let fresh = d.preview.as_ref().filter(|p| p.path == d.path);
+        let ready = match fresh.map(|p| &p.result) {
+            None => {
+                ui.weak("Choose a file and press Preview to see what the import would change.");
+                false
+            }
+            Some(Ok((description, summary))) => {
+                ui.label(format!("Read as {description}."));
+                ui.label("Importing will change:");
+                for line in summary.lines() {
+                    ui.label(format!("   {line}"));
+                }
+                if summary.is_empty() {
+                    ui.weak("Nothing: the database already holds this file.");
+                }
+                true
+            }
+            Some(Err(problems)) => {
+                ui.colored_label(ui.visuals().error_fg_color, format!("The file cannot be imported ({} problems); nothing will change:", problems.len()));
+                egui::ScrollArea::vertical().max_height(220.0).id_salt("import_problems").show(ui, |ui| {
+                    for p in problems {
+                        ui.label(p);
+                    }
+                });
+                false
+            }
+        };
+        ui.separator();
+        let (yes, no) = buttons(ui, "Import", ready);
+        if yes {
+            out.push(Command::RunImport);
+        }
+        if no {
+            keep = false;
+        }
+    });
+    keep
+}
+
+fn export_ui(ctx: &Context, snapshot: &Snapshot, d: &mut ExportDialog, out: &mut Vec<Command>) -> bool {
+    let mut keep = true;
+    window("Export CSV").show(ctx, |ui| {
+        ui.horizontal(|ui| {
+            ui.label("Layout:");
+            ui.radio_value(&mut d.long, false, "Wide (one row per member)");
+            ui.radio_value(&mut d.long, true, "Long (one row per rating)");
+        });
+        ui.horizontal(|ui| {
+            ui.label("Levels:");
+            ui.radio_value(&mut d.numbers, false, "Names");
+            ui.radio_value(&mut d.numbers, true, "Numbers 0-4");
+        });
+        ui.add_enabled(d.long, egui::Checkbox::new(&mut d.history, "Every historical rating"));
+        let team = d.team.and_then(|t| snapshot.team(t)).map_or("All teams".to_string(), |t| t.name.clone());
+        ui.label(format!("Members: {team}"));
+        ui.horizontal(|ui| {
+            let l = ui.label("File:");
+            if ui.add(egui::TextEdit::singleline(&mut d.path).desired_width(340.0)).labelled_by(l.id).changed() {
+                d.overwrite = false;
+            }
+            if ui.button("Choose...").clicked() {
+                out.push(Command::BrowseExport);
+            }
+        });
+        let exists = std::path::Path::new(d.path.trim()).is_file();
+        if exists {
+            ui.checkbox(&mut d.overwrite, "Replace the existing file");
+        }
+        let (yes, no) = buttons(ui, "Export", !d.path.trim().is_empty() && (!exists || d.overwrite));
+        if yes {
+            out.push(Command::RunExport);
+        }
+        if no {
+            keep = false;
+        }
+    });
+    keep
+}
+
+/// Version, database path and the Open Government Licence credit.
+pub fn about_ui(ctx: &Context, f: &Frame<'_>, state: &mut UiState) {
+    let mut open = true;
+    window("About capmatrix").open(&mut open).show(ctx, |ui| {
+        ui.heading(format!("capmatrix {}", env!("CARGO_PKG_VERSION")));
+        ui.label("A local, private skills matrix for team leads.");
+        ui.label(format!("Database: {}", f.db_path.display()));
+        ui.add_space(6.0);
+        ui.label("Framework: UK Government Digital and Data Profession Capability Framework (DDaT).");
+        ui.label(crate::model::OGL_CREDIT);
+        ui.hyperlink("https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/");
+    });
+    if !open {
+        state.about_open = false;
+    }
+}

@@ -1,0 +1,442 @@
+//! The window's screens, egui only. Each `*_ui` function reads the snapshot (and the view
+//! derived from it), keeps its own transient state in [`UiState`], and pushes what the user
+//! asked for as [`Command`]s; the app runs them through the core after the frame. Never
+//! touches the store or the file system.
+
+mod detail;
+mod dialogs;
+mod heatmap;
+pub mod theme;
+
+use crate::core::Action;
+use crate::io::{Mode, Problems, Summary};
+use crate::model::analysis::{self, Analysis, Scope};
+use crate::model::{HistoryEntry, Level, MemberId, SkillId, Snapshot, TeamId, name_key};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+pub use dialogs::{Dialog, ExportDialog, ImportDialog, ImportPreview};
+
+/// What the user asked for, run by the app after the frame.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Apply an action through the core.
+    Apply(Action),
+    /// Undo the last step.
+    Undo,
+    /// Redo the last undone step.
+    Redo,
+    /// Import the sample team shipped with the app.
+    LoadSample,
+    /// Create a team and add a member to it, as one step.
+    AddMemberToNewTeam {
+        /// The new team's name.
+        team: String,
+        /// The member's name.
+        name: String,
+        /// The role level.
+        role_level: Option<crate::model::RoleLevelId>,
+    },
+    /// Open a file dialog to pick the import file.
+    BrowseImport,
+    /// Read the chosen import file and show what it would do.
+    PreviewImport,
+    /// Import the previewed file.
+    RunImport,
+    /// Open a save dialog for the export.
+    BrowseExport,
+    /// Write the export.
+    RunExport,
+}
+
+/// How heatmap rows are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum SortKey {
+    /// By name.
+    Name,
+    /// By role level (seniority).
+    Role,
+    /// By the sum of levels.
+    Total,
+    /// By the level in one skill.
+    Skill(u32),
+}
+
+/// Preferences kept between runs (through eframe's storage; the data lives only in SQLite).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Prefs {
+    /// Cells show the gap to the role's requirement instead of the level.
+    pub gap_mode: bool,
+    /// Row order.
+    pub sort: SortKey,
+    /// Descending order.
+    pub descending: bool,
+    /// The team last shown, by name.
+    pub team: Option<String>,
+}
+
+impl Default for Prefs {
+    fn default() -> Prefs {
+        Prefs {
+            gap_mode: false,
+            sort: SortKey::Name,
+            descending: false,
+            team: None,
+        }
+    }
+}
+
+/// A message in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// The text.
+    pub text: String,
+    /// Whether it reports a failure.
+    pub error: bool,
+}
+
+/// The window's state that is not data: selection, filters, open dialogs.
+#[derive(Debug, Default)]
+pub struct UiState {
+    /// Kept between runs.
+    pub prefs: Prefs,
+    /// The team shown; `None` for all teams.
+    pub team: Option<TeamId>,
+    /// Filters members by name.
+    pub search: String,
+    /// The selected cell.
+    pub selected: Option<(MemberId, SkillId)>,
+    /// The level editor is open for the selected cell.
+    pub editor_open: bool,
+    /// The open dialog, if any.
+    pub dialog: Option<Dialog>,
+    /// The About box is open.
+    pub about_open: bool,
+    /// The last notice.
+    pub notice: Option<Notice>,
+    /// Horizontal scroll of the skill columns, in points.
+    pub h_scroll: f32,
+    /// The note being edited in the detail panel: (member, skill, text).
+    pub note_draft: Option<(MemberId, SkillId, String)>,
+    /// Name being typed in the member section of the detail panel.
+    pub rename_draft: Option<(MemberId, String)>,
+}
+
+impl UiState {
+    /// Shows a notice in the status bar.
+    pub fn notify(&mut self, text: impl Into<String>, error: bool) {
+        self.notice = Some(Notice {
+            text: text.into(),
+            error,
+        });
+    }
+
+    /// The scope the screens analyse.
+    pub fn scope(&self) -> Scope {
+        self.team.map_or(Scope::All, Scope::Team)
+    }
+}
+
+/// What the screens derive from the snapshot, recomputed only when the data, the team, the
+/// filter or the order change (so a frame stays cheap at 10,000 members).
+#[derive(Debug, Clone, Default)]
+pub struct View {
+    key: Option<(u64, Option<TeamId>, String, SortKey, bool)>,
+    /// Members shown, in display order.
+    pub rows: Vec<MemberId>,
+    /// Skill columns, in display order.
+    pub skills: Vec<SkillId>,
+    /// The team's coverage and gaps.
+    pub analysis: Analysis,
+    /// Index into `analysis.skills` by skill.
+    pub coverage: HashMap<SkillId, usize>,
+}
+
+impl View {
+    /// Brings the view up to date with the snapshot and the state; cheap when nothing changed.
+    pub fn refresh(&mut self, snapshot: &Snapshot, generation: u64, state: &UiState) {
+        let key = (
+            generation,
+            state.team,
+            state.search.clone(),
+            state.prefs.sort,
+            state.prefs.descending,
+        );
+        if self.key.as_ref() == Some(&key) {
+            return;
+        }
+        let scope = state.scope();
+        let members = analysis::scope_members(snapshot, scope);
+        self.analysis = analysis::analyse(snapshot, scope);
+        self.coverage = self
+            .analysis
+            .skills
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.skill, i))
+            .collect();
+        self.skills = crate::io::export::wide_skills(snapshot, &members);
+        let needle = state.search.trim().to_lowercase();
+        let mut rows: Vec<&crate::model::Member> = members
+            .into_iter()
+            .filter(|m| needle.is_empty() || m.name.to_lowercase().contains(&needle))
+            .collect();
+        let fw = &snapshot.framework;
+        let total = |m: &crate::model::Member| -> u32 {
+            m.ratings.values().map(|r| u32::from(r.level.number())).sum()
+        };
+        let role_rank = |m: &crate::model::Member| {
+            m.role_level.map(|rl| {
+                let l = fw.role_level(rl);
+                (fw.role(l.role).name.clone(), l.rank)
+            })
+        };
+        match state.prefs.sort {
+            SortKey::Name => {}
+            SortKey::Role => rows.sort_by_key(|m| role_rank(m)),
+            SortKey::Total => rows.sort_by_key(|m| total(m)),
+            SortKey::Skill(s) => rows.sort_by_key(|m| m.ratings.get(&SkillId(s)).map(|r| r.level)),
+        }
+        if state.prefs.descending {
+            rows.reverse();
+        }
+        self.rows = rows.iter().map(|m| m.id).collect();
+        self.key = Some(key);
+    }
+}
+
+/// Everything a frame reads.
+pub struct Frame<'a> {
+    /// The data.
+    pub snapshot: &'a Snapshot,
+    /// What is derived from it.
+    pub view: &'a View,
+    /// The selected cell's rating history, oldest first.
+    pub history: &'a [HistoryEntry],
+    /// The database file.
+    pub db_path: &'a Path,
+    /// What undo would revert.
+    pub undo: Option<&'a str>,
+    /// What redo would re-apply.
+    pub redo: Option<&'a str>,
+}
+
+/// The whole main screen.
+pub fn main_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Command>) {
+    shortcuts(ui, f, state, out);
+    egui::Panel::top("top_bar").show(ui, |ui| top_bar_ui(ui, f, state, out));
+    egui::Panel::bottom("status_bar").show(ui, |ui| status_bar_ui(ui, state));
+    if f.snapshot.member_count() == 0 && f.snapshot.teams().count() == 0 {
+        egui::CentralPanel::default().show(ui, |ui| first_run_ui(ui, state, out));
+    } else {
+        egui::Panel::right("side_panel")
+            .resizable(true)
+            .default_size(380.0)
+            .min_size(260.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().id_salt("side_scroll").show(ui, |ui| {
+                    detail::gaps_ui(ui, f, state);
+                    ui.separator();
+                    detail::detail_ui(ui, f, state, out);
+                });
+            });
+        egui::CentralPanel::default().show(ui, |ui| heatmap::heatmap_ui(ui, f, state, out));
+    }
+    dialogs::dialogs_ui(ui.ctx(), f, state, out);
+    if state.editor_open {
+        heatmap::level_editor_ui(ui.ctx(), f, state, out);
+    }
+    if state.about_open {
+        dialogs::about_ui(ui.ctx(), f, state);
+    }
+}
+
+fn shortcuts(ui: &egui::Ui, f: &Frame<'_>, state: &UiState, out: &mut Vec<Command>) {
+    if state.dialog.is_some() || ui.ctx().egui_wants_keyboard_input() {
+        return;
+    }
+    let (undo, redo) = ui.input_mut(|i| {
+        let redo = i.consume_key(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::Z)
+            || i.consume_key(egui::Modifiers::COMMAND, egui::Key::Y);
+        let undo = i.consume_key(egui::Modifiers::COMMAND, egui::Key::Z);
+        (undo, redo)
+    });
+    if undo && f.undo.is_some() {
+        out.push(Command::Undo);
+    }
+    if redo && f.redo.is_some() {
+        out.push(Command::Redo);
+    }
+}
+
+fn top_bar_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Command>) {
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        ui.heading("capmatrix");
+        ui.separator();
+        let label = ui.label("Team:");
+        let current = state
+            .team
+            .and_then(|t| f.snapshot.team(t))
+            .map_or("All teams".to_string(), |t| t.name.clone());
+        egui::ComboBox::from_id_salt("team_picker")
+            .selected_text(current)
+            .width(180.0)
+            .show_ui(ui, |ui| {
+                if ui.selectable_label(state.team.is_none(), "All teams").clicked() {
+                    state.team = None;
+                }
+                for t in f.snapshot.teams() {
+                    if ui.selectable_label(state.team == Some(t.id), &t.name).clicked() {
+                        state.team = Some(t.id);
+                    }
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        ui.menu_button("Team ▾", |ui| {
+            if ui.button("New team...").clicked() {
+                state.dialog = Some(Dialog::CreateTeam { name: String::new() });
+            }
+            let team = state.team.and_then(|t| f.snapshot.team(t));
+            if ui.add_enabled(team.is_some(), egui::Button::new("Rename team...")).clicked()
+                && let Some(t) = team
+            {
+                state.dialog = Some(Dialog::RenameTeam { team: t.id, name: t.name.clone() });
+            }
+            if ui.add_enabled(team.is_some(), egui::Button::new("Team targets...")).clicked()
+                && let Some(t) = team
+            {
+                state.dialog = Some(Dialog::Targets { team: t.id });
+            }
+            if ui.add_enabled(team.is_some(), egui::Button::new("Remove team...")).clicked()
+                && let Some(t) = team
+            {
+                state.dialog = Some(Dialog::ConfirmRemoveTeam { team: t.id });
+            }
+        });
+        if ui.button("Add member...").clicked() {
+            state.dialog = Some(Dialog::add_member(f.snapshot, state.team));
+        }
+        ui.separator();
+        ui.add(
+            egui::TextEdit::singleline(&mut state.search)
+                .hint_text("Search members")
+                .desired_width(160.0),
+        )
+        .labelled_by(ui.label("🔍").id);
+        ui.separator();
+        if ui.button("Import...").clicked() {
+            state.dialog = Some(Dialog::Import(ImportDialog::default()));
+        }
+        if ui.button("Export...").clicked() {
+            state.dialog = Some(Dialog::Export(ExportDialog::new(state.team)));
+        }
+        ui.separator();
+        let undo = ui
+            .add_enabled(f.undo.is_some(), egui::Button::new("Undo"))
+            .on_hover_text(f.undo.map_or("Nothing to undo".into(), |l| format!("Undo {l} (Ctrl+Z)")));
+        if undo.clicked() {
+            out.push(Command::Undo);
+        }
+        let redo = ui
+            .add_enabled(f.redo.is_some(), egui::Button::new("Redo"))
+            .on_hover_text(f.redo.map_or("Nothing to redo".into(), |l| format!("Redo {l} (Ctrl+Shift+Z)")));
+        if redo.clicked() {
+            out.push(Command::Redo);
+        }
+        ui.separator();
+        ui.toggle_value(&mut state.prefs.gap_mode, "Gap to role target")
+            .on_hover_text("Show each cell as levels above or below what the member's role level requires");
+        if ui.button("About").clicked() {
+            state.about_open = true;
+        }
+    });
+    ui.add_space(4.0);
+}
+
+fn status_bar_ui(ui: &mut egui::Ui, state: &UiState) {
+    ui.horizontal(|ui| {
+        legend_ui(ui);
+        ui.separator();
+        if let Some(n) = &state.notice {
+            let color = if n.error {
+                ui.visuals().error_fg_color
+            } else {
+                ui.visuals().text_color()
+            };
+            ui.colored_label(color, &n.text);
+        }
+    });
+}
+
+/// The colour legend: levels, not rated, below the role's requirement, coverage.
+fn legend_ui(ui: &mut egui::Ui) {
+    for level in Level::ALL {
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(22.0, 16.0), egui::Sense::hover());
+        ui.painter().rect_filled(rect, 2.0, theme::level_fill(level));
+        ui.painter().text(
+            rect.center(),
+            egui::Align2::CENTER_CENTER,
+            level.letter(),
+            egui::FontId::proportional(11.0),
+            theme::level_text(level),
+        );
+        ui.label(level.name());
+    }
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(22.0, 16.0), egui::Sense::hover());
+    heatmap::paint_not_rated(ui.painter(), rect, ui.visuals());
+    ui.label("not rated");
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(22.0, 16.0), egui::Sense::hover());
+    ui.painter().rect_stroke(rect, 2.0, (1.0, ui.visuals().weak_text_color()), egui::StrokeKind::Inside);
+    heatmap::paint_below_mark(ui.painter(), rect);
+    ui.label("below role");
+}
+
+fn first_run_ui(ui: &mut egui::Ui, state: &mut UiState, out: &mut Vec<Command>) {
+    ui.vertical_centered(|ui| {
+        ui.add_space(ui.available_height() * 0.2);
+        ui.heading("Welcome to capmatrix");
+        ui.add_space(8.0);
+        ui.label("Rate your team against the DDaT capability framework, see where it is thin, and share the matrix as CSV.");
+        ui.label("This database is empty. Start with one of these:");
+        ui.add_space(16.0);
+        if ui.add(egui::Button::new("Load the sample team").min_size(egui::vec2(240.0, 32.0))).clicked() {
+            out.push(Command::LoadSample);
+        }
+        if ui.add(egui::Button::new("Import a CSV...").min_size(egui::vec2(240.0, 32.0))).clicked() {
+            state.dialog = Some(Dialog::Import(ImportDialog::default()));
+        }
+        if ui.add(egui::Button::new("Add a member").min_size(egui::vec2(240.0, 32.0))).clicked() {
+            state.dialog = Some(Dialog::AddMember {
+                team: String::new(),
+                name: String::new(),
+                role_level: None,
+            });
+        }
+        ui.add_space(16.0);
+        ui.weak(crate::model::OGL_CREDIT);
+    });
+}
+
+/// Finds the team named `name` (ignoring case), if any.
+pub fn team_by_name(snapshot: &Snapshot, name: &str) -> Option<TeamId> {
+    let key = name_key(name);
+    snapshot.teams().find(|t| name_key(&t.name) == key).map(|t| t.id)
+}
+
+/// Import preview data carried from the app to the dialog.
+pub type PreviewResult = Result<(String, Summary), Problems>;
+
+/// The default file name for an export.
+pub fn default_export_path(dir: &Path, long: bool) -> PathBuf {
+    dir.join(if long { "capmatrix-long.csv" } else { "capmatrix.csv" })
+}
+
+/// Import mode names for the dialog.
+pub fn mode_name(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Merge => "Merge (add and update)",
+        Mode::Replace => "Replace (team holds exactly the file)",
+    }
+}

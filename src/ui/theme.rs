@@ -1,0 +1,92 @@
+//! Colours and sizes, in one place. The heatmap uses a colour-blind-safe sequential palette
+//! (ColorBrewer "Blues", light to dark) and every cell also shows its level as text, so nothing
+//! depends on colour alone. Gaps use orange, a hue the common colour-vision deficiencies still
+//! tell apart from blue.
+
+use crate::model::Level;
+use egui::Color32;
+
+/// Height of a heatmap row.
+pub const ROW_HEIGHT: f32 = 24.0;
+/// Width of the member-name column.
+pub const NAME_WIDTH: f32 = 190.0;
+/// Width of the role-level column.
+pub const ROLE_WIDTH: f32 = 150.0;
+/// Width of the total column.
+pub const TOTAL_WIDTH: f32 = 48.0;
+/// Width of a skill column.
+pub const CELL_WIDTH: f32 = 70.0;
+/// Height of the column headers.
+pub const HEADER_HEIGHT: f32 = 44.0;
+
+/// Background of a rated cell, by level (Blues, 5 classes).
+pub fn level_fill(level: Level) -> Color32 {
+    match level {
+        Level::None => Color32::from_rgb(0xef, 0xf3, 0xff),
+        Level::Awareness => Color32::from_rgb(0xbd, 0xd7, 0xe7),
+        Level::Working => Color32::from_rgb(0x6b, 0xae, 0xd6),
+        Level::Practitioner => Color32::from_rgb(0x31, 0x82, 0xbd),
+        Level::Expert => Color32::from_rgb(0x08, 0x51, 0x9c),
+    }
+}
+
+/// Text on a rated cell: dark on the light classes, white on the dark ones.
+pub fn level_text(level: Level) -> Color32 {
+    if level >= Level::Practitioner {
+        Color32::WHITE
+    } else {
+        Color32::from_rgb(0x10, 0x20, 0x30)
+    }
+}
+
+/// Marks a cell below what the member's role level requires (with a corner triangle).
+pub const BELOW: Color32 = Color32::from_rgb(0xd9, 0x5f, 0x02);
+/// Coverage: target met.
+pub const COVERED: Color32 = Color32::from_rgb(0x31, 0x82, 0xbd);
+/// Coverage: short of the target.
+pub const SHORT: Color32 = Color32::from_rgb(0xd9, 0x5f, 0x02);
+/// Coverage: resting on one person.
+pub const SINGLE: Color32 = Color32::from_rgb(0xfe, 0xc4, 0x4f);
+/// The selected cell's outline.
+pub const SELECTED: Color32 = Color32::from_rgb(0xe6, 0x55, 0x0d);
+
+/// Gap mode: how far a member is from their role's requirement (negative: below), as a
+/// diverging orange-white-blue scale.
+pub fn gap_fill(gap: i8) -> Color32 {
+    match gap {
+        i8::MIN..=-3 => Color32::from_rgb(0xa6, 0x36, 0x03),
+        -2 => Color32::from_rgb(0xe6, 0x55, 0x0d),
+        -1 => Color32::from_rgb(0xfd, 0xae, 0x6b),
+        0 => Color32::from_rgb(0xf0, 0xf0, 0xf0),
+        1 => Color32::from_rgb(0x9e, 0xca, 0xe1),
+        _ => Color32::from_rgb(0x31, 0x82, 0xbd),
+    }
+}
+
+/// Text on a gap cell.
+pub fn gap_text(gap: i8) -> Color32 {
+    if gap <= -2 || gap >= 2 {
+        Color32::WHITE
+    } else {
+        Color32::from_rgb(0x10, 0x20, 0x30)
+    }
+}
+
+/// The app icon: a 4 x 4 heatmap in the palette, as RGBA pixels.
+pub fn icon_rgba(size: u32) -> Vec<u8> {
+    const GRID: [[u8; 4]; 4] = [[4, 3, 3, 2], [3, 2, 4, 1], [2, 4, 1, 0], [1, 2, 0, 3]];
+    let mut out = Vec::with_capacity((size * size * 4) as usize);
+    let cell = size as f32 / 4.0;
+    let gap = (size as f32 / 32.0).max(1.0);
+    for y in 0..size {
+        for x in 0..size {
+            let (cx, cy) = (x as f32 / cell, y as f32 / cell);
+            let (ix, iy) = ((cx as usize).min(3), (cy as usize).min(3));
+            let inside = x as f32 - ix as f32 * cell >= gap && y as f32 - iy as f32 * cell >= gap;
+            let level = Level::from_number(i64::from(GRID[iy][ix])).unwrap_or(Level::None);
+            let c = if inside { level_fill(level) } else { Color32::TRANSPARENT };
+            out.extend_from_slice(&[c.r(), c.g(), c.b(), c.a()]);
+        }
+    }
+    out
+}
