@@ -72,9 +72,18 @@ impl CapmatrixApp {
         &mut self.state
     }
 
+    /// The members in the heatmap, in display order (as of the last frame).
+    pub fn visible_rows(&self) -> &[MemberId] {
+        &self.view.rows
+    }
+
     /// One frame: draw, then apply what the user asked for.
     pub fn show(&mut self, ui: &mut egui::Ui) {
-        if self.state.team.is_some_and(|t| self.core.snapshot().team(t).is_none()) {
+        if self
+            .state
+            .team
+            .is_some_and(|t| self.core.snapshot().team(t).is_none())
+        {
             self.state.team = None;
         }
         self.view
@@ -147,11 +156,20 @@ impl CapmatrixApp {
             },
             Command::LoadSample => {
                 let path = Path::new("data-engineering-team.csv");
-                match transfer::import_bytes(&mut self.core, SAMPLE_TEAM, path, &ImportOptions::default()) {
+                match transfer::import_bytes(
+                    &mut self.core,
+                    SAMPLE_TEAM,
+                    path,
+                    &ImportOptions::default(),
+                ) {
                     Ok(report) => {
-                        self.state.team = ui::team_by_name(self.core.snapshot(), "Data Engineering");
+                        self.state.team =
+                            ui::team_by_name(self.core.snapshot(), "Data Engineering");
                         self.state.notify(
-                            format!("Loaded the sample team: {} members", report.summary.members_added),
+                            format!(
+                                "Loaded the sample team: {} members",
+                                report.summary.members_added
+                            ),
                             false,
                         );
                     }
@@ -233,7 +251,9 @@ impl CapmatrixApp {
     }
 
     fn preview_import(&mut self) {
-        let Some(Dialog::Import(d)) = &mut self.state.dialog else { return };
+        let Some(Dialog::Import(d)) = &mut self.state.dialog else {
+            return;
+        };
         let path = PathBuf::from(d.path.trim());
         let options = Self::import_options(d, true);
         let result = transfer::import_file(&mut self.core, &path, &options);
@@ -242,7 +262,8 @@ impl CapmatrixApp {
             result: match result {
                 Ok(report) => Ok((report.description(), report.summary)),
                 Err(crate::Error::Import { problems, .. }) => {
-                    let mut lines: Vec<String> = problems.list.iter().map(ToString::to_string).collect();
+                    let mut lines: Vec<String> =
+                        problems.list.iter().map(ToString::to_string).collect();
                     if problems.more > 0 {
                         lines.push(format!("and {} more", problems.more));
                     }
@@ -254,7 +275,9 @@ impl CapmatrixApp {
     }
 
     fn run_import(&mut self) {
-        let Some(Dialog::Import(d)) = &self.state.dialog else { return };
+        let Some(Dialog::Import(d)) = &self.state.dialog else {
+            return;
+        };
         let path = PathBuf::from(d.path.trim());
         let options = Self::import_options(d, false);
         match transfer::import_file(&mut self.core, &path, &options) {
@@ -283,17 +306,29 @@ impl CapmatrixApp {
     }
 
     fn run_export(&mut self) {
-        let Some(Dialog::Export(d)) = &self.state.dialog else { return };
+        let Some(Dialog::Export(d)) = &self.state.dialog else {
+            return;
+        };
         let path = PathBuf::from(d.path.trim());
         let options = ExportOptions {
             scope: d.team.map_or(Scope::All, Scope::Team),
-            format: if d.long { ExportFormat::Long } else { ExportFormat::Wide },
-            levels: if d.numbers { LevelStyle::Numbers } else { LevelStyle::Names },
+            format: if d.long {
+                ExportFormat::Long
+            } else {
+                ExportFormat::Wide
+            },
+            levels: if d.numbers {
+                LevelStyle::Numbers
+            } else {
+                LevelStyle::Names
+            },
         };
         match transfer::export_file(&self.core, &path, options, d.long && d.history) {
             Ok(bytes) => {
-                self.state
-                    .notify(format!("Exported {bytes} bytes to {}", path.display()), false);
+                self.state.notify(
+                    format!("Exported {bytes} bytes to {}", path.display()),
+                    false,
+                );
                 self.state.dialog = None;
             }
             Err(e) => self.state.notify(e.to_string(), true),
@@ -334,9 +369,10 @@ pub fn run_window(db: &Path) -> Result<()> {
         ));
     }
     let core = Core::open(db)?;
-    let file = db
-        .file_name()
-        .map_or_else(|| db.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let file = db.file_name().map_or_else(
+        || db.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let icon = egui::IconData {
         rgba: ui::theme::icon_rgba(64),
         width: 64,

@@ -17,24 +17,42 @@ pub fn gaps_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState) {
         ui.label("Every skill meets its target.");
         return;
     }
-    let name = |id| f.snapshot.member(id).map(|m: &Member| m.name.as_str()).unwrap_or("?");
+    let name = |id| {
+        f.snapshot
+            .member(id)
+            .map(|m: &Member| m.name.as_str())
+            .unwrap_or("?")
+    };
     for c in gaps {
         let skill = fw.skill(c.skill);
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.horizontal_wrapped(|ui| {
-                let title = ui.add(egui::Label::new(RichText::new(&skill.name).strong()).sense(egui::Sense::click()));
+                let title = ui.add(
+                    egui::Label::new(RichText::new(&skill.name).strong())
+                        .sense(egui::Sense::click()),
+                );
                 if title.clicked()
                     && let Some(&first) = f.view.rows.first()
                 {
                     state.selected = Some((first, c.skill));
                 }
                 if c.single_point_of_failure {
-                    ui.label(RichText::new(" single point of failure ").background_color(theme::SINGLE).color(egui::Color32::BLACK));
+                    ui.label(
+                        RichText::new(" single point of failure ")
+                            .background_color(theme::SINGLE)
+                            .color(egui::Color32::BLACK),
+                    );
                 }
             });
-            let best = c.best.map_or("nobody rated".to_string(), |l| format!("best {l}"));
-            let short = if c.shortfall > 0 { format!(", short by {}", c.shortfall) } else { String::new() };
+            let best = c
+                .best
+                .map_or("nobody rated".to_string(), |l| format!("best {l}"));
+            let short = if c.shortfall > 0 {
+                format!(", short by {}", c.shortfall)
+            } else {
+                String::new()
+            };
             ui.label(format!(
                 "{} of {} at {} or above{short}; {best}",
                 c.covered, c.target.count, c.target.level
@@ -79,11 +97,23 @@ pub fn detail_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<
     member_ui(ui, f, state, out, m);
 }
 
-fn skill_detail_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Command>, m: &Member, skill_id: SkillId) {
+fn skill_detail_ui(
+    ui: &mut Ui,
+    f: &Frame<'_>,
+    state: &mut UiState,
+    out: &mut Vec<Command>,
+    m: &Member,
+    skill_id: SkillId,
+) {
     let fw = &f.snapshot.framework;
     let skill = fw.skill(skill_id);
     ui.heading(&skill.name);
-    ui.label(skill.description.as_deref().unwrap_or("The framework gives no description for this skill."));
+    ui.label(
+        skill
+            .description
+            .as_deref()
+            .unwrap_or("The framework gives no description for this skill."),
+    );
     let rating = m.ratings.get(&skill_id);
     let current = rating.map(|r| r.level);
     let required = required_level(fw, m, skill_id);
@@ -104,22 +134,26 @@ fn skill_detail_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Ve
             marks.push("role needs");
         }
         if !marks.is_empty() {
-            title = format!("{title}  ◀ {}", marks.join(", "));
+            title = format!("{title}  <- {}", marks.join(", "));
         }
         let highlight = !marks.is_empty();
-        egui::CollapsingHeader::new(if highlight { RichText::new(title).strong() } else { RichText::new(title) })
-            .id_salt(("descriptor", level.number()))
-            .default_open(highlight)
-            .show(ui, |ui| match skill.descriptor(level) {
-                Some(lines) => {
-                    for line in lines {
-                        ui.label(format!("• {line}"));
-                    }
+        egui::CollapsingHeader::new(if highlight {
+            RichText::new(title).strong()
+        } else {
+            RichText::new(title)
+        })
+        .id_salt(("descriptor", level.number()))
+        .default_open(highlight)
+        .show(ui, |ui| match skill.descriptor(level) {
+            Some(lines) => {
+                for line in lines {
+                    ui.label(format!("• {line}"));
                 }
-                None => {
-                    ui.weak("Not defined by the framework.");
-                }
-            });
+            }
+            None => {
+                ui.weak("Not defined by the framework.");
+            }
+        });
     }
 
     ui.add_space(6.0);
@@ -129,11 +163,18 @@ fn skill_detail_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Ve
         .as_ref()
         .is_some_and(|(dm, ds, _)| *dm == m.id && *ds == skill_id);
     if !draft_matches {
-        state.note_draft = Some((m.id, skill_id, rating.map(|r| r.note.clone()).unwrap_or_default()));
+        state.note_draft = Some((
+            m.id,
+            skill_id,
+            rating.map(|r| r.note.clone()).unwrap_or_default(),
+        ));
     }
     if let Some(r) = rating {
         let mut interested = r.interested;
-        if ui.checkbox(&mut interested, "Interested in developing this skill").changed() {
+        if ui
+            .checkbox(&mut interested, "Interested in developing this skill")
+            .changed()
+        {
             out.push(Command::Apply(Action::SetRating {
                 member: m.id,
                 skill: skill_id,
@@ -145,10 +186,17 @@ fn skill_detail_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Ve
         }
         if let Some((_, _, text)) = state.note_draft.as_mut() {
             let label = ui.label("Note (evidence):");
-            ui.add(egui::TextEdit::multiline(text).desired_rows(3).desired_width(f32::INFINITY))
-                .labelled_by(label.id);
+            ui.add(
+                egui::TextEdit::multiline(text)
+                    .desired_rows(3)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id);
             let changed = *text != r.note;
-            if ui.add_enabled(changed, egui::Button::new("Save note")).clicked() {
+            if ui
+                .add_enabled(changed, egui::Button::new("Save note"))
+                .clicked()
+            {
                 out.push(Command::Apply(Action::SetRating {
                     member: m.id,
                     skill: skill_id,
@@ -170,42 +218,77 @@ fn skill_detail_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Ve
     }
     for h in f.history.iter().rev() {
         let what = h.level.map_or("cleared".to_string(), |l| l.to_string());
-        let extra = if h.note.is_empty() { String::new() } else { format!(" — {}", h.note) };
-        ui.label(format!("{}  {what}{extra}", h.at.to_rfc3339()[..16].replace('T', " ")));
+        let extra = if h.note.is_empty() {
+            String::new()
+        } else {
+            format!(" — {}", h.note)
+        };
+        ui.label(format!(
+            "{}  {what}{extra}",
+            h.at.to_rfc3339()[..16].replace('T', " ")
+        ));
     }
 }
 
 fn member_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Command>, m: &Member) {
     let fw = &f.snapshot.framework;
     ui.heading("Member");
-    if state.rename_draft.as_ref().is_none_or(|(id, _)| *id != m.id) {
+    if state
+        .rename_draft
+        .as_ref()
+        .is_none_or(|(id, _)| *id != m.id)
+    {
         state.rename_draft = Some((m.id, m.name.clone()));
     }
     ui.horizontal(|ui| {
         let label = ui.label("Name:");
         if let Some((_, name)) = state.rename_draft.as_mut() {
-            ui.add(egui::TextEdit::singleline(name).desired_width(180.0)).labelled_by(label.id);
-            if ui.add_enabled(name.trim() != m.name && !name.trim().is_empty(), egui::Button::new("Rename")).clicked() {
-                out.push(Command::Apply(Action::RenameMember { member: m.id, name: name.clone() }));
+            ui.add(egui::TextEdit::singleline(name).desired_width(180.0))
+                .labelled_by(label.id);
+            if ui
+                .add_enabled(
+                    name.trim() != m.name && !name.trim().is_empty(),
+                    egui::Button::new("Rename"),
+                )
+                .clicked()
+            {
+                out.push(Command::Apply(Action::RenameMember {
+                    member: m.id,
+                    name: name.clone(),
+                }));
             }
         }
     });
     ui.horizontal(|ui| {
         let label = ui.label("Role level:");
-        let current = m.role_level.map_or("none".to_string(), |rl| fw.role_level(rl).name.clone());
+        let current = m
+            .role_level
+            .map_or("none".to_string(), |rl| fw.role_level(rl).name.clone());
         egui::ComboBox::from_id_salt(("role_level", m.id))
             .selected_text(current)
             .width(220.0)
             .show_ui(ui, |ui| {
-                if ui.selectable_label(m.role_level.is_none(), "none").clicked() {
-                    out.push(Command::Apply(Action::SetRoleLevel { member: m.id, role_level: None }));
+                if ui
+                    .selectable_label(m.role_level.is_none(), "none")
+                    .clicked()
+                {
+                    out.push(Command::Apply(Action::SetRoleLevel {
+                        member: m.id,
+                        role_level: None,
+                    }));
                 }
                 for role in &fw.roles {
                     ui.label(RichText::new(&role.name).weak());
                     for &rl in &role.levels {
                         let name = &fw.role_level(rl).name;
-                        if ui.selectable_label(m.role_level == Some(rl), format!("   {name}")).clicked() {
-                            out.push(Command::Apply(Action::SetRoleLevel { member: m.id, role_level: Some(rl) }));
+                        if ui
+                            .selectable_label(m.role_level == Some(rl), format!("   {name}"))
+                            .clicked()
+                        {
+                            out.push(Command::Apply(Action::SetRoleLevel {
+                                member: m.id,
+                                role_level: Some(rl),
+                            }));
                         }
                     }
                 }
@@ -215,14 +298,20 @@ fn member_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Comm
     });
     ui.horizontal(|ui| {
         let label = ui.label("Team:");
-        let current = f.snapshot.team(m.team).map_or(String::new(), |t| t.name.clone());
+        let current = f
+            .snapshot
+            .team(m.team)
+            .map_or(String::new(), |t| t.name.clone());
         egui::ComboBox::from_id_salt(("member_team", m.id))
             .selected_text(current)
             .width(220.0)
             .show_ui(ui, |ui| {
                 for t in f.snapshot.teams() {
                     if ui.selectable_label(t.id == m.team, &t.name).clicked() && t.id != m.team {
-                        out.push(Command::Apply(Action::MoveMember { member: m.id, team: t.id }));
+                        out.push(Command::Apply(Action::MoveMember {
+                            member: m.id,
+                            team: t.id,
+                        }));
                     }
                 }
             })

@@ -54,7 +54,9 @@ impl ExportDialog {
             .and_then(|d| d.document_dir().map(std::path::Path::to_path_buf))
             .unwrap_or_else(|| std::path::PathBuf::from("."));
         ExportDialog {
-            path: super::default_export_path(&dir, false).display().to_string(),
+            path: super::default_export_path(&dir, false)
+                .display()
+                .to_string(),
             long: false,
             numbers: false,
             history: false,
@@ -136,11 +138,20 @@ fn window(title: &str) -> egui::Window<'static> {
 
 /// Shows the open dialog, if any.
 pub fn dialogs_ui(ctx: &Context, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Command>) {
-    let Some(mut dialog) = state.dialog.take() else { return };
+    let Some(mut dialog) = state.dialog.take() else {
+        return;
+    };
     let keep = match &mut dialog {
-        Dialog::AddMember { team, name, role_level } => add_member_ui(ctx, f.snapshot, team, name, role_level, out),
+        Dialog::AddMember {
+            team,
+            name,
+            role_level,
+        } => add_member_ui(ctx, f.snapshot, team, name, role_level, out),
         Dialog::ConfirmRemoveMember { member } => {
-            let who = f.snapshot.member(*member).map_or(String::new(), |m| m.name.clone());
+            let who = f
+                .snapshot
+                .member(*member)
+                .map_or(String::new(), |m| m.name.clone());
             confirm_ui(
                 ctx,
                 "Remove member",
@@ -149,9 +160,11 @@ pub fn dialogs_ui(ctx: &Context, f: &Frame<'_>, state: &mut UiState, out: &mut V
                 || out.push(Command::Apply(Action::RemoveMember { member: *member })),
             )
         }
-        Dialog::CreateTeam { name } => name_ui(ctx, "New team", "Team name:", name, "Create", |n| {
-            out.push(Command::Apply(Action::CreateTeam { name: n }));
-        }),
+        Dialog::CreateTeam { name } => {
+            name_ui(ctx, "New team", "Team name:", name, "Create", |n| {
+                out.push(Command::Apply(Action::CreateTeam { name: n }));
+            })
+        }
         Dialog::RenameTeam { team, name } => {
             let team = *team;
             name_ui(ctx, "Rename team", "Team name:", name, "Rename", |n| {
@@ -164,7 +177,9 @@ pub fn dialogs_ui(ctx: &Context, f: &Frame<'_>, state: &mut UiState, out: &mut V
             confirm_ui(
                 ctx,
                 "Remove team",
-                &format!("Remove team {name} with its {count} members, their ratings and the team's targets? You can undo this."),
+                &format!(
+                    "Remove team {name} with its {count} members, their ratings and the team's targets? You can undo this."
+                ),
                 "Remove",
                 || out.push(Command::Apply(Action::RemoveTeam { team: *team })),
             )
@@ -201,11 +216,20 @@ fn confirm_ui(ctx: &Context, title: &str, text: &str, ok: &str, on_ok: impl FnOn
     keep
 }
 
-fn name_ui(ctx: &Context, title: &str, label: &str, name: &mut String, ok: &str, on_ok: impl FnOnce(String)) -> bool {
+fn name_ui(
+    ctx: &Context,
+    title: &str,
+    label: &str,
+    name: &mut String,
+    ok: &str,
+    on_ok: impl FnOnce(String),
+) -> bool {
     let mut keep = true;
     window(title).show(ctx, |ui| {
         let l = ui.label(label);
-        let edit = ui.add(egui::TextEdit::singleline(name).desired_width(260.0)).labelled_by(l.id);
+        let edit = ui
+            .add(egui::TextEdit::singleline(name).desired_width(260.0))
+            .labelled_by(l.id);
         if !edit.has_focus() && name.is_empty() {
             edit.request_focus();
         }
@@ -223,7 +247,12 @@ fn name_ui(ctx: &Context, title: &str, label: &str, name: &mut String, ok: &str,
 }
 
 /// A combo box of role levels, grouped by role, data engineers first.
-pub fn role_level_combo(ui: &mut egui::Ui, id: &str, snapshot: &Snapshot, value: &mut Option<RoleLevelId>) -> egui::Response {
+pub fn role_level_combo(
+    ui: &mut egui::Ui,
+    id: &str,
+    snapshot: &Snapshot,
+    value: &mut Option<RoleLevelId>,
+) -> egui::Response {
     let fw = &snapshot.framework;
     let text = value.map_or("none".to_string(), |rl| fw.role_level(rl).name.clone());
     let de = fw.role_named("Data engineer");
@@ -255,22 +284,34 @@ fn add_member_ui(
 ) -> bool {
     let mut keep = true;
     window("Add member").show(ctx, |ui| {
-        egui::Grid::new("add_member_grid").num_columns(2).show(ui, |ui| {
-            let l = ui.label("Name:");
-            ui.add(egui::TextEdit::singleline(name).desired_width(240.0)).labelled_by(l.id);
-            ui.end_row();
-            let l = ui.label("Team:");
-            ui.add(egui::TextEdit::singleline(team).desired_width(240.0).hint_text("existing or new team"))
+        egui::Grid::new("add_member_grid")
+            .num_columns(2)
+            .show(ui, |ui| {
+                let l = ui.label("Name:");
+                ui.add(egui::TextEdit::singleline(name).desired_width(240.0))
+                    .labelled_by(l.id);
+                ui.end_row();
+                let l = ui.label("Team:");
+                ui.add(
+                    egui::TextEdit::singleline(team)
+                        .desired_width(240.0)
+                        .hint_text("existing or new team"),
+                )
                 .labelled_by(l.id);
-            ui.end_row();
-            let l = ui.label("Role level:");
-            role_level_combo(ui, "add_member_role", snapshot, role_level).labelled_by(l.id);
-            ui.end_row();
-        });
+                ui.end_row();
+                let l = ui.label("Role level:");
+                role_level_combo(ui, "add_member_role", snapshot, role_level).labelled_by(l.id);
+                ui.end_row();
+            });
         let existing = super::team_by_name(snapshot, team);
-        let clash = existing.and_then(|t| snapshot.member_named(t, name)).is_some();
+        let clash = existing
+            .and_then(|t| snapshot.member_named(t, name))
+            .is_some();
         if clash {
-            ui.colored_label(ui.visuals().error_fg_color, format!("{} is already in {}", name.trim(), team.trim()));
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                format!("{} is already in {}", name.trim(), team.trim()),
+            );
         } else if existing.is_none() && !team.trim().is_empty() {
             ui.weak(format!("A new team \"{}\" will be created.", team.trim()));
         }
@@ -280,8 +321,16 @@ fn add_member_ui(
             let action_team = existing;
             let member = (name.trim().to_string(), *role_level);
             match action_team {
-                Some(t) => out.push(Command::Apply(Action::AddMember { team: t, name: member.0, role_level: member.1 })),
-                None => out.push(Command::AddMemberToNewTeam { team: team.trim().to_string(), name: member.0, role_level: member.1 }),
+                Some(t) => out.push(Command::Apply(Action::AddMember {
+                    team: t,
+                    name: member.0,
+                    role_level: member.1,
+                })),
+                None => out.push(Command::AddMemberToNewTeam {
+                    team: team.trim().to_string(),
+                    name: member.0,
+                    role_level: member.1,
+                }),
             }
             keep = false;
         }
@@ -294,7 +343,9 @@ fn add_member_ui(
 
 fn targets_ui(ctx: &Context, snapshot: &Snapshot, team: TeamId, out: &mut Vec<Command>) -> bool {
     let mut keep = true;
-    let Some(t) = snapshot.team(team) else { return false };
+    let Some(t) = snapshot.team(team) else {
+        return false;
+    };
     let scope = crate::model::analysis::Scope::Team(team);
     window(&format!("Targets for {}", t.name)).show(ctx, |ui| {
         ui.label("How many people the team wants at or above which level, per skill. Defaults come from the lead role level's requirements, 2 people.");
@@ -337,71 +388,96 @@ fn targets_ui(ctx: &Context, snapshot: &Snapshot, team: TeamId, out: &mut Vec<Co
 
 fn import_ui(ctx: &Context, d: &mut ImportDialog, out: &mut Vec<Command>) -> bool {
     let mut keep = true;
-    window("Import CSV").resizable(true).default_width(560.0).show(ctx, |ui| {
-        ui.horizontal(|ui| {
-            let l = ui.label("File:");
-            ui.add(egui::TextEdit::singleline(&mut d.path).desired_width(340.0).hint_text("path to a .csv file"))
+    window("Import CSV")
+        .resizable(true)
+        .default_width(560.0)
+        .show(ctx, |ui| {
+            ui.horizontal(|ui| {
+                let l = ui.label("File:");
+                ui.add(
+                    egui::TextEdit::singleline(&mut d.path)
+                        .desired_width(340.0)
+                        .hint_text("path to a .csv file"),
+                )
                 .labelled_by(l.id);
-            if ui.button("Browse...").clicked() {
-                out.push(Command::BrowseImport);
-            }
-            if ui.add_enabled(!d.path.trim().is_empty(), egui::Button::new("Preview")).clicked() {
-                out.push(Command::PreviewImport);
-            }
-        });
-        ui.horizontal(|ui| {
-            let l = ui.label("Team for rows without one:");
-            ui.add(egui::TextEdit::singleline(&mut d.team).desired_width(200.0)).labelled_by(l.id);
-        });
-        ui.horizontal(|ui| {
-            for mode in [Mode::Merge, Mode::Replace] {
-                if ui.radio(d.mode == mode, mode_name(mode)).clicked() && d.mode != mode {
-                    d.mode = mode;
+                if ui.button("Browse...").clicked() {
+                    out.push(Command::BrowseImport);
+                }
+                if ui
+                    .add_enabled(!d.path.trim().is_empty(), egui::Button::new("Preview"))
+                    .clicked()
+                {
                     out.push(Command::PreviewImport);
                 }
+            });
+            ui.horizontal(|ui| {
+                let l = ui.label("Team for rows without one:");
+                ui.add(egui::TextEdit::singleline(&mut d.team).desired_width(200.0))
+                    .labelled_by(l.id);
+            });
+            ui.horizontal(|ui| {
+                for mode in [Mode::Merge, Mode::Replace] {
+                    if ui.radio(d.mode == mode, mode_name(mode)).clicked() && d.mode != mode {
+                        d.mode = mode;
+                        out.push(Command::PreviewImport);
+                    }
+                }
+            });
+            ui.separator();
+            let fresh = d.preview.as_ref().filter(|p| p.path == d.path);
+            let ready = match fresh.map(|p| &p.result) {
+                None => {
+                    ui.weak("Choose a file and press Preview to see what the import would change.");
+                    false
+                }
+                Some(Ok((description, summary))) => {
+                    ui.label(format!("Read as {description}."));
+                    ui.label("Importing will change:");
+                    for line in summary.lines() {
+                        ui.label(format!("   {line}"));
+                    }
+                    if summary.is_empty() {
+                        ui.weak("Nothing: the database already holds this file.");
+                    }
+                    true
+                }
+                Some(Err(problems)) => {
+                    ui.colored_label(
+                        ui.visuals().error_fg_color,
+                        format!(
+                            "The file cannot be imported ({} problems); nothing will change:",
+                            problems.len()
+                        ),
+                    );
+                    egui::ScrollArea::vertical()
+                        .max_height(220.0)
+                        .id_salt("import_problems")
+                        .show(ui, |ui| {
+                            for p in problems {
+                                ui.label(p);
+                            }
+                        });
+                    false
+                }
+            };
+            ui.separator();
+            let (yes, no) = buttons(ui, "Import", ready);
+            if yes {
+                out.push(Command::RunImport);
+            }
+            if no {
+                keep = false;
             }
         });
-        ui.separator();
-        let fresh = d.preview.as_ref().filter(|p| p.path == d.path);
-        let ready = match fresh.map(|p| &p.result) {
-            None => {
-                ui.weak("Choose a file and press Preview to see what the import would change.");
-                false
-            }
-            Some(Ok((description, summary))) => {
-                ui.label(format!("Read as {description}."));
-                ui.label("Importing will change:");
-                for line in summary.lines() {
-                    ui.label(format!("   {line}"));
-                }
-                if summary.is_empty() {
-                    ui.weak("Nothing: the database already holds this file.");
-                }
-                true
-            }
-            Some(Err(problems)) => {
-                ui.colored_label(ui.visuals().error_fg_color, format!("The file cannot be imported ({} problems); nothing will change:", problems.len()));
-                egui::ScrollArea::vertical().max_height(220.0).id_salt("import_problems").show(ui, |ui| {
-                    for p in problems {
-                        ui.label(p);
-                    }
-                });
-                false
-            }
-        };
-        ui.separator();
-        let (yes, no) = buttons(ui, "Import", ready);
-        if yes {
-            out.push(Command::RunImport);
-        }
-        if no {
-            keep = false;
-        }
-    });
     keep
 }
 
-fn export_ui(ctx: &Context, snapshot: &Snapshot, d: &mut ExportDialog, out: &mut Vec<Command>) -> bool {
+fn export_ui(
+    ctx: &Context,
+    snapshot: &Snapshot,
+    d: &mut ExportDialog,
+    out: &mut Vec<Command>,
+) -> bool {
     let mut keep = true;
     window("Export CSV").show(ctx, |ui| {
         ui.horizontal(|ui| {
@@ -414,12 +490,22 @@ fn export_ui(ctx: &Context, snapshot: &Snapshot, d: &mut ExportDialog, out: &mut
             ui.radio_value(&mut d.numbers, false, "Names");
             ui.radio_value(&mut d.numbers, true, "Numbers 0-4");
         });
-        ui.add_enabled(d.long, egui::Checkbox::new(&mut d.history, "Every historical rating"));
-        let team = d.team.and_then(|t| snapshot.team(t)).map_or("All teams".to_string(), |t| t.name.clone());
+        ui.add_enabled(
+            d.long,
+            egui::Checkbox::new(&mut d.history, "Every historical rating"),
+        );
+        let team = d
+            .team
+            .and_then(|t| snapshot.team(t))
+            .map_or("All teams".to_string(), |t| t.name.clone());
         ui.label(format!("Members: {team}"));
         ui.horizontal(|ui| {
             let l = ui.label("File:");
-            if ui.add(egui::TextEdit::singleline(&mut d.path).desired_width(340.0)).labelled_by(l.id).changed() {
+            if ui
+                .add(egui::TextEdit::singleline(&mut d.path).desired_width(340.0))
+                .labelled_by(l.id)
+                .changed()
+            {
                 d.overwrite = false;
             }
             if ui.button("Choose...").clicked() {
@@ -430,7 +516,11 @@ fn export_ui(ctx: &Context, snapshot: &Snapshot, d: &mut ExportDialog, out: &mut
         if exists {
             ui.checkbox(&mut d.overwrite, "Replace the existing file");
         }
-        let (yes, no) = buttons(ui, "Export", !d.path.trim().is_empty() && (!exists || d.overwrite));
+        let (yes, no) = buttons(
+            ui,
+            "Export",
+            !d.path.trim().is_empty() && (!exists || d.overwrite),
+        );
         if yes {
             out.push(Command::RunExport);
         }
@@ -449,7 +539,9 @@ pub fn about_ui(ctx: &Context, f: &Frame<'_>, state: &mut UiState) {
         ui.label("A local, private skills matrix for team leads.");
         ui.label(format!("Database: {}", f.db_path.display()));
         ui.add_space(6.0);
-        ui.label("Framework: UK Government Digital and Data Profession Capability Framework (DDaT).");
+        ui.label(
+            "Framework: UK Government Digital and Data Profession Capability Framework (DDaT).",
+        );
         ui.label(crate::model::OGL_CREDIT);
         ui.hyperlink("https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/");
     });

@@ -3,7 +3,9 @@
 //! footer stay put while the cells scroll. Click, arrows, Tab, 0-4, A/W/P/E, Delete and Enter
 //! edit at spreadsheet speed; every edit is a [`Command::Apply`].
 
-use super::theme::{self, CELL_WIDTH, HEADER_HEIGHT, NAME_WIDTH, ROLE_WIDTH, ROW_HEIGHT, TOTAL_WIDTH};
+use super::theme::{
+    self, CELL_WIDTH, HEADER_HEIGHT, NAME_WIDTH, ROLE_WIDTH, ROW_HEIGHT, TOTAL_WIDTH,
+};
 use super::{Command, Frame, SortKey, UiState};
 use crate::core::Action;
 use crate::model::analysis::{Fit, member_fit};
@@ -16,7 +18,10 @@ const FOOTER_ROWS: f32 = 2.0;
 /// A short column label for a skill.
 pub fn short_label(name: &str) -> String {
     let known = [
-        ("Communicating between the technical and non-technical", "Comms"),
+        (
+            "Communicating between the technical and non-technical",
+            "Comms",
+        ),
         ("Data analysis and synthesis", "Analysis"),
         ("Data development process", "Dev process"),
         ("Data innovation", "Innovation"),
@@ -50,46 +55,91 @@ pub fn paint_not_rated(painter: &egui::Painter, rect: Rect, visuals: &egui::Visu
         painter.line_segment([a, b], Stroke::new(1.0, line));
         x += 8.0;
     }
-    painter.text(rect.center(), Align2::CENTER_CENTER, "–", FontId::proportional(12.0), visuals.weak_text_color());
+    painter.text(
+        rect.center(),
+        Align2::CENTER_CENTER,
+        "–",
+        FontId::proportional(12.0),
+        visuals.weak_text_color(),
+    );
 }
 
 /// Paints the "below the role's requirement" mark: an orange triangle in the top-right corner.
 pub fn paint_below_mark(painter: &egui::Painter, rect: Rect) {
     let s = 8.0;
     painter.add(egui::Shape::convex_polygon(
-        vec![rect.right_top(), pos2(rect.right() - s, rect.top()), pos2(rect.right(), rect.top() + s)],
+        vec![
+            rect.right_top(),
+            pos2(rect.right() - s, rect.top()),
+            pos2(rect.right(), rect.top() + s),
+        ],
         theme::BELOW,
         Stroke::NONE,
     ));
 }
 
 fn cell_label(snapshot: &Snapshot, m: &Member, skill: SkillId) -> String {
-    let level = m.ratings.get(&skill).map_or("not rated", |r| r.level.name());
-    format!("{}, {}: {level}", m.name, snapshot.framework.skill(skill).name)
+    let level = m
+        .ratings
+        .get(&skill)
+        .map_or("not rated", |r| r.level.name());
+    format!(
+        "{}, {}: {level}",
+        m.name,
+        snapshot.framework.skill(skill).name
+    )
 }
 
-fn paint_cell(ui: &Ui, painter: &egui::Painter, rect: Rect, snapshot: &Snapshot, m: &Member, skill: SkillId, gap_mode: bool) {
+fn paint_cell(
+    ui: &Ui,
+    painter: &egui::Painter,
+    rect: Rect,
+    snapshot: &Snapshot,
+    m: &Member,
+    skill: SkillId,
+    gap_mode: bool,
+) {
     let fw = &snapshot.framework;
     let fit = member_fit(fw, m, skill);
     let rating = m.ratings.get(&skill);
     let inner = rect.shrink(1.0);
-    let required = matches!(fit, Fit::NotRequired).then_some(false).unwrap_or(true);
+    let required = matches!(fit, Fit::NotRequired)
+        .then_some(false)
+        .unwrap_or(true);
     if gap_mode {
         let (text, fill, color) = match fit {
             Fit::NotRequired => match rating {
-                Some(r) => (r.level.letter().to_string(), theme::level_fill(r.level).gamma_multiply(0.35), ui.visuals().text_color()),
+                Some(r) => (
+                    r.level.letter().to_string(),
+                    theme::level_fill(r.level).gamma_multiply(0.35),
+                    ui.visuals().text_color(),
+                ),
                 None => {
                     paint_not_rated(painter, inner, ui.visuals());
                     return;
                 }
             },
             Fit::NotRated { .. } => ("?".to_string(), theme::gap_fill(-1), theme::gap_text(-1)),
-            Fit::Below { by, .. } => (format!("−{by}"), theme::gap_fill(-(by as i8)), theme::gap_text(-(by as i8))),
+            Fit::Below { by, .. } => (
+                format!("-{by}"),
+                theme::gap_fill(-(by as i8)),
+                theme::gap_text(-(by as i8)),
+            ),
             Fit::Meets { .. } => ("=".to_string(), theme::gap_fill(0), theme::gap_text(0)),
-            Fit::Exceeds { by, .. } => (format!("+{by}"), theme::gap_fill(by as i8), theme::gap_text(by as i8)),
+            Fit::Exceeds { by, .. } => (
+                format!("+{by}"),
+                theme::gap_fill(by as i8),
+                theme::gap_text(by as i8),
+            ),
         };
         painter.rect_filled(inner, 2.0, fill);
-        painter.text(inner.center(), Align2::CENTER_CENTER, text, FontId::proportional(13.0), color);
+        painter.text(
+            inner.center(),
+            Align2::CENTER_CENTER,
+            text,
+            FontId::proportional(13.0),
+            color,
+        );
         return;
     }
     match rating {
@@ -102,9 +152,19 @@ fn paint_cell(ui: &Ui, painter: &egui::Painter, rect: Rect, snapshot: &Snapshot,
                 text = ui.visuals().text_color();
             }
             painter.rect_filled(inner, 2.0, fill);
-            painter.text(inner.center(), Align2::CENTER_CENTER, r.level.letter(), FontId::proportional(13.0), text);
+            painter.text(
+                inner.center(),
+                Align2::CENTER_CENTER,
+                r.level.letter(),
+                FontId::proportional(13.0),
+                text,
+            );
             if r.interested {
-                painter.circle_filled(pos2(inner.left() + 5.0, inner.top() + 5.0), 2.5, theme::SINGLE);
+                painter.circle_filled(
+                    pos2(inner.left() + 5.0, inner.top() + 5.0),
+                    2.5,
+                    theme::SINGLE,
+                );
             }
         }
         None => {
@@ -125,7 +185,9 @@ fn cell_tooltip(ui: &mut Ui, snapshot: &Snapshot, m: &Member, skill: SkillId) {
     let s = fw.skill(skill);
     ui.strong(format!("{} — {}", m.name, s.name));
     let rating = m.ratings.get(&skill);
-    ui.label(rating.map_or("Not rated".to_string(), |r| format!("{} ({})", r.level.name(), r.rated_at.date())));
+    ui.label(rating.map_or("Not rated".to_string(), |r| {
+        format!("{} ({})", r.level.name(), r.rated_at.date())
+    }));
     match member_fit(fw, m, skill) {
         Fit::NotRequired => ui.weak("Not required by their role level"),
         Fit::NotRated { required } | Fit::Below { required, .. } => {
@@ -226,14 +288,18 @@ pub fn heatmap_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec
 /// The offset to scroll the rows to so that a keyboard-selected row is in view.
 fn state_scroll_target(ui: &Ui, state: &UiState, view: &super::View) -> Option<f32> {
     let (member, _) = state.selected?;
-    let wanted = ui.ctx().data_mut(|d| d.remove_temp::<bool>(Id::unique("heatmap_scroll_to_selection")))?;
+    let wanted = ui
+        .ctx()
+        .data_mut(|d| d.remove_temp::<bool>(Id::unique("heatmap_scroll_to_selection")))?;
     if !wanted {
         return None;
     }
     let row = view.rows.iter().position(|&m| m == member)?;
     let spacing = ui.spacing().item_spacing.y;
     let top = row as f32 * (ROW_HEIGHT + spacing);
-    let offset = ui.ctx().data(|d| d.get_temp::<(f32, f32)>(Id::unique("heatmap_viewport")));
+    let offset = ui
+        .ctx()
+        .data(|d| d.get_temp::<(f32, f32)>(Id::unique("heatmap_viewport")));
     match offset {
         Some((from, height)) if top >= from && top + ROW_HEIGHT <= from + height => None,
         Some((from, height)) if top > from => Some(top + ROW_HEIGHT - height + spacing),
@@ -250,20 +316,46 @@ fn header_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, rect: Rect, cells_
         let resp = ui.interact(r, id, Sense::click());
         resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
         let active = state.prefs.sort == key;
-        let arrow = if active {
-            if state.prefs.descending { " ▼" } else { " ▲" }
+        let color = if resp.hovered() {
+            visuals.strong_text_color()
         } else {
-            ""
+            visuals.text_color()
         };
-        let color = if resp.hovered() { visuals.strong_text_color() } else { visuals.text_color() };
         let galley = ui.painter().layout(
-            format!("{title}{arrow}"),
+            title.to_string(),
             FontId::proportional(12.5),
             color,
             r.width() - 6.0,
         );
         let pos = pos2(r.left() + 4.0, r.bottom() - galley.size().y - 4.0);
+        let text_rect = Rect::from_min_size(pos, galley.size());
         painter.galley(pos, galley, color);
+        if active {
+            // A painted triangle: the default fonts have no arrow glyphs.
+            let c = pos2(
+                (text_rect.right() + 8.0).min(r.right() - 5.0),
+                text_rect.center().y,
+            );
+            let (h, w) = (4.0, 4.5);
+            let points = if state.prefs.descending {
+                vec![
+                    pos2(c.x - w, c.y - h),
+                    pos2(c.x + w, c.y - h),
+                    pos2(c.x, c.y + h),
+                ]
+            } else {
+                vec![
+                    pos2(c.x - w, c.y + h),
+                    pos2(c.x + w, c.y + h),
+                    pos2(c.x, c.y - h),
+                ]
+            };
+            painter.add(egui::Shape::convex_polygon(
+                points,
+                theme::SELECTED,
+                Stroke::NONE,
+            ));
+        }
         if resp.clicked() {
             if active {
                 state.prefs.descending = !state.prefs.descending;
@@ -276,24 +368,39 @@ fn header_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, rect: Rect, cells_
         resp
     };
     let left = rect.left();
-    sort_button(ui, Rect::from_min_size(rect.min, vec2(NAME_WIDTH, rect.height())), SortKey::Name, "Member", "Sort by name".into());
     sort_button(
         ui,
-        Rect::from_min_size(pos2(left + NAME_WIDTH, rect.top()), vec2(ROLE_WIDTH, rect.height())),
+        Rect::from_min_size(rect.min, vec2(NAME_WIDTH, rect.height())),
+        SortKey::Name,
+        "Member",
+        "Sort by name".into(),
+    );
+    sort_button(
+        ui,
+        Rect::from_min_size(
+            pos2(left + NAME_WIDTH, rect.top()),
+            vec2(ROLE_WIDTH, rect.height()),
+        ),
         SortKey::Role,
         "Role level",
         "Sort by role level".into(),
     );
     sort_button(
         ui,
-        Rect::from_min_size(pos2(left + NAME_WIDTH + ROLE_WIDTH, rect.top()), vec2(TOTAL_WIDTH, rect.height())),
+        Rect::from_min_size(
+            pos2(left + NAME_WIDTH + ROLE_WIDTH, rect.top()),
+            vec2(TOTAL_WIDTH, rect.height()),
+        ),
         SortKey::Total,
         "Total",
         "Sort by total".into(),
     )
     .on_hover_text("Sum of the member's levels");
     let cells_left = left + FIXED_WIDTH;
-    let clip = Rect::from_min_max(pos2(cells_left, rect.top()), pos2(cells_left + cells_width, rect.bottom()));
+    let clip = Rect::from_min_max(
+        pos2(cells_left, rect.top()),
+        pos2(cells_left + cells_width, rect.bottom()),
+    );
     for (i, &skill) in f.view.skills.iter().enumerate() {
         let x = cells_left + i as f32 * CELL_WIDTH - state.h_scroll;
         let r = Rect::from_min_size(pos2(x, rect.top()), vec2(CELL_WIDTH, rect.height()));
@@ -303,15 +410,28 @@ fn header_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, rect: Rect, cells_
         let s = f.snapshot.framework.skill(skill);
         let mut child = ui.new_child(egui::UiBuilder::new().max_rect(r));
         child.set_clip_rect(clip.intersect(r));
-        sort_button(&mut child, r.intersect(clip), SortKey::Skill(skill.0), &short_label(&s.name), format!("Sort by {}", s.name))
-            .on_hover_ui(|ui| {
-                ui.set_max_width(320.0);
-                ui.strong(&s.name);
-                ui.label(s.description.as_deref().unwrap_or("The framework gives no description for this skill."));
-                ui.weak("Click to sort by this skill");
-            });
+        sort_button(
+            &mut child,
+            r.intersect(clip),
+            SortKey::Skill(skill.0),
+            &short_label(&s.name),
+            format!("Sort by {}", s.name),
+        )
+        .on_hover_ui(|ui| {
+            ui.set_max_width(320.0);
+            ui.strong(&s.name);
+            ui.label(
+                s.description
+                    .as_deref()
+                    .unwrap_or("The framework gives no description for this skill."),
+            );
+            ui.weak("Click to sort by this skill");
+        });
     }
-    painter.line_segment([rect.left_bottom(), rect.right_bottom()], visuals.widgets.noninteractive.bg_stroke);
+    painter.line_segment(
+        [rect.left_bottom(), rect.right_bottom()],
+        visuals.widgets.noninteractive.bg_stroke,
+    );
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -331,7 +451,10 @@ fn row_ui(
     if index == 0 {
         let clip = ui.clip_rect();
         ui.ctx().data_mut(|d| {
-            d.insert_temp(Id::unique("heatmap_viewport"), (clip.top() - rect.top(), clip.height()));
+            d.insert_temp(
+                Id::unique("heatmap_viewport"),
+                (clip.top() - rect.top(), clip.height()),
+            );
         });
     }
     let painter = ui.painter_at(rect);
@@ -352,32 +475,51 @@ fn row_ui(
     let name_rect = Rect::from_min_size(rect.min, vec2(NAME_WIDTH, rect.height()));
     let name_resp = ui.interact(name_rect, Id::unique(("member_name", m.id)), Sense::click());
     name_resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &m.name));
-    painter.with_clip_rect(name_rect.shrink2(vec2(2.0, 0.0))).text(
-        pos2(name_rect.left() + 6.0, name_rect.center().y),
-        Align2::LEFT_CENTER,
-        &m.name,
-        font.clone(),
-        text_color,
-    );
+    painter
+        .with_clip_rect(name_rect.shrink2(vec2(2.0, 0.0)))
+        .text(
+            pos2(name_rect.left() + 6.0, name_rect.center().y),
+            Align2::LEFT_CENTER,
+            &m.name,
+            font.clone(),
+            text_color,
+        );
     if name_resp.clicked() {
-        let skill = state.selected.map(|(_, s)| s).or(f.view.skills.first().copied());
+        let skill = state
+            .selected
+            .map(|(_, s)| s)
+            .or(f.view.skills.first().copied());
         if let Some(skill) = skill {
             state.selected = Some((m.id, skill));
         }
         ui.memory_mut(|mem| mem.request_focus(grid_id));
     }
-    let role = m.role_level.map_or("—".to_string(), |rl| snapshot.framework.role_level(rl).name.clone());
-    let role_rect = Rect::from_min_size(pos2(rect.left() + NAME_WIDTH, rect.top()), vec2(ROLE_WIDTH, rect.height()));
-    painter.with_clip_rect(role_rect.shrink2(vec2(2.0, 0.0))).text(
-        pos2(role_rect.left() + 4.0, role_rect.center().y),
-        Align2::LEFT_CENTER,
-        role,
-        FontId::proportional(12.0),
-        visuals.weak_text_color(),
+    let role = m.role_level.map_or("—".to_string(), |rl| {
+        snapshot.framework.role_level(rl).name.clone()
+    });
+    let role_rect = Rect::from_min_size(
+        pos2(rect.left() + NAME_WIDTH, rect.top()),
+        vec2(ROLE_WIDTH, rect.height()),
     );
-    let total: u32 = m.ratings.values().map(|r| u32::from(r.level.number())).sum();
+    painter
+        .with_clip_rect(role_rect.shrink2(vec2(2.0, 0.0)))
+        .text(
+            pos2(role_rect.left() + 4.0, role_rect.center().y),
+            Align2::LEFT_CENTER,
+            role,
+            FontId::proportional(12.0),
+            visuals.weak_text_color(),
+        );
+    let total: u32 = m
+        .ratings
+        .values()
+        .map(|r| u32::from(r.level.number()))
+        .sum();
     painter.text(
-        pos2(rect.left() + NAME_WIDTH + ROLE_WIDTH + TOTAL_WIDTH - 8.0, rect.center().y),
+        pos2(
+            rect.left() + NAME_WIDTH + ROLE_WIDTH + TOTAL_WIDTH - 8.0,
+            rect.center().y,
+        ),
         Align2::RIGHT_CENTER,
         total.to_string(),
         font,
@@ -385,7 +527,10 @@ fn row_ui(
     );
 
     let cells_left = rect.left() + FIXED_WIDTH;
-    let clip = Rect::from_min_max(pos2(cells_left, rect.top()), pos2(cells_left + cells_width, rect.bottom()));
+    let clip = Rect::from_min_max(
+        pos2(cells_left, rect.top()),
+        pos2(cells_left + cells_width, rect.bottom()),
+    );
     let cell_painter = painter.with_clip_rect(clip.intersect(painter.clip_rect()));
     for (i, &skill) in f.view.skills.iter().enumerate() {
         let x = cells_left + i as f32 * CELL_WIDTH - state.h_scroll;
@@ -393,9 +538,23 @@ fn row_ui(
         if !r.intersects(clip) {
             continue;
         }
-        paint_cell(ui, &cell_painter, r, snapshot, m, skill, state.prefs.gap_mode);
-        let resp = ui.interact(r.intersect(clip), Id::unique(("cell", m.id, skill)), Sense::click());
-        resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Cell, true, cell_label(snapshot, m, skill)));
+        paint_cell(
+            ui,
+            &cell_painter,
+            r,
+            snapshot,
+            m,
+            skill,
+            state.prefs.gap_mode,
+        );
+        let resp = ui.interact(
+            r.intersect(clip),
+            Id::unique(("cell", m.id, skill)),
+            Sense::click(),
+        );
+        resp.widget_info(|| {
+            egui::WidgetInfo::labeled(egui::Role::Cell, true, cell_label(snapshot, m, skill))
+        });
         if state.selected == Some((m.id, skill)) {
             let focused = ui.memory(|mem| mem.has_focus(grid_id));
             let stroke = Stroke::new(if focused { 2.5 } else { 1.5 }, theme::SELECTED);
@@ -418,16 +577,40 @@ fn footer_ui(ui: &mut Ui, f: &Frame<'_>, width: f32, cells_width: f32, h_scroll:
     let visuals = ui.visuals().clone();
     let (rect, _) = ui.allocate_exact_size(vec2(width, FOOTER_ROWS * ROW_HEIGHT), Sense::hover());
     let painter = ui.painter_at(rect);
-    painter.line_segment([rect.left_top(), rect.right_top()], visuals.widgets.noninteractive.bg_stroke);
+    painter.line_segment(
+        [rect.left_top(), rect.right_top()],
+        visuals.widgets.noninteractive.bg_stroke,
+    );
     let label = |row: f32, text: &str, hint: &str| {
-        let r = Rect::from_min_size(pos2(rect.left(), rect.top() + row * ROW_HEIGHT), vec2(FIXED_WIDTH, ROW_HEIGHT));
-        painter.text(pos2(r.left() + 6.0, r.center().y), Align2::LEFT_CENTER, text, FontId::proportional(13.0), visuals.strong_text_color());
-        ui.interact(r, Id::unique(("footer", text)), Sense::hover()).on_hover_text(hint);
+        let r = Rect::from_min_size(
+            pos2(rect.left(), rect.top() + row * ROW_HEIGHT),
+            vec2(FIXED_WIDTH, ROW_HEIGHT),
+        );
+        painter.text(
+            pos2(r.left() + 6.0, r.center().y),
+            Align2::LEFT_CENTER,
+            text,
+            FontId::proportional(13.0),
+            visuals.strong_text_color(),
+        );
+        ui.interact(r, Id::unique(("footer", text)), Sense::hover())
+            .on_hover_text(hint);
     };
-    label(0.0, "Coverage (covered / target)", "Members at or above the team's target level, out of the number of people the target asks for");
-    label(1.0, "Team best", "The highest level anyone in view is rated at");
+    label(
+        0.0,
+        "Coverage (covered / target)",
+        "Members at or above the team's target level, out of the number of people the target asks for",
+    );
+    label(
+        1.0,
+        "Team best",
+        "The highest level anyone in view is rated at",
+    );
     let cells_left = rect.left() + FIXED_WIDTH;
-    let clip = Rect::from_min_max(pos2(cells_left, rect.top()), pos2(cells_left + cells_width, rect.bottom()));
+    let clip = Rect::from_min_max(
+        pos2(cells_left, rect.top()),
+        pos2(cells_left + cells_width, rect.bottom()),
+    );
     let cell_painter = painter.with_clip_rect(clip);
     for (i, &skill) in f.view.skills.iter().enumerate() {
         let x = cells_left + i as f32 * CELL_WIDTH - h_scroll;
@@ -436,7 +619,11 @@ fn footer_ui(ui: &mut Ui, f: &Frame<'_>, width: f32, cells_width: f32, h_scroll:
             continue;
         }
         let bottom = top.translate(vec2(0.0, ROW_HEIGHT));
-        let coverage = f.view.coverage.get(&skill).map(|&i| &f.view.analysis.skills[i]);
+        let coverage = f
+            .view
+            .coverage
+            .get(&skill)
+            .map(|&i| &f.view.analysis.skills[i]);
         match coverage {
             Some(c) => {
                 let (fill, text, mark) = if c.single_point_of_failure {
@@ -444,7 +631,7 @@ fn footer_ui(ui: &mut Ui, f: &Frame<'_>, width: f32, cells_width: f32, h_scroll:
                 } else if c.shortfall > 0 {
                     (theme::SHORT, Color32::WHITE, "")
                 } else {
-                    (theme::COVERED, Color32::WHITE, " ✔")
+                    (theme::COVERED, Color32::WHITE, " ok")
                 };
                 cell_painter.rect_filled(top.shrink(1.0), 2.0, fill);
                 cell_painter.text(
@@ -454,28 +641,52 @@ fn footer_ui(ui: &mut Ui, f: &Frame<'_>, width: f32, cells_width: f32, h_scroll:
                     FontId::proportional(12.5),
                     text,
                 );
-                let resp = ui.interact(top.intersect(clip), Id::unique(("coverage", skill)), Sense::hover());
+                let resp = ui.interact(
+                    top.intersect(clip),
+                    Id::unique(("coverage", skill)),
+                    Sense::hover(),
+                );
                 let name = &f.snapshot.framework.skill(skill).name;
                 let desc = format!(
                     "{name}: {} of {} at {} or above{}{}",
                     c.covered,
                     c.target.count,
                     c.target.level,
-                    if c.shortfall > 0 { format!("; short by {}", c.shortfall) } else { String::new() },
-                    if c.single_point_of_failure { "; single point of failure" } else { "" }
+                    if c.shortfall > 0 {
+                        format!("; short by {}", c.shortfall)
+                    } else {
+                        String::new()
+                    },
+                    if c.single_point_of_failure {
+                        "; single point of failure"
+                    } else {
+                        ""
+                    }
                 );
                 resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Cell, true, &desc));
                 resp.on_hover_text(desc);
                 match c.best {
                     Some(l) => {
                         cell_painter.rect_filled(bottom.shrink(1.0), 2.0, theme::level_fill(l));
-                        cell_painter.text(bottom.center(), Align2::CENTER_CENTER, l.letter(), FontId::proportional(13.0), theme::level_text(l));
+                        cell_painter.text(
+                            bottom.center(),
+                            Align2::CENTER_CENTER,
+                            l.letter(),
+                            FontId::proportional(13.0),
+                            theme::level_text(l),
+                        );
                     }
                     None => paint_not_rated(&cell_painter, bottom.shrink(1.0), &visuals),
                 }
             }
             None => {
-                cell_painter.text(top.center(), Align2::CENTER_CENTER, "—", FontId::proportional(12.0), visuals.weak_text_color());
+                cell_painter.text(
+                    top.center(),
+                    Align2::CENTER_CENTER,
+                    "—",
+                    FontId::proportional(12.0),
+                    visuals.weak_text_color(),
+                );
             }
         }
     }
@@ -486,9 +697,14 @@ fn keyboard(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Comma
     if state.editor_open || state.dialog.is_some() || !ui.memory(|m| m.has_focus(grid_id)) {
         return;
     }
-    let Some((member, skill)) = state.selected else { return };
+    let Some((member, skill)) = state.selected else {
+        return;
+    };
     let (rows, skills) = (&f.view.rows, &f.view.skills);
-    let (Some(r), Some(c)) = (rows.iter().position(|&m| m == member), skills.iter().position(|&s| s == skill)) else {
+    let (Some(r), Some(c)) = (
+        rows.iter().position(|&m| m == member),
+        skills.iter().position(|&s| s == skill),
+    ) else {
         return;
     };
     use egui::{Key, Modifiers};
@@ -506,12 +722,26 @@ fn keyboard(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Comma
         } else if i.consume_key(Modifiers::NONE, Key::ArrowLeft) {
             moved = Some((r, c.saturating_sub(1)));
         } else if i.consume_key(Modifiers::SHIFT, Key::Tab) {
-            moved = Some(if c > 0 { (r, c - 1) } else if r > 0 { (r - 1, last_c) } else { (r, c) });
+            moved = Some(if c > 0 {
+                (r, c - 1)
+            } else if r > 0 {
+                (r - 1, last_c)
+            } else {
+                (r, c)
+            });
         } else if i.consume_key(Modifiers::NONE, Key::Tab) {
-            moved = Some(if c < last_c { (r, c + 1) } else if r < last_r { (r + 1, 0) } else { (r, c) });
+            moved = Some(if c < last_c {
+                (r, c + 1)
+            } else if r < last_r {
+                (r + 1, 0)
+            } else {
+                (r, c)
+            });
         } else if i.consume_key(Modifiers::NONE, Key::Enter) {
             open_editor = true;
-        } else if i.consume_key(Modifiers::NONE, Key::Delete) || i.consume_key(Modifiers::NONE, Key::Backspace) {
+        } else if i.consume_key(Modifiers::NONE, Key::Delete)
+            || i.consume_key(Modifiers::NONE, Key::Backspace)
+        {
             set = Some(None);
         } else {
             let keys = [
@@ -535,7 +765,8 @@ fn keyboard(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Comma
     });
     if let Some((r, c)) = moved {
         state.selected = Some((rows[r], skills[c]));
-        ui.ctx().data_mut(|d| d.insert_temp(Id::unique("heatmap_scroll_to_selection"), true));
+        ui.ctx()
+            .data_mut(|d| d.insert_temp(Id::unique("heatmap_scroll_to_selection"), true));
         // Keep the selected column in view.
         let x = c as f32 * CELL_WIDTH;
         let cells_width = (ui.available_width() - FIXED_WIDTH).max(CELL_WIDTH);
@@ -549,12 +780,19 @@ fn keyboard(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Comma
         state.editor_open = true;
     }
     if let Some(level) = set {
-        out.push(Command::Apply(rating_action(f.snapshot, member, skill, level)));
+        out.push(Command::Apply(rating_action(
+            f.snapshot, member, skill, level,
+        )));
     }
 }
 
 /// The action that sets (keeping note and interest) or clears a rating.
-pub fn rating_action(snapshot: &Snapshot, member: MemberId, skill: SkillId, level: Option<Level>) -> Action {
+pub fn rating_action(
+    snapshot: &Snapshot,
+    member: MemberId,
+    skill: SkillId,
+    level: Option<Level>,
+) -> Action {
     let current = snapshot.member(member).and_then(|m| m.ratings.get(&skill));
     match level {
         Some(level) => Action::SetRating {
@@ -570,7 +808,12 @@ pub fn rating_action(snapshot: &Snapshot, member: MemberId, skill: SkillId, leve
 }
 
 /// The small editor for the selected cell: the five levels with their descriptors.
-pub fn level_editor_ui(ctx: &egui::Context, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Command>) {
+pub fn level_editor_ui(
+    ctx: &egui::Context,
+    f: &Frame<'_>,
+    state: &mut UiState,
+    out: &mut Vec<Command>,
+) {
     let Some((member, skill)) = state.selected else {
         state.editor_open = false;
         return;
@@ -601,12 +844,19 @@ pub fn level_editor_ui(ctx: &egui::Context, f: &Frame<'_>, state: &mut UiState, 
                 let button = egui::Button::selectable(selected, text).min_size(vec2(140.0, 24.0));
                 ui.horizontal(|ui| {
                     if ui.add(button).clicked() {
-                        out.push(Command::Apply(rating_action(f.snapshot, member, skill, Some(level))));
+                        out.push(Command::Apply(rating_action(
+                            f.snapshot,
+                            member,
+                            skill,
+                            Some(level),
+                        )));
                         done = true;
                     }
                     let desc = s.descriptor(level).map(|d| d.join("; "));
                     let desc = match (level, desc) {
-                        (Level::None, _) => "No knowledge or experience of the skill yet".to_string(),
+                        (Level::None, _) => {
+                            "No knowledge or experience of the skill yet".to_string()
+                        }
                         (_, Some(d)) => d,
                         (_, None) => "Not defined by the framework".to_string(),
                     };
@@ -615,7 +865,10 @@ pub fn level_editor_ui(ctx: &egui::Context, f: &Frame<'_>, state: &mut UiState, 
             }
             ui.separator();
             ui.horizontal(|ui| {
-                if ui.add_enabled(current.is_some(), egui::Button::new("Clear rating")).clicked() {
+                if ui
+                    .add_enabled(current.is_some(), egui::Button::new("Clear rating"))
+                    .clicked()
+                {
                     out.push(Command::Apply(Action::ClearRating { member, skill }));
                     done = true;
                 }

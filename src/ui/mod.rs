@@ -183,7 +183,10 @@ impl View {
             .collect();
         let fw = &snapshot.framework;
         let total = |m: &crate::model::Member| -> u32 {
-            m.ratings.values().map(|r| u32::from(r.level.number())).sum()
+            m.ratings
+                .values()
+                .map(|r| u32::from(r.level.number()))
+                .sum()
         };
         let role_rank = |m: &crate::model::Member| {
             m.role_level.map(|rl| {
@@ -231,14 +234,16 @@ pub fn main_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut 
     } else {
         egui::Panel::right("side_panel")
             .resizable(true)
-            .default_size(380.0)
+            .default_size(340.0)
             .min_size(260.0)
             .show(ui, |ui| {
-                egui::ScrollArea::vertical().id_salt("side_scroll").show(ui, |ui| {
-                    detail::gaps_ui(ui, f, state);
-                    ui.separator();
-                    detail::detail_ui(ui, f, state, out);
-                });
+                egui::ScrollArea::vertical()
+                    .id_salt("side_scroll")
+                    .show(ui, |ui| {
+                        detail::gaps_ui(ui, f, state);
+                        ui.separator();
+                        detail::detail_ui(ui, f, state, out);
+                    });
             });
         egui::CentralPanel::default().show(ui, |ui| heatmap::heatmap_ui(ui, f, state, out));
     }
@@ -256,8 +261,10 @@ fn shortcuts(ui: &egui::Ui, f: &Frame<'_>, state: &UiState, out: &mut Vec<Comman
         return;
     }
     let (undo, redo) = ui.input_mut(|i| {
-        let redo = i.consume_key(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::Z)
-            || i.consume_key(egui::Modifiers::COMMAND, egui::Key::Y);
+        let redo = i.consume_key(
+            egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+            egui::Key::Z,
+        ) || i.consume_key(egui::Modifiers::COMMAND, egui::Key::Y);
         let undo = i.consume_key(egui::Modifiers::COMMAND, egui::Key::Z);
         (undo, redo)
     });
@@ -283,33 +290,50 @@ fn top_bar_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut V
             .selected_text(current)
             .width(180.0)
             .show_ui(ui, |ui| {
-                if ui.selectable_label(state.team.is_none(), "All teams").clicked() {
+                if ui
+                    .selectable_label(state.team.is_none(), "All teams")
+                    .clicked()
+                {
                     state.team = None;
                 }
                 for t in f.snapshot.teams() {
-                    if ui.selectable_label(state.team == Some(t.id), &t.name).clicked() {
+                    if ui
+                        .selectable_label(state.team == Some(t.id), &t.name)
+                        .clicked()
+                    {
                         state.team = Some(t.id);
                     }
                 }
             })
             .response
             .labelled_by(label.id);
-        ui.menu_button("Team ▾", |ui| {
+        ui.menu_button("Team", |ui| {
             if ui.button("New team...").clicked() {
-                state.dialog = Some(Dialog::CreateTeam { name: String::new() });
+                state.dialog = Some(Dialog::CreateTeam {
+                    name: String::new(),
+                });
             }
             let team = state.team.and_then(|t| f.snapshot.team(t));
-            if ui.add_enabled(team.is_some(), egui::Button::new("Rename team...")).clicked()
+            if ui
+                .add_enabled(team.is_some(), egui::Button::new("Rename team..."))
+                .clicked()
                 && let Some(t) = team
             {
-                state.dialog = Some(Dialog::RenameTeam { team: t.id, name: t.name.clone() });
+                state.dialog = Some(Dialog::RenameTeam {
+                    team: t.id,
+                    name: t.name.clone(),
+                });
             }
-            if ui.add_enabled(team.is_some(), egui::Button::new("Team targets...")).clicked()
+            if ui
+                .add_enabled(team.is_some(), egui::Button::new("Team targets..."))
+                .clicked()
                 && let Some(t) = team
             {
                 state.dialog = Some(Dialog::Targets { team: t.id });
             }
-            if ui.add_enabled(team.is_some(), egui::Button::new("Remove team...")).clicked()
+            if ui
+                .add_enabled(team.is_some(), egui::Button::new("Remove team..."))
+                .clicked()
                 && let Some(t) = team
             {
                 state.dialog = Some(Dialog::ConfirmRemoveTeam { team: t.id });
@@ -324,7 +348,7 @@ fn top_bar_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut V
                 .hint_text("Search members")
                 .desired_width(160.0),
         )
-        .labelled_by(ui.label("🔍").id);
+        .labelled_by(ui.label("Search:").id);
         ui.separator();
         if ui.button("Import...").clicked() {
             state.dialog = Some(Dialog::Import(ImportDialog::default()));
@@ -335,19 +359,26 @@ fn top_bar_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut V
         ui.separator();
         let undo = ui
             .add_enabled(f.undo.is_some(), egui::Button::new("Undo"))
-            .on_hover_text(f.undo.map_or("Nothing to undo".into(), |l| format!("Undo {l} (Ctrl+Z)")));
+            .on_hover_text(
+                f.undo
+                    .map_or("Nothing to undo".into(), |l| format!("Undo {l} (Ctrl+Z)")),
+            );
         if undo.clicked() {
             out.push(Command::Undo);
         }
         let redo = ui
             .add_enabled(f.redo.is_some(), egui::Button::new("Redo"))
-            .on_hover_text(f.redo.map_or("Nothing to redo".into(), |l| format!("Redo {l} (Ctrl+Shift+Z)")));
+            .on_hover_text(f.redo.map_or("Nothing to redo".into(), |l| {
+                format!("Redo {l} (Ctrl+Shift+Z)")
+            }));
         if redo.clicked() {
             out.push(Command::Redo);
         }
         ui.separator();
         ui.toggle_value(&mut state.prefs.gap_mode, "Gap to role target")
-            .on_hover_text("Show each cell as levels above or below what the member's role level requires");
+            .on_hover_text(
+                "Show each cell as levels above or below what the member's role level requires",
+            );
         if ui.button("About").clicked() {
             state.about_open = true;
         }
@@ -374,7 +405,8 @@ fn status_bar_ui(ui: &mut egui::Ui, state: &UiState) {
 fn legend_ui(ui: &mut egui::Ui) {
     for level in Level::ALL {
         let (rect, _) = ui.allocate_exact_size(egui::vec2(22.0, 16.0), egui::Sense::hover());
-        ui.painter().rect_filled(rect, 2.0, theme::level_fill(level));
+        ui.painter()
+            .rect_filled(rect, 2.0, theme::level_fill(level));
         ui.painter().text(
             rect.center(),
             egui::Align2::CENTER_CENTER,
@@ -388,7 +420,12 @@ fn legend_ui(ui: &mut egui::Ui) {
     heatmap::paint_not_rated(ui.painter(), rect, ui.visuals());
     ui.label("not rated");
     let (rect, _) = ui.allocate_exact_size(egui::vec2(22.0, 16.0), egui::Sense::hover());
-    ui.painter().rect_stroke(rect, 2.0, (1.0, ui.visuals().weak_text_color()), egui::StrokeKind::Inside);
+    ui.painter().rect_stroke(
+        rect,
+        2.0,
+        (1.0, ui.visuals().weak_text_color()),
+        egui::StrokeKind::Inside,
+    );
     heatmap::paint_below_mark(ui.painter(), rect);
     ui.label("below role");
 }
@@ -422,7 +459,10 @@ fn first_run_ui(ui: &mut egui::Ui, state: &mut UiState, out: &mut Vec<Command>) 
 /// Finds the team named `name` (ignoring case), if any.
 pub fn team_by_name(snapshot: &Snapshot, name: &str) -> Option<TeamId> {
     let key = name_key(name);
-    snapshot.teams().find(|t| name_key(&t.name) == key).map(|t| t.id)
+    snapshot
+        .teams()
+        .find(|t| name_key(&t.name) == key)
+        .map(|t| t.id)
 }
 
 /// Import preview data carried from the app to the dialog.
@@ -430,7 +470,11 @@ pub type PreviewResult = Result<(String, Summary), Problems>;
 
 /// The default file name for an export.
 pub fn default_export_path(dir: &Path, long: bool) -> PathBuf {
-    dir.join(if long { "capmatrix-long.csv" } else { "capmatrix.csv" })
+    dir.join(if long {
+        "capmatrix-long.csv"
+    } else {
+        "capmatrix.csv"
+    })
 }
 
 /// Import mode names for the dialog.

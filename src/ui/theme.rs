@@ -9,13 +9,13 @@ use egui::Color32;
 /// Height of a heatmap row.
 pub const ROW_HEIGHT: f32 = 24.0;
 /// Width of the member-name column.
-pub const NAME_WIDTH: f32 = 190.0;
+pub const NAME_WIDTH: f32 = 170.0;
 /// Width of the role-level column.
 pub const ROLE_WIDTH: f32 = 150.0;
 /// Width of the total column.
-pub const TOTAL_WIDTH: f32 = 48.0;
+pub const TOTAL_WIDTH: f32 = 44.0;
 /// Width of a skill column.
-pub const CELL_WIDTH: f32 = 70.0;
+pub const CELL_WIDTH: f32 = 60.0;
 /// Height of the column headers.
 pub const HEADER_HEIGHT: f32 = 44.0;
 
@@ -84,7 +84,11 @@ pub fn icon_rgba(size: u32) -> Vec<u8> {
             let (ix, iy) = ((cx as usize).min(3), (cy as usize).min(3));
             let inside = x as f32 - ix as f32 * cell >= gap && y as f32 - iy as f32 * cell >= gap;
             let level = Level::from_number(i64::from(GRID[iy][ix])).unwrap_or(Level::None);
-            let c = if inside { level_fill(level) } else { Color32::TRANSPARENT };
+            let c = if inside {
+                level_fill(level)
+            } else {
+                Color32::TRANSPARENT
+            };
             out.extend_from_slice(&[c.r(), c.g(), c.b(), c.a()]);
         }
     }

@@ -8,6 +8,7 @@ mod framework;
 mod import;
 mod roundtrip;
 mod store;
+mod ui;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,0 +1,267 @@
+//! The window, driven headless through its labelled widgets (egui_kittest, no GPU, no display).
+
+use super::import::{example, fixture};
+use capmatrix::app::CapmatrixApp;
+use capmatrix::core::Core;
+use capmatrix::model::Level;
+use capmatrix::transfer::{ImportOptions, import_file};
+use capmatrix::ui::Prefs;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+
+fn sample_core() -> Core {
+    let mut core = Core::open_in_memory().unwrap();
+    import_file(&mut core, &example(), &ImportOptions::default()).unwrap();
+    core
+}
+
+fn harness(core: Core) -> Harness<'static, CapmatrixApp> {
+    let app = CapmatrixApp::new(core, Prefs::default());
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_ui_state(|ui, app: &mut CapmatrixApp| app.show(ui), app);
+    h.run();
+    h
+}
+
+fn level_in_store(h: &Harness<'_, CapmatrixApp>, member: &str, skill: &str) -> Option<Level> {
+    let snap = h.state().core().store().load().unwrap();
+    let team = snap.team_named("Data Engineering").unwrap();
+    let m = snap.member_named(team.id, member).unwrap();
+    m.ratings
+        .get(&snap.framework.skill_named(skill).unwrap())
+        .map(|r| r.level)
+}
+
+#[test]
+fn the_first_run_screen_loads_the_sample_team() {
+    let mut h = harness(Core::open_in_memory().unwrap());
+    h.get_by_label("Load the sample team").click();
+    h.run();
+    assert_eq!(h.state().core().snapshot().member_count(), 10);
+    h.get_by_label("Priya Shah, Testing: Working");
+    h.get_by_label("Sort by Data modelling");
+}
+
+#[test]
+fn add_a_member_through_the_dialog() {
+    let mut h = harness(sample_core());
+    h.get_by_label("Add member...").click();
+    h.run();
+    let name = h.get_by_label("Name:");
+    name.focus();
+    name.type_text("Nadia Rahman");
+    h.run();
+    h.get_by_label("Add").click();
+    h.run();
+    let snap = h.state().core().store().load().unwrap();
+    let team = snap.team_named("Data Engineering").unwrap();
+    let nadia = snap
+        .member_named(team.id, "Nadia Rahman")
+        .expect("added to the store");
+    assert_eq!(
+        snap.framework.role_level(nadia.role_level.unwrap()).name,
+        "Data engineer"
+    );
+    h.get_by_label("Nadia Rahman, Testing: not rated");
+}
+
+#[test]
+fn rate_by_keyboard_and_by_clicking_then_undo_and_redo() {
+    let mut h = harness(sample_core());
+    // Keyboard: select a cell, type 4.
+    h.get_by_label("Laura Chen, Testing: Working").click();
+    h.run();
+    h.key_press(egui::Key::Num4);
+    h.run();
+    h.get_by_label("Laura Chen, Testing: Expert");
+    assert_eq!(
+        level_in_store(&h, "Laura Chen", "Testing"),
+        Some(Level::Expert)
+    );
+    // Arrow right moves to the next skill column... and A sets Awareness there.
+    h.key_press(egui::Key::ArrowLeft);
+    h.run();
+    h.key_press(egui::Key::A);
+    h.run();
+    h.get_by_label("Laura Chen, Technical understanding: Awareness");
+    // Delete clears.
+    h.key_press(egui::Key::Delete);
+    h.run();
+    h.get_by_label("Laura Chen, Technical understanding: not rated");
+    assert_eq!(
+        level_in_store(&h, "Laura Chen", "Technical understanding"),
+        None
+    );
+
+    // Clicking: Enter opens the level editor; click a level.
+    h.get_by_label("Rhys Evans, Data innovation: not rated")
+        .click();
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.get_by_label("P Practitioner").click();
+    h.run();
+    h.get_by_label("Rhys Evans, Data innovation: Practitioner");
+    assert_eq!(
+        level_in_store(&h, "Rhys Evans", "Data innovation"),
+        Some(Level::Practitioner)
+    );
+
+    // Undo (button) and redo (Ctrl+Shift+Z) through the core.
+    h.get_by_label("Undo").click();
+    h.run();
+    h.get_by_label("Rhys Evans, Data innovation: not rated");
+    assert_eq!(level_in_store(&h, "Rhys Evans", "Data innovation"), None);
+    h.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::Z,
+    );
+    h.run();
+    h.get_by_label("Rhys Evans, Data innovation: Practitioner");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    h.get_by_label("Rhys Evans, Data innovation: not rated");
+    h.get_by_label("Redo").click();
+    h.run();
+    assert_eq!(
+        level_in_store(&h, "Rhys Evans", "Data innovation"),
+        Some(Level::Practitioner)
+    );
+}
+
+#[test]
+fn filter_members_by_name() {
+    let mut h = harness(sample_core());
+    let search = h.get_by_label("Search:");
+    search.focus();
+    search.type_text("lau");
+    h.run();
+    assert!(h.query_by_label("Laura Chen").is_some());
+    assert!(h.query_by_label("Priya Shah").is_none());
+    assert_eq!(h.state().visible_rows().len(), 1);
+}
+
+#[test]
+fn sort_by_a_skill() {
+    let mut h = harness(sample_core());
+    h.get_by_label("Sort by Testing").click();
+    h.run();
+    let levels = |h: &Harness<'_, CapmatrixApp>| -> Vec<Option<Level>> {
+        let snap = h.state().core().snapshot();
+        let testing = snap.framework.skill_named("Testing").unwrap();
+        h.state()
+            .visible_rows()
+            .iter()
+            .map(|&m| {
+                snap.member(m)
+                    .unwrap()
+                    .ratings
+                    .get(&testing)
+                    .map(|r| r.level)
+            })
+            .collect()
+    };
+    let first = levels(&h);
+    assert!(
+        first.windows(2).all(|w| w[0] >= w[1]),
+        "highest first: {first:?}"
+    );
+    assert_eq!(first[0], Some(Level::Practitioner));
+    h.get_by_label("Sort by Testing").click();
+    h.run();
+    let second = levels(&h);
+    assert!(
+        second.windows(2).all(|w| w[0] <= w[1]),
+        "then lowest first: {second:?}"
+    );
+}
+
+#[test]
+fn the_detail_panel_edits_a_note_and_the_interest_flag() {
+    let mut h = harness(sample_core());
+    h.get_by_label("Tom Fletcher, Data modelling: Practitioner")
+        .click();
+    h.run();
+    // The panel shows the skill, its descriptors, with the member's and the role's levels.
+    assert!(
+        h.query_by_label_contains("Data modelling involves")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("their level, role needs")
+            .is_some()
+    );
+    let note = h.get_by_label("Note (evidence):");
+    note.focus();
+    note.type_text("Designed the reference data model");
+    h.run();
+    h.get_by_label("Save note").click();
+    h.run();
+    h.get_by_label("Interested in developing this skill")
+        .click();
+    h.run();
+    let snap = h.state().core().store().load().unwrap();
+    let team = snap.team_named("Data Engineering").unwrap();
+    let tom = snap.member_named(team.id, "Tom Fletcher").unwrap();
+    let r = &tom.ratings[&snap.framework.skill_named("Data modelling").unwrap()];
+    assert_eq!(r.note, "Designed the reference data model");
+    assert!(r.interested);
+    assert_eq!(r.level, Level::Practitioner);
+    // History lists the changes.
+    assert_eq!(
+        h.query_all_by_label_contains("Practitioner — Designed the reference data model")
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn the_import_preview_lists_problems_and_keeps_import_disabled() {
+    let mut h = harness(sample_core());
+    let before = h.state().core().store().counts().unwrap();
+    h.get_by_label("Import...").click();
+    h.run();
+    let file = h.get_by_label("File:");
+    file.focus();
+    file.type_text(fixture("bad-level.csv").to_str().unwrap());
+    h.run();
+    h.get_by_label("Preview").click();
+    h.run();
+    h.get_by_label_contains("line 7, column \"Testing\": \"Expertt\" is not a level");
+    assert!(h.get_by_label("Import").accesskit_node().is_disabled());
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert_eq!(h.state().core().store().counts().unwrap(), before);
+
+    // A good file previews its summary and imports.
+    h.get_by_label("Import...").click();
+    h.run();
+    let file = h.get_by_label("File:");
+    file.focus();
+    file.type_text(fixture("utf8-lf.csv").to_str().unwrap());
+    h.run();
+    h.get_by_label("Preview").click();
+    h.run();
+    h.get_by_label("   members added: 2");
+    assert!(!h.get_by_label("Import").accesskit_node().is_disabled());
+    h.get_by_label("Import").click();
+    h.run();
+    assert_eq!(h.state().core().snapshot().member_count(), 12);
+}
+
+#[test]
+fn the_whole_eframe_app_builds_and_shows_the_team() {
+    let core = sample_core();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(|cc| CapmatrixApp::from_creation_context(cc, core));
+    h.run();
+    h.get_by_label("Priya Shah");
+    h.get_by_label("About").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("Open Government Licence v3.0")
+            .is_some()
+    );
+}
