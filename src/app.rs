@@ -124,6 +124,30 @@ impl CapmatrixApp {
         };
     }
 
+    /// Undo (or redo) one step, saying what was undone in the status bar.
+    fn step(&mut self, undo: bool) {
+        let label = if undo {
+            self.core.undo_label()
+        } else {
+            self.core.redo_label()
+        };
+        let Some(label) = label.map(str::to_string) else {
+            return;
+        };
+        let result = if undo {
+            self.core.undo()
+        } else {
+            self.core.redo()
+        };
+        match result {
+            Ok(_) => {
+                let verb = if undo { "Undid" } else { "Redid" };
+                self.state.notify(format!("{verb} {label}"), false);
+            }
+            Err(e) => self.state.notify(e.to_string(), true),
+        }
+    }
+
     fn apply(&mut self, action: Action) {
         let created_team = matches!(action, Action::CreateTeam { .. });
         match self.core.apply(action) {
@@ -140,20 +164,8 @@ impl CapmatrixApp {
     pub fn run(&mut self, command: Command) {
         match command {
             Command::Apply(action) => self.apply(action),
-            Command::Undo => match self.core.undo_label().map(str::to_string) {
-                Some(label) => match self.core.undo() {
-                    Ok(_) => self.state.notify(format!("Undid {label}"), false),
-                    Err(e) => self.state.notify(e.to_string(), true),
-                },
-                None => {}
-            },
-            Command::Redo => match self.core.redo_label().map(str::to_string) {
-                Some(label) => match self.core.redo() {
-                    Ok(_) => self.state.notify(format!("Redid {label}"), false),
-                    Err(e) => self.state.notify(e.to_string(), true),
-                },
-                None => {}
-            },
+            Command::Undo => self.step(true),
+            Command::Redo => self.step(false),
             Command::LoadSample => {
                 let path = Path::new("data-engineering-team.csv");
                 match transfer::import_bytes(

@@ -195,11 +195,7 @@ impl Snapshot {
                     .collect()
             })
             .unwrap_or_default();
-        out.sort_by(|a, b| {
-            name_key(&a.name)
-                .cmp(&name_key(&b.name))
-                .then(a.id.cmp(&b.id))
-        });
+        out.sort_by_cached_key(|m| (name_key(&m.name), m.id));
         out
     }
 

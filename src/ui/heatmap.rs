@@ -216,7 +216,12 @@ pub fn heatmap_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec
     let width = ui.available_width();
     let cells_width = (width - FIXED_WIDTH).max(CELL_WIDTH);
     let content = view.skills.len() as f32 * CELL_WIDTH;
-    let max_scroll = (content - cells_width).max(0.0);
+    // A few points of overflow (scroll bar, rounding) are not worth a scroll bar.
+    let max_scroll = if content - cells_width > 8.0 {
+        content - cells_width
+    } else {
+        0.0
+    };
     state.h_scroll = state.h_scroll.clamp(0.0, max_scroll);
 
     // Header.
@@ -323,9 +328,9 @@ fn header_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, rect: Rect, cells_
         };
         let galley = ui.painter().layout(
             title.to_string(),
-            FontId::proportional(12.5),
+            FontId::proportional(12.0),
             color,
-            r.width() - 6.0,
+            r.width() - 4.0,
         );
         let pos = pos2(r.left() + 4.0, r.bottom() - galley.size().y - 4.0);
         let text_rect = Rect::from_min_size(pos, galley.size());

@@ -196,7 +196,7 @@ impl View {
         };
         match state.prefs.sort {
             SortKey::Name => {}
-            SortKey::Role => rows.sort_by_key(|m| role_rank(m)),
+            SortKey::Role => rows.sort_by_cached_key(|m| role_rank(m)),
             SortKey::Total => rows.sort_by_key(|m| total(m)),
             SortKey::Skill(s) => rows.sort_by_key(|m| m.ratings.get(&SkillId(s)).map(|r| r.level)),
         }
@@ -234,7 +234,7 @@ pub fn main_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut 
     } else {
         egui::Panel::right("side_panel")
             .resizable(true)
-            .default_size(340.0)
+            .default_size(320.0)
             .min_size(260.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical()
@@ -343,12 +343,13 @@ fn top_bar_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut V
             state.dialog = Some(Dialog::add_member(f.snapshot, state.team));
         }
         ui.separator();
+        let search = ui.label("Search:");
         ui.add(
             egui::TextEdit::singleline(&mut state.search)
-                .hint_text("Search members")
-                .desired_width(160.0),
+                .hint_text("member name")
+                .desired_width(150.0),
         )
-        .labelled_by(ui.label("Search:").id);
+        .labelled_by(search.id);
         ui.separator();
         if ui.button("Import...").clicked() {
             state.dialog = Some(Dialog::Import(ImportDialog::default()));

@@ -9,13 +9,13 @@ use egui::Color32;
 /// Height of a heatmap row.
 pub const ROW_HEIGHT: f32 = 24.0;
 /// Width of the member-name column.
-pub const NAME_WIDTH: f32 = 170.0;
+pub const NAME_WIDTH: f32 = 160.0;
 /// Width of the role-level column.
-pub const ROLE_WIDTH: f32 = 150.0;
+pub const ROLE_WIDTH: f32 = 140.0;
 /// Width of the total column.
 pub const TOTAL_WIDTH: f32 = 44.0;
 /// Width of a skill column.
-pub const CELL_WIDTH: f32 = 60.0;
+pub const CELL_WIDTH: f32 = 66.0;
 /// Height of the column headers.
 pub const HEADER_HEIGHT: f32 = 44.0;
 

@@ -243,9 +243,19 @@ fn check_and_backup() {
 }
 
 #[test]
-fn no_command_says_what_it_would_open() {
+fn without_a_display_the_app_says_so_in_one_line_and_points_to_the_command_line() {
     let tmp = Tmp::new();
-    let out = capmatrix(&tmp.db(), &[]);
-    assert_eq!(out.status.code(), Some(0));
-    assert!(stdout(&out).contains(&tmp.db().display().to_string()));
+    let out = Command::new(env!("CARGO_BIN_EXE_capmatrix"))
+        .arg("--db")
+        .arg(tmp.db())
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("no display"), "{err}");
+    assert!(err.contains("capmatrix --help"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
 }
