@@ -394,12 +394,23 @@ fn import_ui(ctx: &Context, d: &mut ImportDialog, out: &mut Vec<Command>) -> boo
         .show(ctx, |ui| {
             ui.horizontal(|ui| {
                 let l = ui.label("File:");
-                ui.add(
-                    egui::TextEdit::singleline(&mut d.path)
-                        .desired_width(340.0)
-                        .hint_text("path to a .csv file"),
-                )
-                .labelled_by(l.id);
+                let field = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut d.path)
+                            .desired_width(340.0)
+                            .hint_text("path to a .csv file"),
+                    )
+                    .labelled_by(l.id);
+                // Ready to type or paste a path as soon as the dialog opens.
+                if d.path.is_empty()
+                    && d.preview.is_none()
+                    && ui.ctx().memory(|m| m.focused().is_none())
+                {
+                    field.request_focus();
+                }
+                if field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                    out.push(Command::PreviewImport);
+                }
                 if ui.button("Browse...").clicked() {
                     out.push(Command::BrowseImport);
                 }

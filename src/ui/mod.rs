@@ -389,7 +389,11 @@ fn top_bar_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut V
 
 fn status_bar_ui(ui: &mut egui::Ui, state: &UiState) {
     ui.horizontal(|ui| {
-        legend_ui(ui);
+        if state.prefs.gap_mode {
+            gap_legend_ui(ui);
+        } else {
+            legend_ui(ui);
+        }
         ui.separator();
         if let Some(n) = &state.notice {
             let color = if n.error {
@@ -400,6 +404,29 @@ fn status_bar_ui(ui: &mut egui::Ui, state: &UiState) {
             ui.colored_label(color, &n.text);
         }
     });
+}
+
+/// The legend in gap mode: levels below (orange) or above (blue) the role's requirement.
+fn gap_legend_ui(ui: &mut egui::Ui) {
+    for (gap, text, meaning) in [
+        (-2, "-2", "2 below role"),
+        (-1, "-1", "1 below"),
+        (0, "=", "meets"),
+        (1, "+1", "1 above"),
+        (2, "+2", "2 above"),
+    ] {
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(22.0, 16.0), egui::Sense::hover());
+        ui.painter().rect_filled(rect, 2.0, theme::gap_fill(gap));
+        ui.painter().text(
+            rect.center(),
+            egui::Align2::CENTER_CENTER,
+            text,
+            egui::FontId::proportional(11.0),
+            theme::gap_text(gap),
+        );
+        ui.label(meaning);
+    }
+    ui.label("?  required but not rated");
 }
 
 /// The colour legend: levels, not rated, below the role's requirement, coverage.
