@@ -357,7 +357,7 @@ fn targets_ui(ctx: &Context, snapshot: &Snapshot, team: TeamId, out: &mut Vec<Co
             for skill in team_skills(snapshot, scope) {
                 let Some((target, default)) = target_for(snapshot, scope, skill) else { continue };
                 let name = &snapshot.framework.skill(skill).name;
-                ui.label(name);
+                let name_label = ui.label(name);
                 let mut level = target.level;
                 egui::ComboBox::from_id_salt(("target_level", skill.0))
                     .selected_text(level.name())
@@ -365,9 +365,12 @@ fn targets_ui(ctx: &Context, snapshot: &Snapshot, team: TeamId, out: &mut Vec<Co
                         for l in Level::DESCRIBED {
                             ui.selectable_value(&mut level, l, l.name());
                         }
-                    });
+                    })
+                    .response
+                    .labelled_by(name_label.id);
                 let mut count = target.count;
-                ui.add(egui::DragValue::new(&mut count).range(0..=50));
+                ui.add(egui::DragValue::new(&mut count).range(0..=50))
+                    .labelled_by(name_label.id);
                 if level != target.level || count != target.count {
                     out.push(Command::Apply(Action::SetTarget { team, skill, target: Some(Target { level, count }) }));
                 }

@@ -265,3 +265,64 @@ fn the_whole_eframe_app_builds_and_shows_the_team() {
             .is_some()
     );
 }
+
+#[test]
+fn remove_a_member_with_confirmation_and_undo_it() {
+    let mut h = harness(sample_core());
+    h.get_by_label("Callum Reid, Data innovation: not rated")
+        .click();
+    h.run();
+    h.get_by_label("Remove member...").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("Remove Callum Reid with their ratings and history?")
+            .is_some()
+    );
+    h.get_by_label("Remove").click();
+    h.run();
+    assert!(h.query_by_label("Callum Reid").is_none());
+    assert_eq!(h.state().core().store().counts().unwrap().members, 9);
+    h.get_by_label("Undo").click();
+    h.run();
+    h.get_by_label("Callum Reid, Data innovation: not rated");
+    assert_eq!(h.state().core().store().counts().unwrap().members, 10);
+}
+
+#[test]
+fn teams_are_created_from_the_menu_and_targets_change_coverage() {
+    let mut h = harness(sample_core());
+    h.get_by_label("Team").click();
+    h.run();
+    h.get_by_label("Team targets...").click();
+    h.run();
+    // Testing: default target Working x 2; set 9 people.
+    let count = h.get_by_role_and_label(egui::accesskit::Role::SpinButton, "Testing");
+    count.set_value_accesskit(9.0);
+    h.run();
+    let snap = h.state().core().store().load().unwrap();
+    let team = snap.team_named("Data Engineering").unwrap().id;
+    let testing = snap.framework.skill_named("Testing").unwrap();
+    assert_eq!(
+        snap.explicit_target(team, testing).map(|t| t.count),
+        Some(9)
+    );
+    h.get_by_label("Close").click();
+    h.run();
+    h.get_by_label_contains("Testing: 8 of 9 at Working or above; short by 1");
+
+    h.get_by_label("Team").click();
+    h.run();
+    h.get_by_label("New team...").click();
+    h.run();
+    let name = h.get_by_label("Team name:");
+    name.focus();
+    name.type_text("Platform");
+    h.run();
+    h.get_by_label("Create").click();
+    h.run();
+    assert!(h.state().core().snapshot().team_named("Platform").is_some());
+    assert!(
+        h.query_by_label_contains("No members in this team yet")
+            .is_some()
+    );
+}
