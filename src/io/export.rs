@@ -63,20 +63,30 @@ fn level_cell(level: Option<Level>, style: LevelStyle) -> String {
 /// every skill anyone is rated in, in framework (name) order.
 pub fn wide_skills(snapshot: &Snapshot, members: &[&Member]) -> Vec<SkillId> {
     let fw = &snapshot.framework;
-    let mut skills: BTreeSet<SkillId> = BTreeSet::new();
+    // A flag per framework skill: cheaper than a set when 10,000 members are scanned.
+    let mut used = vec![false; fw.skills.len()];
+    let mut role_levels = BTreeSet::new();
     for m in members {
-        if let Some(rl) = m.role_level {
-            skills.extend(
-                fw.role_level(rl)
-                    .requires
-                    .iter()
-                    .filter(|q| q.level.is_some())
-                    .map(|q| q.skill),
-            );
+        role_levels.extend(m.role_level);
+        for s in m.ratings.keys() {
+            used[s.index()] = true;
         }
-        skills.extend(m.ratings.keys());
     }
-    skills.into_iter().collect()
+    for rl in role_levels {
+        for q in fw
+            .role_level(rl)
+            .requires
+            .iter()
+            .filter(|q| q.level.is_some())
+        {
+            used[q.skill.index()] = true;
+        }
+    }
+    fw.skills
+        .iter()
+        .filter(|s| used[s.id.index()])
+        .map(|s| s.id)
+        .collect()
 }
 
 /// Writes the matrix as CSV bytes. `history` (long format only) replaces the current ratings

@@ -3,7 +3,7 @@
 //! team's gaps ranked worst first. Pure functions of the snapshot.
 
 use super::{DEFAULT_TARGET_COUNT, Target};
-use super::{Framework, Level, Member, MemberId, SkillId, Snapshot, TeamId};
+use super::{Framework, Level, Member, MemberId, RoleLevelId, SkillId, Snapshot, TeamId};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -95,7 +95,8 @@ pub struct SkillCoverage {
     pub best: Option<Level>,
     /// Who covers it, best first.
     pub covered_by: Vec<MemberId>,
-    /// Who does not cover it yet, closest first (highest level, then interested, then name).
+    /// Who does not cover it yet, closest first (highest level, then interested, then name);
+    /// at most [`CLOSEST`].
     pub closest: Vec<MemberId>,
     /// Who said they are interested in developing it.
     pub interested: Vec<MemberId>,
@@ -155,11 +156,24 @@ pub fn scope_members(snapshot: &Snapshot, scope: Scope) -> Vec<&Member> {
 /// A team's skills: those its members' role levels require (with a defined level), plus any
 /// skill the team set a target for.
 pub fn team_skills(snapshot: &Snapshot, scope: Scope) -> BTreeSet<SkillId> {
+    let members = scope_members(snapshot, scope);
+    skills_of(snapshot, scope, &role_levels_of(&members))
+}
+
+/// The distinct role levels of some members (a handful, however many members).
+fn role_levels_of(members: &[&Member]) -> BTreeSet<RoleLevelId> {
+    members.iter().filter_map(|m| m.role_level).collect()
+}
+
+fn skills_of(
+    snapshot: &Snapshot,
+    scope: Scope,
+    role_levels: &BTreeSet<RoleLevelId>,
+) -> BTreeSet<SkillId> {
     let framework = &snapshot.framework;
-    let mut skills: BTreeSet<SkillId> = scope_members(snapshot, scope)
+    let mut skills: BTreeSet<SkillId> = role_levels
         .iter()
-        .filter_map(|m| m.role_level)
-        .flat_map(|rl| framework.role_level(rl).requires.iter())
+        .flat_map(|&rl| framework.role_level(rl).requires.iter())
         .filter(|q| q.level.is_some())
         .map(|q| q.skill)
         .collect();
@@ -177,7 +191,14 @@ pub fn default_target(
     members: &[&Member],
     skill: SkillId,
 ) -> Option<Target> {
-    let role_levels: BTreeSet<_> = members.iter().filter_map(|m| m.role_level).collect();
+    default_target_for(framework, &role_levels_of(members), skill)
+}
+
+fn default_target_for(
+    framework: &Framework,
+    role_levels: &BTreeSet<RoleLevelId>,
+    skill: SkillId,
+) -> Option<Target> {
     let roles: BTreeSet<_> = role_levels
         .iter()
         .filter(|&&rl| framework.required(rl, skill).is_some())
@@ -213,20 +234,25 @@ pub fn target_for(snapshot: &Snapshot, scope: Scope, skill: SkillId) -> Option<(
 
 /// The full analysis of a team (or of everyone).
 pub fn analyse(snapshot: &Snapshot, scope: Scope) -> Analysis {
+    analyse_members(snapshot, scope, &scope_members(snapshot, scope))
+}
+
+/// The analysis of a scope whose members (from [`scope_members`]) the caller already has.
+pub fn analyse_members(snapshot: &Snapshot, scope: Scope, members: &[&Member]) -> Analysis {
     let framework = &snapshot.framework;
-    let members = scope_members(snapshot, scope);
+    let role_levels = role_levels_of(members);
     let explicit: BTreeMap<SkillId, Target> = match scope {
         Scope::Team(team) => snapshot.explicit_targets(team).collect(),
         Scope::All => BTreeMap::new(),
     };
-    let mut skills: Vec<SkillCoverage> = team_skills(snapshot, scope)
+    let mut skills: Vec<SkillCoverage> = skills_of(snapshot, scope, &role_levels)
         .into_iter()
         .filter_map(|skill| {
             let (target, default_target) = match explicit.get(&skill) {
                 Some(&t) => (t, false),
-                None => (default_target(framework, &members, skill)?, true),
+                None => (default_target_for(framework, &role_levels, skill)?, true),
             };
-            Some(coverage(&members, skill, target, default_target))
+            Some(coverage(members, skill, target, default_target))
         })
         .collect();
     skills.sort_by(|a, b| {
@@ -244,7 +270,7 @@ pub fn analyse(snapshot: &Snapshot, scope: Scope) -> Analysis {
     });
 
     let mut members_below = Vec::new();
-    for m in &members {
+    for m in members {
         let Some(rl) = m.role_level else { continue };
         for q in &framework.role_level(rl).requires {
             match member_fit(framework, m, q.skill) {
@@ -266,6 +292,9 @@ pub fn analyse(snapshot: &Snapshot, scope: Scope) -> Analysis {
     }
 }
 
+/// How many of the closest non-covering members a coverage lists.
+pub const CLOSEST: usize = 10;
+
 fn coverage(
     members: &[&Member],
     skill: SkillId,
@@ -274,13 +303,20 @@ fn coverage(
 ) -> SkillCoverage {
     let level_of = |m: &Member| m.ratings.get(&skill).map(|r| r.level);
     let interested_in = |m: &Member| m.ratings.get(&skill).is_some_and(|r| r.interested);
-    let (mut covering, mut others): (Vec<&Member>, Vec<&Member>) = members
+    let (mut covering, mut others): (Vec<(usize, &Member)>, Vec<(usize, &Member)>) = members
         .iter()
         .copied()
-        .partition(|m| level_of(m).is_some_and(|l| l >= target.level));
-    covering.sort_by_key(|m| Reverse(level_of(m)));
-    // Members are already ordered by name, and sort_by_key is stable.
-    others.sort_by_key(|m| (Reverse(level_of(m)), Reverse(interested_in(m))));
+        .enumerate()
+        .partition(|(_, m)| level_of(m).is_some_and(|l| l >= target.level));
+    // Members come ordered by name; the index keeps that order among equals.
+    covering.sort_by_key(|&(i, m)| (Reverse(level_of(m)), i));
+    let closest_key =
+        |&(i, m): &(usize, &Member)| (Reverse(level_of(m)), Reverse(interested_in(m)), i);
+    if others.len() > CLOSEST {
+        others.select_nth_unstable_by_key(CLOSEST, closest_key);
+        others.truncate(CLOSEST);
+    }
+    others.sort_by_key(closest_key);
     let covered = covering.len() as u32;
     SkillCoverage {
         skill,
@@ -290,8 +326,8 @@ fn coverage(
         shortfall: target.count.saturating_sub(covered),
         single_point_of_failure: covered == 1,
         best: members.iter().filter_map(|m| level_of(m)).max(),
-        covered_by: covering.iter().map(|m| m.id).collect(),
-        closest: others.iter().map(|m| m.id).collect(),
+        covered_by: covering.iter().map(|(_, m)| m.id).collect(),
+        closest: others.iter().map(|(_, m)| m.id).collect(),
         interested: members
             .iter()
             .filter(|m| interested_in(m))

@@ -167,7 +167,7 @@ impl View {
         }
         let scope = state.scope();
         let members = analysis::scope_members(snapshot, scope);
-        self.analysis = analysis::analyse(snapshot, scope);
+        self.analysis = analysis::analyse_members(snapshot, scope, &members);
         self.coverage = self
             .analysis
             .skills
