@@ -292,6 +292,9 @@ pub fn analyse_members(snapshot: &Snapshot, scope: Scope, members: &[&Member]) -
     }
 }
 
+/// A member with their position in name order.
+type Ranked<'a> = (usize, &'a Member);
+
 /// How many of the closest non-covering members a coverage lists.
 pub const CLOSEST: usize = 10;
 
@@ -303,7 +306,7 @@ fn coverage(
 ) -> SkillCoverage {
     let level_of = |m: &Member| m.ratings.get(&skill).map(|r| r.level);
     let interested_in = |m: &Member| m.ratings.get(&skill).is_some_and(|r| r.interested);
-    let (mut covering, mut others): (Vec<(usize, &Member)>, Vec<(usize, &Member)>) = members
+    let (mut covering, mut others): (Vec<Ranked<'_>>, Vec<Ranked<'_>>) = members
         .iter()
         .copied()
         .enumerate()
