@@ -16,6 +16,7 @@ use crate::model::{
 };
 use lock::WriteLock;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -369,9 +370,16 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .at(&path)?;
-        let writer = Writer { tx, path };
-        let value = f(&writer)?;
-        writer.tx.commit().at(&writer.path)?;
+        let value = {
+            let writer = Writer {
+                tx: &tx,
+                path: path.clone(),
+                rating_stmt: RefCell::new(None),
+                history_stmt: RefCell::new(None),
+            };
+            f(&writer)?
+        };
+        tx.commit().at(&path)?;
         Ok(value)
     }
 }
@@ -686,12 +694,42 @@ fn member_history(conn: &Connection, member: MemberId) -> rusqlite::Result<Vec<H
 }
 
 /// The writes the core makes, all inside one transaction (see [`Store::write`]).
-pub struct Writer<'c> {
-    tx: rusqlite::Transaction<'c>,
+pub struct Writer<'t> {
+    tx: &'t rusqlite::Transaction<'t>,
     path: PathBuf,
+    // The two statements a bulk import runs 100,000 times each, prepared once per
+    // transaction (the statement cache's lookup costs ~6% of an import).
+    rating_stmt: RefCell<Option<rusqlite::Statement<'t>>>,
+    history_stmt: RefCell<Option<rusqlite::Statement<'t>>>,
 }
 
-impl Writer<'_> {
+const PUT_RATING: &str =
+    "INSERT INTO rating (member_id, skill_id, level, note, interested, rated_at)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+     ON CONFLICT (member_id, skill_id) DO UPDATE SET
+       level = excluded.level, note = excluded.note,
+       interested = excluded.interested, rated_at = excluded.rated_at";
+
+const APPEND_HISTORY: &str =
+    "INSERT INTO rating_history (member_id, skill_id, level, note, interested, at)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+impl<'t> Writer<'t> {
+    /// Runs a statement kept for the whole transaction, preparing it on first use.
+    fn exec_kept(
+        &self,
+        slot: &RefCell<Option<rusqlite::Statement<'t>>>,
+        sql: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<usize> {
+        let mut slot = slot.borrow_mut();
+        let stmt = match slot.as_mut() {
+            Some(stmt) => stmt,
+            None => slot.insert(self.tx.prepare(sql).at(&self.path)?),
+        };
+        stmt.execute(params).at(&self.path)
+    }
+
     fn exec(&self, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
         let mut stmt = self.tx.prepare_cached(sql).at(&self.path)?;
         stmt.execute(params).at(&self.path)
@@ -771,12 +809,9 @@ impl Writer<'_> {
 
     /// Sets a member's current rating in a skill.
     pub fn put_rating(&self, member: MemberId, skill: SkillId, rating: &Rating) -> Result<()> {
-        self.exec(
-            "INSERT INTO rating (member_id, skill_id, level, note, interested, rated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT (member_id, skill_id) DO UPDATE SET
-               level = excluded.level, note = excluded.note,
-               interested = excluded.interested, rated_at = excluded.rated_at",
+        self.exec_kept(
+            &self.rating_stmt,
+            PUT_RATING,
             params![
                 member.0,
                 skill.0,
@@ -800,9 +835,9 @@ impl Writer<'_> {
 
     /// Appends an entry to a member's rating history.
     pub fn append_history(&self, member: MemberId, entry: &HistoryEntry) -> Result<()> {
-        self.exec(
-            "INSERT INTO rating_history (member_id, skill_id, level, note, interested, at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        self.exec_kept(
+            &self.history_stmt,
+            APPEND_HISTORY,
             params![
                 member.0,
                 entry.skill.0,
@@ -817,7 +852,7 @@ impl Writer<'_> {
 
     /// A member's whole rating history, oldest first.
     pub fn history(&self, member: MemberId) -> Result<Vec<HistoryEntry>> {
-        member_history(&self.tx, member).at(&self.path)
+        member_history(self.tx, member).at(&self.path)
     }
 
     /// Sets (or with `None` removes, back to the default) a team's target for a skill.
