@@ -23,6 +23,7 @@ pub struct CapmatrixApp {
     history_key: Option<(MemberId, SkillId, u64)>,
     history: Vec<HistoryEntry>,
     commands: Vec<Command>,
+    native_dialogs: bool,
 }
 
 impl CapmatrixApp {
@@ -45,7 +46,15 @@ impl CapmatrixApp {
             history_key: None,
             history: Vec::new(),
             commands: Vec::new(),
+            native_dialogs: false,
         }
+    }
+
+    /// Lets Import... and Export... open the system's file dialogs (off by default, so tests
+    /// never open one; the window turns it on).
+    pub fn with_native_dialogs(mut self, on: bool) -> CapmatrixApp {
+        self.native_dialogs = on;
+        self
     }
 
     /// The app as eframe creates it, with preferences from eframe's storage.
@@ -54,7 +63,7 @@ impl CapmatrixApp {
             .storage
             .and_then(|s| eframe::get_value::<Prefs>(s, PREFS_KEY))
             .unwrap_or_default();
-        CapmatrixApp::new(core, prefs)
+        CapmatrixApp::new(core, prefs).with_native_dialogs(true)
     }
 
     /// The core, for tests and tools.
@@ -209,6 +218,10 @@ impl CapmatrixApp {
                     Ok(t) => self.state.team = Some(t),
                     Err(e) => self.state.notify(e.to_string(), true),
                 }
+            }
+            Command::BrowseImport | Command::BrowseExport if !self.native_dialogs => {
+                self.state
+                    .notify("Type the file's path in the dialog", false);
             }
             Command::BrowseImport => {
                 let picked = rfd::FileDialog::new()

@@ -353,6 +353,7 @@ fn top_bar_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut V
         ui.separator();
         if ui.button("Import...").clicked() {
             state.dialog = Some(Dialog::Import(ImportDialog::default()));
+            out.push(Command::BrowseImport);
         }
         if ui.button("Export...").clicked() {
             state.dialog = Some(Dialog::Export(ExportDialog::new(state.team)));
@@ -456,6 +457,23 @@ fn legend_ui(ui: &mut egui::Ui) {
     );
     heatmap::paint_below_mark(ui.painter(), rect);
     ui.label("below role");
+    ui.separator();
+    for (fill, text, meaning) in [
+        (theme::COVERED, egui::Color32::WHITE, "target met"),
+        (theme::SHORT, egui::Color32::WHITE, "short"),
+        (theme::SINGLE, egui::Color32::BLACK, "one person"),
+    ] {
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(22.0, 16.0), egui::Sense::hover());
+        ui.painter().rect_filled(rect, 2.0, fill);
+        ui.painter().text(
+            rect.center(),
+            egui::Align2::CENTER_CENTER,
+            "n/t",
+            egui::FontId::proportional(9.0),
+            text,
+        );
+        ui.label(meaning);
+    }
 }
 
 fn first_run_ui(ui: &mut egui::Ui, state: &mut UiState, out: &mut Vec<Command>) {
@@ -471,6 +489,7 @@ fn first_run_ui(ui: &mut egui::Ui, state: &mut UiState, out: &mut Vec<Command>) 
         }
         if ui.add(egui::Button::new("Import a CSV...").min_size(egui::vec2(240.0, 32.0))).clicked() {
             state.dialog = Some(Dialog::Import(ImportDialog::default()));
+            out.push(Command::BrowseImport);
         }
         if ui.add(egui::Button::new("Add a member").min_size(egui::vec2(240.0, 32.0))).clicked() {
             state.dialog = Some(Dialog::AddMember {
