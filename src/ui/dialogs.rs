@@ -28,6 +28,8 @@ pub struct ImportDialog {
     pub team: String,
     /// The preview of `path`, once read.
     pub preview: Option<ImportPreview>,
+    /// The path field has been given the keyboard focus once.
+    pub focused: bool,
 }
 
 /// The export dialog's state.
@@ -405,11 +407,9 @@ fn import_ui(ctx: &Context, d: &mut ImportDialog, out: &mut Vec<Command>) -> boo
                     )
                     .labelled_by(l.id);
                 // Ready to type or paste a path as soon as the dialog opens.
-                if d.path.is_empty()
-                    && d.preview.is_none()
-                    && ui.ctx().memory(|m| m.focused().is_none())
-                {
+                if !d.focused {
                     field.request_focus();
+                    d.focused = true;
                 }
                 if field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                     out.push(Command::PreviewImport);
@@ -459,8 +459,12 @@ fn import_ui(ctx: &Context, d: &mut ImportDialog, out: &mut Vec<Command>) -> boo
                     ui.colored_label(
                         ui.visuals().error_fg_color,
                         format!(
-                            "The file cannot be imported ({} problems); nothing will change:",
-                            problems.len()
+                            "The file cannot be imported ({}); nothing will change:",
+                            if problems.len() == 1 {
+                                "1 problem".to_string()
+                            } else {
+                                format!("{} problems", problems.len())
+                            }
                         ),
                     );
                     egui::ScrollArea::vertical()
