@@ -326,3 +326,40 @@ fn teams_are_created_from_the_menu_and_targets_change_coverage() {
             .is_some()
     );
 }
+
+#[test]
+fn export_through_the_dialog_confirms_overwriting_and_reports_the_path() {
+    let tmp = super::Tmp::new();
+    let target = tmp.path("team.csv");
+    std::fs::write(&target, "keep me").unwrap();
+    let mut h = harness(sample_core());
+    h.get_by_label("Export...").click();
+    h.run();
+    h.get_by_label("Long (one row per rating)").click();
+    let file = h.get_by_label("File:");
+    file.focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_label("File:").type_text(target.to_str().unwrap());
+    h.run();
+    // The file exists: Export waits for the overwrite confirmation.
+    assert!(h.get_by_label("Export").accesskit_node().is_disabled());
+    h.get_by_label("Replace the existing file").click();
+    h.run();
+    h.get_by_label("Export").click();
+    h.run();
+    let written = std::fs::read_to_string(&target).unwrap();
+    assert!(
+        written
+            .starts_with("\u{feff}Member,Team,Role level,Skill,Level,Rated on,Interested,Note\r\n")
+    );
+    assert_eq!(written.lines().count(), 99);
+    let notice = h.state().state().notice.clone().unwrap();
+    assert!(!notice.error);
+    assert!(
+        notice.text.contains(target.to_str().unwrap()),
+        "{}",
+        notice.text
+    );
+}
