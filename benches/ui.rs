@@ -91,6 +91,26 @@ fn main() {
         "ratio 10,000 / 100: {:.2} (goal <= 1.5); goal <= 4 ms a frame",
         large_ms / small_ms
     );
+    {
+        use capmatrix::model::analysis::{Scope, analyse_members, scope_members};
+        let core = Core::open(&large).expect("open");
+        let snap = core.snapshot();
+        let t = Instant::now();
+        let members = scope_members(snap, Scope::All);
+        let ordered = t.elapsed().as_secs_f64() * 1000.0;
+        let t = Instant::now();
+        let analysis = analyse_members(snap, Scope::All, &members);
+        let analysed = t.elapsed().as_secs_f64() * 1000.0;
+        let t = Instant::now();
+        let skills = capmatrix::io::export::wide_skills(snap, &members);
+        let columns = t.elapsed().as_secs_f64() * 1000.0;
+        println!(
+            "10,000 members: ordering {ordered:.1} ms, gap analysis {analysed:.1} ms ({} skills, {} below role), columns {columns:.1} ms ({} skills)",
+            analysis.skills.len(),
+            analysis.members_below.len(),
+            skills.len()
+        );
+    }
     let mut opens = Vec::new();
     for _ in 0..5 {
         let t = Instant::now();

@@ -273,16 +273,15 @@ pub fn analyse_members(snapshot: &Snapshot, scope: Scope, members: &[&Member]) -
     for m in members {
         let Some(rl) = m.role_level else { continue };
         for q in &framework.role_level(rl).requires {
-            match member_fit(framework, m, q.skill) {
-                Fit::Below { required, .. } | Fit::NotRated { required } => {
-                    members_below.push(MemberShortfall {
-                        member: m.id,
-                        skill: q.skill,
-                        required,
-                        actual: m.ratings.get(&q.skill).map(|r| r.level),
-                    });
-                }
-                _ => {}
+            let Some(required) = q.level else { continue };
+            let actual = m.ratings.get(&q.skill).map(|r| r.level);
+            if actual.is_none_or(|l| l < required) {
+                members_below.push(MemberShortfall {
+                    member: m.id,
+                    skill: q.skill,
+                    required,
+                    actual,
+                });
             }
         }
     }
@@ -291,9 +290,6 @@ pub fn analyse_members(snapshot: &Snapshot, scope: Scope, members: &[&Member]) -
         members_below,
     }
 }
-
-/// A member with their position in name order.
-type Ranked<'a> = (usize, &'a Member);
 
 /// How many of the closest non-covering members a coverage lists.
 pub const CLOSEST: usize = 10;
@@ -304,23 +300,31 @@ fn coverage(
     target: Target,
     default_target: bool,
 ) -> SkillCoverage {
-    let level_of = |m: &Member| m.ratings.get(&skill).map(|r| r.level);
-    let interested_in = |m: &Member| m.ratings.get(&skill).is_some_and(|r| r.interested);
-    let (mut covering, mut others): (Vec<Ranked<'_>>, Vec<Ranked<'_>>) = members
+    // One rating lookup per member; the sorts below then compare plain keys.
+    // (position in name order, level, interested)
+    let rows: Vec<(usize, Option<Level>, bool)> = members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let r = m.ratings.get(&skill);
+            (i, r.map(|r| r.level), r.is_some_and(|r| r.interested))
+        })
+        .collect();
+    let (mut covering, mut others): (Vec<_>, Vec<_>) = rows
         .iter()
         .copied()
-        .enumerate()
-        .partition(|(_, m)| level_of(m).is_some_and(|l| l >= target.level));
-    // Members come ordered by name; the index keeps that order among equals.
-    covering.sort_by_key(|&(i, m)| (Reverse(level_of(m)), i));
-    let closest_key =
-        |&(i, m): &(usize, &Member)| (Reverse(level_of(m)), Reverse(interested_in(m)), i);
+        .partition(|&(_, level, _)| level.is_some_and(|l| l >= target.level));
+    covering.sort_by_key(|&(i, level, _)| (Reverse(level), i));
+    let closest_key = |&(i, level, interested): &(usize, Option<Level>, bool)| {
+        (Reverse(level), Reverse(interested), i)
+    };
     if others.len() > CLOSEST {
         others.select_nth_unstable_by_key(CLOSEST, closest_key);
         others.truncate(CLOSEST);
     }
     others.sort_by_key(closest_key);
     let covered = covering.len() as u32;
+    let id = |&(i, _, _): &(usize, Option<Level>, bool)| members[i].id;
     SkillCoverage {
         skill,
         target,
@@ -328,14 +332,10 @@ fn coverage(
         covered,
         shortfall: target.count.saturating_sub(covered),
         single_point_of_failure: covered == 1,
-        best: members.iter().filter_map(|m| level_of(m)).max(),
-        covered_by: covering.iter().map(|(_, m)| m.id).collect(),
-        closest: others.iter().map(|(_, m)| m.id).collect(),
-        interested: members
-            .iter()
-            .filter(|m| interested_in(m))
-            .map(|m| m.id)
-            .collect(),
+        best: rows.iter().filter_map(|&(_, level, _)| level).max(),
+        covered_by: covering.iter().map(id).collect(),
+        closest: others.iter().map(id).collect(),
+        interested: rows.iter().filter(|r| r.2).map(id).collect(),
     }
 }
 
