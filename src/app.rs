@@ -37,7 +37,8 @@ impl CapmatrixApp {
             .prefs
             .team
             .as_deref()
-            .and_then(|name| ui::team_by_name(core.snapshot(), name))
+            .and_then(|name| core.snapshot().team_named(name))
+            .map(|t| t.id)
             .or_else(|| core.snapshot().teams().next().map(|t| t.id));
         CapmatrixApp {
             core,
@@ -184,8 +185,11 @@ impl CapmatrixApp {
                     &ImportOptions::default(),
                 ) {
                     Ok(report) => {
-                        self.state.team =
-                            ui::team_by_name(self.core.snapshot(), "Data Engineering");
+                        self.state.team = self
+                            .core
+                            .snapshot()
+                            .team_named("Data Engineering")
+                            .map(|t| t.id);
                         self.state.notify(
                             format!(
                                 "Loaded the sample team: {} members",
@@ -322,7 +326,7 @@ impl CapmatrixApp {
                     false,
                 );
                 if let Some(first) = report.read.parsed.members.first() {
-                    self.state.team = ui::team_by_name(self.core.snapshot(), &first.team);
+                    self.state.team = self.core.snapshot().team_named(&first.team).map(|t| t.id);
                 }
                 self.state.dialog = None;
             }

@@ -75,15 +75,6 @@ pub fn read_file_bytes(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(io_err)
 }
 
-/// Reads and checks an import file against the framework. Nothing is changed.
-pub fn read_import(core: &Core, path: &Path, team: Option<&str>) -> Result<ReadFile> {
-    let bytes = read_file_bytes(path)?;
-    io::read(&bytes, &core.snapshot().framework, team).map_err(|problems| Error::Import {
-        problems,
-        path: path.to_path_buf(),
-    })
-}
-
 /// Imports a file: reads and checks all of it, then applies it in one transaction (one undo
 /// step), or with `dry_run` only reports what it would do.
 pub fn import_file(core: &mut Core, path: &Path, options: &ImportOptions) -> Result<ImportReport> {

@@ -87,8 +87,6 @@ enum Col {
     Ignored,
 }
 
-const LONG_HEADER: &str = "Member, Team, Role level, Skill, Level, Rated on, Interested, Note";
-
 fn fixed_column(name: &str) -> Option<Col> {
     Some(match name {
         "member" => Col::Member,
@@ -145,7 +143,10 @@ pub fn parse(
             problems.push(Problem::cell(
                 header_line,
                 name,
-                format!("is not a column of the long format ({LONG_HEADER})"),
+                format!(
+                    "is not a column of the long format ({})",
+                    super::export::LONG_HEADER.join(", ")
+                ),
             ));
             Col::Ignored
         } else if let Some(skill) = framework.skill_named(name) {

@@ -305,7 +305,7 @@ fn add_member_ui(
                 role_level_combo(ui, "add_member_role", snapshot, role_level).labelled_by(l.id);
                 ui.end_row();
             });
-        let existing = super::team_by_name(snapshot, team);
+        let existing = snapshot.team_named(team).map(|t| t.id);
         let clash = existing
             .and_then(|t| snapshot.member_named(t, name))
             .is_some();

@@ -258,7 +258,7 @@ pub fn heatmap_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec
         scroll.show_rows(ui, ROW_HEIGHT, view.rows.len(), |ui, range| {
             for i in range {
                 if let Some(m) = snapshot.member(view.rows[i]) {
-                    row_ui(ui, f, state, out, m, i, width, cells_width, grid_id);
+                    row_ui(ui, f, state, m, i, width, cells_width, grid_id);
                 }
             }
         });
@@ -444,7 +444,6 @@ fn row_ui(
     ui: &mut Ui,
     f: &Frame<'_>,
     state: &mut UiState,
-    out: &mut Vec<Command>,
     m: &Member,
     index: usize,
     width: f32,
@@ -574,7 +573,6 @@ fn row_ui(
         }
         resp.on_hover_ui(|ui| cell_tooltip(ui, snapshot, m, skill));
     }
-    let _ = out;
 }
 
 fn footer_ui(ui: &mut Ui, f: &Frame<'_>, width: f32, cells_width: f32, h_scroll: f32) {

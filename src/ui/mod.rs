@@ -9,9 +9,9 @@ mod heatmap;
 pub mod theme;
 
 use crate::core::Action;
-use crate::io::{Mode, Problems, Summary};
+use crate::io::Mode;
 use crate::model::analysis::{self, Analysis, Scope};
-use crate::model::{HistoryEntry, Level, MemberId, SkillId, Snapshot, TeamId, name_key};
+use crate::model::{HistoryEntry, Level, MemberId, SkillId, Snapshot, TeamId};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -502,18 +502,6 @@ fn first_run_ui(ui: &mut egui::Ui, state: &mut UiState, out: &mut Vec<Command>) 
         ui.weak(crate::model::OGL_CREDIT);
     });
 }
-
-/// Finds the team named `name` (ignoring case), if any.
-pub fn team_by_name(snapshot: &Snapshot, name: &str) -> Option<TeamId> {
-    let key = name_key(name);
-    snapshot
-        .teams()
-        .find(|t| name_key(&t.name) == key)
-        .map(|t| t.id)
-}
-
-/// Import preview data carried from the app to the dialog.
-pub type PreviewResult = Result<(String, Summary), Problems>;
 
 /// The default file name for an export.
 pub fn default_export_path(dir: &Path, long: bool) -> PathBuf {
