@@ -402,11 +402,9 @@ pub fn run_window(db: &Path) -> Result<()> {
         || db.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let icon = egui::IconData {
-        rgba: ui::theme::icon_rgba(64),
-        width: 64,
-        height: 64,
-    };
+    // The icon in assets/ (drawn by tools/make_icon.py); a missing icon is not worth failing for.
+    let icon =
+        eframe::icon_data::from_png_bytes(include_bytes!("../assets/icon.png")).unwrap_or_default();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title(format!("capmatrix - {file}"))

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Writes assets/icon.png: the same 4 x 4 heatmap icon the app builds in src/ui/theme.rs
-(icon_rgba), as a 256 px PNG, with only the standard library."""
+"""Writes assets/icon.png, the app icon (compiled into the window by src/app.rs): a 4 x 4
+heatmap in the level palette of src/ui/theme.rs, 256 px, with only the standard library."""
 import struct
 import zlib
 

@@ -71,26 +71,3 @@ pub fn gap_text(gap: i8) -> Color32 {
         Color32::from_rgb(0x10, 0x20, 0x30)
     }
 }
-
-/// The app icon: a 4 x 4 heatmap in the palette, as RGBA pixels.
-pub fn icon_rgba(size: u32) -> Vec<u8> {
-    const GRID: [[u8; 4]; 4] = [[4, 3, 3, 2], [3, 2, 4, 1], [2, 4, 1, 0], [1, 2, 0, 3]];
-    let mut out = Vec::with_capacity((size * size * 4) as usize);
-    let cell = size as f32 / 4.0;
-    let gap = (size as f32 / 32.0).max(1.0);
-    for y in 0..size {
-        for x in 0..size {
-            let (cx, cy) = (x as f32 / cell, y as f32 / cell);
-            let (ix, iy) = ((cx as usize).min(3), (cy as usize).min(3));
-            let inside = x as f32 - ix as f32 * cell >= gap && y as f32 - iy as f32 * cell >= gap;
-            let level = Level::from_number(i64::from(GRID[iy][ix])).unwrap_or(Level::None);
-            let c = if inside {
-                level_fill(level)
-            } else {
-                Color32::TRANSPARENT
-            };
-            out.extend_from_slice(&[c.r(), c.g(), c.b(), c.a()]);
-        }
-    }
-    out
-}

@@ -363,3 +363,10 @@ fn export_through_the_dialog_confirms_overwriting_and_reports_the_path() {
         notice.text
     );
 }
+
+#[test]
+fn the_app_icon_in_assets_decodes() {
+    let icon = eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png")).unwrap();
+    assert_eq!((icon.width, icon.height), (256, 256));
+    assert_eq!(icon.rgba.len(), 256 * 256 * 4);
+}
