@@ -163,6 +163,10 @@ fn skill_detail_ui(
         .as_ref()
         .is_some_and(|(dm, ds, _)| *dm == m.id && *ds == skill_id);
     if !draft_matches {
+        // Moving to another cell keeps a note typed but not saved: never lose an edit.
+        if let Some((dm, ds, text)) = state.note_draft.take() {
+            out.extend(save_note(f, dm, ds, text));
+        }
         state.note_draft = Some((
             m.id,
             skill_id,
@@ -186,25 +190,20 @@ fn skill_detail_ui(
         }
         if let Some((_, _, text)) = state.note_draft.as_mut() {
             let label = ui.label("Note (evidence):");
-            ui.add(
-                egui::TextEdit::multiline(text)
-                    .desired_rows(3)
-                    .desired_width(f32::INFINITY),
-            )
-            .labelled_by(label.id);
+            let edit = ui
+                .add(
+                    egui::TextEdit::multiline(text)
+                        .desired_rows(3)
+                        .desired_width(f32::INFINITY),
+                )
+                .labelled_by(label.id);
             let changed = *text != r.note;
-            if ui
+            let save = ui
                 .add_enabled(changed, egui::Button::new("Save note"))
-                .clicked()
-            {
-                out.push(Command::Apply(Action::SetRating {
-                    member: m.id,
-                    skill: skill_id,
-                    level: r.level,
-                    note: text.clone(),
-                    interested: r.interested,
-                    at: None,
-                }));
+                .clicked();
+            // Leaving the note field saves it too, as a spreadsheet cell would.
+            if changed && (save || edit.lost_focus()) {
+                out.extend(save_note(f, m.id, skill_id, text.clone()));
             }
         }
     } else {
@@ -243,15 +242,12 @@ fn member_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Comm
     ui.horizontal(|ui| {
         let label = ui.label("Name:");
         if let Some((_, name)) = state.rename_draft.as_mut() {
-            ui.add(egui::TextEdit::singleline(name).desired_width(180.0))
+            let edit = ui
+                .add(egui::TextEdit::singleline(name).desired_width(180.0))
                 .labelled_by(label.id);
-            if ui
-                .add_enabled(
-                    name.trim() != m.name && !name.trim().is_empty(),
-                    egui::Button::new("Rename"),
-                )
-                .clicked()
-            {
+            let valid = name.trim() != m.name && !name.trim().is_empty();
+            let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if ui.add_enabled(valid, egui::Button::new("Rename")).clicked() || (valid && enter) {
                 out.push(Command::Apply(Action::RenameMember {
                     member: m.id,
                     name: name.clone(),
@@ -321,4 +317,25 @@ fn member_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Comm
     if ui.button("Remove member...").clicked() {
         state.dialog = Some(Dialog::ConfirmRemoveMember { member: m.id });
     }
+}
+
+/// The action that stores a note typed for a rating, if the rating still exists and the note
+/// differs from the stored one.
+fn save_note(
+    f: &Frame<'_>,
+    member: crate::model::MemberId,
+    skill: SkillId,
+    note: String,
+) -> Option<Command> {
+    let r = f.snapshot.member(member)?.ratings.get(&skill)?;
+    (r.note != note).then(|| {
+        Command::Apply(Action::SetRating {
+            member,
+            skill,
+            level: r.level,
+            note,
+            interested: r.interested,
+            at: None,
+        })
+    })
 }

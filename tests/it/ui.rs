@@ -370,3 +370,25 @@ fn the_app_icon_in_assets_decodes() {
     assert_eq!((icon.width, icon.height), (256, 256));
     assert_eq!(icon.rgba.len(), 256 * 256 * 4);
 }
+
+#[test]
+fn a_note_typed_but_not_saved_is_kept_when_moving_to_another_cell() {
+    let mut h = harness(sample_core());
+    h.get_by_label("Tom Fletcher, Data modelling: Practitioner")
+        .click();
+    h.run();
+    let note = h.get_by_label("Note (evidence):");
+    note.focus();
+    note.type_text("Led the modelling guild");
+    h.run();
+    // No "Save note": the lead moves straight on to another cell.
+    h.get_by_label("Priya Shah, Testing: Working").click();
+    h.run();
+    let snap = h.state().core().store().load().unwrap();
+    let team = snap.team_named("Data Engineering").unwrap();
+    let tom = snap.member_named(team.id, "Tom Fletcher").unwrap();
+    assert_eq!(
+        tom.ratings[&snap.framework.skill_named("Data modelling").unwrap()].note,
+        "Led the modelling guild"
+    );
+}
