@@ -328,14 +328,15 @@ fn save_note(
     note: String,
 ) -> Option<Command> {
     let r = f.snapshot.member(member)?.ratings.get(&skill)?;
-    (r.note != note).then(|| {
-        Command::Apply(Action::SetRating {
-            member,
-            skill,
-            level: r.level,
-            note,
-            interested: r.interested,
-            at: None,
-        })
-    })
+    if r.note == note {
+        return None;
+    }
+    Some(Command::Apply(Action::SetRating {
+        member,
+        skill,
+        level: r.level,
+        note,
+        interested: r.interested,
+        at: None,
+    }))
 }
