@@ -23,11 +23,17 @@ impl Timestamp {
     /// ```
     /// use capmatrix::model::Timestamp;
     /// assert_eq!(Timestamp(0).to_rfc3339(), "1970-01-01T00:00:00.000Z");
+    /// assert_eq!(Timestamp(i64::MAX).to_rfc3339(), "9999-12-31T23:59:59.999Z");
+    /// assert_eq!(Timestamp(-5).date(), "1970-01-01");
     /// assert_eq!(Timestamp::parse("2026-11-25"), Some(Timestamp(1_795_564_800_000)));
     /// assert_eq!(Timestamp::parse("25/11/2026 09:30"), Timestamp::parse("2026-11-25T09:30:00Z"));
     /// ```
     pub fn to_rfc3339(self) -> String {
-        let t = std::time::UNIX_EPOCH + std::time::Duration::from_millis(self.0.max(0) as u64);
+        // RFC 3339 stops at year 9999; a date outside 1970-9999 (only possible in a
+        // hand-edited file) is shown at the nearest end rather than failing.
+        const LAST_MS: i64 = 253_402_300_799_999;
+        let ms = self.0.clamp(0, LAST_MS) as u64;
+        let t = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms);
         humantime::format_rfc3339_millis(t).to_string()
     }
 
