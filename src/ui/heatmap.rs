@@ -83,8 +83,13 @@ fn cell_label(snapshot: &Snapshot, m: &Member, skill: SkillId) -> String {
         .ratings
         .get(&skill)
         .map_or("not rated", |r| r.level.name());
+    // What the colours and the corner mark say, in words, for screen readers.
+    let gap = match member_fit(&snapshot.framework, m, skill) {
+        Fit::Below { required, .. } | Fit::NotRated { required } => format!(", needs {required}"),
+        _ => String::new(),
+    };
     format!(
-        "{}, {}: {level}",
+        "{}, {}: {level}{gap}",
         m.name,
         snapshot.framework.skill(skill).name
     )
@@ -479,6 +484,18 @@ fn row_ui(
     let name_rect = Rect::from_min_size(rect.min, vec2(NAME_WIDTH, rect.height()));
     let name_resp = ui.interact(name_rect, Id::unique(("member_name", m.id)), Sense::click());
     name_resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &m.name));
+    let name_resp = name_resp.on_hover_ui(|ui| {
+        ui.strong(&m.name);
+        if let Some(t) = snapshot.team(m.team) {
+            ui.label(format!("Team: {}", t.name));
+        }
+        if let Some(rl) = m.role_level {
+            let fw = &snapshot.framework;
+            let rl = fw.role_level(rl);
+            ui.label(format!("{} ({})", rl.name, fw.role(rl.role).name));
+        }
+        ui.weak("Click to select; edit the member in the panel on the right");
+    });
     painter
         .with_clip_rect(name_rect.shrink2(vec2(2.0, 0.0)))
         .text(

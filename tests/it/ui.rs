@@ -63,7 +63,7 @@ fn add_a_member_through_the_dialog() {
         snap.framework.role_level(nadia.role_level.unwrap()).name,
         "Data engineer"
     );
-    h.get_by_label("Nadia Rahman, Testing: not rated");
+    h.get_by_label("Nadia Rahman, Testing: not rated, needs Working");
 }
 
 #[test]
@@ -84,18 +84,18 @@ fn rate_by_keyboard_and_by_clicking_then_undo_and_redo() {
     h.run();
     h.key_press(egui::Key::A);
     h.run();
-    h.get_by_label("Laura Chen, Technical understanding: Awareness");
+    h.get_by_label("Laura Chen, Technical understanding: Awareness, needs Working");
     // Delete clears.
     h.key_press(egui::Key::Delete);
     h.run();
-    h.get_by_label("Laura Chen, Technical understanding: not rated");
+    h.get_by_label("Laura Chen, Technical understanding: not rated, needs Working");
     assert_eq!(
         level_in_store(&h, "Laura Chen", "Technical understanding"),
         None
     );
 
     // Clicking: Enter opens the level editor; click a level.
-    h.get_by_label("Rhys Evans, Data innovation: not rated")
+    h.get_by_label("Rhys Evans, Data innovation: not rated, needs Awareness")
         .click();
     h.run();
     h.key_press(egui::Key::Enter);
@@ -111,7 +111,7 @@ fn rate_by_keyboard_and_by_clicking_then_undo_and_redo() {
     // Undo (button) and redo (Ctrl+Shift+Z) through the core.
     h.get_by_label("Undo").click();
     h.run();
-    h.get_by_label("Rhys Evans, Data innovation: not rated");
+    h.get_by_label("Rhys Evans, Data innovation: not rated, needs Awareness");
     assert_eq!(level_in_store(&h, "Rhys Evans", "Data innovation"), None);
     h.key_press_modifiers(
         egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
@@ -121,7 +121,7 @@ fn rate_by_keyboard_and_by_clicking_then_undo_and_redo() {
     h.get_by_label("Rhys Evans, Data innovation: Practitioner");
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     h.run();
-    h.get_by_label("Rhys Evans, Data innovation: not rated");
+    h.get_by_label("Rhys Evans, Data innovation: not rated, needs Awareness");
     h.get_by_label("Redo").click();
     h.run();
     assert_eq!(
@@ -269,7 +269,7 @@ fn the_whole_eframe_app_builds_and_shows_the_team() {
 #[test]
 fn remove_a_member_with_confirmation_and_undo_it() {
     let mut h = harness(sample_core());
-    h.get_by_label("Callum Reid, Data innovation: not rated")
+    h.get_by_label("Callum Reid, Data innovation: not rated, needs Awareness")
         .click();
     h.run();
     h.get_by_label("Remove member...").click();
@@ -284,7 +284,7 @@ fn remove_a_member_with_confirmation_and_undo_it() {
     assert_eq!(h.state().core().store().counts().unwrap().members, 9);
     h.get_by_label("Undo").click();
     h.run();
-    h.get_by_label("Callum Reid, Data innovation: not rated");
+    h.get_by_label("Callum Reid, Data innovation: not rated, needs Awareness");
     assert_eq!(h.state().core().store().counts().unwrap().members, 10);
 }
 
