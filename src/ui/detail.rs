@@ -15,7 +15,6 @@ pub fn gaps_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState) {
     ui.heading(format!("Gaps ({})", gaps.len()));
     if gaps.is_empty() {
         ui.label("Every skill meets its target.");
-        return;
     }
     let name = |id| {
         f.snapshot
@@ -76,6 +75,7 @@ pub fn gaps_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState) {
             }
         });
     }
+    below_role_ui(ui, f, state);
 }
 
 /// The selected cell and its member.
@@ -339,4 +339,50 @@ fn save_note(
         interested: r.interested,
         at: None,
     }))
+}
+
+/// People below what their role level requires, most shortfalls first.
+fn below_role_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState) {
+    let below = &f.view.analysis.members_below;
+    if below.is_empty() {
+        return;
+    }
+    // (member, skills below, skills not rated), in the analysis' member order.
+    let mut people: Vec<(crate::model::MemberId, usize, usize)> = Vec::new();
+    for s in below {
+        match people.last_mut() {
+            Some(p) if p.0 == s.member => {
+                p.1 += 1;
+                p.2 += usize::from(s.actual.is_none());
+            }
+            _ => people.push((s.member, 1, usize::from(s.actual.is_none()))),
+        }
+    }
+    people.sort_by_key(|p| std::cmp::Reverse(p.1));
+    ui.add_space(4.0);
+    egui::CollapsingHeader::new(format!("People below their role level ({})", people.len()))
+        .id_salt("below_role")
+        .show(ui, |ui| {
+            for &(member, count, unrated) in people.iter().take(12) {
+                let Some(m) = f.snapshot.member(member) else {
+                    continue;
+                };
+                let unrated = if unrated > 0 {
+                    format!(" ({unrated} not rated)")
+                } else {
+                    String::new()
+                };
+                let text = format!("{}: {count} skills{unrated}", m.name);
+                if ui
+                    .add(egui::Label::new(text).sense(egui::Sense::click()))
+                    .clicked()
+                    && let Some(first) = below.iter().find(|s| s.member == member)
+                {
+                    state.selected = Some((member, first.skill));
+                }
+            }
+            if people.len() > 12 {
+                ui.weak(format!("and {} more", people.len() - 12));
+            }
+        });
 }

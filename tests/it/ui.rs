@@ -41,6 +41,11 @@ fn the_first_run_screen_loads_the_sample_team() {
     assert_eq!(h.state().core().snapshot().member_count(), 10);
     h.get_by_label("Priya Shah, Testing: Working");
     h.get_by_label("Sort by Data modelling");
+    // The gaps panel: skill gaps and people below their role level.
+    h.get_by_label("Gaps (3)");
+    h.get_by_label("People below their role level (10)").click();
+    h.run();
+    h.get_by_label("Callum Reid: 10 skills (10 not rated)");
 }
 
 #[test]
