@@ -407,7 +407,11 @@ pub fn run_window(db: &Path) -> Result<()> {
         eframe::icon_data::from_png_bytes(include_bytes!("../assets/icon.png")).unwrap_or_default();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
-            .with_title(format!("capmatrix - {file}"))
+            .with_title(if core.store().is_writable() {
+                format!("capmatrix - {file}")
+            } else {
+                format!("capmatrix - {file} (read-only: open in another capmatrix)")
+            })
             .with_app_id("capmatrix")
             .with_inner_size([1400.0, 860.0])
             .with_min_inner_size([800.0, 500.0])
