@@ -230,7 +230,6 @@ fn skill_detail_ui(
 }
 
 fn member_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Command>, m: &Member) {
-    let fw = &f.snapshot.framework;
     ui.heading("Member");
     if state
         .rename_draft
@@ -257,40 +256,15 @@ fn member_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Comm
     });
     ui.horizontal(|ui| {
         let label = ui.label("Role level:");
-        let current = m
-            .role_level
-            .map_or("none".to_string(), |rl| fw.role_level(rl).name.clone());
-        egui::ComboBox::from_id_salt(("role_level", m.id))
-            .selected_text(current)
-            .width(220.0)
-            .show_ui(ui, |ui| {
-                if ui
-                    .selectable_label(m.role_level.is_none(), "none")
-                    .clicked()
-                {
-                    out.push(Command::Apply(Action::SetRoleLevel {
-                        member: m.id,
-                        role_level: None,
-                    }));
-                }
-                for role in &fw.roles {
-                    ui.label(RichText::new(&role.name).weak());
-                    for &rl in &role.levels {
-                        let name = &fw.role_level(rl).name;
-                        if ui
-                            .selectable_label(m.role_level == Some(rl), format!("   {name}"))
-                            .clicked()
-                        {
-                            out.push(Command::Apply(Action::SetRoleLevel {
-                                member: m.id,
-                                role_level: Some(rl),
-                            }));
-                        }
-                    }
-                }
-            })
-            .response
-            .labelled_by(label.id);
+        let mut role_level = m.role_level;
+        let id = format!("member_role_level_{}", m.id.0);
+        super::dialogs::role_level_combo(ui, &id, f.snapshot, &mut role_level).labelled_by(label.id);
+        if role_level != m.role_level {
+            out.push(Command::Apply(Action::SetRoleLevel {
+                member: m.id,
+                role_level,
+            }));
+        }
     });
     ui.horizontal(|ui| {
         let label = ui.label("Team:");
