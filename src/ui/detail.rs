@@ -258,7 +258,8 @@ fn member_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Comm
         let label = ui.label("Role level:");
         let mut role_level = m.role_level;
         let id = format!("member_role_level_{}", m.id.0);
-        super::dialogs::role_level_combo(ui, &id, f.snapshot, &mut role_level).labelled_by(label.id);
+        super::dialogs::role_level_combo(ui, &id, f.snapshot, &mut role_level)
+            .labelled_by(label.id);
         if role_level != m.role_level {
             out.push(Command::Apply(Action::SetRoleLevel {
                 member: m.id,

@@ -10,14 +10,15 @@ fn assert_in_step(core: &Core) {
     assert_eq!(*core.snapshot(), reloaded, "snapshot and database disagree");
 }
 
-fn team(core: &mut Core, name: &str) -> TeamId {
+pub fn team(core: &mut Core, name: &str) -> TeamId {
     core.apply(Action::CreateTeam { name: name.into() })
         .unwrap()
         .team
         .unwrap()
 }
 
-fn member(core: &mut Core, team: TeamId, name: &str, role_level: &str) -> MemberId {
+/// Adds a member; a role level name that does not exist (e.g. "none") adds them without one.
+pub fn member(core: &mut Core, team: TeamId, name: &str, role_level: &str) -> MemberId {
     let rl = core.snapshot().framework.role_level_named(role_level);
     core.apply(Action::AddMember {
         team,
@@ -29,11 +30,11 @@ fn member(core: &mut Core, team: TeamId, name: &str, role_level: &str) -> Member
     .unwrap()
 }
 
-fn skill(core: &Core, name: &str) -> SkillId {
+pub fn skill(core: &Core, name: &str) -> SkillId {
     core.snapshot().framework.skill_named(name).unwrap()
 }
 
-fn rate(core: &mut Core, member: MemberId, skill: SkillId, level: Level) {
+pub fn rate(core: &mut Core, member: MemberId, skill: SkillId, level: Level) {
     core.apply(Action::SetRating {
         member,
         skill,

@@ -1,5 +1,6 @@
 //! Exports spreadsheets open cleanly, written atomically, lossless through import.
 
+use super::core::{member, rate, skill, team};
 use super::import::{example, fixture};
 use super::{Tmp, capmatrix, stderr, stdout};
 use capmatrix::core::{Action, Core};
@@ -78,31 +79,11 @@ fn history_lists_every_change_in_the_long_format_only() {
     let db = tmp.db();
     {
         let mut core = Core::open(&db).unwrap();
-        let team = core
-            .apply(Action::CreateTeam { name: "T".into() })
-            .unwrap()
-            .team
-            .unwrap();
-        let m = core
-            .apply(Action::AddMember {
-                team,
-                name: "Ann".into(),
-                role_level: None,
-            })
-            .unwrap()
-            .member
-            .unwrap();
-        let skill = core.snapshot().framework.skill_named("Testing").unwrap();
+        let team = team(&mut core, "T");
+        let m = member(&mut core, team, "Ann", "none");
+        let skill = skill(&core, "Testing");
         for level in [Level::Awareness, Level::Working] {
-            core.apply(Action::SetRating {
-                member: m,
-                skill,
-                level,
-                note: String::new(),
-                interested: false,
-                at: None,
-            })
-            .unwrap();
+            rate(&mut core, m, skill, level);
         }
         core.apply(Action::ClearRating { member: m, skill })
             .unwrap();
@@ -134,22 +115,8 @@ fn formulas_are_guarded_and_the_guard_is_removed_on_import() {
     let db = tmp.db();
     {
         let mut core = Core::open(&db).unwrap();
-        let team = core
-            .apply(Action::CreateTeam {
-                name: "@Ops".into(),
-            })
-            .unwrap()
-            .team
-            .unwrap();
-        let m = core
-            .apply(Action::AddMember {
-                team,
-                name: "=HYPERLINK(\"http://x\",\"y\")".into(),
-                role_level: None,
-            })
-            .unwrap()
-            .member
-            .unwrap();
+        let team = team(&mut core, "@Ops");
+        let m = member(&mut core, team, "=HYPERLINK(\"http://x\",\"y\")", "none");
         let skill = core.snapshot().framework.skill_named("Testing").unwrap();
         core.apply(Action::SetRating {
             member: m,
