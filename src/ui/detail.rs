@@ -194,7 +194,7 @@ fn skill_detail_ui(
                 .add(
                     egui::TextEdit::multiline(text)
                         .desired_rows(3)
-                        .desired_width(f32::INFINITY),
+                        .desired_width(ui.available_width() - 8.0),
                 )
                 .labelled_by(label.id);
             let changed = *text != r.note;
@@ -242,7 +242,7 @@ fn member_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Comm
         let label = ui.label("Name:");
         if let Some((_, name)) = state.rename_draft.as_mut() {
             let edit = ui
-                .add(egui::TextEdit::singleline(name).desired_width(180.0))
+                .add(egui::TextEdit::singleline(name).desired_width(150.0))
                 .labelled_by(label.id);
             let valid = name.trim() != m.name && !name.trim().is_empty();
             let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
@@ -258,7 +258,7 @@ fn member_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Comm
         let label = ui.label("Role level:");
         let mut role_level = m.role_level;
         let id = format!("member_role_level_{}", m.id.0);
-        super::dialogs::role_level_combo(ui, &id, f.snapshot, &mut role_level)
+        super::dialogs::role_level_combo(ui, &id, f.snapshot, &mut role_level, 180.0)
             .labelled_by(label.id);
         if role_level != m.role_level {
             out.push(Command::Apply(Action::SetRoleLevel {
@@ -275,7 +275,7 @@ fn member_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Comm
             .map_or(String::new(), |t| t.name.clone());
         egui::ComboBox::from_id_salt(("member_team", m.id))
             .selected_text(current)
-            .width(220.0)
+            .width(180.0)
             .show_ui(ui, |ui| {
                 for t in f.snapshot.teams() {
                     if ui.selectable_label(t.id == m.team, &t.name).clicked() && t.id != m.team {

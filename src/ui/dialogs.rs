@@ -254,6 +254,7 @@ pub fn role_level_combo(
     id: &str,
     snapshot: &Snapshot,
     value: &mut Option<RoleLevelId>,
+    width: f32,
 ) -> egui::Response {
     let fw = &snapshot.framework;
     let text = value.map_or("none".to_string(), |rl| fw.role_level(rl).name.clone());
@@ -262,7 +263,7 @@ pub fn role_level_combo(
     roles.sort_by_key(|r| Some(r.id) != de);
     egui::ComboBox::from_id_salt(id)
         .selected_text(text)
-        .width(240.0)
+        .width(width)
         .height(400.0)
         .show_ui(ui, |ui| {
             ui.selectable_value(value, None, "none");
@@ -302,7 +303,8 @@ fn add_member_ui(
                 .labelled_by(l.id);
                 ui.end_row();
                 let l = ui.label("Role level:");
-                role_level_combo(ui, "add_member_role", snapshot, role_level).labelled_by(l.id);
+                role_level_combo(ui, "add_member_role", snapshot, role_level, 240.0)
+                    .labelled_by(l.id);
                 ui.end_row();
             });
         let existing = snapshot.team_named(team).map(|t| t.id);
