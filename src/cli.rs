@@ -5,6 +5,7 @@ use crate::core::Core;
 use crate::error::{Error, Result};
 use crate::model::analysis::{self, Scope};
 use crate::model::{Framework, Level, Snapshot};
+use crate::store::Store;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -98,12 +99,12 @@ pub enum Command {
     },
     /// Add generated demonstration teams, members and ratings.
     Demo {
-        /// How many members.
-        #[arg(long, default_value_t = 40)]
-        members: usize,
-        /// How many teams (default: one per 10 members).
-        #[arg(long)]
-        teams: Option<usize>,
+        /// How many members (1 to 1,000,000).
+        #[arg(long, default_value_t = 40, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+        members: u64,
+        /// How many teams (default: one per 10 members; at most 1,000,000).
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+        teams: Option<u64>,
         /// The random seed; the same seed gives the same data.
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -176,22 +177,34 @@ fn out_err(e: impl std::fmt::Display) -> Error {
     Error::Output(e.to_string())
 }
 
-/// Runs a command against the database at `db`, writing to `out`.
+/// Runs a command against the database at `db`, writing to `out`. Commands that only read
+/// (`info`, `skills`, `gaps`, `export`, `check`, `backup`) open the database without the write
+/// lock and read one consistent state, so they never block or fail someone editing.
 pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
-    let mut core = Core::open(db)?;
     match command {
-        Command::Info => info(&core, out),
-        Command::Skills { role_level, format } => skills(core.snapshot(), role_level, *format, out),
-        Command::Gaps { team, format, all } => {
-            gaps(core.snapshot(), team.as_deref(), *format, *all, out)
-        }
+        Command::Info => info(&Core::open_read_only(db)?, out),
+        Command::Skills { role_level, format } => skills(
+            Core::open_read_only(db)?.snapshot(),
+            role_level,
+            *format,
+            out,
+        ),
+        Command::Gaps { team, format, all } => gaps(
+            Core::open_read_only(db)?.snapshot(),
+            team.as_deref(),
+            *format,
+            *all,
+            out,
+        ),
         Command::Demo {
             members,
             teams,
             seed,
         } => {
-            let teams = teams.unwrap_or(members.div_ceil(10).max(1));
-            let s = crate::demo::add_demo(&mut core, *members, teams, *seed)?;
+            let members = *members as usize;
+            let teams = teams.map_or(members.div_ceil(10).max(1), |t| t as usize);
+            let mut core = Core::open(db)?;
+            let s = crate::demo::add_demo(&mut core, members, teams, *seed)?;
             writeln!(
                 out,
                 "added {} teams, {} members and {} ratings to {}",
@@ -202,48 +215,13 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
             )
             .map_err(out_err)
         }
-        Command::Check => {
-            let problems = core.store().check()?;
-            if problems.is_empty() {
-                writeln!(out, "ok: {}", db.display()).map_err(out_err)
-            } else {
-                let shown: Vec<&str> = problems.iter().take(5).map(String::as_str).collect();
-                Err(Error::Damaged {
-                    detail: format!("{} problems: {}", problems.len(), shown.join("; ")),
-                    path: db.to_path_buf(),
-                })
-            }
-        }
+        Command::Check => check(db, out),
         Command::Import {
             file,
             team,
             mode,
             dry_run,
-        } => {
-            let options = crate::transfer::ImportOptions {
-                team: team.clone(),
-                mode: match mode {
-                    ImportMode::Merge => crate::io::Mode::Merge,
-                    ImportMode::Replace => crate::io::Mode::Replace,
-                },
-                dry_run: *dry_run,
-            };
-            let report = crate::transfer::import_file(&mut core, file, &options)?;
-            let verb = if report.dry_run {
-                "dry run of"
-            } else {
-                "imported"
-            };
-            writeln!(out, "{verb} {}: {}", file.display(), report.description())
-                .map_err(out_err)?;
-            for line in report.summary.lines() {
-                writeln!(out, "{line}").map_err(out_err)?;
-            }
-            if report.dry_run {
-                writeln!(out, "nothing was changed (dry run)").map_err(out_err)?;
-            }
-            Ok(())
-        }
+        } => import(file, team.as_deref(), *mode, *dry_run, db, out),
         Command::Export {
             file,
             team,
@@ -251,6 +229,7 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
             levels,
             history,
         } => {
+            let core = Core::open_read_only(db)?;
             let scope = match team {
                 Some(name) => Scope::Team(find_team(core.snapshot(), name)?),
                 None => Scope::All,
@@ -273,10 +252,69 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
             Ok(())
         }
         Command::Backup { file } => {
-            core.store().backup_to(file)?;
+            Store::open_read_only(db)?.backup_to(file)?;
             writeln!(out, "backed up {} to {}", db.display(), file.display()).map_err(out_err)
         }
     }
+}
+
+/// `check`: never creates a file; reports a missing, empty or damaged one.
+fn check(db: &Path, out: &mut dyn Write) -> Result<()> {
+    let problems = Store::open_for_check(db)?.check()?;
+    if problems.is_empty() {
+        writeln!(out, "ok: {}", db.display()).map_err(out_err)
+    } else {
+        let shown: Vec<&str> = problems.iter().take(5).map(String::as_str).collect();
+        Err(Error::Damaged {
+            detail: format!("{} problems: {}", problems.len(), shown.join("; ")),
+            path: db.to_path_buf(),
+        })
+    }
+}
+
+/// `import`: the file is read (and refused if it is not a regular file or too big) before
+/// the database is opened, so a slow or hostile input never holds the write lock.
+fn import(
+    file: &Path,
+    team: Option<&str>,
+    mode: ImportMode,
+    dry_run: bool,
+    db: &Path,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if team.is_some_and(|t| t.trim().is_empty()) {
+        return Err(Error::Usage(
+            "--team needs a team name (it fills empty Team cells)".to_string(),
+        ));
+    }
+    let options = crate::transfer::ImportOptions {
+        team: team.map(str::to_string),
+        mode: match mode {
+            ImportMode::Merge => crate::io::Mode::Merge,
+            ImportMode::Replace => crate::io::Mode::Replace,
+        },
+        dry_run,
+    };
+    let bytes = crate::transfer::read_import(file)?;
+    let mut core = if dry_run {
+        Core::open_read_only(db)?
+    } else {
+        Core::open(db)?
+    };
+    let report = crate::transfer::import_bytes(&mut core, &bytes, file, &options)?;
+    let verb = if report.dry_run {
+        "dry run of"
+    } else {
+        "imported"
+    };
+    writeln!(out, "{verb} {}: {}", file.display(), report.description()).map_err(out_err)?;
+    for line in report.summary.lines() {
+        writeln!(out, "{line}").map_err(out_err)?;
+    }
+    if report.dry_run {
+        writeln!(out, "nothing was changed (dry run)").map_err(out_err)?;
+    }
+    Ok(())
 }
 
 /// The team with this name, or an error listing the teams.
@@ -301,6 +339,13 @@ fn info(core: &Core, out: &mut dyn Write) -> Result<()> {
     let store = core.store();
     let counts = store.counts()?;
     let fw = &core.snapshot().framework;
+    let writable = if store.file_read_only() {
+        "no (the file is read-only)"
+    } else if store.lock_held_elsewhere() {
+        "no (open in another capmatrix)"
+    } else {
+        "yes"
+    };
     let lines = [
         ("database", store.path().display().to_string()),
         ("schema version", store.schema_version()?.to_string()),
@@ -310,15 +355,7 @@ fn info(core: &Core, out: &mut dyn Write) -> Result<()> {
         ("rating history", counts.history.to_string()),
         ("framework skills", fw.skills.len().to_string()),
         ("framework role levels", fw.role_levels.len().to_string()),
-        (
-            "writable",
-            if store.is_writable() {
-                "yes"
-            } else {
-                "no (open in another capmatrix)"
-            }
-            .to_string(),
-        ),
+        ("writable", writable.to_string()),
     ];
     for (key, value) in lines {
         writeln!(out, "{key}: {value}").map_err(out_err)?;

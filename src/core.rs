@@ -196,6 +196,15 @@ impl Core {
         Core::with_store(Store::open(path)?)
     }
 
+    /// Opens the database at `path` for reading only, without the write lock (see
+    /// [`Store::open_read_only`]), and loads it inside one read transaction that later reads
+    /// (history) share, so a command sees one consistent state while others edit.
+    pub fn open_read_only(path: &Path) -> Result<Core> {
+        let store = Store::open_read_only(path)?;
+        store.begin_read()?;
+        Core::with_store(store)
+    }
+
     /// A core over a fresh in-memory database.
     ///
     /// ```

@@ -46,7 +46,7 @@ pub enum Error {
     },
 
     /// The integrity check found damage.
-    #[error("the database is damaged ({detail}); restore a backup ({})", path.display())]
+    #[error("the database is damaged ({}); restore a backup ({})", one_line(detail), path.display())]
     Damaged {
         /// What SQLite's check reported.
         detail: String,
@@ -61,6 +61,49 @@ pub enum Error {
         /// The other process, when it wrote its id into the lock file.
         pid: Option<u32>,
         /// The database file.
+        path: PathBuf,
+    },
+
+    /// The lock file beside the database cannot be created or opened (a read-only folder).
+    #[error("cannot create the lock file in {}: {}", dir.display(), os_reason(source))]
+    LockFile {
+        /// The folder that should hold it.
+        dir: PathBuf,
+        /// The operating system's reason.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// `check` (or another reader) was pointed at a path with no file.
+    #[error("there is no database here; nothing was created ({})", path.display())]
+    NoDatabase {
+        /// The path asked for.
+        path: PathBuf,
+    },
+
+    /// Writing a backup failed (a full disk); no partial file was left.
+    #[error("cannot write the backup: {source}; no partial file was left ({})", path.display())]
+    BackupFailed {
+        /// SQLite's error.
+        #[source]
+        source: rusqlite::Error,
+        /// The backup's path.
+        path: PathBuf,
+    },
+
+    /// A write through a store opened for reading only.
+    #[error("cannot change the database: it is open for reading only ({})", path.display())]
+    ReadOnly {
+        /// The database file.
+        path: PathBuf,
+    },
+
+    /// An export that would write over something that is not ours to replace.
+    #[error("cannot export: {reason}; nothing was written ({})", path.display())]
+    WontOverwrite {
+        /// Why, e.g. "it is the open database".
+        reason: String,
+        /// The target.
         path: PathBuf,
     },
 
@@ -118,6 +161,34 @@ fn import_message(problems: &crate::io::Problems, path: &std::path::Path) -> Str
             "cannot import, nothing was changed: {n} problems ({path})\n  {}",
             problems.to_string().replace('\n', "\n  ")
         ),
+    }
+}
+
+/// Multi-line text (SQLite's integrity report) as one line.
+fn one_line(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The operating system's reason in lower case without the error number, e.g. "permission
+/// denied".
+pub fn os_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::ReadOnlyFilesystem => "read-only file system".to_string(),
+        std::io::ErrorKind::IsADirectory => "it is a directory".to_string(),
+        std::io::ErrorKind::NotFound => "the folder does not exist".to_string(),
+        _ => {
+            let text = e.to_string();
+            let text = text.split(" (os error").next().unwrap_or(&text);
+            let mut chars = text.chars();
+            chars.next().map_or_else(String::new, |c| {
+                c.to_lowercase().chain(chars).collect::<String>()
+            })
+        }
     }
 }
 

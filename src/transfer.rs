@@ -6,7 +6,7 @@ use crate::core::{Action, Core};
 use crate::error::{Error, Result};
 use crate::io::{self, ExportOptions, Mode, Plan, Problem, Problems, ReadFile, Summary};
 use crate::model::TeamId;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
 
 /// How to import.
@@ -55,30 +55,80 @@ fn file_problem(path: &Path, p: Problem) -> Error {
     }
 }
 
-/// Reads an import file's bytes, refusing files over the size limit before reading them.
-pub fn read_file_bytes(path: &Path) -> Result<Vec<u8>> {
+/// What a path is, when it is not a regular file, for messages.
+fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+    let t = meta.file_type();
+    if t.is_dir() {
+        return "a folder";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+    }
+    "not a regular file"
+}
+
+/// Reads an import file (or standard input for `-`), refusing anything that is not a regular
+/// file before opening it (so a FIFO never blocks and a device is never read), and enforcing
+/// the size limit while reading rather than trusting the size the file reports.
+pub fn read_import(path: &Path) -> Result<Vec<u8>> {
+    let limit = io::text::MAX_FILE_BYTES as u64;
+    let too_big = || {
+        file_problem(
+            path,
+            Problem::file("the file is too big: the largest file capmatrix imports is 64 MiB"),
+        )
+    };
     let io_err = |source| Error::Io {
         action: "read the import file",
         path: path.to_path_buf(),
         source,
     };
-    let size = std::fs::metadata(path).map_err(io_err)?.len();
-    if size > io::text::MAX_FILE_BYTES as u64 {
-        return Err(file_problem(
-            path,
-            Problem::file(format!(
-                "the file is {:.1} MiB; the largest file capmatrix imports is 64 MiB",
-                size as f64 / 1048576.0
-            )),
-        ));
+    let mut bytes = Vec::new();
+    if path == Path::new("-") {
+        std::io::stdin()
+            .lock()
+            .take(limit + 1)
+            .read_to_end(&mut bytes)
+            .map_err(io_err)?;
+    } else {
+        let meta = std::fs::metadata(path).map_err(io_err)?;
+        if !meta.is_file() {
+            return Err(file_problem(
+                path,
+                Problem::file(format!(
+                    "it is {}; capmatrix imports regular files, or - for standard input",
+                    kind_of(&meta)
+                )),
+            ));
+        }
+        if meta.len() > limit {
+            return Err(too_big());
+        }
+        let file = std::fs::File::open(path).map_err(io_err)?;
+        file.take(limit + 1)
+            .read_to_end(&mut bytes)
+            .map_err(io_err)?;
     }
-    std::fs::read(path).map_err(io_err)
+    if bytes.len() as u64 > limit {
+        return Err(too_big());
+    }
+    Ok(bytes)
 }
 
 /// Imports a file: reads and checks all of it, then applies it in one transaction (one undo
 /// step), or with `dry_run` only reports what it would do.
 pub fn import_file(core: &mut Core, path: &Path, options: &ImportOptions) -> Result<ImportReport> {
-    let bytes = read_file_bytes(path)?;
+    let bytes = read_import(path)?;
     import_bytes(core, &bytes, path, options)
 }
 
@@ -183,7 +233,9 @@ pub fn apply_plan(core: &mut Core, plan: &Plan, label: &str) -> Result<()> {
 }
 
 /// Exports to a file (or standard output for `-`). `history` (long format only) writes every
-/// historical rating. Returns the number of bytes written.
+/// historical rating. Returns the number of bytes written. Refuses, writing nothing, a target
+/// that is the open database or one of its companions, any SQLite file, or anything that is
+/// not a regular file (see [`check_export_target`]).
 pub fn export_file(
     core: &Core,
     target: &Path,
@@ -195,25 +247,116 @@ pub fn export_file(
             "--history needs --format long (the wide format holds current ratings only)".into(),
         ));
     }
+    let to_stdout = target == Path::new("-");
+    if !to_stdout {
+        check_export_target(target, core.store().path())?;
+    }
     let all_history = if history {
         Some(core.store().all_history()?)
     } else {
         None
     };
     let bytes = io::export(core.snapshot(), options, all_history.as_ref())?;
-    if target == Path::new("-") {
+    if to_stdout {
         let mut out = std::io::stdout().lock();
-        out.write_all(&bytes)
-            .and_then(|()| out.flush())
-            .map_err(|e| Error::Output(e.to_string()))?;
+        match out.write_all(&bytes).and_then(|()| out.flush()) {
+            // The reader stopped early (`| head`): that is how pipes end, not an error.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            other => other.map_err(|e| Error::Output(e.to_string()))?,
+        }
     } else {
         write_atomically(target, &bytes)?;
     }
     Ok(bytes.len())
 }
 
+/// Refuses an export target that is not ours to replace: the database `db` or its `-wal`,
+/// `-shm` and `.lock` files (the same file under any name: canonical paths and file
+/// identity are compared), any SQLite database, and anything that is not a regular file (a
+/// folder, device, FIFO or socket). A regular file that is not a database may be replaced.
+pub fn check_export_target(target: &Path, db: &Path) -> Result<()> {
+    let refuse = |reason: String| Error::WontOverwrite {
+        reason,
+        path: target.to_path_buf(),
+    };
+    let db_files: Vec<(std::path::PathBuf, &str)> = {
+        let base = std::fs::canonicalize(db).unwrap_or_else(|_| db.to_path_buf());
+        let mut v = vec![(base.clone(), "the open database")];
+        let names = [
+            "the open database's write-ahead log",
+            "the open database's shared memory",
+            "the open database's lock file",
+        ];
+        for (p, what) in crate::store::companions(&base).into_iter().zip(names) {
+            v.push((p, what));
+        }
+        v
+    };
+    let meta = match std::fs::metadata(target) {
+        Ok(m) => Some(m),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(source) => {
+            return Err(Error::Io {
+                action: "look at the export target",
+                path: target.to_path_buf(),
+                source,
+            });
+        }
+    };
+    let canonical = match &meta {
+        Some(_) => std::fs::canonicalize(target).ok(),
+        None => target.file_name().and_then(|name| {
+            let dir = match target.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            std::fs::canonicalize(dir).ok().map(|d| d.join(name))
+        }),
+    };
+    for (path, what) in &db_files {
+        let same_path = canonical.as_deref() == Some(path.as_path());
+        let same_file = match (&meta, std::fs::metadata(path)) {
+            (Some(a), Ok(b)) => same_identity(a, &b),
+            _ => false,
+        };
+        if same_path || same_file {
+            return Err(refuse(format!("it is {what}")));
+        }
+    }
+    let Some(meta) = meta else {
+        return Ok(());
+    };
+    if !meta.is_file() {
+        return Err(refuse(format!(
+            "it is {}, not a regular file",
+            kind_of(&meta)
+        )));
+    }
+    let mut head = Vec::with_capacity(16);
+    if let Ok(f) = std::fs::File::open(target) {
+        let _ = f.take(16).read_to_end(&mut head);
+    }
+    if head == b"SQLite format 3\0" {
+        return Err(refuse("it is an SQLite database".to_string()));
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn same_identity(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+#[cfg(not(unix))]
+fn same_identity(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
+    false
+}
+
 /// Writes bytes to a temporary file in the target's directory, flushes it to disk and renames
 /// it over the target. On any failure the target is untouched and the temporary file removed.
+/// A replaced file keeps its permissions; a new one gets the usual permissions (0666 less
+/// the umask).
 pub fn write_atomically(target: &Path, bytes: &[u8]) -> Result<()> {
     let io_err = |source| Error::Io {
         action: "write the export",
@@ -224,17 +367,23 @@ pub fn write_atomically(target: &Path, bytes: &[u8]) -> Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    if target.is_dir() {
-        return Err(Error::invalid(format!(
-            "cannot write the export: it is a directory ({})",
-            target.display()
-        )));
+    let existing = std::fs::metadata(target).ok();
+    if let Some(m) = &existing
+        && !m.is_file()
+    {
+        return Err(Error::WontOverwrite {
+            reason: format!("it is {}, not a regular file", kind_of(m)),
+            path: target.to_path_buf(),
+        });
     }
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".capmatrix-export-")
-        .suffix(".tmp")
+    let mut tmp = crate::store::new_file_builder(".capmatrix-export-")
         .tempfile_in(dir)
         .map_err(io_err)?;
+    if let Some(m) = existing {
+        tmp.as_file()
+            .set_permissions(m.permissions())
+            .map_err(io_err)?;
+    }
     tmp.write_all(bytes).map_err(io_err)?;
     tmp.as_file().sync_all().map_err(io_err)?;
     tmp.persist(target).map_err(|e| io_err(e.error))?;

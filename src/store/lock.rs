@@ -15,18 +15,18 @@ pub struct WriteLock {
 }
 
 fn lock_path(db: &Path) -> PathBuf {
-    let mut name = db.file_name().unwrap_or_default().to_os_string();
-    name.push(".lock");
-    db.with_file_name(name)
+    super::companion(db, ".lock")
 }
 
 impl WriteLock {
     /// Takes the lock, or returns `None` when another process holds it.
     pub fn try_acquire(db: &Path) -> Result<Option<WriteLock>> {
         let path = lock_path(db);
-        let io = |source| Error::Io {
-            action: "open the lock file",
-            path: path.clone(),
+        let io = |source| Error::LockFile {
+            dir: match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            },
             source,
         };
         let mut file = OpenOptions::new()
@@ -35,7 +35,17 @@ impl WriteLock {
             .create(true)
             .truncate(false)
             .open(&path)
-            .map_err(io)?;
+            .map_err(|source| {
+                if source.kind() == std::io::ErrorKind::NotFound {
+                    Error::Io {
+                        action: "create the database (its folder does not exist)",
+                        path: db.to_path_buf(),
+                        source,
+                    }
+                } else {
+                    io(source)
+                }
+            })?;
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
@@ -48,6 +58,22 @@ impl WriteLock {
             .and_then(|()| write!(file, "{}", std::process::id()))
             .and_then(|()| file.flush());
         Ok(Some(WriteLock { _file: file }))
+    }
+
+    /// Whether another process holds the lock now: a shared-lock probe on a read-only handle,
+    /// released at once. Creates nothing; a missing lock file means nobody holds it.
+    pub fn held_elsewhere(db: &Path) -> bool {
+        let Ok(file) = File::open(lock_path(db)) else {
+            return false;
+        };
+        match file.try_lock_shared() {
+            Ok(()) => {
+                let _ = file.unlock();
+                false
+            }
+            Err(std::fs::TryLockError::WouldBlock) => true,
+            Err(std::fs::TryLockError::Error(_)) => false,
+        }
     }
 
     /// The process id the holder wrote, if readable.

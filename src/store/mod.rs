@@ -54,6 +54,8 @@ pub struct Store {
     path: PathBuf,
     lock: Option<WriteLock>,
     in_memory: bool,
+    /// Opened by [`Store::open_read_only`]: never takes the lock, never writes.
+    read_only: bool,
 }
 
 impl std::fmt::Debug for Store {
@@ -80,6 +82,11 @@ impl Store {
     /// [`Error::Locked`]. Before migrating an existing database it writes a backup beside it.
     pub fn open(path: &Path) -> Result<Store> {
         let existing = inspect(path)?;
+        if matches!(existing, Existing::Ours(_)) && marked_read_only(path) {
+            // A file marked read-only opens for reading, even for a user (root) who could
+            // write it anyway.
+            return Store::open_existing_read_only(path);
+        }
         let lock = WriteLock::try_acquire(path)?;
         let needs_migration = !matches!(existing, Existing::Ours(v) if v == SCHEMA_VERSION);
         if needs_migration && lock.is_none() {
@@ -94,6 +101,7 @@ impl Store {
             path: path.to_path_buf(),
             lock,
             in_memory: false,
+            read_only: false,
         };
         store.configure()?;
         if let Existing::Ours(version) = existing
@@ -105,6 +113,83 @@ impl Store {
         Ok(store)
     }
 
+    /// Opens a database for reading only, without the write lock, so that a reader (a
+    /// scheduled `check` or `export`) never blocks or fails the person editing. A file that
+    /// does not exist yet is created and seeded first (taking the lock for that moment only),
+    /// and an older schema is migrated the same way (with its backup); otherwise nothing is
+    /// written. Refuses what [`Store::open`] refuses.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        match inspect(path)? {
+            Existing::Ours(v) if v == SCHEMA_VERSION => {}
+            _ => drop(Store::open(path)?),
+        }
+        Store::open_existing_read_only(path)
+    }
+
+    /// Opens an existing, sound database for `check`: a missing or empty file is reported,
+    /// never created. Reads only, without the lock.
+    pub fn open_for_check(path: &Path) -> Result<Store> {
+        let missing = |reason: &str| Error::NotCapmatrix {
+            reason: reason.to_string(),
+            path: path.to_path_buf(),
+        };
+        match std::fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::NoDatabase {
+                    path: path.to_path_buf(),
+                });
+            }
+            Err(source) => {
+                return Err(Error::Io {
+                    action: "read the database",
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
+            Ok(m) if m.is_file() && m.len() == 0 => {
+                return Err(missing("the file is empty"));
+            }
+            Ok(_) => {}
+        }
+        match inspect(path)? {
+            Existing::Ours(v) if v <= SCHEMA_VERSION => Store::open_existing_read_only(path),
+            _ => Err(missing("the file is empty")),
+        }
+    }
+
+    fn open_existing_read_only(path: &Path) -> Result<Store> {
+        let conn = open_read_only_connection(path).at(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .at(path)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            lock: None,
+            in_memory: false,
+            read_only: true,
+        })
+    }
+
+    /// Starts the read transaction that later reads on this connection share, so that a
+    /// reader sees one consistent state however long it runs. In WAL mode a reader never
+    /// blocks a writer.
+    pub fn begin_read(&self) -> Result<()> {
+        self.conn
+            .execute_batch("BEGIN DEFERRED; SELECT count(*) FROM sqlite_schema;")
+            .at(&self.path)
+    }
+
+    /// Whether another capmatrix holds the write lock now (a brief shared-lock probe; it
+    /// takes nothing a writer waits for).
+    pub fn lock_held_elsewhere(&self) -> bool {
+        !self.in_memory && self.lock.is_none() && WriteLock::held_elsewhere(&self.path)
+    }
+
+    /// Whether the file itself is marked read-only.
+    pub fn file_read_only(&self) -> bool {
+        !self.in_memory && marked_read_only(&self.path)
+    }
+
     /// A fresh, seeded database in memory, for tests and throwaway use.
     pub fn open_in_memory() -> Result<Store> {
         let path = PathBuf::from(":memory:");
@@ -114,6 +199,7 @@ impl Store {
             path,
             lock: None,
             in_memory: true,
+            read_only: false,
         };
         store.configure()?;
         store.migrate()?;
@@ -129,6 +215,7 @@ impl Store {
             path: path.to_path_buf(),
             lock: None,
             in_memory: true,
+            read_only: false,
         };
         store.configure()?;
         store.migrate_to(version)
@@ -202,7 +289,7 @@ impl Store {
         &self.path
     }
 
-    /// Whether this process holds the write lock.
+    /// Whether this process holds the write lock (a read-only store never does).
     pub fn is_writable(&self) -> bool {
         self.in_memory || self.lock.is_some()
     }
@@ -269,6 +356,7 @@ impl Store {
                 problems.push(format!("{strays} rows of {table} refer to a missing skill"));
             }
         }
+        problems.extend(self.invalid_text()?);
         let mut stmt = self
             .conn
             .prepare("PRAGMA foreign_key_check")
@@ -289,23 +377,100 @@ impl Store {
         Ok(problems)
     }
 
-    /// Writes a consistent copy of the database to `dest` (which must not exist), while the
-    /// database stays in use.
-    pub fn backup_to(&self, dest: &Path) -> Result<()> {
-        if dest.exists() {
-            return Err(Error::invalid(format!(
-                "backup file already exists; choose another name ({})",
-                dest.display()
-            )));
+    /// Text values that are not valid UTF-8 (a hand-edited or damaged file), one line per
+    /// column with the first row, e.g. "member.name in row 7 (and 2 more) is not valid UTF-8".
+    fn invalid_text(&self) -> Result<Vec<String>> {
+        let p = &self.path;
+        let mut columns = Vec::new();
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT m.name, c.name FROM sqlite_schema m, pragma_table_info(m.name) c
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, c.cid",
+            )
+            .at(p)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .at(p)?;
+        for row in rows {
+            columns.push(row.at(p)?);
         }
-        let dest_text = dest.to_string_lossy().into_owned();
+        let quote = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
+        let mut problems = Vec::new();
+        for (table, column) in columns {
+            // Identifiers come from the database's own schema, quoted.
+            let sql = format!(
+                "SELECT rowid, {c} FROM {t} WHERE typeof({c}) = 'text'",
+                c = quote(&column),
+                t = quote(&table)
+            );
+            let Ok(mut stmt) = self.conn.prepare(&sql) else {
+                continue; // a WITHOUT ROWID table: capmatrix has none
+            };
+            let mut rows = stmt.query([]).at(p)?;
+            let (mut first, mut count) = (None, 0usize);
+            while let Some(r) = rows.next().at(p)? {
+                if let rusqlite::types::ValueRef::Text(bytes) = r.get_ref(1).at(p)?
+                    && std::str::from_utf8(bytes).is_err()
+                {
+                    count += 1;
+                    first = first.or(Some(r.get::<_, i64>(0).at(p)?));
+                }
+            }
+            if let Some(row) = first {
+                let more = if count > 1 {
+                    format!(" (and {} more)", count - 1)
+                } else {
+                    String::new()
+                };
+                problems.push(format!(
+                    "{table}.{column} in row {row}{more} is not valid UTF-8"
+                ));
+            }
+        }
+        Ok(problems)
+    }
+
+    /// Writes a consistent copy of the database to `dest` (which must not exist), while the
+    /// database stays in use. The copy is written to a temporary file beside `dest`, flushed
+    /// to disk and only then renamed into place, so a full disk or a crash never leaves a
+    /// partial file under the backup's name.
+    pub fn backup_to(&self, dest: &Path) -> Result<()> {
+        let exists = Error::WontOverwrite {
+            reason: "the backup file already exists; choose another name".to_string(),
+            path: dest.to_path_buf(),
+        };
+        if std::fs::symlink_metadata(dest).is_ok() {
+            return Err(exists);
+        }
+        let io = |source| Error::Io {
+            action: "write the backup",
+            path: dest.to_path_buf(),
+            source,
+        };
+        let dir = match dest.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let tmp = new_file_builder(".capmatrix-backup-")
+            .tempfile_in(dir)
+            .map_err(io)?;
+        // VACUUM INTO accepts an existing empty file.
+        let tmp_text = tmp.path().to_string_lossy().into_owned();
         self.conn
-            .execute("VACUUM INTO ?1", [dest_text])
-            .map(|_| ())
-            .map_err(|source| Error::Sqlite {
+            .execute("VACUUM INTO ?1", [tmp_text])
+            .map_err(|source| Error::BackupFailed {
                 source,
                 path: dest.to_path_buf(),
-            })
+            })?;
+        std::fs::File::open(tmp.path())
+            .and_then(|f| f.sync_all())
+            .map_err(io)?;
+        match tmp.persist_noclobber(dest) {
+            Ok(_) => Ok(()),
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Err(exists),
+            Err(e) => Err(io(e.error)),
+        }
     }
 
     /// Loads the framework and the whole matrix.
@@ -355,6 +520,11 @@ impl Store {
     /// Runs `f` inside one IMMEDIATE transaction, committing if it returns `Ok`. Fails with
     /// [`Error::Locked`] when another capmatrix holds the write lock.
     pub fn write<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
+        if self.read_only {
+            return Err(Error::ReadOnly {
+                path: self.path.clone(),
+            });
+        }
         if !self.in_memory && self.lock.is_none() {
             // The other process may have gone since we opened.
             self.lock = WriteLock::try_acquire(&self.path)?;
@@ -408,20 +578,25 @@ fn inspect(path: &Path) -> Result<Existing> {
     if header.len() < 100 || &header[..16] != SQLITE_MAGIC {
         return Err(not_ours("the file is not an SQLite database"));
     }
+    if let Some(detail) = cut_short(path, &header) {
+        return Err(Error::Damaged {
+            detail,
+            path: path.to_path_buf(),
+        });
+    }
     let sql = |source| Error::Sqlite {
         source,
         path: path.to_path_buf(),
     };
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(sql)?;
+    let conn = open_read_only_connection(path).map_err(sql)?;
     let query = |pragma: &str| -> rusqlite::Result<i64> {
         conn.pragma_query_value(None, pragma, |r| r.get(0))
     };
     let app_id = match query("application_id") {
         Ok(id) => id,
+        Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::CannotOpen) => {
+            return Err(sql(e));
+        }
         Err(_) => return Err(not_ours("SQLite cannot read it")),
     };
     let version = query("user_version").map_err(sql)?;
@@ -456,6 +631,100 @@ fn inspect(path: &Path) -> Result<Existing> {
         });
     }
     Ok(Existing::Ours(version))
+}
+
+/// Opens a read-only connection. In a folder where SQLite cannot create the shared-memory
+/// file (a read-only folder), and when no write-ahead log is pending (so no writer is
+/// active), the file is opened as immutable instead.
+fn open_read_only_connection(path: &Path) -> rusqlite::Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    match conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(())) {
+        Ok(()) => Ok(conn),
+        Err(e) if !companion(path, "-wal").exists() => {
+            drop(conn);
+            let mut uri = std::ffi::OsString::from("file:");
+            uri.push(uri_escape(path));
+            uri.push("?immutable=1");
+            Connection::open_with_flags(
+                std::path::PathBuf::from(uri),
+                flags | OpenFlags::SQLITE_OPEN_URI,
+            )
+            .map_err(|_| e)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// A path as the path part of an SQLite `file:` URI.
+fn uri_escape(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' | '?' | '#' => out.push_str(&format!("%{:02X}", c as u32)),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// `<db><suffix>`, e.g. the `-wal` file beside a database.
+pub fn companion(db: &Path, suffix: &str) -> PathBuf {
+    let mut name = db.file_name().unwrap_or_default().to_os_string();
+    name.push(suffix);
+    db.with_file_name(name)
+}
+
+/// The files SQLite and capmatrix keep beside a database: `-wal`, `-shm` and `.lock`.
+pub fn companions(db: &Path) -> [PathBuf; 3] {
+    [
+        companion(db, "-wal"),
+        companion(db, "-shm"),
+        companion(db, ".lock"),
+    ]
+}
+
+/// A temporary-file builder whose file gets the permissions a new file normally gets (0666
+/// less the umask), not tempfile's private 0600, because it is renamed into place as the
+/// user's file.
+pub fn new_file_builder(prefix: &str) -> tempfile::Builder<'_, 'static> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(prefix).suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder
+}
+
+/// Whether a file's permissions allow nobody to write it.
+fn marked_read_only(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly())
+}
+
+/// Whether the file is shorter than its header says (a copy cut short, a truncated
+/// download), found from the header alone so that nothing is opened or created. The page
+/// count in the header is trusted only when SQLite marked it valid (offset 92 equals the
+/// change counter at 24).
+fn cut_short(path: &Path, header: &[u8]) -> Option<String> {
+    let be32 = |at: usize| {
+        u32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
+    };
+    let page_size = match u16::from_be_bytes([header[16], header[17]]) {
+        1 => 65536u64,
+        n => u64::from(n),
+    };
+    let pages = u64::from(be32(28));
+    if be32(92) != be32(24) || pages == 0 || page_size < 512 {
+        return None;
+    }
+    let expected = pages * page_size;
+    let actual = std::fs::metadata(path).ok()?.len();
+    (actual < expected).then(|| {
+        format!("the file is cut short: it has {actual} bytes of the {expected} its header gives")
+    })
 }
 
 /// The first 100 bytes of a file (SQLite's header), or fewer if the file is shorter.

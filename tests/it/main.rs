@@ -7,6 +7,7 @@ mod export;
 mod framework;
 mod import;
 mod roundtrip;
+mod safety;
 mod store;
 mod ui;
 
