@@ -92,4 +92,14 @@ fn main() {
     } else {
         println!("sqlite3 shell not found: no ratio (install Debian's sqlite3)");
     }
+
+    // Scale: a file naming 100,000 teams (one member each). Team lookups are by an index on
+    // the normalised name; before it, 40,000 teams took 119 s.
+    let mut text = String::from("Member,Team,Testing\n");
+    for i in 0..100_000 {
+        text.push_str(&format!("Person {i},Team {i},Working\n"));
+    }
+    std::fs::write(p("teams.csv"), text).expect("teams file");
+    let ms = run(capmatrix(&p("teams.db")).arg("import").arg(p("teams.csv")));
+    println!("capmatrix import of 100,000 teams x 1 member: {ms:.0} ms");
 }

@@ -185,11 +185,8 @@ impl CapmatrixApp {
                     &ImportOptions::default(),
                 ) {
                     Ok(report) => {
-                        self.state.team = self
-                            .core
-                            .snapshot()
-                            .team_named("Data Engineering")
-                            .map(|t| t.id);
+                        // The first run starts empty: the newest team is the sample's.
+                        self.state.team = self.core.snapshot().teams().map(|t| t.id).max();
                         self.state.notify(
                             format!(
                                 "Loaded the sample team: {} members",
@@ -289,16 +286,11 @@ impl CapmatrixApp {
         d.preview = Some(ImportPreview {
             path: d.path.clone(),
             result: match result {
-                Ok(report) => Ok((report.description(), report.summary)),
+                Ok(report) => Ok(Box::new(report)),
                 Err(crate::Error::Import { problems, .. }) => {
-                    let mut lines: Vec<String> =
-                        problems.list.iter().map(ToString::to_string).collect();
-                    if problems.more > 0 {
-                        lines.push(format!("and {} more", problems.more));
-                    }
-                    Err(lines)
+                    Err(ui::PreviewError::Problems(problems))
                 }
-                Err(e) => Err(vec![e.to_string()]),
+                Err(e) => Err(ui::PreviewError::Other(e.to_string())),
             },
         });
     }

@@ -3,6 +3,7 @@
 
 use crate::core::Core;
 use crate::error::{Error, Result};
+use crate::io::{Problem, ProblemKind};
 use crate::model::analysis::{self, Scope};
 use crate::model::{Framework, Level, Snapshot};
 use crate::store::Store;
@@ -78,9 +79,10 @@ pub enum Command {
     Info,
     /// The skills a role level requires and at which level.
     Skills {
-        /// The role level (default: Lead data engineer).
-        #[arg(long, value_name = "NAME", default_value = "Lead data engineer")]
-        role_level: String,
+        /// The role level (default: the lead level of the framework's central role, for DDaT
+        /// Lead data engineer).
+        #[arg(long, value_name = "NAME")]
+        role_level: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: TableFormat,
@@ -185,7 +187,7 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
         Command::Info => info(&Core::open_read_only(db)?, out),
         Command::Skills { role_level, format } => skills(
             Core::open_read_only(db)?.snapshot(),
-            role_level,
+            role_level.as_deref(),
             *format,
             out,
         ),
@@ -301,13 +303,27 @@ fn import(
     } else {
         Core::open(db)?
     };
-    let report = crate::transfer::import_bytes(&mut core, &bytes, file, &options)?;
+    let report = match crate::transfer::import_bytes(&mut core, &bytes, file, &options) {
+        Err(Error::Import { mut problems, path }) if problems.has(ProblemKind::NoTeam) => {
+            problems.list.insert(
+                0,
+                Problem::file(
+                    "rows without a team: import with --team NAME to put them in one team",
+                ),
+            );
+            return Err(Error::Import { problems, path });
+        }
+        other => other?,
+    };
     let verb = if report.dry_run {
         "dry run of"
     } else {
         "imported"
     };
     writeln!(out, "{verb} {}: {}", file.display(), report.description()).map_err(out_err)?;
+    for warning in report.warnings() {
+        writeln!(out, "warning: {warning}").map_err(out_err)?;
+    }
     for line in report.summary.lines() {
         writeln!(out, "{line}").map_err(out_err)?;
     }
@@ -369,12 +385,18 @@ fn level_text(level: Option<Level>, missing: &str) -> String {
 
 fn skills(
     snapshot: &Snapshot,
-    role_level: &str,
+    role_level: Option<&str>,
     format: TableFormat,
     out: &mut dyn Write,
 ) -> Result<()> {
     let fw: &Framework = &snapshot.framework;
-    let rl = fw.role_level(fw.find_role_level(role_level)?);
+    let id = match role_level {
+        Some(name) => fw.find_role_level(name)?,
+        None => fw.central_role_level().ok_or_else(|| {
+            Error::Usage("the framework names no central role: give --role-level NAME".into())
+        })?,
+    };
+    let rl = fw.role_level(id);
     let rows: Vec<[String; 2]> = rl
         .requires
         .iter()

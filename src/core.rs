@@ -11,8 +11,7 @@ use crate::model::{
 use crate::store::{Store, Writer};
 use std::path::Path;
 
-/// The longest name a team or member may have, in characters.
-pub const MAX_NAME_CHARS: usize = 200;
+pub use crate::model::MAX_NAME_CHARS;
 
 /// How many steps undo remembers.
 pub const UNDO_DEPTH: usize = 500;
@@ -406,17 +405,8 @@ pub fn action_label(action: &Action) -> String {
     .to_string()
 }
 
-fn clean_name(kind: &str, name: &str) -> Result<String> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(Error::invalid(format!("a {kind} name cannot be empty")));
-    }
-    if name.chars().count() > MAX_NAME_CHARS {
-        return Err(Error::invalid(format!(
-            "a {kind} name can have at most {MAX_NAME_CHARS} characters"
-        )));
-    }
-    Ok(name.to_string())
+fn clean_name(kind: &'static str, name: &str) -> Result<String> {
+    Ok(crate::model::clean_name(kind, name)?)
 }
 
 fn team_of(snapshot: &Snapshot, id: TeamId) -> Result<&Team> {

@@ -104,8 +104,8 @@ pub fn add_demo(core: &mut Core, members: usize, teams: usize, seed: u64) -> Res
     }
     let framework = core.snapshot().framework.clone();
     let role = framework
-        .role_named("Data engineer")
-        .ok_or_else(|| Error::Framework("no Data engineer role".into()))?;
+        .central_role()
+        .ok_or_else(|| Error::Framework("the framework names no central role".into()))?;
     let levels: Vec<RoleLevelId> = framework.role(role).levels.clone();
     let mut rng = fastrand::Rng::with_seed(seed);
     core.apply_batch("add demo data", |batch| {

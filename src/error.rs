@@ -118,6 +118,10 @@ pub enum Error {
         hint: Option<String>,
     },
 
+    /// A team or member name that cannot be stored.
+    #[error(transparent)]
+    Name(#[from] crate::model::NameProblem),
+
     /// An action that would break a rule (a duplicate name, an empty name, an unknown id).
     #[error("{0}")]
     Invalid(String),

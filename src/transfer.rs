@@ -29,7 +29,14 @@ pub struct ImportReport {
     pub summary: Summary,
     /// Whether nothing was changed because it was a dry run.
     pub dry_run: bool,
+    /// The first [`MAX_LISTED_CHANGES`] changes, one by one.
+    pub changes: Vec<io::plan::Change>,
+    /// How many changes there are in all.
+    pub changes_total: usize,
 }
+
+/// How many single changes an import report lists.
+pub const MAX_LISTED_CHANGES: usize = 200;
 
 impl ImportReport {
     /// A description of how the file was read, e.g. "wide (one row per member), UTF-8 with
@@ -43,6 +50,29 @@ impl ImportReport {
             io::records::delimiter_name(self.read.delimiter),
             if rows == 1 { "row" } else { "rows" }
         )
+    }
+
+    /// What the person should know although the import can go ahead: columns ignored.
+    pub fn warnings(&self) -> Vec<String> {
+        let ignored = &self.read.parsed.ignored_columns;
+        if ignored.is_empty() {
+            return Vec::new();
+        }
+        let quoted: Vec<String> = ignored.iter().map(|c| format!("\"{c}\"")).collect();
+        vec![format!(
+            "ignored {} {} not a skill or a capmatrix column: {}",
+            if ignored.len() == 1 {
+                "column"
+            } else {
+                "columns"
+            },
+            if ignored.len() == 1 {
+                "that is"
+            } else {
+                "that are"
+            },
+            quoted.join(", ")
+        )]
     }
 }
 
@@ -146,6 +176,7 @@ pub fn import_bytes(
         },
     )?;
     let plan = io::plan(core.snapshot(), &read.parsed, options.mode);
+    let (changes, changes_total) = plan.changes(core.snapshot(), MAX_LISTED_CHANGES);
     if !options.dry_run {
         let label = format!(
             "import {}",
@@ -159,6 +190,8 @@ pub fn import_bytes(
         read,
         summary: plan.summary,
         dry_run: options.dry_run,
+        changes,
+        changes_total,
     })
 }
 

@@ -139,6 +139,8 @@ def main(src):
         "https://ddat-capability-framework.service.gov.uk/ (scraped copy: joelparkerhenderson/navatrack, "
         "priv/repo/seeds/, commit a7805df, 2025-11-26)",
         "licence": "Contains public sector information licensed under the Open Government Licence v3.0.",
+        # The role capmatrix centres on (defaults, examples, demo teams); code never names it.
+        "central_role": "Data engineer",
         "levels": LEVELS,
         "skills": skills,
         "families": out_families,

@@ -4,9 +4,8 @@
 
 use super::records::RawTable;
 use super::{Problem, Problems, unguard};
-use crate::core::MAX_NAME_CHARS;
 use crate::model::{
-    Framework, LEVEL_CHOICES, Level, RoleLevelId, SkillId, Timestamp, name_key, nearest,
+    Framework, LEVEL_CHOICES, Level, RoleLevelId, SkillId, Timestamp, clean_name, name_key, nearest,
 };
 use std::collections::HashMap;
 
@@ -71,6 +70,9 @@ pub struct ParsedFile {
     pub skill_columns: Vec<SkillId>,
     /// How many data rows the file has.
     pub rows: usize,
+    /// Columns of a wide file that are neither a capmatrix column nor close to a skill name
+    /// (Email, Manager): ignored, and listed so the person knows.
+    pub ignored_columns: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -125,6 +127,8 @@ pub fn parse(
     // Columns.
     let mut cols = Vec::with_capacity(names.len());
     let mut seen: HashMap<Col, usize> = HashMap::new();
+    let mut unknown = 0usize;
+    let mut ignored_columns = Vec::new();
     for (i, (name, key)) in names.iter().zip(&keys).enumerate() {
         let col = if name.is_empty() {
             Col::Ignored
@@ -152,11 +156,27 @@ pub fn parse(
         } else if let Some(skill) = framework.skill_named(name) {
             Col::SkillColumn(skill)
         } else {
-            problems.push(Problem::cell(
-                header_line,
-                name,
-                format!("\"{name}\" {}", unknown_skill_message(framework, name)),
-            ));
+            unknown += 1;
+            // A header of thousands of unknown columns is not a matrix: stop looking for
+            // near names once the problem list is full.
+            if unknown > MAX_UNKNOWN_COLUMNS {
+                if unknown == MAX_UNKNOWN_COLUMNS + 1 {
+                    problems.push(Problem::line(
+                        header_line,
+                        format!(
+                            "more than {MAX_UNKNOWN_COLUMNS} columns are not skills: is this a skills matrix?"
+                        ),
+                    ));
+                }
+            } else if let Some(near) = nearest_skill(framework, name) {
+                problems.push(Problem::cell(
+                    header_line,
+                    name,
+                    format!("\"{name}\" {}", unknown_skill_message(framework, near)),
+                ));
+            } else {
+                ignored_columns.push(name.to_string());
+            }
             Col::Ignored
         };
         if col != Col::Ignored
@@ -189,7 +209,9 @@ pub fn parse(
             "the long format needs Skill and Level columns",
         ));
     }
-    if !problems.is_empty() {
+    // Without the columns that say who and what, the rows cannot be read; otherwise read on,
+    // so that the header's problems and the rows' come in one list.
+    if member_col.is_none() || problems.list.iter().any(|p| p.column.is_none()) {
         return Err(problems);
     }
     let skill_columns: Vec<SkillId> = cols
@@ -241,42 +263,43 @@ pub fn parse(
             }
         }
 
-        let name = unguard(cell(member_col).unwrap_or("")).trim().to_string();
-        if name.is_empty() {
+        let raw_name = unguard(cell(member_col).unwrap_or(""));
+        let name = if raw_name.trim().is_empty() {
             problems.push(Problem::cell(
                 line,
                 "Member",
                 "is empty: every row needs the member's name",
             ));
-        } else if name.chars().count() > MAX_NAME_CHARS {
-            problems.push(Problem::cell(
-                line,
-                "Member",
-                format!("the name is longer than {MAX_NAME_CHARS} characters"),
-            ));
-        }
-        let team_cell = unguard(cell(find(Col::Team)).unwrap_or(""))
-            .trim()
-            .to_string();
-        let team = if !team_cell.is_empty() {
-            team_cell
-        } else if let Some(t) = default_team {
-            t.trim().to_string()
-        } else {
-            problems.push(Problem::cell(
-                line,
-                "Team",
-                "no team for this member: fill in the Team column or import with --team NAME",
-            ));
             String::new()
+        } else {
+            clean_name("member", raw_name).unwrap_or_else(|e| {
+                problems.push(Problem::cell(line, "Member", e.to_string()));
+                String::new()
+            })
         };
-        if team.chars().count() > MAX_NAME_CHARS {
-            problems.push(Problem::cell(
-                line,
-                "Team",
-                format!("the team name is longer than {MAX_NAME_CHARS} characters"),
-            ));
-        }
+        let team_cell = unguard(cell(find(Col::Team)).unwrap_or(""));
+        let raw_team = if !team_cell.trim().is_empty() {
+            Some(team_cell)
+        } else {
+            default_team.filter(|t| !t.trim().is_empty())
+        };
+        let team = match raw_team {
+            Some(t) => clean_name("team", t).unwrap_or_else(|e| {
+                problems.push(Problem::cell(line, "Team", e.to_string()));
+                String::new()
+            }),
+            None => {
+                problems.push(
+                    Problem::cell(
+                        line,
+                        "Team",
+                        "no team for this member: fill in the Team column or give a team for rows without one",
+                    )
+                    .with_kind(super::ProblemKind::NoTeam),
+                );
+                String::new()
+            }
+        };
         let role_level = match find(Col::RoleLevel) {
             None => None,
             Some(i) => {
@@ -343,13 +366,14 @@ pub fn parse(
                     match framework.skill_named(skill_text) {
                         Some(s) => Some(s),
                         None => {
+                            let message = match nearest_skill(framework, skill_text) {
+                                Some(near) => unknown_skill_message(framework, near),
+                                None => unknown_skill_hint(framework),
+                            };
                             problems.push(Problem::cell(
                                 line,
                                 "Skill",
-                                format!(
-                                    "\"{skill_text}\" {}",
-                                    unknown_skill_message(framework, skill_text)
-                                ),
+                                format!("\"{skill_text}\" {message}"),
                             ));
                             None
                         }
@@ -464,6 +488,7 @@ pub fn parse(
         members,
         skill_columns,
         rows: table.rows.len(),
+        ignored_columns,
     })
 }
 
@@ -475,24 +500,35 @@ fn level_problem(line: usize, column: &str, text: &str) -> Problem {
     )
 }
 
-fn unknown_skill_message(framework: &Framework, name: &str) -> String {
-    let suggestion = nearest(name, framework.skills.iter().map(|s| s.name.as_str()))
-        .map(|n| format!("did you mean \"{n}\"? "))
-        .unwrap_or_default();
-    let known: Vec<&str> = framework
-        .role_named("Data engineer")
-        .and_then(|r| framework.lead_level(r))
-        .map(|rl| {
-            framework
-                .role_level(rl)
-                .requires
-                .iter()
-                .map(|q| framework.skill(q.skill).name.as_str())
-                .collect()
-        })
-        .unwrap_or_default();
+/// The most columns of a wide file that may be neither capmatrix columns nor skills.
+pub const MAX_UNKNOWN_COLUMNS: usize = super::MAX_PROBLEMS;
+
+fn nearest_skill<'a>(framework: &'a Framework, name: &str) -> Option<&'a str> {
+    nearest(name, framework.skills.iter().map(|s| s.name.as_str()))
+}
+
+fn unknown_skill_message(framework: &Framework, near: &str) -> String {
     format!(
-        "is not a skill in the framework; {suggestion}Skill columns must be named exactly as in the framework, e.g. the data engineer skills: {} (`capmatrix skills --role-level NAME` lists any role's)",
+        "is not a skill in the framework; did you mean \"{near}\"? {}",
+        unknown_skill_hint(framework)
+    )
+}
+
+/// What skill names look like: the skills of the framework's central role level (for DDaT,
+/// Lead data engineer), taken from the data.
+fn unknown_skill_hint(framework: &Framework) -> String {
+    let Some(rl) = framework.central_role_level() else {
+        return "skill names must be written exactly as in the framework".to_string();
+    };
+    let level = framework.role_level(rl);
+    let known: Vec<&str> = level
+        .requires
+        .iter()
+        .map(|q| framework.skill(q.skill).name.as_str())
+        .collect();
+    format!(
+        "Skill names must be written exactly as in the framework, e.g. the skills of {}: {}",
+        level.name,
         known.join(", ")
     )
 }

@@ -122,6 +122,115 @@ pub struct Plan {
     pub summary: Summary,
 }
 
+/// One line of what an import changes, for the preview: "Ann Lee (Platform), Testing:
+/// Working -> Expert".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The member.
+    pub member: String,
+    /// Their team.
+    pub team: String,
+    /// The skill, or "member" for a member added, removed or given a role level.
+    pub what: String,
+    /// Before ("" for a new member or rating).
+    pub old: String,
+    /// After.
+    pub new: String,
+}
+
+impl std::fmt::Display for Change {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({}), {}: ", self.member, self.team, self.what)?;
+        if self.old.is_empty() {
+            f.write_str(&self.new)
+        } else {
+            write!(f, "{} -> {}", self.old, self.new)
+        }
+    }
+}
+
+impl Plan {
+    /// The changes one by one, in plan order: at most `limit` of them, with the total.
+    pub fn changes(&self, snapshot: &Snapshot, limit: usize) -> (Vec<Change>, usize) {
+        let fw = &snapshot.framework;
+        let mut out = Vec::new();
+        let mut total = 0usize;
+        let mut push = |c: Change| {
+            total += 1;
+            if out.len() < limit {
+                out.push(c);
+            }
+        };
+        let role_name = |rl: Option<RoleLevelId>| {
+            rl.map_or("no role level".to_string(), |r| {
+                fw.role_level(r).name.clone()
+            })
+        };
+        for m in &self.members {
+            let team = self.teams[m.team].name.clone();
+            let current = m.existing.and_then(|id| snapshot.member(id));
+            let change = |what: String, old: String, new: String| Change {
+                member: m.name.clone(),
+                team: team.clone(),
+                what,
+                old,
+                new,
+            };
+            match (current, m.role_level) {
+                (None, rl) => push(change(
+                    "member".into(),
+                    String::new(),
+                    format!("added as {}", role_name(rl.flatten())),
+                )),
+                (Some(c), Some(rl)) => push(change(
+                    "role level".into(),
+                    role_name(c.role_level),
+                    role_name(rl),
+                )),
+                (Some(_), None) => {}
+            }
+            let mut levels: BTreeMap<SkillId, Level> = current
+                .map(|c| c.ratings.iter().map(|(s, r)| (*s, r.level)).collect())
+                .unwrap_or_default();
+            for r in &m.ratings {
+                let (skill, new) = match r {
+                    RatingChange::Set { skill, level, .. } => (*skill, Some(*level)),
+                    RatingChange::Clear { skill } => (*skill, None),
+                };
+                let old = match new {
+                    Some(l) => levels.insert(skill, l),
+                    None => levels.remove(&skill),
+                };
+                let new_text = match (old, new) {
+                    (Some(o), Some(n)) if o == n => format!("{n} (note or interest changed)"),
+                    (_, Some(n)) => n.to_string(),
+                    (_, None) => "not rated".to_string(),
+                };
+                push(change(
+                    fw.skill(skill).name.clone(),
+                    old.map(|l| l.to_string()).unwrap_or_default(),
+                    new_text,
+                ));
+            }
+        }
+        for &id in &self.removals {
+            if let Some(m) = snapshot.member(id) {
+                push(Change {
+                    member: m.name.clone(),
+                    team: snapshot
+                        .team(m.team)
+                        .map(|t| t.name.clone())
+                        .unwrap_or_default(),
+                    what: "member".into(),
+                    old: String::new(),
+                    new: "removed".into(),
+                });
+            }
+        }
+        (out, total)
+    }
+}
+
 /// Compares a parsed file with the snapshot.
 pub fn plan(snapshot: &Snapshot, file: &ParsedFile, mode: Mode) -> Plan {
     let mut plan = Plan::default();

@@ -15,6 +15,19 @@ pub struct Problem {
     pub column: Option<String>,
     /// What is wrong and what was expected.
     pub message: String,
+    /// What kind of problem it is, for a caller that words the fix in its own terms (the
+    /// command line names its flags, the window its controls).
+    pub kind: ProblemKind,
+}
+
+/// Problems a caller may add its own advice to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// Any other problem.
+    #[default]
+    Other,
+    /// A row has no team and no default team was given.
+    NoTeam,
 }
 
 impl Problem {
@@ -24,6 +37,7 @@ impl Problem {
             line: None,
             column: None,
             message: message.into(),
+            kind: ProblemKind::Other,
         }
     }
 
@@ -33,6 +47,7 @@ impl Problem {
             line: Some(line),
             column: None,
             message: message.into(),
+            kind: ProblemKind::Other,
         }
     }
 
@@ -42,7 +57,14 @@ impl Problem {
             line: Some(line),
             column: Some(column.to_string()),
             message: message.into(),
+            kind: ProblemKind::Other,
         }
+    }
+
+    /// The same problem marked as a kind a caller may advise on.
+    pub fn with_kind(mut self, kind: ProblemKind) -> Problem {
+        self.kind = kind;
+        self
     }
 }
 
@@ -84,6 +106,11 @@ impl Problems {
     /// How many were found in all.
     pub fn total(&self) -> usize {
         self.list.len() + self.more
+    }
+
+    /// Whether any problem kept is of this kind.
+    pub fn has(&self, kind: ProblemKind) -> bool {
+        self.list.iter().any(|p| p.kind == kind)
     }
 }
 

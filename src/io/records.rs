@@ -83,14 +83,31 @@ pub fn split(text: &str) -> Result<RawTable, Problems> {
             .unwrap_or(rest);
         line_offset = 1;
     }
-    if let Some(line) = unclosed_quote(text) {
-        problems.push(Problem::line(
-            line + line_offset,
-            "a quote opened here is never closed: the rest of the file would be one cell (check for a stray \" in this row)",
-        ));
-        return Err(problems);
-    }
     let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(text));
+    match quote_fault(text, delimiter) {
+        None => {}
+        Some(QuoteFault::Unclosed { line }) => {
+            problems.push(Problem::line(
+                line + line_offset,
+                "a quote opened here is never closed: the rest of the file would be one cell (check for a stray \" in this row)",
+            ));
+            return Err(problems);
+        }
+        Some(QuoteFault::Stray { line, field }) => {
+            let message = "a quoted cell goes on after its closing quote (as in \"B\"junk): put the whole cell in quotes and double any quote inside it (\"B\"\"junk\")";
+            let column = (line > 1)
+                .then(|| header_cell(text, delimiter, field))
+                .flatten();
+            problems.push(match column {
+                Some(name) => Problem::cell(line + line_offset, &name, message),
+                None => Problem::line(
+                    line + line_offset,
+                    format!("column {}: {message}", field + 1),
+                ),
+            });
+            return Err(problems);
+        }
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -216,10 +233,19 @@ fn detect_delimiter(text: &str) -> u8 {
         .0
 }
 
-/// The line on which a quoted field opens and never closes, if one does. Follows the csv
-/// crate's rules: a quote is special only at the start of a field, and "" inside quotes is a
-/// literal quote. Delimiter-agnostic: any of , ; tab ends an unquoted field.
-fn unclosed_quote(text: &str) -> Option<usize> {
+/// A quoting mistake the csv crate would pass over silently.
+#[derive(Debug, PartialEq, Eq)]
+enum QuoteFault {
+    /// A quoted field opens on this line and never closes.
+    Unclosed { line: usize },
+    /// A quoted field closes and more text follows before the delimiter (`"B"junk`), which
+    /// the csv crate would silently glue on. `field` is 0-based.
+    Stray { line: usize, field: usize },
+}
+
+/// Scans for quoting mistakes, following the csv crate's rules: a quote is special only at
+/// the start of a field, and "" inside quotes is a literal quote.
+fn quote_fault(text: &str, delimiter: u8) -> Option<QuoteFault> {
     #[derive(PartialEq)]
     enum S {
         FieldStart,
@@ -227,14 +253,14 @@ fn unclosed_quote(text: &str) -> Option<usize> {
         Quoted,
         QuoteInQuoted,
     }
+    let delimiter = char::from(delimiter);
     let mut state = S::FieldStart;
-    let mut line = 1;
-    let mut opened_on = 1;
+    let (mut line, mut opened_on, mut field) = (1, 1, 0);
     let mut prev_cr = false;
     for c in text.chars() {
         let newline = c == '\r' || (c == '\n' && !prev_cr);
         prev_cr = c == '\r';
-        let ends_field = matches!(c, ',' | ';' | '\t' | '\r' | '\n');
+        let ends_record = c == '\r' || c == '\n';
         state = match (state, c) {
             (S::FieldStart, '"') => {
                 opened_on = line;
@@ -243,14 +269,40 @@ fn unclosed_quote(text: &str) -> Option<usize> {
             (S::Quoted, '"') => S::QuoteInQuoted,
             (S::Quoted, _) => S::Quoted,
             (S::QuoteInQuoted, '"') => S::Quoted,
-            _ if ends_field => S::FieldStart,
+            (S::QuoteInQuoted, c) if c != delimiter && !ends_record => {
+                return Some(QuoteFault::Stray { line, field });
+            }
+            _ if c == delimiter => {
+                field += 1;
+                S::FieldStart
+            }
+            _ if ends_record => {
+                field = 0;
+                S::FieldStart
+            }
             _ => S::Unquoted,
         };
         if newline {
             line += 1;
         }
     }
-    (state == S::Quoted).then_some(opened_on)
+    (state == S::Quoted).then_some(QuoteFault::Unclosed { line: opened_on })
+}
+
+/// The header's name for a field, reading only the first record.
+fn header_cell(text: &str, delimiter: u8, field: usize) -> Option<String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let record = reader.records().next()?.ok()?;
+    let name = record
+        .get(field)?
+        .trim()
+        .trim_start_matches('\u{FEFF}')
+        .trim();
+    (!name.is_empty()).then(|| name.to_string())
 }
 
 #[cfg(test)]
@@ -301,6 +353,27 @@ mod tests {
         assert!(err.list[0].message.contains("never closed"));
         // A quote in the middle of an unquoted field is an ordinary character.
         assert!(split("M,N\nA,5\" disk\n").is_ok());
+    }
+
+    #[test]
+    fn a_stray_quote_after_a_quoted_cell_is_an_error_naming_line_and_column() {
+        let err = split("Member,Team,Note\nAnn,A,ok\nBob,\"B\"junk,x\n").unwrap_err();
+        assert_eq!(err.list[0].line, Some(3));
+        assert_eq!(err.list[0].column.as_deref(), Some("Team"));
+        assert!(err.list[0].message.contains("after its closing quote"));
+        // With a semicolon delimiter a comma after the quote is just as stray.
+        let err = split("Member;Team\n\"Ann\",x;A\n").unwrap_err();
+        assert_eq!(err.list[0].column.as_deref(), Some("Member"));
+        // In the header itself the column is given by number.
+        let err = split("Member,\"Team\"s\nAnn,A\n").unwrap_err();
+        assert!(
+            err.list[0].message.starts_with("column 2:"),
+            "{}",
+            err.list[0]
+        );
+        // Doubled quotes, quotes closing before a delimiter or line end are fine.
+        let t = split("M,N\n\"say \"\"hi\"\"\",\"x\"\r\n\"a\nb\",c\n").unwrap();
+        assert_eq!(cells(&t), vec![vec!["say \"hi\"", "x"], vec!["a\nb", "c"]]);
     }
 
     #[test]

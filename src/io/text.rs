@@ -64,6 +64,9 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), Problem> {
     } else if let Ok(text) = std::str::from_utf8(bytes) {
         (text.to_string(), Encoding::Utf8)
     } else {
+        if let Some(problem) = broken_utf8(bytes) {
+            return Err(problem);
+        }
         let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
         (text.into_owned(), Encoding::Windows1252)
     };
@@ -73,6 +76,42 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), Problem> {
         ));
     }
     Ok((text, encoding))
+}
+
+/// A file that is not valid UTF-8 but holds at least one valid multi-byte UTF-8 sequence is
+/// UTF-8 with a few damaged bytes, not Windows-1252: reading it as Windows-1252 would turn
+/// every "é" into "Ã©" (and a replace import would then remove the real person). Names the
+/// line and byte of the first invalid sequence.
+fn broken_utf8(bytes: &[u8]) -> Option<Problem> {
+    let mut has_multibyte = false;
+    let mut first_bad = None;
+    let mut offset = 0;
+    for chunk in bytes.utf8_chunks() {
+        has_multibyte |= !chunk.valid().is_ascii();
+        offset += chunk.valid().len();
+        if !chunk.invalid().is_empty() && first_bad.is_none() {
+            first_bad = Some(offset);
+        }
+        offset += chunk.invalid().len();
+    }
+    let bad = first_bad?;
+    if !has_multibyte {
+        return None;
+    }
+    let before = &bytes[..bad];
+    let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    Some(Problem::line(
+        line,
+        format!(
+            "byte {} of the line (0x{:02X}) is not UTF-8, yet the rest of the file is UTF-8: the file is damaged or mixes encodings; save it again as CSV UTF-8",
+            bad - line_start + 1,
+            bytes[bad]
+        ),
+    ))
 }
 
 fn utf8(bytes: &[u8]) -> Result<String, Problem> {
@@ -139,6 +178,23 @@ fn looks_like_text(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf8_with_a_few_bad_bytes_is_refused_not_read_as_windows_1252() {
+        // "José" in UTF-8, then a lone 0xE9 (Windows-1252 é) on line 3.
+        let mixed = b"Member,Team\nJos\xC3\xA9,A\nRen\xE9,A\n";
+        let p = decode(mixed).unwrap_err();
+        assert_eq!(p.line, Some(3));
+        assert!(
+            p.message
+                .starts_with("byte 4 of the line (0xE9) is not UTF-8"),
+            "{p}"
+        );
+        // No valid multi-byte sequence at all: Windows-1252.
+        let (text, enc) = decode(b"Member,Team\nRen\xE9,A\n").unwrap();
+        assert_eq!(enc, Encoding::Windows1252);
+        assert!(text.contains("René"));
+    }
 
     #[test]
     fn encodings_are_recognised() {

@@ -139,6 +139,8 @@ pub struct Framework {
     skill_index: HashMap<String, SkillId>,
     role_level_index: HashMap<String, RoleLevelId>,
     role_index: HashMap<String, RoleId>,
+    /// The role the program centres on (DDaT: Data engineer), named by the data.
+    central_role: Option<RoleId>,
 }
 
 fn key(name: &str) -> String {
@@ -284,7 +286,27 @@ impl Framework {
                 });
             }
         }
-        Framework::new(skills, families, roles, role_levels)
+        let mut framework = Framework::new(skills, families, roles, role_levels)?;
+        if let Some(name) = doc.central_role {
+            framework.set_central_role(&name)?;
+        }
+        Ok(framework)
+    }
+
+    /// Names the central role (see [`Framework::central_role`]).
+    pub fn set_central_role(&mut self, name: &str) -> Result<()> {
+        let role = self.role_named(name).ok_or_else(|| {
+            Error::Framework(format!("the central role \"{name}\" is not a role"))
+        })?;
+        self.central_role = Some(role);
+        Ok(())
+    }
+
+    /// The role the program centres on, as the framework data names it (DDaT: Data engineer):
+    /// its lead level is the default role level, its levels are listed first and demo teams
+    /// are made of it.
+    pub fn central_role(&self) -> Option<RoleId> {
+        self.central_role
     }
 
     /// A skill by id.
@@ -342,6 +364,12 @@ impl Framework {
             .or_else(|| levels.last().copied())
     }
 
+    /// The lead level of the framework's central role (for DDaT, Lead data engineer): the
+    /// default for examples and new members.
+    pub fn central_role_level(&self) -> Option<RoleLevelId> {
+        self.lead_level(self.central_role()?)
+    }
+
     /// The level a role level requires in a skill (`None`: not listed or not defined).
     pub fn required(&self, role_level: RoleLevelId, skill: SkillId) -> Option<Level> {
         self.role_level(role_level).required(skill)
@@ -360,7 +388,7 @@ impl Framework {
             .iter()
             .filter(|r| wanted.contains(&key(&r.name)))
             .max_by_key(|r| r.name.len())
-            .or_else(|| self.role_named("Data engineer").map(|r| self.role(r)));
+            .or_else(|| self.central_role().map(|r| self.role(r)));
         let hint = role.map(|r| {
             let names: Vec<&str> = r
                 .levels
@@ -419,6 +447,8 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 #[derive(Deserialize)]
 struct FileDoc {
+    #[serde(default)]
+    central_role: Option<String>,
     skills: Vec<FileSkill>,
     families: Vec<FileFamily>,
 }

@@ -83,9 +83,10 @@ impl Level {
         if let Ok(n) = text.parse::<i64>() {
             return Level::from_number(n);
         }
-        Level::ALL
-            .into_iter()
-            .find(|l| l.name().eq_ignore_ascii_case(text))
+        Level::ALL.into_iter().find(|l| {
+            l.name().eq_ignore_ascii_case(text)
+                || (text.len() == 1 && text.eq_ignore_ascii_case(&l.letter().to_string()))
+        })
     }
 
     /// Index into a skill's four descriptors (Awareness = 0 .. Expert = 3); `None` for `Level::None`.
@@ -101,7 +102,8 @@ impl fmt::Display for Level {
 }
 
 /// The accepted spellings, for error messages.
-pub const LEVEL_CHOICES: &str = "None, Awareness, Working, Practitioner, Expert, or 0-4";
+pub const LEVEL_CHOICES: &str =
+    "None, Awareness, Working, Practitioner, Expert, their letters A W P E, or 0-4";
 
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,7 @@
 //! Teams, members, ratings and targets: the matrix a lead edits, held in memory as a
 //! [`Snapshot`]. Pure data with incremental updates; the core keeps it in step with the store.
 
-use super::{Framework, Level, RoleLevelId, SkillId};
+use super::{Framework, Level, RoleLevelId, SkillId, name_key};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -145,13 +145,10 @@ pub struct Snapshot {
     members: HashMap<MemberId, Member>,
     /// (team, name key) -> member, so name lookups stay O(1) in a 10,000-member team.
     member_index: HashMap<(TeamId, String), MemberId>,
+    /// name key -> team, so a team lookup is O(1) whatever the number of teams.
+    team_index: HashMap<String, TeamId>,
     targets: BTreeMap<(TeamId, SkillId), Target>,
     rating_count: usize,
-}
-
-/// Names are compared ignoring case and surrounding spaces.
-pub fn name_key(name: &str) -> String {
-    name.trim().to_lowercase()
 }
 
 impl Snapshot {
@@ -175,8 +172,7 @@ impl Snapshot {
 
     /// The team with this name (ignoring case).
     pub fn team_named(&self, name: &str) -> Option<&Team> {
-        let key = name_key(name);
-        self.teams.values().find(|t| name_key(&t.name) == key)
+        self.teams.get(self.team_index.get(&name_key(name))?)
     }
 
     /// A member by id.
@@ -201,7 +197,8 @@ impl Snapshot {
                     .collect()
             })
             .unwrap_or_default();
-        out.sort_by_cached_key(|m| (name_key(&m.name), m.id));
+        // Stored names are already normalised (model::clean_name): case is all that is left.
+        out.sort_by_cached_key(|m| (m.name.to_lowercase(), m.id));
         out
     }
 
@@ -239,19 +236,26 @@ impl Snapshot {
 
     /// Adds or replaces a team (its member set is kept as given).
     pub fn put_team(&mut self, team: Team) {
+        if let Some(old) = self.teams.get(&team.id) {
+            self.team_index.remove(&name_key(&old.name));
+        }
+        self.team_index.insert(name_key(&team.name), team.id);
         self.teams.insert(team.id, team);
     }
 
     /// Renames a team.
     pub fn rename_team(&mut self, id: TeamId, name: &str) {
         if let Some(t) = self.teams.get_mut(&id) {
+            self.team_index.remove(&name_key(&t.name));
             t.name = name.to_string();
+            self.team_index.insert(name_key(name), id);
         }
     }
 
     /// Removes a team with its members and targets.
     pub fn remove_team(&mut self, id: TeamId) {
         if let Some(team) = self.teams.remove(&id) {
+            self.team_index.remove(&name_key(&team.name));
             for m in team.members {
                 if let Some(member) = self.members.remove(&m) {
                     self.rating_count -= member.ratings.len();

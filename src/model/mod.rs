@@ -6,6 +6,7 @@ pub mod analysis;
 mod framework;
 mod level;
 mod matrix;
+mod name;
 
 pub use analysis::{Analysis, Fit, Scope, SkillCoverage};
 pub use framework::{
@@ -15,5 +16,6 @@ pub use framework::{
 pub use level::{LEVEL_CHOICES, Level};
 pub use matrix::{
     DEFAULT_TARGET_COUNT, HistoryEntry, Member, MemberId, Rating, Snapshot, Target, Team, TeamId,
-    Timestamp, name_key,
+    Timestamp,
 };
+pub use name::{MAX_NAME_CHARS, NameProblem, clean_name, name_key, normalize_name, search_key};

@@ -15,7 +15,7 @@ use crate::model::{
     RoleId, RoleLevel, RoleLevelId, Skill, SkillId, Snapshot, Target, Team, TeamId, Timestamp,
 };
 use lock::WriteLock;
-use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -277,6 +277,10 @@ impl Store {
                 tx.pragma_update(None, "application_id", APPLICATION_ID)
                     .at(&p)?;
                 seed_framework(&tx, &Framework::ddat()?).at(&p)?;
+            }
+            if version == 2 {
+                // Databases before version 3 were all seeded from the shipped framework.
+                seed_framework_info(&tx, &Framework::ddat()?).at(&p)?;
             }
             tx.pragma_update(None, "user_version", version + 1).at(&p)?;
             tx.commit().at(&p)?;
@@ -749,6 +753,16 @@ fn level_from_sql(n: Option<i64>) -> Option<Level> {
     n.and_then(Level::from_number)
 }
 
+fn seed_framework_info(conn: &Connection, f: &Framework) -> rusqlite::Result<()> {
+    if let Some(role) = f.central_role() {
+        conn.execute(
+            "INSERT OR REPLACE INTO framework_info (key, value) VALUES ('central_role', ?1)",
+            [&f.role(role).name],
+        )?;
+    }
+    Ok(())
+}
+
 fn seed_framework(conn: &Connection, f: &Framework) -> rusqlite::Result<()> {
     let mut stmt = conn.prepare(
         "INSERT INTO skill (id, name, description, awareness, working, practitioner, expert)
@@ -879,7 +893,21 @@ fn load_framework(conn: &Connection) -> rusqlite::Result<Result<Framework>> {
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(Framework::new(skills, families, roles, role_levels))
+    let central: Option<String> = conn
+        .query_row(
+            "SELECT value FROM framework_info WHERE key = 'central_role'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(
+        Framework::new(skills, families, roles, role_levels).and_then(|mut f| {
+            if let Some(name) = central {
+                f.set_central_role(&name)?;
+            }
+            Ok(f)
+        }),
+    )
 }
 
 fn load_matrix(conn: &Connection, snapshot: &mut Snapshot) -> rusqlite::Result<()> {

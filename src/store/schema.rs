@@ -5,7 +5,8 @@
 pub const APPLICATION_ID: i64 = 0x6370_6D78;
 
 /// The migrations, in order: `MIGRATIONS[i]` takes a database from version `i` to `i + 1`.
-/// Version 1 also seeds the framework (done in code, see `store::migrate`).
+/// Version 1 also seeds the framework and version 3 its facts (done in code, see
+/// `store::migrate`).
 pub const MIGRATIONS: &[&str] = &[
     // 1: the framework and the matrix.
     "
@@ -93,6 +94,14 @@ pub const MIGRATIONS: &[&str] = &[
     BEGIN
         SELECT RAISE(ABORT, 'rating history is append-only');
     END;
+    ",
+    // 3: facts about the framework as a whole (its central role), filled in code from the
+    // framework the database was seeded with (see `store::migrate`).
+    "
+    CREATE TABLE framework_info (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
     ",
 ];
 

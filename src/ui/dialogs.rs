@@ -3,9 +3,10 @@
 
 use super::{Command, Frame, UiState, mode_name};
 use crate::core::Action;
-use crate::io::{Mode, Summary};
+use crate::io::{Mode, ProblemKind, Problems};
 use crate::model::analysis::{target_for, team_skills};
 use crate::model::{Level, MemberId, RoleLevelId, Snapshot, Target, TeamId};
+use crate::transfer::ImportReport;
 use egui::{Align2, Context, Id, Vec2};
 
 /// The preview of an import, computed by the app from the chosen file.
@@ -13,8 +14,17 @@ use egui::{Align2, Context, Id, Vec2};
 pub struct ImportPreview {
     /// The file previewed (the preview is stale when the path field changes).
     pub path: String,
-    /// How the file was read and what importing it would do, or its problems.
-    pub result: Result<(String, Summary), Vec<String>>,
+    /// How the file was read and what importing it would do, or why it cannot be imported.
+    pub result: Result<Box<ImportReport>, PreviewError>,
+}
+
+/// Why a previewed file cannot be imported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PreviewError {
+    /// The file's problems, each with its line and column.
+    Problems(Problems),
+    /// Anything else (the file cannot be read).
+    Other(String),
 }
 
 /// The import dialog's state.
@@ -114,8 +124,8 @@ pub enum Dialog {
 }
 
 impl Dialog {
-    /// "Add member" for the team on screen (or the first team), as a Lead data engineer's
-    /// team-mate: a Data engineer by default.
+    /// "Add member" for the team on screen (or the first team), at the first level of the
+    /// framework's central role by default (DDaT: Data engineer).
     pub fn add_member(snapshot: &Snapshot, team: Option<TeamId>) -> Dialog {
         let team = team
             .and_then(|t| snapshot.team(t))
@@ -125,7 +135,10 @@ impl Dialog {
         Dialog::AddMember {
             team,
             name: String::new(),
-            role_level: snapshot.framework.role_level_named("Data engineer"),
+            role_level: snapshot
+                .framework
+                .central_role()
+                .and_then(|r| snapshot.framework.role(r).levels.first().copied()),
         }
     }
 }
@@ -248,7 +261,7 @@ fn name_ui(
     keep
 }
 
-/// A combo box of role levels, grouped by role, data engineers first.
+/// A combo box of role levels, grouped by role, the framework's central role first.
 pub fn role_level_combo(
     ui: &mut egui::Ui,
     id: &str,
@@ -258,7 +271,7 @@ pub fn role_level_combo(
 ) -> egui::Response {
     let fw = &snapshot.framework;
     let text = value.map_or("none".to_string(), |rl| fw.role_level(rl).name.clone());
-    let de = fw.role_named("Data engineer");
+    let de = fw.central_role();
     let mut roles: Vec<_> = fw.roles.iter().collect();
     roles.sort_by_key(|r| Some(r.id) != de);
     egui::ComboBox::from_id_salt(id)
@@ -446,37 +459,12 @@ fn import_ui(ctx: &Context, d: &mut ImportDialog, out: &mut Vec<Command>) -> boo
                     ui.weak("Choose a file and press Preview to see what the import would change.");
                     false
                 }
-                Some(Ok((description, summary))) => {
-                    ui.label(format!("Read as {description}."));
-                    ui.label("Importing will change:");
-                    for line in summary.lines() {
-                        ui.label(format!("   {line}"));
-                    }
-                    if summary.is_empty() {
-                        ui.weak("Nothing: the database already holds this file.");
-                    }
+                Some(Ok(report)) => {
+                    import_report_ui(ui, report);
                     true
                 }
-                Some(Err(problems)) => {
-                    ui.colored_label(
-                        ui.visuals().error_fg_color,
-                        format!(
-                            "The file cannot be imported ({}); nothing will change:",
-                            if problems.len() == 1 {
-                                "1 problem".to_string()
-                            } else {
-                                format!("{} problems", problems.len())
-                            }
-                        ),
-                    );
-                    egui::ScrollArea::vertical()
-                        .max_height(220.0)
-                        .id_salt("import_problems")
-                        .show(ui, |ui| {
-                            for p in problems {
-                                ui.label(p);
-                            }
-                        });
+                Some(Err(e)) => {
+                    import_problems_ui(ui, e);
                     false
                 }
             };
@@ -490,6 +478,87 @@ fn import_ui(ctx: &Context, d: &mut ImportDialog, out: &mut Vec<Command>) -> boo
             }
         });
     keep
+}
+
+/// The preview of an import that can go ahead: how the file was read, warnings, the counts
+/// and the changes one by one.
+fn import_report_ui(ui: &mut egui::Ui, report: &ImportReport) {
+    ui.label(format!("Read as {}.", report.description()));
+    for w in report.warnings() {
+        ui.colored_label(ui.visuals().warn_fg_color, format!("Note: {w}."));
+    }
+    if report.summary.is_empty() {
+        ui.weak("Nothing to change: the database already holds this file.");
+        return;
+    }
+    ui.label("Importing will change:");
+    for line in report.summary.lines() {
+        ui.label(format!("   {line}"));
+    }
+    egui::ScrollArea::vertical()
+        .max_height(200.0)
+        .id_salt("import_changes")
+        .show(ui, |ui| {
+            for c in &report.changes {
+                ui.label(c.to_string());
+            }
+            let rest = report.changes_total - report.changes.len();
+            if rest > 0 {
+                ui.weak(format!(
+                    "and {rest} more {}",
+                    if rest == 1 { "change" } else { "changes" }
+                ));
+            }
+        });
+}
+
+/// Why a previewed file cannot be imported, every problem with its place.
+fn import_problems_ui(ui: &mut egui::Ui, e: &PreviewError) {
+    let lines: Vec<String> = match e {
+        PreviewError::Problems(problems) => {
+            let mut lines: Vec<String> = Vec::new();
+            if problems.has(ProblemKind::NoTeam) {
+                lines.push(
+                    "Some rows have no team: type one in \"Team for rows without one\" above."
+                        .to_string(),
+                );
+            }
+            lines.extend(problems.list.iter().map(ToString::to_string));
+            if problems.more > 0 {
+                lines.push(format!("and {} more", problems.more));
+            }
+            lines
+        }
+        PreviewError::Other(text) => vec![text.clone()],
+    };
+    let count = match e {
+        PreviewError::Problems(p) => p.total(),
+        PreviewError::Other(_) => 1,
+    };
+    ui.colored_label(
+        ui.visuals().error_fg_color,
+        format!(
+            "The file cannot be imported ({}); nothing will change:",
+            plural(count, "problem", "problems")
+        ),
+    );
+    egui::ScrollArea::vertical()
+        .max_height(220.0)
+        .id_salt("import_problems")
+        .show(ui, |ui| {
+            for p in &lines {
+                ui.label(p);
+            }
+        });
+}
+
+/// "1 problem", "3 problems".
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
 }
 
 fn export_ui(

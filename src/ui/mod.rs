@@ -15,7 +15,7 @@ use crate::model::{HistoryEntry, Level, MemberId, SkillId, Snapshot, TeamId};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-pub use dialogs::{Dialog, ExportDialog, ImportDialog, ImportPreview};
+pub use dialogs::{Dialog, ExportDialog, ImportDialog, ImportPreview, PreviewError};
 
 /// What the user asked for, run by the app after the frame.
 #[derive(Debug, Clone, PartialEq)]

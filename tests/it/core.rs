@@ -407,3 +407,42 @@ fn demo_is_deterministic_for_a_seed_and_correlated_with_role_level() {
     };
     assert!(mean("Head of data engineering") > mean("Data engineer") + 0.5);
 }
+
+#[test]
+fn teams_are_found_by_normalised_name_after_rename_remove_and_undo() {
+    let mut core = Core::open_in_memory().unwrap();
+    let id = core
+        .apply(Action::CreateTeam {
+            name: "  Data   Platform ".into(),
+        })
+        .unwrap()
+        .team
+        .unwrap();
+    let snap = core.snapshot();
+    assert_eq!(snap.team(id).unwrap().name, "Data Platform");
+    assert_eq!(snap.team_named("data platform").unwrap().id, id);
+    assert!(
+        core.apply(Action::CreateTeam {
+            name: "DATA PLATFORM".into()
+        })
+        .is_err()
+    );
+    core.apply(Action::RenameTeam {
+        team: id,
+        name: "Operações".into(),
+    })
+    .unwrap();
+    assert!(core.snapshot().team_named("Data Platform").is_none());
+    assert_eq!(
+        core.snapshot()
+            .team_named("operac\u{327}o\u{303}es")
+            .unwrap()
+            .id,
+        id
+    );
+    core.apply(Action::RemoveTeam { team: id }).unwrap();
+    assert!(core.snapshot().team_named("Operações").is_none());
+    core.undo().unwrap();
+    assert_eq!(core.snapshot().team_named("OPERAÇÕES").unwrap().id, id);
+    assert_eq!(core.snapshot(), &core.store().load().unwrap());
+}

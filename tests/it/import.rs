@@ -186,9 +186,13 @@ fn levels_as_numbers_or_names_in_any_case_columns_in_any_order() {
 fn team_option_fills_empty_or_absent_team_cells() {
     let mut core = Core::open_in_memory().unwrap();
     let err = import(&mut core, "no-team-column.csv", ImportOptions::default()).unwrap_err();
+    let Error::Import { problems, .. } = &err else {
+        panic!("{err}")
+    };
+    assert!(problems.has(capmatrix::io::ProblemKind::NoTeam), "{err}");
     assert!(
-        err.to_string().contains("use --team") || err.to_string().contains("with --team NAME"),
-        "{err}"
+        !err.to_string().contains("--team"),
+        "no command-line wording: {err}"
     );
     import(
         &mut core,
@@ -263,7 +267,7 @@ const BAD: &[(&str, Option<usize>, Option<&str>, &str)] = &[
         "bad-level.csv",
         Some(7),
         Some("Testing"),
-        "\"Expertt\" is not a level (None, Awareness, Working, Practitioner, Expert, or 0-4)",
+        "\"Expertt\" is not a level (None, Awareness, Working, Practitioner, Expert, their letters A W P E, or 0-4)",
     ),
     (
         "unknown-skill.csv",
@@ -315,7 +319,7 @@ const BAD: &[(&str, Option<usize>, Option<&str>, &str)] = &[
         "no-team.csv",
         Some(3),
         Some("Team"),
-        "no team for this member: fill in the Team column or import with --team NAME",
+        "no team for this member: fill in the Team column or give a team for rows without one",
     ),
 ];
 
@@ -666,4 +670,210 @@ fn a_killed_import_leaves_the_database_exactly_as_before() {
     let out = capmatrix(&db, &["check"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(snapshot(), before);
+}
+
+fn import_text(core: &mut Core, text: &str) -> capmatrix::Result<ImportReport> {
+    capmatrix::transfer::import_bytes(
+        core,
+        text.as_bytes(),
+        std::path::Path::new("typed.csv"),
+        &ImportOptions::default(),
+    )
+}
+
+#[test]
+fn columns_that_are_not_skills_are_ignored_with_a_warning_and_near_misses_stay_errors() {
+    let mut core = Core::open_in_memory().unwrap();
+    let report = import_text(
+        &mut core,
+        "Member,Team,Email,Testing,Manager\nAnn Lee,Platform,ann@example.org,W,Bo\n",
+    )
+    .unwrap();
+    assert_eq!(report.read.parsed.ignored_columns, ["Email", "Manager"]);
+    assert_eq!(
+        report.warnings(),
+        ["ignored columns that are not a skill or a capmatrix column: \"Email\", \"Manager\""]
+    );
+    assert_eq!(
+        level(core.snapshot(), "Platform", "Ann Lee", "Testing"),
+        Some(Level::Working)
+    );
+
+    // A near miss is an error with a suggestion, reported with the rows' problems at once.
+    let before = export_all(&core, ExportFormat::Long);
+    let err = import_text(
+        &mut core,
+        "Member,Team,Testng,Data modelling\nAnn Lee,Platform,W,Expertt\nBob,Platform,X,Z\n",
+    )
+    .unwrap_err();
+    let Error::Import { problems, .. } = &err else {
+        panic!("{err}")
+    };
+    let text: Vec<String> = problems.list.iter().map(ToString::to_string).collect();
+    assert_eq!(text.len(), 3, "{text:#?}");
+    assert!(text[0].starts_with("line 1, column \"Testng\": \"Testng\" is not a skill in the framework; did you mean \"Testing\"?"), "{}", text[0]);
+    assert!(
+        text[1].starts_with("line 2, column \"Data modelling\": \"Expertt\" is not a level"),
+        "{}",
+        text[1]
+    );
+    assert!(
+        text[2].starts_with("line 3, column \"Data modelling\": \"Z\" is not a level"),
+        "{}",
+        text[2]
+    );
+    assert_eq!(export_all(&core, ExportFormat::Long), before);
+}
+
+#[test]
+fn a_header_of_many_unknown_columns_stops_at_the_problem_limit() {
+    let mut core = Core::open_in_memory().unwrap();
+    let mut header = String::from("Member,Team");
+    for i in 0..50_000 {
+        header.push_str(&format!(",Column number {i}"));
+    }
+    let err = import_text(&mut core, &format!("{header}\nAnn,A\n")).unwrap_err();
+    let Error::Import { problems, .. } = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(problems.total(), 1, "{err}");
+    assert!(
+        problems.list[0]
+            .message
+            .contains("more than 100 columns are not skills")
+    );
+}
+
+#[test]
+fn level_cells_take_the_letters_the_grid_shows() {
+    let mut core = Core::open_in_memory().unwrap();
+    import_text(
+        &mut core,
+        "Member,Team,Testing,Data modelling,Data innovation,Metadata management\nAnn,T,a,W,p,E\n",
+    )
+    .unwrap();
+    let snap = core.snapshot();
+    assert_eq!(level(snap, "T", "Ann", "Testing"), Some(Level::Awareness));
+    assert_eq!(
+        level(snap, "T", "Ann", "Data modelling"),
+        Some(Level::Working)
+    );
+    assert_eq!(
+        level(snap, "T", "Ann", "Data innovation"),
+        Some(Level::Practitioner)
+    );
+    assert_eq!(
+        level(snap, "T", "Ann", "Metadata management"),
+        Some(Level::Expert)
+    );
+}
+
+#[test]
+fn names_are_one_name_whatever_the_unicode_form_and_invisible_characters_are_refused() {
+    let mut core = Core::open_in_memory().unwrap();
+    import_text(
+        &mut core,
+        "Member,Team,Testing\nJos\u{e9} Garc\u{ed}a,Data  Team,W\n",
+    )
+    .unwrap();
+    // The same person typed with combining accents, extra spaces and another case.
+    let report = import_text(
+        &mut core,
+        "Member,Team,Testing\n  jose\u{301}   garci\u{301}a ,data team,E\n",
+    )
+    .unwrap();
+    assert_eq!(report.summary.members_added, 0);
+    assert_eq!(report.summary.teams_created, 0);
+    let snap = core.snapshot();
+    assert_eq!(snap.member_count(), 1);
+    assert_eq!(snap.teams().next().unwrap().name, "Data Team");
+    assert_eq!(
+        level(snap, "Data Team", "José García", "Testing"),
+        Some(Level::Expert)
+    );
+
+    let err = import_text(&mut core, "Member,Team,Testing\nAnn\u{200B},Data Team,W\n").unwrap_err();
+    let Error::Import { problems, .. } = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(problems.list[0].line, Some(2));
+    assert_eq!(problems.list[0].column.as_deref(), Some("Member"));
+    assert!(
+        problems.list[0].message.contains("zero-width space"),
+        "{err}"
+    );
+    assert_eq!(core.snapshot().member_count(), 1);
+}
+
+#[test]
+fn a_file_that_is_utf8_but_for_a_few_bytes_is_refused_with_line_and_byte() {
+    let mut core = populated();
+    let before = state(&core);
+    let err = capmatrix::transfer::import_bytes(
+        &mut core,
+        b"Member,Team,Testing\nJos\xC3\xA9,Data Engineering,W\nRen\xE9,Data Engineering,W\n",
+        std::path::Path::new("mixed.csv"),
+        &ImportOptions {
+            mode: Mode::Replace,
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("line 3: byte 4 of the line (0xE9) is not UTF-8"),
+        "{text}"
+    );
+    assert_eq!(state(&core), before);
+}
+
+#[test]
+fn a_stray_quote_is_an_error_not_silently_dropped() {
+    let mut core = Core::open_in_memory().unwrap();
+    let err = import_text(&mut core, "Member,Team,Testing\nAnn,\"B\"junk,W\n").unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("line 2, column \"Team\": a quoted cell goes on after its closing quote"),
+        "{text}"
+    );
+    assert_eq!(core.snapshot().member_count(), 0);
+}
+
+#[test]
+fn the_report_lists_changes_one_by_one() {
+    let mut core = populated();
+    let snap = core.snapshot();
+    let team = snap.teams().next().unwrap().name.clone();
+    let someone = snap.team_members(snap.teams().next().unwrap().id)[0]
+        .name
+        .clone();
+    let report = capmatrix::transfer::import_bytes(
+        &mut core,
+        format!("Member,Team,Testing\n{someone},{team},Expert\nNew Person,{team},A\n").as_bytes(),
+        std::path::Path::new("c.csv"),
+        &ImportOptions {
+            dry_run: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let lines: Vec<String> = report.changes.iter().map(ToString::to_string).collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with(&format!("{someone} ({team}), Testing: "))
+                && l.ends_with("-> Expert")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines.contains(&format!(
+            "New Person ({team}), member: added as no role level"
+        )),
+        "{lines:#?}"
+    );
+    assert!(
+        lines.contains(&format!("New Person ({team}), Testing: Awareness")),
+        "{lines:#?}"
+    );
+    assert_eq!(report.changes_total, lines.len());
 }

@@ -3,6 +3,7 @@
 use super::{Tmp, capmatrix, stderr, stdout};
 use capmatrix::Error;
 use capmatrix::core::{Action, Core};
+use capmatrix::model::Framework;
 use capmatrix::store::{APPLICATION_ID, SCHEMA_VERSION, Store};
 use rusqlite::Connection;
 
@@ -107,7 +108,20 @@ fn an_older_database_is_backed_up_then_migrated() {
 
     let store = Store::open(&path).unwrap();
     assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
-    assert!(store.load().unwrap().team_named("platform").is_some());
+    let snap = store.load().unwrap();
+    assert!(snap.team_named("platform").is_some());
+    // Version 3 records the framework's central role from the data it was seeded with.
+    let central = snap
+        .framework
+        .central_role()
+        .expect("central role after migration");
+    assert_eq!(
+        snap.framework.role(central).name,
+        Framework::ddat()
+            .unwrap()
+            .role(Framework::ddat().unwrap().central_role().unwrap())
+            .name
+    );
 
     let backups: Vec<_> = std::fs::read_dir(tmp.dir.path())
         .unwrap()
@@ -254,4 +268,37 @@ fn stray_skill_ids_are_reported_by_check_and_never_loaded() {
     let out = capmatrix(&path, &["check"]);
     drop(store);
     assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn check_reports_text_that_is_not_utf8() {
+    let tmp = Tmp::new();
+    let path = tmp.db();
+    {
+        let mut core = Core::open(&path).unwrap();
+        capmatrix::demo::add_demo(&mut core, 3, 1, 2).unwrap();
+    }
+    assert_eq!(
+        Store::open(&path).unwrap().check().unwrap(),
+        Vec::<String>::new()
+    );
+    let conn = Connection::open(&path).unwrap();
+    let member: i64 = conn
+        .query_row("SELECT min(id) FROM member", [], |r| r.get(0))
+        .unwrap();
+    // "Jos" + a lone 0xC3: what a hand edit with the wrong encoding leaves.
+    conn.execute(
+        "UPDATE member SET name = CAST(X'4A6F73C3' AS TEXT) WHERE id = ?1",
+        [member],
+    )
+    .unwrap();
+    drop(conn);
+    let problems = Store::open_for_check(&path).unwrap().check().unwrap();
+    assert_eq!(
+        problems,
+        [format!("member.name in row {member} is not valid UTF-8")]
+    );
+    let out = capmatrix(&path, &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("is not valid UTF-8"));
 }
