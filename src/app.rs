@@ -31,6 +31,9 @@ impl CapmatrixApp {
     pub fn new(core: Core, prefs: Prefs) -> CapmatrixApp {
         let mut state = UiState {
             prefs,
+            documents_dir: directories::UserDirs::new()
+                .and_then(|d| d.document_dir().map(std::path::Path::to_path_buf))
+                .unwrap_or_else(|| PathBuf::from(".")),
             ..UiState::default()
         };
         state.team = state
@@ -99,6 +102,7 @@ impl CapmatrixApp {
         self.view
             .refresh(self.core.snapshot(), self.core.generation(), &self.state);
         self.refresh_history();
+        self.refresh_export_target();
         let frame = ui::Frame {
             snapshot: self.core.snapshot(),
             view: &self.view,
@@ -116,6 +120,17 @@ impl CapmatrixApp {
         self.commands = commands;
         if had_commands {
             ui.ctx().request_repaint();
+        }
+    }
+
+    /// Whether the export dialog's file exists, looked up once per path typed (the dialog
+    /// never touches the file system itself).
+    fn refresh_export_target(&mut self) {
+        if let Some(Dialog::Export(d)) = &mut self.state.dialog {
+            let path = d.path.trim();
+            if d.exists.as_ref().is_none_or(|(p, _)| p != path) {
+                d.exists = Some((path.to_string(), std::path::Path::new(path).exists()));
+            }
         }
     }
 
@@ -247,8 +262,13 @@ impl CapmatrixApp {
             Command::BrowseExport => {
                 let picked = rfd::FileDialog::new()
                     .set_title("Export the skills matrix")
-                    .add_filter("CSV", &["csv"])
-                    .set_file_name("capmatrix.csv")
+                    .add_filter("CSV", &["csv", "txt"])
+                    .set_file_name(crate::transfer::export_file_name(
+                        self.state
+                            .team
+                            .and_then(|t| self.core.snapshot().team(t))
+                            .map(|t| t.name.as_str()),
+                    ))
                     .save_file();
                 match picked {
                     Some(path) => {
@@ -346,8 +366,9 @@ impl CapmatrixApp {
         };
         match transfer::export_file(&self.core, &path, options, d.long && d.history) {
             Ok(bytes) => {
+                let full = std::path::absolute(&path).unwrap_or(path);
                 self.state.notify(
-                    format!("Exported {bytes} bytes to {}", path.display()),
+                    format!("Exported {bytes} bytes to {}", full.display()),
                     false,
                 );
                 self.state.dialog = None;

@@ -283,6 +283,7 @@ pub fn export_file(
     let to_stdout = target == Path::new("-");
     if !to_stdout {
         check_export_target(target, core.store().path())?;
+        ExportType::of(target)?;
     }
     let all_history = if history {
         Some(core.store().all_history()?)
@@ -301,6 +302,60 @@ pub fn export_file(
         write_atomically(target, &bytes)?;
     }
     Ok(bytes.len())
+}
+
+/// The kinds of file an export can write, picked by the target's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportType {
+    /// Comma-separated text (`.csv`, `.txt`).
+    Csv,
+}
+
+/// The extensions export understands, for messages.
+pub const EXPORT_EXTENSIONS: &str = ".csv or .txt";
+
+impl ExportType {
+    /// The type for a target path, from its extension (any case); an error names the ones
+    /// supported.
+    pub fn of(target: &Path) -> Result<ExportType> {
+        let ext = target
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase());
+        match ext.as_deref() {
+            Some("csv" | "txt") => Ok(ExportType::Csv),
+            Some(other) => Err(Error::WontOverwrite {
+                reason: format!(
+                    "capmatrix cannot write .{other} files; name the file {EXPORT_EXTENSIONS}"
+                ),
+                path: target.to_path_buf(),
+            }),
+            None => Err(Error::WontOverwrite {
+                reason: format!("the file name has no extension; name it {EXPORT_EXTENSIONS}"),
+                path: target.to_path_buf(),
+            }),
+        }
+    }
+}
+
+/// A file name for exporting a team (or all teams): "Data Engineering skills.csv", with
+/// characters file systems refuse replaced.
+pub fn export_file_name(team: Option<&str>) -> String {
+    let base = team.unwrap_or("All teams");
+    let safe: String = base
+        .chars()
+        .map(|c| {
+            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
+                '-'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let safe = safe.trim().trim_start_matches('.');
+    format!(
+        "{} skills.csv",
+        if safe.is_empty() { "capmatrix" } else { safe }
+    )
 }
 
 /// Refuses an export target that is not ours to replace: the database `db` or its `-wal`,

@@ -57,16 +57,19 @@ pub struct ExportDialog {
     pub team: Option<TeamId>,
     /// The user confirmed replacing an existing file.
     pub overwrite: bool,
+    /// Whether a file exists at `path` (the path it was checked for), found by the app, so
+    /// the dialog itself never touches the file system.
+    pub exists: Option<(String, bool)>,
 }
 
 impl ExportDialog {
-    /// A dialog exporting the team on screen.
-    pub fn new(team: Option<TeamId>) -> ExportDialog {
-        let dir = directories::UserDirs::new()
-            .and_then(|d| d.document_dir().map(std::path::Path::to_path_buf))
-            .unwrap_or_else(|| std::path::PathBuf::from("."));
+    /// A dialog exporting the team on screen, to a file named after the team in `dir` (the
+    /// user's documents folder, found by the app).
+    pub fn new(snapshot: &Snapshot, team: Option<TeamId>, dir: &std::path::Path) -> ExportDialog {
+        let name = team.and_then(|t| snapshot.team(t)).map(|t| t.name.as_str());
         ExportDialog {
-            path: super::default_export_path(&dir, false)
+            path: dir
+                .join(crate::transfer::export_file_name(name))
                 .display()
                 .to_string(),
             long: false,
@@ -74,6 +77,7 @@ impl ExportDialog {
             history: false,
             team,
             overwrite: false,
+            exists: None,
         }
     }
 }
@@ -568,7 +572,7 @@ fn export_ui(
     out: &mut Vec<Command>,
 ) -> bool {
     let mut keep = true;
-    window("Export CSV").show(ctx, |ui| {
+    window("Export the matrix").show(ctx, |ui| {
         ui.horizontal(|ui| {
             ui.label("Layout:");
             ui.radio_value(&mut d.long, false, "Wide (one row per member)");
@@ -601,10 +605,21 @@ fn export_ui(
                 out.push(Command::BrowseExport);
             }
         });
-        let exists = std::path::Path::new(d.path.trim()).is_file();
-        if exists {
-            ui.checkbox(&mut d.overwrite, "Replace the existing file");
-        }
+        let exists = d
+            .exists
+            .as_ref()
+            .is_some_and(|(p, e)| *e && p == d.path.trim());
+        // The same row either way, so the buttons do not jump when the question appears.
+        ui.horizontal(|ui| {
+            if exists {
+                ui.checkbox(&mut d.overwrite, "Replace the existing file");
+            } else {
+                ui.weak(format!(
+                    "A new file will be created ({}).",
+                    crate::transfer::EXPORT_EXTENSIONS
+                ));
+            }
+        });
         let (yes, no) = buttons(
             ui,
             "Export",

@@ -13,7 +13,7 @@ use crate::io::Mode;
 use crate::model::analysis::{self, Analysis, Scope};
 use crate::model::{HistoryEntry, Level, MemberId, SkillId, Snapshot, TeamId};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 pub use dialogs::{Dialog, ExportDialog, ImportDialog, ImportPreview, PreviewError};
 
@@ -120,6 +120,8 @@ pub struct UiState {
     pub note_draft: Option<(MemberId, SkillId, String)>,
     /// Name being typed in the member section of the detail panel.
     pub rename_draft: Option<(MemberId, String)>,
+    /// Where exports go by default (the user's documents folder; set by the app).
+    pub documents_dir: std::path::PathBuf,
 }
 
 impl UiState {
@@ -356,7 +358,11 @@ fn top_bar_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut V
             out.push(Command::BrowseImport);
         }
         if ui.button("Export...").clicked() {
-            state.dialog = Some(Dialog::Export(ExportDialog::new(state.team)));
+            state.dialog = Some(Dialog::Export(ExportDialog::new(
+                f.snapshot,
+                state.team,
+                &state.documents_dir,
+            )));
         }
         ui.separator();
         let undo = ui
@@ -501,15 +507,6 @@ fn first_run_ui(ui: &mut egui::Ui, state: &mut UiState, out: &mut Vec<Command>) 
         ui.add_space(16.0);
         ui.weak(crate::model::OGL_CREDIT);
     });
-}
-
-/// The default file name for an export.
-pub fn default_export_path(dir: &Path, long: bool) -> PathBuf {
-    dir.join(if long {
-        "capmatrix-long.csv"
-    } else {
-        "capmatrix.csv"
-    })
 }
 
 /// Import mode names for the dialog.

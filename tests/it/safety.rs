@@ -496,3 +496,22 @@ fn demo_and_import_refuse_impossible_arguments() {
     let info = stdout(&capmatrix(&db, &["info"]));
     assert!(info.contains("members: 0\n"), "{info}");
 }
+
+#[test]
+fn export_picks_the_type_from_the_extension_and_refuses_others_by_name() {
+    let tmp = Tmp::new();
+    let db = tmp.db();
+    demo(&db, "3");
+    for name in ["team.xlsx", "team"] {
+        let target = tmp.path(name);
+        let out = capmatrix(&db, &["export", target.to_str().unwrap()]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(err.contains(".csv or .txt"), "{err}");
+        assert!(!target.exists());
+    }
+    for name in ["team.CSV", "team.txt"] {
+        let out = capmatrix(&db, &["export", tmp.path(name).to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+}

@@ -397,3 +397,33 @@ fn a_note_typed_but_not_saved_is_kept_when_moving_to_another_cell() {
         "Led the modelling guild"
     );
 }
+
+#[test]
+fn export_suggests_a_file_named_after_the_team_in_the_documents_folder_and_reports_the_full_path() {
+    let tmp = super::Tmp::new();
+    let mut h = harness(sample_core());
+    h.state_mut().state_mut().documents_dir = tmp.dir.path().to_path_buf();
+    h.get_by_label("Export...").click();
+    h.run();
+    let Some(capmatrix::ui::Dialog::Export(d)) = &h.state().state().dialog else {
+        panic!("no export dialog")
+    };
+    let suggested = std::path::PathBuf::from(&d.path);
+    assert_eq!(
+        suggested,
+        tmp.dir.path().join("Data Engineering skills.csv")
+    );
+    // No replace question for a new file, and Export is ready.
+    assert!(h.query_by_label("Replace the existing file").is_none());
+    h.get_by_label("Export").click();
+    h.run();
+    assert!(suggested.exists());
+    let notice = h.state().state().notice.clone().unwrap();
+    assert!(
+        notice
+            .text
+            .ends_with(&format!("to {}", suggested.display())),
+        "{}",
+        notice.text
+    );
+}
