@@ -102,7 +102,7 @@ fn main() {
         let analysis = analyse_members(snap, Scope::All, &members);
         let analysed = t.elapsed().as_secs_f64() * 1000.0;
         let t = Instant::now();
-        let skills = capmatrix::io::export::wide_skills(snap, &members);
+        let skills = capmatrix::model::analysis::wide_skills(snap, &members);
         let columns = t.elapsed().as_secs_f64() * 1000.0;
         println!(
             "10,000 members: ordering {ordered:.1} ms, gap analysis {analysed:.1} ms ({} skills, {} below role), columns {columns:.1} ms ({} skills)",

@@ -99,8 +99,12 @@ impl CapmatrixApp {
         {
             self.state.team = None;
         }
-        self.view
-            .refresh(self.core.snapshot(), self.core.generation(), &self.state);
+        if self
+            .view
+            .refresh(self.core.snapshot(), self.core.generation(), &self.state)
+        {
+            self.state.scroll_to_top = true;
+        }
         self.refresh_history();
         self.refresh_export_target();
         let frame = ui::Frame {

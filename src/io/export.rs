@@ -6,7 +6,7 @@ use super::guard;
 use crate::error::{Error, Result};
 use crate::model::analysis::{Scope, scope_members};
 use crate::model::{HistoryEntry, Level, Member, MemberId, SkillId, Snapshot};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 /// The two layouts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -59,36 +59,6 @@ fn level_cell(level: Option<Level>, style: LevelStyle) -> String {
     }
 }
 
-/// The skill columns of a wide export: every skill the members' role levels require, and
-/// every skill anyone is rated in, in framework (name) order.
-pub fn wide_skills(snapshot: &Snapshot, members: &[&Member]) -> Vec<SkillId> {
-    let fw = &snapshot.framework;
-    // A flag per framework skill: cheaper than a set when 10,000 members are scanned.
-    let mut used = vec![false; fw.skills.len()];
-    let mut role_levels = BTreeSet::new();
-    for m in members {
-        role_levels.extend(m.role_level);
-        for s in m.ratings.keys() {
-            used[s.index()] = true;
-        }
-    }
-    for rl in role_levels {
-        for q in fw
-            .role_level(rl)
-            .requires
-            .iter()
-            .filter(|q| q.level.is_some())
-        {
-            used[q.skill.index()] = true;
-        }
-    }
-    fw.skills
-        .iter()
-        .filter(|s| used[s.id.index()])
-        .map(|s| s.id)
-        .collect()
-}
-
 /// Writes the matrix as CSV bytes. `history` (long format only) replaces the current ratings
 /// with every entry of each member's history.
 pub fn export(
@@ -117,7 +87,7 @@ pub fn export(
     };
     match options.format {
         ExportFormat::Wide => {
-            let skills = wide_skills(snapshot, &members);
+            let skills = crate::model::analysis::wide_skills(snapshot, &members);
             let mut header: Vec<&str> = vec!["Member", "Team", "Role level"];
             header.extend(skills.iter().map(|&s| fw.skill(s).name.as_str()));
             w.write_record(&header).map_err(err)?;

@@ -339,6 +339,36 @@ fn coverage(
     }
 }
 
+/// The skill columns of a wide matrix (the heatmap, a wide export): every skill the members' role levels require, and
+/// every skill anyone is rated in, in framework (name) order.
+pub fn wide_skills(snapshot: &Snapshot, members: &[&Member]) -> Vec<SkillId> {
+    let fw = &snapshot.framework;
+    // A flag per framework skill: cheaper than a set when 10,000 members are scanned.
+    let mut used = vec![false; fw.skills.len()];
+    let mut role_levels = BTreeSet::new();
+    for m in members {
+        role_levels.extend(m.role_level);
+        for s in m.ratings.keys() {
+            used[s.index()] = true;
+        }
+    }
+    for rl in role_levels {
+        for q in fw
+            .role_level(rl)
+            .requires
+            .iter()
+            .filter(|q| q.level.is_some())
+        {
+            used[q.skill.index()] = true;
+        }
+    }
+    fw.skills
+        .iter()
+        .filter(|s| used[s.id.index()])
+        .map(|s| s.id)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

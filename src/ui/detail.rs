@@ -197,6 +197,9 @@ fn skill_detail_ui(
                         .desired_width(ui.available_width() - 8.0),
                 )
                 .labelled_by(label.id);
+            if std::mem::take(&mut state.focus_note) {
+                edit.request_focus();
+            }
             let changed = *text != r.note;
             let save = ui
                 .add_enabled(changed, egui::Button::new("Save note"))

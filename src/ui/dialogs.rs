@@ -121,6 +121,27 @@ pub enum Dialog {
         /// Which.
         team: TeamId,
     },
+    /// Rename a member.
+    RenameMember {
+        /// Who.
+        member: MemberId,
+        /// The new name.
+        name: String,
+    },
+    /// Change a member's role level.
+    SetRoleLevel {
+        /// Who.
+        member: MemberId,
+        /// The role level chosen.
+        role_level: Option<RoleLevelId>,
+    },
+    /// Move a member to another team.
+    MoveMember {
+        /// Who.
+        member: MemberId,
+        /// The team chosen.
+        team: TeamId,
+    },
     /// Import a CSV file.
     Import(ImportDialog),
     /// Export a CSV file.
@@ -204,6 +225,16 @@ pub fn dialogs_ui(ctx: &Context, f: &Frame<'_>, state: &mut UiState, out: &mut V
             )
         }
         Dialog::Targets { team } => targets_ui(ctx, f.snapshot, *team, out),
+        Dialog::RenameMember { member, name } => {
+            let member = *member;
+            name_ui(ctx, "Rename member", "Name:", name, "Rename", |n| {
+                out.push(Command::Apply(Action::RenameMember { member, name: n }));
+            })
+        }
+        Dialog::SetRoleLevel { member, role_level } => {
+            member_role_ui(ctx, f.snapshot, *member, role_level, out)
+        }
+        Dialog::MoveMember { member, team } => member_move_ui(ctx, f.snapshot, *member, team, out),
         Dialog::Import(d) => import_ui(ctx, d, out),
         Dialog::Export(d) => export_ui(ctx, f.snapshot, d, out),
     };
@@ -231,6 +262,74 @@ fn confirm_ui(ctx: &Context, title: &str, text: &str, ok: &str, on_ok: impl FnOn
             on_ok();
         }
         keep = !(yes || no);
+    });
+    keep
+}
+
+fn member_role_ui(
+    ctx: &Context,
+    snapshot: &Snapshot,
+    member: MemberId,
+    role_level: &mut Option<RoleLevelId>,
+    out: &mut Vec<Command>,
+) -> bool {
+    let who = snapshot.member(member).map_or("", |m| m.name.as_str());
+    let mut keep = true;
+    window("Role level").show(ctx, |ui| {
+        ui.horizontal(|ui| {
+            let l = ui.label(format!("Role level of {who}:"));
+            role_level_combo(ui, "dialog_role_level", snapshot, role_level, 220.0)
+                .labelled_by(l.id);
+        });
+        let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let (yes, no) = buttons(ui, "Set", true);
+        if yes || enter {
+            out.push(Command::Apply(Action::SetRoleLevel {
+                member,
+                role_level: *role_level,
+            }));
+        }
+        keep = !(yes || no || enter);
+    });
+    keep
+}
+
+fn member_move_ui(
+    ctx: &Context,
+    snapshot: &Snapshot,
+    member: MemberId,
+    team: &mut TeamId,
+    out: &mut Vec<Command>,
+) -> bool {
+    let Some(m) = snapshot.member(member) else {
+        return false;
+    };
+    let mut keep = true;
+    window("Move member").show(ctx, |ui| {
+        ui.horizontal(|ui| {
+            let l = ui.label(format!("Move {} to:", m.name));
+            let current = snapshot.team(*team).map_or("", |t| t.name.as_str());
+            egui::ComboBox::from_id_salt("dialog_move_team")
+                .selected_text(current)
+                .width(200.0)
+                .show_ui(ui, |ui| {
+                    for t in snapshot.teams() {
+                        ui.selectable_value(team, t.id, &t.name);
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+        });
+        let ok = *team != m.team;
+        let enter = ok && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let (yes, no) = buttons(ui, "Move", ok);
+        if yes || enter {
+            out.push(Command::Apply(Action::MoveMember {
+                member,
+                team: *team,
+            }));
+        }
+        keep = !(yes || no || enter);
     });
     keep
 }

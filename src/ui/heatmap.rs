@@ -4,7 +4,7 @@
 //! edit at spreadsheet speed; every edit is a [`Command::Apply`].
 
 use super::theme::{
-    self, CELL_WIDTH, HEADER_HEIGHT, NAME_WIDTH, ROLE_WIDTH, ROW_HEIGHT, TOTAL_WIDTH,
+    self, CELL_WIDTH, HEADER_HEIGHT, NAME_WIDTH, ROLE_WIDTH, ROW_HEIGHT, TEAM_WIDTH, TOTAL_WIDTH,
 };
 use super::{Command, Frame, SortKey, UiState};
 use crate::core::Action;
@@ -12,35 +12,90 @@ use crate::model::analysis::{Fit, member_fit};
 use crate::model::{Level, Member, MemberId, SkillId, Snapshot};
 use egui::{Align2, Color32, FontId, Id, Rect, Sense, Stroke, StrokeKind, Ui, Vec2, pos2, vec2};
 
-const FIXED_WIDTH: f32 = NAME_WIDTH + ROLE_WIDTH + TOTAL_WIDTH;
 const FOOTER_ROWS: f32 = 2.0;
 
-/// A short column label for a skill.
-pub fn short_label(name: &str) -> String {
-    let known = [
-        (
-            "Communicating between the technical and non-technical",
-            "Comms",
-        ),
-        ("Data analysis and synthesis", "Analysis"),
-        ("Data development process", "Dev process"),
-        ("Data innovation", "Innovation"),
-        ("Data integration design", "Integration"),
-        ("Data modelling", "Modelling"),
-        ("Metadata management", "Metadata"),
-        ("Problem management", "Problems"),
-        ("Programming and build (data engineering)", "Build"),
-        ("Technical understanding", "Tech"),
-        ("Testing", "Testing"),
-    ];
-    if let Some((_, short)) = known.iter().find(|(n, _)| *n == name) {
-        return (*short).to_string();
+/// Where each column of the grid sits: the fixed columns (Team in "All teams", Member, Role
+/// level, Total) and the skill columns, which scroll sideways. The header, every row and the
+/// footer lay themselves out with the same `Columns`, so they cannot drift apart.
+#[derive(Debug, Clone, Copy)]
+struct Columns {
+    left: f32,
+    team: f32,
+    cells_width: f32,
+    h_scroll: f32,
+    count: usize,
+}
+
+impl Columns {
+    fn new(left: f32, width: f32, all_teams: bool, count: usize) -> Columns {
+        let team = if all_teams { TEAM_WIDTH } else { 0.0 };
+        let fixed = team + NAME_WIDTH + ROLE_WIDTH + TOTAL_WIDTH;
+        Columns {
+            left,
+            team,
+            cells_width: (width - fixed).max(CELL_WIDTH),
+            h_scroll: 0.0,
+            count,
+        }
     }
-    let mut out: String = name.chars().take(10).collect();
-    if name.chars().count() > 10 {
-        out.push('…');
+
+    /// The width of the fixed columns.
+    fn fixed(&self) -> f32 {
+        self.team + NAME_WIDTH + ROLE_WIDTH + TOTAL_WIDTH
     }
-    out
+
+    /// How far the skill columns can scroll (a few points of overflow are not worth it).
+    fn max_scroll(&self) -> f32 {
+        let over = self.count as f32 * CELL_WIDTH - self.cells_width;
+        if over > 8.0 { over } else { 0.0 }
+    }
+
+    fn span(&self, x: f32, width: f32, top: f32, height: f32) -> Rect {
+        Rect::from_min_size(pos2(self.left + x, top), vec2(width, height))
+    }
+
+    fn team(&self, top: f32, height: f32) -> Option<Rect> {
+        (self.team > 0.0).then(|| self.span(0.0, self.team, top, height))
+    }
+
+    fn name(&self, top: f32, height: f32) -> Rect {
+        self.span(self.team, NAME_WIDTH, top, height)
+    }
+
+    fn role(&self, top: f32, height: f32) -> Rect {
+        self.span(self.team + NAME_WIDTH, ROLE_WIDTH, top, height)
+    }
+
+    fn total(&self, top: f32, height: f32) -> Rect {
+        self.span(
+            self.team + NAME_WIDTH + ROLE_WIDTH,
+            TOTAL_WIDTH,
+            top,
+            height,
+        )
+    }
+
+    /// The area the skill columns are drawn in (and clipped to).
+    fn cells(&self, top: f32, height: f32) -> Rect {
+        self.span(self.fixed(), self.cells_width, top, height)
+    }
+
+    /// Skill column `i`.
+    fn cell(&self, i: usize, top: f32, height: f32) -> Rect {
+        self.span(
+            self.fixed() + i as f32 * CELL_WIDTH - self.h_scroll,
+            CELL_WIDTH,
+            top,
+            height,
+        )
+    }
+
+    /// The skill columns at least partly in view.
+    fn visible(&self) -> std::ops::Range<usize> {
+        let first = (self.h_scroll / CELL_WIDTH).floor() as usize;
+        let last = ((self.h_scroll + self.cells_width) / CELL_WIDTH).ceil() as usize;
+        first.min(self.count)..last.min(self.count)
+    }
 }
 
 /// Paints "not rated": a faint hatched cell with a dash, clearly unlike None's "0".
@@ -116,7 +171,7 @@ fn paint_cell(
             Fit::NotRequired => match rating {
                 Some(r) => (
                     r.level.letter().to_string(),
-                    theme::level_fill(r.level).gamma_multiply(0.35),
+                    theme::level_fill(r.level, ui.visuals().dark_mode).gamma_multiply(0.35),
                     ui.visuals().text_color(),
                 ),
                 None => {
@@ -149,8 +204,8 @@ fn paint_cell(
     }
     match rating {
         Some(r) => {
-            let mut fill = theme::level_fill(r.level);
-            let mut text = theme::level_text(r.level);
+            let mut fill = theme::level_fill(r.level, ui.visuals().dark_mode);
+            let mut text = theme::level_text(r.level, ui.visuals().dark_mode);
             if !required {
                 // Skills the member's role does not require: shaded, not hidden.
                 fill = fill.gamma_multiply(0.35);
@@ -219,19 +274,19 @@ pub fn heatmap_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec
     keyboard(ui, f, state, out, grid_id);
 
     let width = ui.available_width();
-    let cells_width = (width - FIXED_WIDTH).max(CELL_WIDTH);
-    let content = view.skills.len() as f32 * CELL_WIDTH;
-    // A few points of overflow (scroll bar, rounding) are not worth a scroll bar.
-    let max_scroll = if content - cells_width > 8.0 {
-        content - cells_width
-    } else {
-        0.0
-    };
+    let mut cols = Columns::new(
+        ui.cursor().left(),
+        width,
+        state.team.is_none(),
+        view.skills.len(),
+    );
+    let max_scroll = cols.max_scroll();
     state.h_scroll = state.h_scroll.clamp(0.0, max_scroll);
+    cols.h_scroll = state.h_scroll;
 
     // Header.
     let (header, _) = ui.allocate_exact_size(vec2(width, HEADER_HEIGHT), Sense::hover());
-    header_ui(ui, f, state, header, cells_width);
+    header_ui(ui, f, state, header, &cols);
 
     // Rows, only those in view.
     let footer_height = FOOTER_ROWS * ROW_HEIGHT + if max_scroll > 0.0 { 24.0 } else { 0.0 } + 8.0;
@@ -239,10 +294,12 @@ pub fn heatmap_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec
     if view.rows.is_empty() {
         ui.allocate_ui(vec2(width, body_height), |ui| {
             ui.add_space(12.0);
-            ui.weak(if state.search.trim().is_empty() {
+            ui.weak(if !state.search.trim().is_empty() {
+                "No member matches the search."
+            } else if state.team.is_some() {
                 "No members in this team yet: use Add member... or Import..."
             } else {
-                "No member matches the search."
+                "No members yet: use Add member... or Import..."
             });
         });
     } else {
@@ -257,13 +314,15 @@ pub fn heatmap_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec
             .id_salt("heatmap_rows")
             .auto_shrink([false, false])
             .max_height(body_height);
-        if let Some(row) = state_scroll_target(ui, state, view) {
+        if std::mem::take(&mut state.scroll_to_top) {
+            scroll = scroll.vertical_scroll_offset(0.0);
+        } else if let Some(row) = state_scroll_target(ui, state, view) {
             scroll = scroll.vertical_scroll_offset(row);
         }
         scroll.show_rows(ui, ROW_HEIGHT, view.rows.len(), |ui, range| {
             for i in range {
                 if let Some(m) = snapshot.member(view.rows[i]) {
-                    row_ui(ui, f, state, m, i, width, cells_width, grid_id);
+                    row_ui(ui, f, state, m, i, &cols, grid_id, out);
                 }
             }
         });
@@ -283,12 +342,12 @@ pub fn heatmap_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec
     }
 
     // Footer: coverage and team best, always visible.
-    footer_ui(ui, f, width, cells_width, state.h_scroll);
+    footer_ui(ui, f, state.team.is_none(), &cols);
     if max_scroll > 0.0 {
         ui.horizontal(|ui| {
-            ui.add_space(FIXED_WIDTH);
+            ui.add_space(cols.fixed());
             let label = ui.weak("Scroll skills");
-            ui.spacing_mut().slider_width = (cells_width - 120.0).max(60.0);
+            ui.spacing_mut().slider_width = (cols.cells_width - 120.0).max(60.0);
             ui.add(egui::Slider::new(&mut state.h_scroll, 0.0..=max_scroll).show_value(false))
                 .labelled_by(label.id);
         });
@@ -317,117 +376,146 @@ fn state_scroll_target(ui: &Ui, state: &UiState, view: &super::View) -> Option<f
     }
 }
 
-fn header_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, rect: Rect, cells_width: f32) {
+/// A painted sort triangle (the default fonts have no arrow glyphs).
+fn paint_sort_arrow(painter: &egui::Painter, c: egui::Pos2, descending: bool) {
+    let (h, w) = (4.0, 4.5);
+    let points = if descending {
+        vec![
+            pos2(c.x - w, c.y - h),
+            pos2(c.x + w, c.y - h),
+            pos2(c.x, c.y + h),
+        ]
+    } else {
+        vec![
+            pos2(c.x - w, c.y + h),
+            pos2(c.x + w, c.y + h),
+            pos2(c.x, c.y - h),
+        ]
+    };
+    painter.add(egui::Shape::convex_polygon(
+        points,
+        theme::SELECTED,
+        Stroke::NONE,
+    ));
+}
+
+/// A header that sorts by `key` when clicked (again: the other way round).
+fn sort_header(
+    ui: &mut Ui,
+    state: &mut UiState,
+    r: Rect,
+    key: SortKey,
+    label: &str,
+) -> egui::Response {
+    let resp = ui.interact(r, Id::unique(("sort", label)), Sense::click());
+    resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, label));
+    if resp.clicked() {
+        if state.prefs.sort == key {
+            state.prefs.descending = !state.prefs.descending;
+        } else {
+            state.prefs.sort = key;
+            // Levels and totals read best highest first; names and roles A to Z.
+            state.prefs.descending = matches!(key, SortKey::Skill(_) | SortKey::Total);
+        }
+    }
+    resp
+}
+
+fn header_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, rect: Rect, cols: &Columns) {
     let painter = ui.painter_at(rect);
     let visuals = ui.visuals().clone();
     painter.rect_filled(rect, 0.0, visuals.faint_bg_color);
-    let mut sort_button = |ui: &mut Ui, r: Rect, key: SortKey, title: &str, label: String| {
-        let id = Id::unique(("sort", title));
-        let resp = ui.interact(r, id, Sense::click());
-        resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
-        let active = state.prefs.sort == key;
-        let color = if resp.hovered() {
+    let (top, height) = (rect.top(), rect.height());
+    let text_color = |hovered: bool| {
+        if hovered {
             visuals.strong_text_color()
         } else {
             visuals.text_color()
-        };
-        let galley = ui.painter().layout(
+        }
+    };
+    // The fixed columns: titles along the bottom, as in a spreadsheet.
+    let mut fixed: Vec<(Rect, SortKey, &str, &str)> = Vec::new();
+    if let Some(r) = cols.team(top, height) {
+        fixed.push((r, SortKey::Team, "Team", "Sort by team"));
+    }
+    fixed.push((
+        cols.name(top, height),
+        SortKey::Name,
+        "Member",
+        "Sort by name",
+    ));
+    fixed.push((
+        cols.role(top, height),
+        SortKey::Role,
+        "Role level",
+        "Sort by role level",
+    ));
+    fixed.push((
+        cols.total(top, height),
+        SortKey::Total,
+        "Total",
+        "Sort by total",
+    ));
+    for (r, key, title, label) in fixed {
+        let resp = sort_header(ui, state, r, key, label);
+        let galley = painter.layout(
             title.to_string(),
             FontId::proportional(12.0),
-            color,
+            text_color(resp.hovered()),
             r.width() - 4.0,
         );
         let pos = pos2(r.left() + 4.0, r.bottom() - galley.size().y - 4.0);
-        let text_rect = Rect::from_min_size(pos, galley.size());
-        painter.galley(pos, galley, color);
-        if active {
-            // A painted triangle: the default fonts have no arrow glyphs.
-            let c = pos2(
-                (text_rect.right() + 8.0).min(r.right() - 5.0),
-                text_rect.center().y,
+        let end = pos2(pos.x + galley.size().x, pos.y + galley.size().y / 2.0);
+        painter.galley(pos, galley, visuals.text_color());
+        if state.prefs.sort == key {
+            paint_sort_arrow(
+                &painter,
+                pos2((end.x + 8.0).min(r.right() - 5.0), end.y),
+                state.prefs.descending,
             );
-            let (h, w) = (4.0, 4.5);
-            let points = if state.prefs.descending {
-                vec![
-                    pos2(c.x - w, c.y - h),
-                    pos2(c.x + w, c.y - h),
-                    pos2(c.x, c.y + h),
-                ]
-            } else {
-                vec![
-                    pos2(c.x - w, c.y + h),
-                    pos2(c.x + w, c.y + h),
-                    pos2(c.x, c.y - h),
-                ]
-            };
-            painter.add(egui::Shape::convex_polygon(
-                points,
-                theme::SELECTED,
-                Stroke::NONE,
-            ));
         }
-        if resp.clicked() {
-            if active {
-                state.prefs.descending = !state.prefs.descending;
-            } else {
-                state.prefs.sort = key;
-                // Levels and totals read best highest first; names and roles A to Z.
-                state.prefs.descending = matches!(key, SortKey::Skill(_) | SortKey::Total);
-            }
+        if key == SortKey::Total {
+            resp.on_hover_text("Sum of the member's levels");
         }
-        resp
-    };
-    let left = rect.left();
-    sort_button(
-        ui,
-        Rect::from_min_size(rect.min, vec2(NAME_WIDTH, rect.height())),
-        SortKey::Name,
-        "Member",
-        "Sort by name".into(),
-    );
-    sort_button(
-        ui,
-        Rect::from_min_size(
-            pos2(left + NAME_WIDTH, rect.top()),
-            vec2(ROLE_WIDTH, rect.height()),
-        ),
-        SortKey::Role,
-        "Role level",
-        "Sort by role level".into(),
-    );
-    sort_button(
-        ui,
-        Rect::from_min_size(
-            pos2(left + NAME_WIDTH + ROLE_WIDTH, rect.top()),
-            vec2(TOTAL_WIDTH, rect.height()),
-        ),
-        SortKey::Total,
-        "Total",
-        "Sort by total".into(),
-    )
-    .on_hover_text("Sum of the member's levels");
-    let cells_left = left + FIXED_WIDTH;
-    let clip = Rect::from_min_max(
-        pos2(cells_left, rect.top()),
-        pos2(cells_left + cells_width, rect.bottom()),
-    );
-    for (i, &skill) in f.view.skills.iter().enumerate() {
-        let x = cells_left + i as f32 * CELL_WIDTH - state.h_scroll;
-        let r = Rect::from_min_size(pos2(x, rect.top()), vec2(CELL_WIDTH, rect.height()));
-        if !r.intersects(clip) {
-            continue;
-        }
+    }
+    // Skill columns: the full name runs upwards, wrapped, so no name is cut or broken into
+    // letters whatever the framework's skill.
+    let clip = cols.cells(top, height);
+    let cell_painter = painter.with_clip_rect(clip);
+    for i in cols.visible() {
+        let skill = f.view.skills[i];
+        let r = cols.cell(i, top, height);
         let s = f.snapshot.framework.skill(skill);
+        let key = SortKey::Skill(skill.0);
         let mut child = ui.new_child(egui::UiBuilder::new().max_rect(r));
         child.set_clip_rect(clip.intersect(r));
-        sort_button(
+        let resp = sort_header(
             &mut child,
+            state,
             r.intersect(clip),
-            SortKey::Skill(skill.0),
-            &short_label(&s.name),
-            format!("Sort by {}", s.name),
-        )
-        .on_hover_ui(|ui| {
+            key,
+            &format!("Sort by {}", s.name),
+        );
+        let galley = painter.layout(
+            s.name.clone(),
+            FontId::proportional(11.5),
+            text_color(resp.hovered()),
+            height - 22.0,
+        );
+        let h = galley.size().y.min(r.width() - 4.0);
+        let pos = pos2(r.center().x - h / 2.0, r.bottom() - 5.0);
+        cell_painter.add(
+            egui::epaint::TextShape::new(pos, galley, visuals.text_color())
+                .with_angle(-std::f32::consts::FRAC_PI_2),
+        );
+        if state.prefs.sort == key {
+            paint_sort_arrow(
+                &cell_painter,
+                pos2(r.center().x, r.top() + 8.0),
+                state.prefs.descending,
+            );
+        }
+        resp.on_hover_ui(|ui| {
             ui.set_max_width(320.0);
             ui.strong(&s.name);
             ui.label(
@@ -437,6 +525,10 @@ fn header_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, rect: Rect, cells_
             );
             ui.weak("Click to sort by this skill");
         });
+        cell_painter.line_segment(
+            [r.right_top(), r.right_bottom()],
+            visuals.widgets.noninteractive.bg_stroke,
+        );
     }
     painter.line_segment(
         [rect.left_bottom(), rect.right_bottom()],
@@ -451,11 +543,12 @@ fn row_ui(
     state: &mut UiState,
     m: &Member,
     index: usize,
-    width: f32,
-    cells_width: f32,
+    cols: &Columns,
     grid_id: Id,
+    out: &mut Vec<Command>,
 ) {
     let snapshot = f.snapshot;
+    let width = cols.fixed() + cols.cells_width;
     let (rect, _) = ui.allocate_exact_size(vec2(width, ROW_HEIGHT), Sense::hover());
     if index == 0 {
         let clip = ui.clip_rect();
@@ -466,6 +559,7 @@ fn row_ui(
             );
         });
     }
+    let (top, height) = (rect.top(), rect.height());
     let painter = ui.painter_at(rect);
     let visuals = ui.visuals();
     if index % 2 == 1 {
@@ -474,14 +568,32 @@ fn row_ui(
     let row_selected = state.selected.is_some_and(|(sm, _)| sm == m.id);
     if row_selected {
         painter.rect_filled(
-            Rect::from_min_size(rect.min, vec2(FIXED_WIDTH, rect.height())),
+            cols.span(0.0, cols.fixed(), top, height),
             0.0,
             visuals.selection.bg_fill.gamma_multiply(0.4),
         );
     }
     let text_color = visuals.text_color();
     let font = FontId::proportional(13.5);
-    let name_rect = Rect::from_min_size(rect.min, vec2(NAME_WIDTH, rect.height()));
+    let left_text = |r: Rect, text: &str, font: FontId, color: Color32| {
+        painter.with_clip_rect(r.shrink2(vec2(2.0, 0.0))).text(
+            pos2(r.left() + 6.0, r.center().y),
+            Align2::LEFT_CENTER,
+            text,
+            font,
+            color,
+        );
+    };
+    if let Some(r) = cols.team(top, height) {
+        let team = snapshot.team(m.team).map_or("", |t| t.name.as_str());
+        left_text(
+            r,
+            team,
+            FontId::proportional(12.5),
+            visuals.weak_text_color(),
+        );
+    }
+    let name_rect = cols.name(top, height);
     let name_resp = ui.interact(name_rect, Id::unique(("member_name", m.id)), Sense::click());
     name_resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &m.name));
     let name_resp = name_resp.on_hover_ui(|ui| {
@@ -494,18 +606,10 @@ fn row_ui(
             let rl = fw.role_level(rl);
             ui.label(format!("{} ({})", rl.name, fw.role(rl.role).name));
         }
-        ui.weak("Click to select; edit the member in the panel on the right");
+        ui.weak("Click to select; right-click for the member's actions");
     });
-    painter
-        .with_clip_rect(name_rect.shrink2(vec2(2.0, 0.0)))
-        .text(
-            pos2(name_rect.left() + 6.0, name_rect.center().y),
-            Align2::LEFT_CENTER,
-            &m.name,
-            font.clone(),
-            text_color,
-        );
-    if name_resp.clicked() {
+    left_text(name_rect, &m.name, font.clone(), text_color);
+    if name_resp.clicked() || name_resp.secondary_clicked() {
         let skill = state
             .selected
             .map(|(_, s)| s)
@@ -515,50 +619,35 @@ fn row_ui(
         }
         ui.memory_mut(|mem| mem.request_focus(grid_id));
     }
+    name_resp.context_menu(|ui| member_menu_ui(ui, f, state, m));
     let role = m.role_level.map_or("—".to_string(), |rl| {
         snapshot.framework.role_level(rl).name.clone()
     });
-    let role_rect = Rect::from_min_size(
-        pos2(rect.left() + NAME_WIDTH, rect.top()),
-        vec2(ROLE_WIDTH, rect.height()),
+    left_text(
+        cols.role(top, height),
+        &role,
+        FontId::proportional(12.0),
+        visuals.weak_text_color(),
     );
-    painter
-        .with_clip_rect(role_rect.shrink2(vec2(2.0, 0.0)))
-        .text(
-            pos2(role_rect.left() + 4.0, role_rect.center().y),
-            Align2::LEFT_CENTER,
-            role,
-            FontId::proportional(12.0),
-            visuals.weak_text_color(),
-        );
     let total: u32 = m
         .ratings
         .values()
         .map(|r| u32::from(r.level.number()))
         .sum();
+    let total_rect = cols.total(top, height);
     painter.text(
-        pos2(
-            rect.left() + NAME_WIDTH + ROLE_WIDTH + TOTAL_WIDTH - 8.0,
-            rect.center().y,
-        ),
+        pos2(total_rect.right() - 8.0, total_rect.center().y),
         Align2::RIGHT_CENTER,
         total.to_string(),
         font,
         text_color,
     );
 
-    let cells_left = rect.left() + FIXED_WIDTH;
-    let clip = Rect::from_min_max(
-        pos2(cells_left, rect.top()),
-        pos2(cells_left + cells_width, rect.bottom()),
-    );
+    let clip = cols.cells(top, height);
     let cell_painter = painter.with_clip_rect(clip.intersect(painter.clip_rect()));
-    for (i, &skill) in f.view.skills.iter().enumerate() {
-        let x = cells_left + i as f32 * CELL_WIDTH - state.h_scroll;
-        let r = Rect::from_min_size(pos2(x, rect.top()), vec2(CELL_WIDTH, ROW_HEIGHT));
-        if !r.intersects(clip) {
-            continue;
-        }
+    for i in cols.visible() {
+        let skill = f.view.skills[i];
+        let r = cols.cell(i, top, height);
         paint_cell(
             ui,
             &cell_painter,
@@ -578,23 +667,115 @@ fn row_ui(
         });
         if state.selected == Some((m.id, skill)) {
             let focused = ui.memory(|mem| mem.has_focus(grid_id));
-            let stroke = Stroke::new(if focused { 2.5 } else { 1.5 }, theme::SELECTED);
-            cell_painter.rect_stroke(r.shrink(1.0), 2.0, stroke, StrokeKind::Inside);
+            paint_selection(&cell_painter, r, focused, ui.visuals());
         }
-        if resp.clicked() || resp.double_clicked() {
+        if resp.clicked() || resp.double_clicked() || resp.secondary_clicked() {
             state.selected = Some((m.id, skill));
             ui.memory_mut(|mem| mem.request_focus(grid_id));
         }
         if resp.double_clicked() {
             state.editor_open = true;
         }
+        resp.context_menu(|ui| cell_menu_ui(ui, snapshot, state, out, m, skill));
         resp.on_hover_ui(|ui| cell_tooltip(ui, snapshot, m, skill));
     }
 }
 
-fn footer_ui(ui: &mut Ui, f: &Frame<'_>, width: f32, cells_width: f32, h_scroll: f32) {
+/// The selection: a double outline (the text colour outside, the background inside) that
+/// reads on every cell colour, in both themes, and is not the orange of "below required".
+fn paint_selection(painter: &egui::Painter, r: Rect, focused: bool, visuals: &egui::Visuals) {
+    let outer = if focused { 3.0 } else { 2.0 };
+    painter.rect_stroke(
+        r.shrink(0.5),
+        2.0,
+        Stroke::new(outer, visuals.strong_text_color()),
+        StrokeKind::Inside,
+    );
+    painter.rect_stroke(
+        r.shrink(0.5 + outer),
+        1.0,
+        Stroke::new(1.0, visuals.panel_fill),
+        StrokeKind::Inside,
+    );
+}
+
+/// The member's actions, on a right-click of their name.
+fn member_menu_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, m: &Member) {
+    ui.label(egui::RichText::new(&m.name).strong());
+    if ui.button("Rename...").clicked() {
+        state.dialog = Some(super::Dialog::RenameMember {
+            member: m.id,
+            name: m.name.clone(),
+        });
+        ui.close();
+    }
+    if ui.button("Role level...").clicked() {
+        state.dialog = Some(super::Dialog::SetRoleLevel {
+            member: m.id,
+            role_level: m.role_level,
+        });
+        ui.close();
+    }
+    if f.snapshot.teams().nth(1).is_some() && ui.button("Move to team...").clicked() {
+        state.dialog = Some(super::Dialog::MoveMember {
+            member: m.id,
+            team: m.team,
+        });
+        ui.close();
+    }
+    if ui.button("Remove...").clicked() {
+        state.dialog = Some(super::Dialog::ConfirmRemoveMember { member: m.id });
+        ui.close();
+    }
+}
+
+/// A cell's actions, on a right-click: set a level, clear it, write a note.
+fn cell_menu_ui(
+    ui: &mut Ui,
+    snapshot: &Snapshot,
+    state: &mut UiState,
+    out: &mut Vec<Command>,
+    m: &Member,
+    skill: SkillId,
+) {
+    let current = m.ratings.get(&skill);
+    for level in Level::ALL {
+        let text = format!("{}  {}", level.letter(), level.name());
+        if ui
+            .add_enabled(
+                current.is_none_or(|r| r.level != level),
+                egui::Button::new(text),
+            )
+            .clicked()
+        {
+            out.push(Command::Apply(rating_action(
+                snapshot,
+                m.id,
+                skill,
+                Some(level),
+            )));
+            ui.close();
+        }
+    }
+    if ui
+        .add_enabled(current.is_some(), egui::Button::new("Clear rating"))
+        .clicked()
+    {
+        out.push(Command::Apply(rating_action(snapshot, m.id, skill, None)));
+        ui.close();
+    }
+    ui.separator();
+    if ui.button("Note...").clicked() {
+        state.selected = Some((m.id, skill));
+        state.focus_note = true;
+        ui.close();
+    }
+}
+
+fn footer_ui(ui: &mut Ui, f: &Frame<'_>, all_teams: bool, cols: &Columns) {
     ui.add_space(4.0);
     let visuals = ui.visuals().clone();
+    let width = cols.fixed() + cols.cells_width;
     let (rect, _) = ui.allocate_exact_size(vec2(width, FOOTER_ROWS * ROW_HEIGHT), Sense::hover());
     let painter = ui.painter_at(rect);
     painter.line_segment(
@@ -602,10 +783,7 @@ fn footer_ui(ui: &mut Ui, f: &Frame<'_>, width: f32, cells_width: f32, h_scroll:
         visuals.widgets.noninteractive.bg_stroke,
     );
     let label = |row: f32, text: &str, hint: &str| {
-        let r = Rect::from_min_size(
-            pos2(rect.left(), rect.top() + row * ROW_HEIGHT),
-            vec2(FIXED_WIDTH, ROW_HEIGHT),
-        );
+        let r = cols.span(0.0, cols.fixed(), rect.top() + row * ROW_HEIGHT, ROW_HEIGHT);
         painter.text(
             pos2(r.left() + 6.0, r.center().y),
             Align2::LEFT_CENTER,
@@ -616,100 +794,162 @@ fn footer_ui(ui: &mut Ui, f: &Frame<'_>, width: f32, cells_width: f32, h_scroll:
         ui.interact(r, Id::unique(("footer", text)), Sense::hover())
             .on_hover_text(hint);
     };
-    label(
-        0.0,
-        "Coverage (covered / target)",
-        "Members at or above the team's target level, out of the number of people the target asks for",
-    );
+    if all_teams {
+        label(
+            0.0,
+            "Teams meeting the target",
+            "How many teams meet their own target in the skill, out of the teams that need it",
+        );
+    } else {
+        label(
+            0.0,
+            "Coverage (people at target / needed)",
+            "Members at or above the team's target level, out of the number of people the target asks for",
+        );
+    }
     label(
         1.0,
         "Team best",
         "The highest level anyone in view is rated at",
     );
-    let cells_left = rect.left() + FIXED_WIDTH;
-    let clip = Rect::from_min_max(
-        pos2(cells_left, rect.top()),
-        pos2(cells_left + cells_width, rect.bottom()),
-    );
+    let clip = cols.cells(rect.top(), rect.height());
     let cell_painter = painter.with_clip_rect(clip);
-    for (i, &skill) in f.view.skills.iter().enumerate() {
-        let x = cells_left + i as f32 * CELL_WIDTH - h_scroll;
-        let top = Rect::from_min_size(pos2(x, rect.top()), vec2(CELL_WIDTH, ROW_HEIGHT));
-        if !top.intersects(clip) {
-            continue;
-        }
+    for i in cols.visible() {
+        let skill = f.view.skills[i];
+        let top = cols.cell(i, rect.top(), ROW_HEIGHT);
         let bottom = top.translate(vec2(0.0, ROW_HEIGHT));
-        let coverage = f
+        let name = &f.snapshot.framework.skill(skill).name;
+        if all_teams {
+            team_count_cell_ui(ui, f, &cell_painter, top.intersect(clip), top, skill, name);
+        } else {
+            coverage_cell_ui(ui, f, &cell_painter, top.intersect(clip), top, skill, name);
+        }
+        let best = f
             .view
             .coverage
             .get(&skill)
-            .map(|&i| &f.view.analysis.skills[i]);
-        match coverage {
-            Some(c) => {
-                let (fill, text, mark) = if c.single_point_of_failure {
-                    (theme::SINGLE, Color32::BLACK, " !")
-                } else if c.shortfall > 0 {
-                    (theme::SHORT, Color32::WHITE, "")
-                } else {
-                    (theme::COVERED, Color32::WHITE, " ok")
-                };
-                cell_painter.rect_filled(top.shrink(1.0), 2.0, fill);
+            .and_then(|&i| f.view.analysis.skills[i].best);
+        match best {
+            Some(l) => {
+                cell_painter.rect_filled(
+                    bottom.shrink(1.0),
+                    2.0,
+                    theme::level_fill(l, visuals.dark_mode),
+                );
                 cell_painter.text(
-                    top.center(),
+                    bottom.center(),
                     Align2::CENTER_CENTER,
-                    format!("{}/{}{mark}", c.covered, c.target.count),
-                    FontId::proportional(12.5),
-                    text,
-                );
-                let resp = ui.interact(
-                    top.intersect(clip),
-                    Id::unique(("coverage", skill)),
-                    Sense::hover(),
-                );
-                let name = &f.snapshot.framework.skill(skill).name;
-                let desc = format!(
-                    "{name}: {} of {} at {} or above{}{}",
-                    c.covered,
-                    c.target.count,
-                    c.target.level,
-                    if c.shortfall > 0 {
-                        format!("; short by {}", c.shortfall)
-                    } else {
-                        String::new()
-                    },
-                    if c.single_point_of_failure {
-                        "; single point of failure"
-                    } else {
-                        ""
-                    }
-                );
-                resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Cell, true, &desc));
-                resp.on_hover_text(desc);
-                match c.best {
-                    Some(l) => {
-                        cell_painter.rect_filled(bottom.shrink(1.0), 2.0, theme::level_fill(l));
-                        cell_painter.text(
-                            bottom.center(),
-                            Align2::CENTER_CENTER,
-                            l.letter(),
-                            FontId::proportional(13.0),
-                            theme::level_text(l),
-                        );
-                    }
-                    None => paint_not_rated(&cell_painter, bottom.shrink(1.0), &visuals),
-                }
-            }
-            None => {
-                cell_painter.text(
-                    top.center(),
-                    Align2::CENTER_CENTER,
-                    "—",
-                    FontId::proportional(12.0),
-                    visuals.weak_text_color(),
+                    l.letter(),
+                    FontId::proportional(13.0),
+                    theme::level_text(l, visuals.dark_mode),
                 );
             }
+            None => paint_not_rated(&cell_painter, bottom.shrink(1.0), &visuals),
         }
     }
+}
+
+/// One coverage cell of a team: people at the target level / people the target asks for.
+fn coverage_cell_ui(
+    ui: &Ui,
+    f: &Frame<'_>,
+    painter: &egui::Painter,
+    hit: Rect,
+    r: Rect,
+    skill: SkillId,
+    name: &str,
+) {
+    let Some(c) = f
+        .view
+        .coverage
+        .get(&skill)
+        .map(|&i| &f.view.analysis.skills[i])
+    else {
+        painter.text(
+            r.center(),
+            Align2::CENTER_CENTER,
+            "—",
+            FontId::proportional(12.0),
+            ui.visuals().weak_text_color(),
+        );
+        return;
+    };
+    let (fill, text, mark) = if c.single_point_of_failure {
+        (theme::SINGLE, Color32::BLACK, " !")
+    } else if c.shortfall > 0 {
+        (theme::SHORT, Color32::WHITE, "")
+    } else {
+        (theme::COVERED, Color32::WHITE, " ok")
+    };
+    painter.rect_filled(r.shrink(1.0), 2.0, fill);
+    painter.text(
+        r.center(),
+        Align2::CENTER_CENTER,
+        format!("{}/{}{mark}", c.covered, c.target.count),
+        FontId::proportional(12.5),
+        text,
+    );
+    let desc = format!(
+        "{name}: {} of {} at {} or above{}{}",
+        c.covered,
+        c.target.count,
+        c.target.level,
+        if c.shortfall > 0 {
+            format!("; short by {}", c.shortfall)
+        } else {
+            String::new()
+        },
+        if c.single_point_of_failure {
+            "; single point of failure"
+        } else {
+            ""
+        }
+    );
+    let resp = ui.interact(hit, Id::unique(("coverage", skill)), Sense::hover());
+    resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Cell, true, &desc));
+    resp.on_hover_text(desc);
+}
+
+/// One cell of the "All teams" footer: how many teams meet their own target in the skill.
+fn team_count_cell_ui(
+    ui: &Ui,
+    f: &Frame<'_>,
+    painter: &egui::Painter,
+    hit: Rect,
+    r: Rect,
+    skill: SkillId,
+    name: &str,
+) {
+    let Some(&(meeting, needing)) = f.view.teams_meeting.get(&skill) else {
+        painter.text(
+            r.center(),
+            Align2::CENTER_CENTER,
+            "—",
+            FontId::proportional(12.0),
+            ui.visuals().weak_text_color(),
+        );
+        return;
+    };
+    let fill = if meeting < needing {
+        theme::SHORT
+    } else {
+        theme::COVERED
+    };
+    painter.rect_filled(r.shrink(1.0), 2.0, fill);
+    painter.text(
+        r.center(),
+        Align2::CENTER_CENTER,
+        format!("{meeting}/{needing}"),
+        FontId::proportional(12.5),
+        Color32::WHITE,
+    );
+    let desc = format!(
+        "{name}: {meeting} of {} meet their target",
+        super::dialogs::plural(needing, "team", "teams")
+    );
+    let resp = ui.interact(hit, Id::unique(("coverage", skill)), Sense::hover());
+    resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Cell, true, &desc));
+    resp.on_hover_text(desc);
 }
 
 /// Moves the selection and edits the selected cell from the keyboard, when the grid has focus.
@@ -789,7 +1029,13 @@ fn keyboard(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Comma
             .data_mut(|d| d.insert_temp(Id::unique("heatmap_scroll_to_selection"), true));
         // Keep the selected column in view.
         let x = c as f32 * CELL_WIDTH;
-        let cells_width = (ui.available_width() - FIXED_WIDTH).max(CELL_WIDTH);
+        let cells_width = Columns::new(
+            0.0,
+            ui.available_width(),
+            state.team.is_none(),
+            skills.len(),
+        )
+        .cells_width;
         if x < state.h_scroll {
             state.h_scroll = x;
         } else if x + CELL_WIDTH > state.h_scroll + cells_width {
@@ -880,7 +1126,8 @@ pub fn level_editor_ui(
                         (_, Some(d)) => d,
                         (_, None) => "Not defined by the framework".to_string(),
                     };
-                    ui.add(egui::Label::new(egui::RichText::new(desc).small()).wrap());
+                    // Body size and the normal text colour: these are what the lead reads.
+                    ui.add(egui::Label::new(desc).wrap());
                 });
             }
             ui.separator();

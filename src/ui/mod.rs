@@ -11,7 +11,7 @@ pub mod theme;
 use crate::core::Action;
 use crate::io::Mode;
 use crate::model::analysis::{self, Analysis, Scope};
-use crate::model::{HistoryEntry, Level, MemberId, SkillId, Snapshot, TeamId};
+use crate::model::{HistoryEntry, Level, MemberId, SkillId, Snapshot, TeamId, search_key};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -52,8 +52,10 @@ pub enum Command {
 /// How heatmap rows are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SortKey {
-    /// By name.
+    /// By name (across teams in "All teams").
     Name,
+    /// By team, then name ("All teams" only).
+    Team,
     /// By role level (seniority).
     Role,
     /// By the sum of levels.
@@ -120,6 +122,10 @@ pub struct UiState {
     pub note_draft: Option<(MemberId, SkillId, String)>,
     /// Name being typed in the member section of the detail panel.
     pub rename_draft: Option<(MemberId, String)>,
+    /// The detail panel's note field should take the keyboard (from a cell's "Note...").
+    pub focus_note: bool,
+    /// The rows should scroll back to the top (the team or the search changed).
+    pub scroll_to_top: bool,
     /// Where exports go by default (the user's documents folder; set by the app).
     pub documents_dir: std::path::PathBuf,
 }
@@ -152,11 +158,16 @@ pub struct View {
     pub analysis: Analysis,
     /// Index into `analysis.skills` by skill.
     pub coverage: HashMap<SkillId, usize>,
+    /// How many members the team (or all teams) has, before the search.
+    pub in_scope: usize,
+    /// "All teams": per skill, how many teams meet their own target, of those that need it.
+    pub teams_meeting: HashMap<SkillId, (usize, usize)>,
 }
 
 impl View {
     /// Brings the view up to date with the snapshot and the state; cheap when nothing changed.
-    pub fn refresh(&mut self, snapshot: &Snapshot, generation: u64, state: &UiState) {
+    /// Returns whether the team or the search changed (the rows should scroll to the top).
+    pub fn refresh(&mut self, snapshot: &Snapshot, generation: u64, state: &UiState) -> bool {
         let key = (
             generation,
             state.team,
@@ -165,10 +176,15 @@ impl View {
             state.prefs.descending,
         );
         if self.key.as_ref() == Some(&key) {
-            return;
+            return false;
         }
+        let new_rows = self
+            .key
+            .as_ref()
+            .is_none_or(|k| k.1 != key.1 || k.2 != key.2);
         let scope = state.scope();
         let members = analysis::scope_members(snapshot, scope);
+        self.in_scope = members.len();
         self.analysis = analysis::analyse_members(snapshot, scope, &members);
         self.coverage = self
             .analysis
@@ -177,12 +193,31 @@ impl View {
             .enumerate()
             .map(|(i, c)| (c.skill, i))
             .collect();
-        self.skills = crate::io::export::wide_skills(snapshot, &members);
-        let needle = state.search.trim().to_lowercase();
-        let mut rows: Vec<&crate::model::Member> = members
-            .into_iter()
-            .filter(|m| needle.is_empty() || m.name.to_lowercase().contains(&needle))
-            .collect();
+        self.skills = analysis::wide_skills(snapshot, &members);
+        self.teams_meeting.clear();
+        if state.team.is_none() {
+            for team in snapshot.teams() {
+                let team_members = snapshot.team_members(team.id);
+                if team_members.is_empty() {
+                    continue;
+                }
+                let a = analysis::analyse_members(snapshot, Scope::Team(team.id), &team_members);
+                for c in &a.skills {
+                    let entry = self.teams_meeting.entry(c.skill).or_default();
+                    entry.1 += 1;
+                    entry.0 += usize::from(c.shortfall == 0);
+                }
+            }
+        }
+        let needle = search_key(state.search.trim());
+        let mut rows: Vec<&crate::model::Member> = if needle.is_empty() {
+            members
+        } else {
+            members
+                .into_iter()
+                .filter(|m| search_key(&m.name).contains(&needle))
+                .collect()
+        };
         let fw = &snapshot.framework;
         let total = |m: &crate::model::Member| -> u32 {
             m.ratings
@@ -196,8 +231,16 @@ impl View {
                 (fw.role(l.role).name.clone(), l.rank)
             })
         };
+        let team_name = |m: &crate::model::Member| {
+            snapshot
+                .team(m.team)
+                .map(|t| t.name.to_lowercase())
+                .unwrap_or_default()
+        };
         match state.prefs.sort {
-            SortKey::Name => {}
+            // Members come team by team: a name sort goes across teams.
+            SortKey::Name => rows.sort_by_cached_key(|m| (m.name.to_lowercase(), team_name(m))),
+            SortKey::Team => rows.sort_by_cached_key(|m| (team_name(m), m.name.to_lowercase())),
             SortKey::Role => rows.sort_by_cached_key(|m| role_rank(m)),
             SortKey::Total => rows.sort_by_key(|m| total(m)),
             SortKey::Skill(s) => rows.sort_by_key(|m| m.ratings.get(&SkillId(s)).map(|r| r.level)),
@@ -207,6 +250,7 @@ impl View {
         }
         self.rows = rows.iter().map(|m| m.id).collect();
         self.key = Some(key);
+        new_rows
     }
 }
 
@@ -352,6 +396,13 @@ fn top_bar_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut V
                 .desired_width(150.0),
         )
         .labelled_by(search.id);
+        if !state.search.trim().is_empty() {
+            ui.label(format!(
+                "{} of {}",
+                f.view.rows.len(),
+                dialogs::plural(f.view.in_scope, "member", "members")
+            ));
+        }
         ui.separator();
         if ui.button("Import...").clicked() {
             state.dialog = Some(Dialog::Import(ImportDialog::default()));
@@ -441,13 +492,13 @@ fn legend_ui(ui: &mut egui::Ui) {
     for level in Level::ALL {
         let (rect, _) = ui.allocate_exact_size(egui::vec2(22.0, 16.0), egui::Sense::hover());
         ui.painter()
-            .rect_filled(rect, 2.0, theme::level_fill(level));
+            .rect_filled(rect, 2.0, theme::level_fill(level, ui.visuals().dark_mode));
         ui.painter().text(
             rect.center(),
             egui::Align2::CENTER_CENTER,
             level.letter(),
             egui::FontId::proportional(11.0),
-            theme::level_text(level),
+            theme::level_text(level, ui.visuals().dark_mode),
         );
         ui.label(level.name());
     }

@@ -8,6 +8,8 @@ use egui::Color32;
 
 /// Height of a heatmap row.
 pub const ROW_HEIGHT: f32 = 24.0;
+/// Width of the team column ("All teams").
+pub const TEAM_WIDTH: f32 = 130.0;
 /// Width of the member-name column.
 pub const NAME_WIDTH: f32 = 160.0;
 /// Width of the role-level column.
@@ -16,12 +18,16 @@ pub const ROLE_WIDTH: f32 = 140.0;
 pub const TOTAL_WIDTH: f32 = 44.0;
 /// Width of a skill column.
 pub const CELL_WIDTH: f32 = 66.0;
-/// Height of the column headers.
-pub const HEADER_HEIGHT: f32 = 44.0;
+/// Height of the column headers: skill names run upwards in full, wrapped over up to four
+/// lines, so any of the framework's skills is legible in a narrow column.
+pub const HEADER_HEIGHT: f32 = 132.0;
 
-/// Background of a rated cell, by level (Blues, 5 classes).
-pub fn level_fill(level: Level) -> Color32 {
+/// Background of a rated cell, by level (Blues, 5 classes). In the dark theme "None" is a
+/// dark slate rather than the palette's near-white, so the least skill is not the brightest
+/// cell on a dark background.
+pub fn level_fill(level: Level, dark: bool) -> Color32 {
     match level {
+        Level::None if dark => Color32::from_rgb(0x3a, 0x44, 0x50),
         Level::None => Color32::from_rgb(0xef, 0xf3, 0xff),
         Level::Awareness => Color32::from_rgb(0xbd, 0xd7, 0xe7),
         Level::Working => Color32::from_rgb(0x6b, 0xae, 0xd6),
@@ -31,8 +37,8 @@ pub fn level_fill(level: Level) -> Color32 {
 }
 
 /// Text on a rated cell: dark on the light classes, white on the dark ones.
-pub fn level_text(level: Level) -> Color32 {
-    if level >= Level::Practitioner {
+pub fn level_text(level: Level, dark: bool) -> Color32 {
+    if level >= Level::Practitioner || (dark && level == Level::None) {
         Color32::WHITE
     } else {
         Color32::from_rgb(0x10, 0x20, 0x30)
@@ -47,8 +53,8 @@ pub const COVERED: Color32 = Color32::from_rgb(0x31, 0x82, 0xbd);
 pub const SHORT: Color32 = Color32::from_rgb(0xd9, 0x5f, 0x02);
 /// Coverage: resting on one person.
 pub const SINGLE: Color32 = Color32::from_rgb(0xfe, 0xc4, 0x4f);
-/// The selected cell's outline.
-pub const SELECTED: Color32 = Color32::from_rgb(0xe6, 0x55, 0x0d);
+/// Sort arrows and other accents (the selection has its own outline: see the heatmap).
+pub const SELECTED: Color32 = Color32::from_rgb(0x3b, 0x6e, 0xa8);
 
 /// Gap mode: how far a member is from their role's requirement (negative: below), as a
 /// diverging orange-white-blue scale.
