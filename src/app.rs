@@ -6,7 +6,7 @@ use crate::core::{Action, Core};
 use crate::error::Result;
 use crate::io::{ExportFormat, ExportOptions, LevelStyle};
 use crate::model::analysis::Scope;
-use crate::model::{HistoryEntry, MemberId, SkillId};
+use crate::model::{HistoryEntry, MemberId, SkillId, TeamId};
 use crate::transfer::{self, ImportOptions};
 use crate::ui::{self, Command, Dialog, ImportPreview, Prefs, UiState, View};
 use std::path::{Path, PathBuf};
@@ -111,7 +111,7 @@ impl CapmatrixApp {
             snapshot: self.core.snapshot(),
             view: &self.view,
             history: &self.history,
-            db_path: self.core.store().path(),
+            db_path: self.core.db_path(),
             undo: self.core.undo_label(),
             redo: self.core.redo_label(),
         };
@@ -148,17 +148,19 @@ impl CapmatrixApp {
         }
         self.history_key = key;
         self.history = match key {
-            Some((m, s, _)) => self.core.store().history(m, Some(s)).unwrap_or_default(),
+            Some((m, s, _)) => self.core.history(m, Some(s)).unwrap_or_default(),
             None => Vec::new(),
         };
     }
 
-    /// Undo (or redo) one step, saying what was undone in the status bar.
+    /// Undo (or redo) one step, saying what was undone in the status bar. A step about one
+    /// member is shown: the window switches to their team (unless all teams are shown) and
+    /// selects the cell, and the status line names member, skill and team.
     fn step(&mut self, undo: bool) {
-        let label = if undo {
-            self.core.undo_label()
+        let (label, focus) = if undo {
+            (self.core.undo_label(), self.core.undo_focus())
         } else {
-            self.core.redo_label()
+            (self.core.redo_label(), self.core.redo_focus())
         };
         let Some(label) = label.map(str::to_string) else {
             return;
@@ -168,25 +170,78 @@ impl CapmatrixApp {
         } else {
             self.core.redo()
         };
-        match result {
-            Ok(_) => {
-                let verb = if undo { "Undid" } else { "Redid" };
-                self.state.notify(format!("{verb} {label}"), false);
-            }
-            Err(e) => self.state.notify(e.to_string(), true),
+        if let Err(e) = result {
+            self.state.notify(e.to_string(), true);
+            return;
         }
+        let verb = if undo { "Undid" } else { "Redid" };
+        let snapshot = self.core.snapshot();
+        let Some((member, skill)) = focus else {
+            self.state.notify(format!("{verb} {label}"), false);
+            return;
+        };
+        let Some(m) = snapshot.member(member) else {
+            self.state.notify(format!("{verb} {label}"), false);
+            return;
+        };
+        let team = snapshot.team(m.team).map_or("", |t| t.name.as_str());
+        let what = match skill {
+            Some(s) => format!("{}, {}", m.name, snapshot.framework.skill(s).name),
+            None => m.name.clone(),
+        };
+        let text = format!("{verb} {label}: {what} ({team})");
+        if self.state.team.is_some() && self.state.team != Some(m.team) {
+            self.state.team = Some(m.team);
+        }
+        if let Some(s) = skill {
+            self.state.selected = Some((member, s));
+            self.state.scroll_to_selection = true;
+        }
+        self.state.notify(text, false);
     }
 
     fn apply(&mut self, action: Action) {
         let created_team = matches!(action, Action::CreateTeam { .. });
+        let moved = match action {
+            Action::MoveMember { member, team } => Some((member, team)),
+            _ => None,
+        };
+        let from = moved
+            .and_then(|(m, _)| self.core.snapshot().member(m))
+            .map(|m| m.team);
         match self.core.apply(action) {
             Ok(outcome) => {
                 if created_team && let Some(t) = outcome.team {
                     self.state.team = Some(t);
                 }
+                if let (Some((member, team)), Some(from)) = (moved, from) {
+                    self.followed_move(member, team, from);
+                }
             }
             Err(e) => self.state.notify(e.to_string(), true),
         }
+    }
+
+    /// After a member moved team: the window follows them (when their old team was shown),
+    /// keeps them selected, and says where they went.
+    fn followed_move(&mut self, member: MemberId, team: TeamId, from: TeamId) {
+        let snapshot = self.core.snapshot();
+        let (Some(m), Some(t)) = (snapshot.member(member), snapshot.team(team)) else {
+            return;
+        };
+        let text = format!(
+            "Moved {} from {} to {}",
+            m.name,
+            snapshot.team(from).map_or("", |t| t.name.as_str()),
+            t.name
+        );
+        if self.state.team == Some(from) {
+            self.state.team = Some(team);
+        }
+        if self.state.selected.is_some_and(|(m, _)| m == member) {
+            self.state.scroll_to_selection = true;
+        }
+        self.state.notify(text, false);
     }
 
     /// Runs one command.
@@ -424,7 +479,7 @@ pub fn run_window(db: &Path) -> Result<()> {
         eframe::icon_data::from_png_bytes(include_bytes!("../assets/icon.png")).unwrap_or_default();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
-            .with_title(if core.store().is_writable() {
+            .with_title(if core.is_writable() {
                 format!("capmatrix - {file}")
             } else {
                 format!("capmatrix - {file} (read-only: open in another capmatrix)")

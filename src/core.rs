@@ -334,6 +334,32 @@ impl Core {
         self.redo.clear();
     }
 
+    /// The member (and skill, for a rating) the next undo would touch, so the window can show
+    /// it.
+    pub fn undo_focus(&self) -> Option<(MemberId, Option<SkillId>)> {
+        self.undo.last().and_then(|s| step_focus(&s.actions))
+    }
+
+    /// The member (and skill) the next redo would touch.
+    pub fn redo_focus(&self) -> Option<(MemberId, Option<SkillId>)> {
+        self.redo.last().and_then(|s| step_focus(&s.actions))
+    }
+
+    /// The rating history of a member (optionally one skill), oldest first.
+    pub fn history(&self, member: MemberId, skill: Option<SkillId>) -> Result<Vec<HistoryEntry>> {
+        self.store.history(member, skill)
+    }
+
+    /// The database file.
+    pub fn db_path(&self) -> &Path {
+        self.store.path()
+    }
+
+    /// Whether this process can write (holds the write lock).
+    pub fn is_writable(&self) -> bool {
+        self.store.is_writable()
+    }
+
     /// What undo would revert, if anything.
     pub fn undo_label(&self) -> Option<&str> {
         self.undo.last().map(|s| s.label.as_str())
@@ -383,6 +409,21 @@ impl Core {
             }
         }
     }
+}
+
+/// The member and skill a step's actions are about: the first action that names a member.
+fn step_focus(actions: &[Action]) -> Option<(MemberId, Option<SkillId>)> {
+    actions.iter().find_map(|a| match a {
+        Action::SetRating { member, skill, .. } | Action::ClearRating { member, skill } => {
+            Some((*member, Some(*skill)))
+        }
+        Action::RenameMember { member, .. }
+        | Action::SetRoleLevel { member, .. }
+        | Action::MoveMember { member, .. }
+        | Action::RemoveMember { member } => Some((*member, None)),
+        Action::RestoreMember(record) => Some((record.member.id, None)),
+        _ => None,
+    })
 }
 
 /// A short description of an action, for "Undo ..." labels.

@@ -314,10 +314,22 @@ pub fn heatmap_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec
             .id_salt("heatmap_rows")
             .auto_shrink([false, false])
             .max_height(body_height);
-        if std::mem::take(&mut state.scroll_to_top) {
-            scroll = scroll.vertical_scroll_offset(0.0);
-        } else if let Some(row) = state_scroll_target(ui, state, view) {
+        let to_top = std::mem::take(&mut state.scroll_to_top);
+        if std::mem::take(&mut state.scroll_to_selection) {
+            ui.ctx()
+                .data_mut(|d| d.insert_temp(Id::unique("heatmap_scroll_to_selection"), true));
+            if let Some(c) = state
+                .selected
+                .and_then(|(_, s)| view.skills.iter().position(|&k| k == s))
+            {
+                state.h_scroll =
+                    scroll_to_column(state.h_scroll, c, cols.cells_width).clamp(0.0, max_scroll);
+            }
+        }
+        if let Some(row) = state_scroll_target(ui, state, view) {
             scroll = scroll.vertical_scroll_offset(row);
+        } else if to_top {
+            scroll = scroll.vertical_scroll_offset(0.0);
         }
         scroll.show_rows(ui, ROW_HEIGHT, view.rows.len(), |ui, range| {
             for i in range {
@@ -351,6 +363,18 @@ pub fn heatmap_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec
             ui.add(egui::Slider::new(&mut state.h_scroll, 0.0..=max_scroll).show_value(false))
                 .labelled_by(label.id);
         });
+    }
+}
+
+/// The sideways scroll that brings skill column `c` into view, moving as little as possible.
+fn scroll_to_column(h_scroll: f32, c: usize, cells_width: f32) -> f32 {
+    let x = c as f32 * CELL_WIDTH;
+    if x < h_scroll {
+        x
+    } else if x + CELL_WIDTH > h_scroll + cells_width {
+        x + CELL_WIDTH - cells_width
+    } else {
+        h_scroll
     }
 }
 
@@ -1028,7 +1052,6 @@ fn keyboard(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Comma
         ui.ctx()
             .data_mut(|d| d.insert_temp(Id::unique("heatmap_scroll_to_selection"), true));
         // Keep the selected column in view.
-        let x = c as f32 * CELL_WIDTH;
         let cells_width = Columns::new(
             0.0,
             ui.available_width(),
@@ -1036,11 +1059,7 @@ fn keyboard(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Comma
             skills.len(),
         )
         .cells_width;
-        if x < state.h_scroll {
-            state.h_scroll = x;
-        } else if x + CELL_WIDTH > state.h_scroll + cells_width {
-            state.h_scroll = x + CELL_WIDTH - cells_width;
-        }
+        state.h_scroll = scroll_to_column(state.h_scroll, c, cells_width);
     }
     if open_editor {
         state.editor_open = true;

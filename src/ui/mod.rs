@@ -124,6 +124,8 @@ pub struct UiState {
     pub rename_draft: Option<(MemberId, String)>,
     /// The detail panel's note field should take the keyboard (from a cell's "Note...").
     pub focus_note: bool,
+    /// The rows and columns should scroll to the selected cell (after undo, redo or a move).
+    pub scroll_to_selection: bool,
     /// The rows should scroll back to the top (the team or the search changed).
     pub scroll_to_top: bool,
     /// Where exports go by default (the user's documents folder; set by the app).

@@ -427,3 +427,192 @@ fn export_suggests_a_file_named_after_the_team_in_the_documents_folder_and_repor
         notice.text
     );
 }
+
+/// The sample team plus a second team, "Platform", with two members.
+fn two_team_core() -> Core {
+    let mut core = sample_core();
+    capmatrix::transfer::import_bytes(
+        &mut core,
+        "Member,Team,Role level,Testing\nAaron Abbot,Platform,Data engineer,Working\nZed Zephyr,Platform,Data engineer,Expert\n".as_bytes(),
+        std::path::Path::new("platform.csv"),
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    core
+}
+
+fn names_in_view(h: &Harness<'_, CapmatrixApp>) -> Vec<String> {
+    let snap = h.state().core().snapshot();
+    h.state()
+        .visible_rows()
+        .iter()
+        .map(|&m| snap.member(m).unwrap().name.clone())
+        .collect()
+}
+
+#[test]
+fn search_ignores_case_and_accents_and_counts_the_matches() {
+    let mut h = harness(sample_core());
+    let search = h.get_by_label("Search:");
+    search.focus();
+    search.type_text("siobhan");
+    h.run();
+    assert_eq!(names_in_view(&h), ["Siobhán Murphy"]);
+    h.get_by_label("1 of 10 members");
+    h.get_by_label("Search:").type_text(" MURPHY");
+    h.run();
+    assert_eq!(names_in_view(&h), ["Siobhán Murphy"]);
+}
+
+#[test]
+fn all_teams_has_a_sortable_team_column_and_names_sort_across_teams() {
+    let mut h = harness(two_team_core());
+    h.state_mut().state_mut().team = None;
+    h.run();
+    // Member order by name (the default) goes across the two teams.
+    assert_eq!(h.state().state().prefs.sort, capmatrix::ui::SortKey::Name);
+    let names = names_in_view(&h);
+    assert_eq!(names.first().map(String::as_str), Some("Aaron Abbot"));
+    let mut sorted = names.clone();
+    sorted.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(names, sorted);
+    // The Team column sorts team by team.
+    h.get_by_label("Sort by team").click();
+    h.run();
+    let snap = h.state().core().snapshot().clone();
+    let teams: Vec<String> = h
+        .state()
+        .visible_rows()
+        .iter()
+        .map(|&m| {
+            snap.team(snap.member(m).unwrap().team)
+                .unwrap()
+                .name
+                .clone()
+        })
+        .collect();
+    assert_eq!(teams.first().map(String::as_str), Some("Data Engineering"));
+    assert_eq!(teams.last().map(String::as_str), Some("Platform"));
+    // In one team there is no Team column.
+    let platform = snap.team_named("Platform").unwrap().id;
+    h.state_mut().state_mut().team = Some(platform);
+    h.run();
+    assert!(h.query_by_label("Sort by team").is_none());
+    // The All teams footer counts teams meeting their target.
+    h.state_mut().state_mut().team = None;
+    h.run();
+    let cell = h
+        .query_all_by_label_contains("teams meet their target")
+        .next()
+        .unwrap()
+        .accesskit_node()
+        .label()
+        .unwrap_or_default();
+    assert!(
+        cell.starts_with("Communicating between the technical and non-technical: ")
+            && cell.ends_with(" of 2 teams meet their target"),
+        "{cell}"
+    );
+}
+
+#[test]
+fn undo_of_an_edit_in_another_team_switches_to_it_and_selects_the_cell() {
+    let mut h = harness(two_team_core());
+    let snap = h.state().core().snapshot().clone();
+    let platform = snap.team_named("Platform").unwrap().id;
+    h.state_mut().state_mut().team = Some(platform);
+    h.run();
+    h.get_by_label("Zed Zephyr, Testing: Expert").click();
+    h.run();
+    h.key_press(egui::Key::Num2);
+    h.run();
+    // Back to the other team, then undo.
+    let de = snap.team_named("Data Engineering").unwrap().id;
+    h.state_mut().state_mut().team = Some(de);
+    h.state_mut().state_mut().selected = None;
+    h.run();
+    h.get_by_label("Undo").click();
+    h.run();
+    let state = h.state().state();
+    assert_eq!(state.team, Some(platform));
+    let zed = h
+        .state()
+        .core()
+        .snapshot()
+        .member_named(platform, "Zed Zephyr")
+        .unwrap();
+    let testing = h
+        .state()
+        .core()
+        .snapshot()
+        .framework
+        .skill_named("Testing")
+        .unwrap();
+    assert_eq!(state.selected, Some((zed.id, testing)));
+    assert_eq!(zed.ratings[&testing].level, Level::Expert);
+    let notice = state.notice.clone().unwrap();
+    assert_eq!(
+        notice.text,
+        "Undid set rating: Zed Zephyr, Testing (Platform)"
+    );
+}
+
+#[test]
+fn moving_a_member_to_another_team_follows_them_and_says_so() {
+    let mut h = harness(two_team_core());
+    h.get_by_label("Laura Chen, Testing: Working").click();
+    h.run();
+    let snap = h.state().core().snapshot().clone();
+    let laura = snap
+        .member_named(
+            snap.team_named("Data Engineering").unwrap().id,
+            "Laura Chen",
+        )
+        .unwrap()
+        .id;
+    let platform = snap.team_named("Platform").unwrap().id;
+    // Through the member's context menu.
+    h.get_by_label("Laura Chen").click_secondary();
+    h.run();
+    h.get_by_label("Move to team...").click();
+    h.run();
+    let Some(capmatrix::ui::Dialog::MoveMember { .. }) = &h.state().state().dialog else {
+        panic!("no move dialog");
+    };
+    if let Some(capmatrix::ui::Dialog::MoveMember { team, .. }) =
+        &mut h.state_mut().state_mut().dialog
+    {
+        *team = platform;
+    }
+    h.run();
+    h.get_by_label("Move").click();
+    h.run();
+    let state = h.state().state();
+    assert_eq!(state.team, Some(platform));
+    assert_eq!(state.selected.map(|(m, _)| m), Some(laura));
+    assert_eq!(
+        state.notice.clone().unwrap().text,
+        "Moved Laura Chen from Data Engineering to Platform"
+    );
+    assert!(names_in_view(&h).contains(&"Laura Chen".to_string()));
+}
+
+#[test]
+fn a_cells_context_menu_sets_and_clears_the_level() {
+    let mut h = harness(sample_core());
+    h.get_by_label("Laura Chen, Testing: Working")
+        .click_secondary();
+    h.run();
+    h.get_by_label("E  Expert").click();
+    h.run();
+    assert_eq!(
+        level_in_store(&h, "Laura Chen", "Testing"),
+        Some(Level::Expert)
+    );
+    h.get_by_label("Laura Chen, Testing: Expert")
+        .click_secondary();
+    h.run();
+    h.get_by_label("Clear rating").click();
+    h.run();
+    assert_eq!(level_in_store(&h, "Laura Chen", "Testing"), None);
+}
