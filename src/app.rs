@@ -105,6 +105,7 @@ impl CapmatrixApp {
         {
             self.state.scroll_to_top = true;
         }
+        self.select_added_member();
         self.refresh_history();
         self.refresh_export_target();
         let frame = ui::Frame {
@@ -202,6 +203,7 @@ impl CapmatrixApp {
 
     fn apply(&mut self, action: Action) {
         let created_team = matches!(action, Action::CreateTeam { .. });
+        let added_member = matches!(action, Action::AddMember { .. });
         let moved = match action {
             Action::MoveMember { member, team } => Some((member, team)),
             _ => None,
@@ -214,11 +216,41 @@ impl CapmatrixApp {
                 if created_team && let Some(t) = outcome.team {
                     self.state.team = Some(t);
                 }
+                if added_member {
+                    self.state.select_member = outcome.member;
+                }
                 if let (Some((member, team)), Some(from)) = (moved, from) {
                     self.followed_move(member, team, from);
                 }
             }
             Err(e) => self.state.notify(e.to_string(), true),
+        }
+    }
+
+    /// Selects a member just added (in their team), once the view shows them, and brings
+    /// them into view.
+    fn select_added_member(&mut self) {
+        let Some(member) = self.state.select_member else {
+            return;
+        };
+        let Some(m) = self.core.snapshot().member(member) else {
+            self.state.select_member = None;
+            return;
+        };
+        if self.state.team.is_some() && self.state.team != Some(m.team) {
+            self.state.team = Some(m.team);
+            return; // the next frame's view holds their team
+        }
+        self.state.select_member = None;
+        let skill = self
+            .state
+            .selected
+            .map(|(_, s)| s)
+            .filter(|s| self.view.skills.contains(s))
+            .or_else(|| self.view.skills.first().copied());
+        if let Some(skill) = skill {
+            self.state.selected = Some((member, skill));
+            self.state.scroll_to_selection = true;
         }
     }
 
@@ -282,15 +314,20 @@ impl CapmatrixApp {
                         .apply(Action::CreateTeam { name: team.clone() })?
                         .team
                         .ok_or_else(|| crate::Error::invalid("team was not created"))?;
-                    b.apply(Action::AddMember {
-                        team: t,
-                        name: name.clone(),
-                        role_level,
-                    })?;
-                    Ok(t)
+                    let m = b
+                        .apply(Action::AddMember {
+                            team: t,
+                            name: name.clone(),
+                            role_level,
+                        })?
+                        .member;
+                    Ok((t, m))
                 });
                 match result {
-                    Ok(t) => self.state.team = Some(t),
+                    Ok((t, m)) => {
+                        self.state.team = Some(t);
+                        self.state.select_member = m;
+                    }
                     Err(e) => self.state.notify(e.to_string(), true),
                 }
             }

@@ -95,8 +95,9 @@ pub struct SkillCoverage {
     pub best: Option<Level>,
     /// Who covers it, best first.
     pub covered_by: Vec<MemberId>,
-    /// Who does not cover it yet, closest first (highest level, then interested, then name);
-    /// at most [`CLOSEST`].
+    /// Who is rated in it but below the target, closest first (highest level, then
+    /// interested, then name); at most [`CLOSEST`]. People not rated in the skill are not
+    /// "close": nothing is known of them.
     pub closest: Vec<MemberId>,
     /// Who said they are interested in developing it.
     pub interested: Vec<MemberId>,
@@ -313,6 +314,7 @@ fn coverage(
     let (mut covering, mut others): (Vec<_>, Vec<_>) = rows
         .iter()
         .copied()
+        .filter(|&(_, level, _)| level.is_some())
         .partition(|&(_, level, _)| level.is_some_and(|l| l >= target.level));
     covering.sort_by_key(|&(i, level, _)| (Reverse(level), i));
     let closest_key = |&(i, level, interested): &(usize, Option<Level>, bool)| {
@@ -518,7 +520,9 @@ mod tests {
         assert!(c.single_point_of_failure);
         assert_eq!(c.best, Some(Level::Practitioner));
         assert_eq!(c.covered_by, vec![ann]);
-        assert_eq!(c.closest, vec![bob, cy]);
+        // Cy is not rated in Testing: not "closest", nothing is known.
+        assert_eq!(c.closest, vec![bob]);
+        assert!(!c.closest.contains(&cy));
         assert_eq!(c.interested, vec![bob]);
 
         t.snap.set_rating(

@@ -13,7 +13,13 @@ pub fn gaps_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState) {
     let fw = &f.snapshot.framework;
     let gaps: Vec<_> = f.view.analysis.gaps().collect();
     ui.heading(format!("Gaps ({})", gaps.len()));
-    if gaps.is_empty() {
+    if f.view.in_scope == 0 {
+        ui.label(if state.team.is_some() {
+            "This team has no members yet, so there is nothing to cover: add members or import a file."
+        } else {
+            "No members yet."
+        });
+    } else if gaps.is_empty() {
         ui.label("Every skill meets its target.");
     }
     let name = |id| {
@@ -62,9 +68,10 @@ pub fn gaps_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState) {
                     .iter()
                     .take(3)
                     .filter_map(|&id| f.snapshot.member(id))
-                    .map(|m| match m.ratings.get(&c.skill) {
-                        Some(r) => format!("{} ({})", m.name, r.level),
-                        None => format!("{} (not rated)", m.name),
+                    .filter_map(|m| {
+                        m.ratings
+                            .get(&c.skill)
+                            .map(|r| format!("{} ({})", m.name, r.level))
                     })
                     .collect();
                 ui.label(format!("Closest: {}", closest.join(", ")));

@@ -38,8 +38,6 @@ pub struct ImportDialog {
     pub team: String,
     /// The preview of `path`, once read.
     pub preview: Option<ImportPreview>,
-    /// The path field has been given the keyboard focus once.
-    pub focused: bool,
 }
 
 /// The export dialog's state.
@@ -179,8 +177,14 @@ fn window(title: &str) -> egui::Window<'static> {
 /// Shows the open dialog, if any.
 pub fn dialogs_ui(ctx: &Context, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Command>) {
     let Some(mut dialog) = state.dialog.take() else {
+        state.dialog_seen = None;
         return;
     };
+    // The first frame of a dialog gives its first field the keyboard (see `focus_first`).
+    let kind = std::mem::discriminant(&dialog);
+    let first = state.dialog_seen != Some(kind);
+    state.dialog_seen = Some(kind);
+    ctx.data_mut(|d| d.insert_temp(first_frame_id(), first));
     let keep = match &mut dialog {
         Dialog::AddMember {
             team,
@@ -243,10 +247,27 @@ pub fn dialogs_ui(ctx: &Context, f: &Frame<'_>, state: &mut UiState, out: &mut V
     }
 }
 
+fn first_frame_id() -> Id {
+    Id::unique("capmatrix_dialog_first_frame")
+}
+
+/// Gives `field` the keyboard on the dialog's first frame, so typing starts at once.
+fn focus_first(ui: &egui::Ui, field: &egui::Response) {
+    if ui
+        .data(|d| d.get_temp::<bool>(first_frame_id()))
+        .unwrap_or(false)
+    {
+        field.request_focus();
+    }
+}
+
+/// The OK and Cancel buttons: Enter confirms (when OK is enabled), Escape cancels.
 fn buttons(ui: &mut egui::Ui, ok: &str, ok_enabled: bool) -> (bool, bool) {
     let mut result = (false, false);
     ui.horizontal(|ui| {
-        result.0 = ui.add_enabled(ok_enabled, egui::Button::new(ok)).clicked();
+        let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+        result.0 =
+            ui.add_enabled(ok_enabled, egui::Button::new(ok)).clicked() || (ok_enabled && enter);
         result.1 = ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape));
     });
     result
@@ -281,15 +302,14 @@ fn member_role_ui(
             role_level_combo(ui, "dialog_role_level", snapshot, role_level, 220.0)
                 .labelled_by(l.id);
         });
-        let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
         let (yes, no) = buttons(ui, "Set", true);
-        if yes || enter {
+        if yes {
             out.push(Command::Apply(Action::SetRoleLevel {
                 member,
                 role_level: *role_level,
             }));
         }
-        keep = !(yes || no || enter);
+        keep = !(yes || no);
     });
     keep
 }
@@ -321,15 +341,14 @@ fn member_move_ui(
                 .labelled_by(l.id);
         });
         let ok = *team != m.team;
-        let enter = ok && ui.input(|i| i.key_pressed(egui::Key::Enter));
         let (yes, no) = buttons(ui, "Move", ok);
-        if yes || enter {
+        if yes {
             out.push(Command::Apply(Action::MoveMember {
                 member,
                 team: *team,
             }));
         }
-        keep = !(yes || no || enter);
+        keep = !(yes || no);
     });
     keep
 }
@@ -348,12 +367,9 @@ fn name_ui(
         let edit = ui
             .add(egui::TextEdit::singleline(name).desired_width(260.0))
             .labelled_by(l.id);
-        if !edit.has_focus() && name.is_empty() {
-            edit.request_focus();
-        }
-        let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        focus_first(ui, &edit);
         let (yes, no) = buttons(ui, ok, !name.trim().is_empty());
-        if (yes || enter) && !name.trim().is_empty() {
+        if yes && !name.trim().is_empty() {
             on_ok(name.trim().to_string());
             keep = false;
         }
@@ -407,8 +423,10 @@ fn add_member_ui(
             .num_columns(2)
             .show(ui, |ui| {
                 let l = ui.label("Name:");
-                ui.add(egui::TextEdit::singleline(name).desired_width(240.0))
+                let field = ui
+                    .add(egui::TextEdit::singleline(name).desired_width(240.0))
                     .labelled_by(l.id);
+                focus_first(ui, &field);
                 ui.end_row();
                 let l = ui.label("Team:");
                 ui.add(
@@ -525,10 +543,7 @@ fn import_ui(ctx: &Context, d: &mut ImportDialog, out: &mut Vec<Command>) -> boo
                     )
                     .labelled_by(l.id);
                 // Ready to type or paste a path as soon as the dialog opens.
-                if !d.focused {
-                    field.request_focus();
-                    d.focused = true;
-                }
+                focus_first(ui, &field);
                 if field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                     out.push(Command::PreviewImport);
                 }
@@ -693,11 +708,11 @@ fn export_ui(
         ui.label(format!("Members: {team}"));
         ui.horizontal(|ui| {
             let l = ui.label("File:");
-            if ui
+            let field = ui
                 .add(egui::TextEdit::singleline(&mut d.path).desired_width(340.0))
-                .labelled_by(l.id)
-                .changed()
-            {
+                .labelled_by(l.id);
+            focus_first(ui, &field);
+            if field.changed() {
                 d.overwrite = false;
             }
             if ui.button("Choose...").clicked() {
@@ -748,7 +763,7 @@ pub fn about_ui(ctx: &Context, f: &Frame<'_>, state: &mut UiState) {
         ui.label(crate::model::OGL_CREDIT);
         ui.hyperlink("https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/");
     });
-    if !open {
+    if !open || ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
         state.about_open = false;
     }
 }

@@ -122,6 +122,10 @@ pub struct UiState {
     pub note_draft: Option<(MemberId, SkillId, String)>,
     /// Name being typed in the member section of the detail panel.
     pub rename_draft: Option<(MemberId, String)>,
+    /// Which kind of dialog was open last frame (its first frame focuses its first field).
+    pub dialog_seen: Option<std::mem::Discriminant<Dialog>>,
+    /// Select this member once the view shows them (a member just added).
+    pub select_member: Option<MemberId>,
     /// The detail panel's note field should take the keyboard (from a cell's "Note...").
     pub focus_note: bool,
     /// The rows and columns should scroll to the selected cell (after undo, redo or a move).

@@ -616,3 +616,65 @@ fn a_cells_context_menu_sets_and_clears_the_level() {
     h.run();
     assert_eq!(level_in_store(&h, "Laura Chen", "Testing"), None);
 }
+
+#[test]
+fn dialogs_focus_their_first_field_enter_confirms_and_escape_closes() {
+    let mut h = harness(sample_core());
+    h.get_by_label("Add member...").click();
+    h.run();
+    assert!(h.get_by_label("Name:").is_focused());
+    // Typing goes straight into the name; Enter adds.
+    h.event(egui::Event::Text("Nadia Rahman".into()));
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert!(h.state().state().dialog.is_none());
+    let snap = h.state().core().snapshot().clone();
+    let team = snap.team_named("Data Engineering").unwrap().id;
+    let nadia = snap.member_named(team, "Nadia Rahman").expect("added").id;
+    // The new member is selected and in view.
+    assert_eq!(h.state().state().selected.map(|(m, _)| m), Some(nadia));
+    assert!(h.state().visible_rows().contains(&nadia));
+
+    // Escape closes a dialog without doing anything.
+    h.get_by_label("Team").click();
+    h.run();
+    h.get_by_label("Rename team...").click();
+    h.run();
+    assert!(h.get_by_label("Team name:").is_focused());
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(h.state().state().dialog.is_none());
+    assert!(
+        h.state()
+            .core()
+            .snapshot()
+            .team_named("Data Engineering")
+            .is_some()
+    );
+
+    // About closes with Escape too.
+    h.get_by_label("About").click();
+    h.run();
+    assert!(h.state().state().about_open);
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(!h.state().state().about_open);
+}
+
+#[test]
+fn a_new_team_without_members_says_so_instead_of_claiming_every_skill_is_met() {
+    let mut h = harness(sample_core());
+    h.get_by_label("Team").click();
+    h.run();
+    h.get_by_label("New team...").click();
+    h.run();
+    h.event(egui::Event::Text("Empty Team".into()));
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert!(
+        h.query_by_label_contains("This team has no members yet")
+            .is_some()
+    );
+    assert!(h.query_by_label("Every skill meets its target.").is_none());
+}
