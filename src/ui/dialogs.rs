@@ -749,6 +749,51 @@ fn export_ui(
     keep
 }
 
+/// Every keyboard shortcut, on one sheet (F1 or ?).
+pub const SHORTCUTS: &[(&str, &str)] = &[
+    ("Arrows, Tab, Shift+Tab", "move between cells"),
+    (
+        "0 1 2 3 4, or A W P E",
+        "set the level (0 None, Awareness, Working, Practitioner, Expert)",
+    ),
+    ("Delete or Backspace", "clear the rating"),
+    (
+        "Enter or double-click",
+        "open the level editor with the descriptors",
+    ),
+    (
+        "Right-click a cell or a name",
+        "the cell's or the member's actions",
+    ),
+    ("Ctrl+Z", "undo"),
+    ("Ctrl+Shift+Z or Ctrl+Y", "redo"),
+    ("Enter in a dialog", "confirm"),
+    ("Escape", "close a dialog or this sheet"),
+    ("F1 or ?", "show or hide this sheet"),
+];
+
+/// The keyboard shortcut sheet.
+pub fn shortcuts_ui(ctx: &Context, state: &mut UiState) {
+    let mut open = true;
+    window("Keyboard shortcuts")
+        .open(&mut open)
+        .show(ctx, |ui| {
+            egui::Grid::new("shortcuts_grid")
+                .num_columns(2)
+                .striped(true)
+                .show(ui, |ui| {
+                    for (keys, what) in SHORTCUTS {
+                        ui.strong(*keys);
+                        ui.label(*what);
+                        ui.end_row();
+                    }
+                });
+        });
+    if !open || ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
+        state.shortcuts_open = false;
+    }
+}
+
 /// Version, database path and the Open Government Licence credit.
 pub fn about_ui(ctx: &Context, f: &Frame<'_>, state: &mut UiState) {
     let mut open = true;

@@ -114,6 +114,8 @@ pub struct UiState {
     pub dialog: Option<Dialog>,
     /// The About box is open.
     pub about_open: bool,
+    /// The keyboard shortcut sheet is open.
+    pub shortcuts_open: bool,
     /// The last notice.
     pub notice: Option<Notice>,
     /// Horizontal scroll of the skill columns, in points.
@@ -306,9 +308,12 @@ pub fn main_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut 
     if state.about_open {
         dialogs::about_ui(ui.ctx(), f, state);
     }
+    if state.shortcuts_open {
+        dialogs::shortcuts_ui(ui.ctx(), state);
+    }
 }
 
-fn shortcuts(ui: &egui::Ui, f: &Frame<'_>, state: &UiState, out: &mut Vec<Command>) {
+fn shortcuts(ui: &egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Command>) {
     if state.dialog.is_some() || ui.ctx().egui_wants_keyboard_input() {
         return;
     }
@@ -320,6 +325,14 @@ fn shortcuts(ui: &egui::Ui, f: &Frame<'_>, state: &UiState, out: &mut Vec<Comman
         let undo = i.consume_key(egui::Modifiers::COMMAND, egui::Key::Z);
         (undo, redo)
     });
+    let help = ui.input_mut(|i| {
+        i.consume_key(egui::Modifiers::NONE, egui::Key::F1)
+            || i.consume_key(egui::Modifiers::SHIFT, egui::Key::Questionmark)
+            || i.consume_key(egui::Modifiers::NONE, egui::Key::Questionmark)
+    });
+    if help {
+        state.shortcuts_open = !state.shortcuts_open;
+    }
     if undo && f.undo.is_some() {
         out.push(Command::Undo);
     }
@@ -330,7 +343,8 @@ fn shortcuts(ui: &egui::Ui, f: &Frame<'_>, state: &UiState, out: &mut Vec<Comman
 
 fn top_bar_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Command>) {
     ui.add_space(4.0);
-    ui.horizontal(|ui| {
+    // Wraps onto a second line in a narrow window, so every control stays reachable.
+    ui.horizontal_wrapped(|ui| {
         ui.heading("capmatrix");
         ui.separator();
         let label = ui.label("Team:");
@@ -444,6 +458,13 @@ fn top_bar_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut V
             .on_hover_text(
                 "Show each cell as levels above or below what the member's role level requires",
             );
+        if ui
+            .button("Shortcuts")
+            .on_hover_text("Keyboard shortcuts (F1 or ?)")
+            .clicked()
+        {
+            state.shortcuts_open = true;
+        }
         if ui.button("About").clicked() {
             state.about_open = true;
         }
@@ -452,20 +473,21 @@ fn top_bar_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut V
 }
 
 fn status_bar_ui(ui: &mut egui::Ui, state: &UiState) {
-    ui.horizontal(|ui| {
+    // The notice has a line of its own, so a long message is never cut off by the legend.
+    if let Some(n) = &state.notice {
+        let color = if n.error {
+            ui.visuals().error_fg_color
+        } else {
+            ui.visuals().text_color()
+        };
+        ui.add(egui::Label::new(egui::RichText::new(&n.text).color(color)).wrap());
+        ui.separator();
+    }
+    ui.horizontal_wrapped(|ui| {
         if state.prefs.gap_mode {
             gap_legend_ui(ui);
         } else {
             legend_ui(ui);
-        }
-        ui.separator();
-        if let Some(n) = &state.notice {
-            let color = if n.error {
-                ui.visuals().error_fg_color
-            } else {
-                ui.visuals().text_color()
-            };
-            ui.colored_label(color, &n.text);
         }
     });
 }
@@ -493,49 +515,87 @@ fn gap_legend_ui(ui: &mut egui::Ui) {
     ui.label("?  required but not rated");
 }
 
-/// The colour legend: levels, not rated, below the role's requirement, coverage.
+/// A legend swatch: a small cell painted by `paint`, then its meaning.
+fn swatch(ui: &mut egui::Ui, meaning: &str, paint: impl FnOnce(&egui::Painter, egui::Rect)) {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(24.0, 16.0), egui::Sense::hover());
+    paint(ui.painter(), rect);
+    ui.label(meaning);
+}
+
+/// The legend: every colour and mark the heatmap uses, in words.
 fn legend_ui(ui: &mut egui::Ui) {
+    let dark = ui.visuals().dark_mode;
+    let text_color = ui.visuals().text_color();
+    let small = egui::FontId::proportional(11.0);
     for level in Level::ALL {
-        let (rect, _) = ui.allocate_exact_size(egui::vec2(22.0, 16.0), egui::Sense::hover());
-        ui.painter()
-            .rect_filled(rect, 2.0, theme::level_fill(level, ui.visuals().dark_mode));
-        ui.painter().text(
-            rect.center(),
-            egui::Align2::CENTER_CENTER,
-            level.letter(),
-            egui::FontId::proportional(11.0),
-            theme::level_text(level, ui.visuals().dark_mode),
-        );
-        ui.label(level.name());
+        swatch(ui, level.name(), |p, r| {
+            p.rect_filled(r, 2.0, theme::level_fill(level, dark));
+            p.text(
+                r.center(),
+                egui::Align2::CENTER_CENTER,
+                level.letter(),
+                small.clone(),
+                theme::level_text(level, dark),
+            );
+        });
     }
-    let (rect, _) = ui.allocate_exact_size(egui::vec2(22.0, 16.0), egui::Sense::hover());
-    heatmap::paint_not_rated(ui.painter(), rect, ui.visuals());
-    ui.label("not rated");
-    let (rect, _) = ui.allocate_exact_size(egui::vec2(22.0, 16.0), egui::Sense::hover());
-    ui.painter().rect_stroke(
-        rect,
-        2.0,
-        (1.0, ui.visuals().weak_text_color()),
-        egui::StrokeKind::Inside,
-    );
-    heatmap::paint_below_mark(ui.painter(), rect);
-    ui.label("below role");
-    ui.separator();
-    for (fill, text, meaning) in [
-        (theme::COVERED, egui::Color32::WHITE, "target met"),
-        (theme::SHORT, egui::Color32::WHITE, "short"),
-        (theme::SINGLE, egui::Color32::BLACK, "one person"),
-    ] {
-        let (rect, _) = ui.allocate_exact_size(egui::vec2(22.0, 16.0), egui::Sense::hover());
-        ui.painter().rect_filled(rect, 2.0, fill);
-        ui.painter().text(
-            rect.center(),
-            egui::Align2::CENTER_CENTER,
-            "n/t",
-            egui::FontId::proportional(9.0),
-            text,
+    let visuals = ui.visuals().clone();
+    swatch(ui, "required, not rated", |p, r| {
+        heatmap::paint_not_rated(p, r, &visuals);
+    });
+    swatch(ui, "below what the role requires", |p, r| {
+        p.rect_stroke(
+            r,
+            2.0,
+            (1.0, visuals.weak_text_color()),
+            egui::StrokeKind::Inside,
         );
-        ui.label(meaning);
+        heatmap::paint_below_mark(p, r);
+    });
+    swatch(ui, "not required by the role (faded)", |p, r| {
+        p.rect_filled(
+            r,
+            2.0,
+            theme::level_fill(Level::Working, dark).gamma_multiply(0.35),
+        );
+        p.text(
+            r.center(),
+            egui::Align2::CENTER_CENTER,
+            "W",
+            small.clone(),
+            text_color,
+        );
+    });
+    swatch(ui, "interested in developing", |p, r| {
+        p.rect_filled(r, 2.0, theme::level_fill(Level::Awareness, dark));
+        p.circle_filled(
+            egui::pos2(r.left() + 5.0, r.top() + 5.0),
+            2.5,
+            theme::SINGLE,
+        );
+    });
+    ui.separator();
+    ui.label("Coverage (at target / needed):");
+    for (fill, text, sample, meaning) in [
+        (theme::COVERED, egui::Color32::WHITE, "2/2", "met"),
+        (theme::SHORT, egui::Color32::WHITE, "0/2", "short"),
+        (
+            theme::SINGLE,
+            egui::Color32::BLACK,
+            "1/2",
+            "one person only",
+        ),
+    ] {
+        swatch(ui, meaning, |p, r| {
+            p.rect_filled(r, 2.0, fill);
+            p.text(
+                r.center(),
+                egui::Align2::CENTER_CENTER,
+                sample,
+                egui::FontId::proportional(10.0),
+                text,
+            );
+        });
     }
 }
 

@@ -277,6 +277,9 @@ fn remove_a_member_with_confirmation_and_undo_it() {
     h.get_by_label("Callum Reid, Data innovation: not rated, needs Awareness")
         .click();
     h.run();
+    // The member's section is at the foot of the side panel: scroll to it, as a person would.
+    h.get_by_label("Remove member...").scroll_to_me();
+    h.run();
     h.get_by_label("Remove member...").click();
     h.run();
     assert!(
@@ -677,4 +680,53 @@ fn a_new_team_without_members_says_so_instead_of_claiming_every_skill_is_met() {
             .is_some()
     );
     assert!(h.query_by_label("Every skill meets its target.").is_none());
+}
+
+#[test]
+fn f1_opens_the_keyboard_shortcut_sheet_and_escape_closes_it() {
+    let mut h = harness(sample_core());
+    h.key_press(egui::Key::F1);
+    h.run();
+    assert!(h.state().state().shortcuts_open);
+    h.get_by_label("Ctrl+Shift+Z or Ctrl+Y");
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(!h.state().state().shortcuts_open);
+    h.get_by_label("Shortcuts").click();
+    h.run();
+    assert!(h.query_by_label("Ctrl+Z").is_some());
+}
+
+#[test]
+fn at_1024_by_700_every_control_is_on_screen_and_headers_are_whole_names() {
+    let app = CapmatrixApp::new(sample_core(), Prefs::default());
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1024.0, 700.0))
+        .build_ui_state(|ui, app: &mut CapmatrixApp| app.show(ui), app);
+    h.run();
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1024.0, 700.0));
+    for label in [
+        "Team:",
+        "Team",
+        "Add member...",
+        "Search:",
+        "Import...",
+        "Export...",
+        "Undo",
+        "Redo",
+        "Gap to role target",
+        "Shortcuts",
+        "About",
+    ] {
+        let r = h.get_by_label(label).rect();
+        assert!(screen.contains_rect(r), "{label} is off screen at {r:?}");
+    }
+    // Every skill header is a sort button named in full.
+    h.get_by_label("Sort by Communicating between the technical and non-technical");
+    // The skills scroll sideways; at the far right the last ones are there, whole.
+    h.state_mut().state_mut().h_scroll = 10_000.0;
+    h.run();
+    h.get_by_label("Sort by Programming and build (data engineering)");
+    let testing = h.get_by_label("Sort by Testing").rect();
+    assert!(screen.contains_rect(testing), "{testing:?}");
 }
