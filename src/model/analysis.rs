@@ -292,6 +292,47 @@ pub fn analyse_members(snapshot: &Snapshot, scope: Scope, members: &[&Member]) -
     }
 }
 
+/// Per skill, how many teams meet their own target (their explicit target, or the default
+/// from their members' role levels) and how many teams have the skill at all. Empty teams
+/// are left out. A lean pass for the "All teams" view: counts only, no rankings.
+pub fn teams_meeting_targets(snapshot: &Snapshot) -> BTreeMap<SkillId, (usize, usize)> {
+    let framework = &snapshot.framework;
+    let mut out: BTreeMap<SkillId, (usize, usize)> = BTreeMap::new();
+    for team in snapshot.teams() {
+        let members: Vec<&Member> = team
+            .members
+            .iter()
+            .filter_map(|&m| snapshot.member(m))
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        let role_levels = role_levels_of(&members);
+        let scope = Scope::Team(team.id);
+        for skill in skills_of(snapshot, scope, &role_levels) {
+            let target = match snapshot.explicit_target(team.id, skill) {
+                Some(t) => t,
+                None => match default_target_for(framework, &role_levels, skill) {
+                    Some(t) => t,
+                    None => continue,
+                },
+            };
+            let covered = members
+                .iter()
+                .filter(|m| {
+                    m.ratings
+                        .get(&skill)
+                        .is_some_and(|r| r.level >= target.level)
+                })
+                .count() as u32;
+            let entry = out.entry(skill).or_default();
+            entry.1 += 1;
+            entry.0 += usize::from(covered >= target.count);
+        }
+    }
+    out
+}
+
 /// How many of the closest non-covering members a coverage lists.
 pub const CLOSEST: usize = 10;
 
@@ -663,5 +704,42 @@ mod tests {
             default_target(fw, &members, skill).map(|t| t.level),
             lead_de.max(lead_da)
         );
+    }
+
+    #[test]
+    fn teams_meeting_targets_counts_each_team_against_its_own_target() {
+        let mut t = T::new();
+        t.add(
+            "Ann",
+            "Lead data engineer",
+            &[("Testing", Level::Practitioner, false)],
+        );
+        t.add(
+            "Bob",
+            "Lead data engineer",
+            &[("Testing", Level::Practitioner, false)],
+        );
+        let team = t.snap.teams().next().unwrap().id;
+        let testing = t.skill("Testing");
+        let counts = teams_meeting_targets(&t.snap);
+        // One team, two people at Practitioner: the default target (2 x the lead level's
+        // requirement, Practitioner) is met in Testing and missed elsewhere.
+        let per_team = analyse(&t.snap, Scope::Team(team));
+        let met = per_team.skills.iter().find(|c| c.skill == testing).unwrap();
+        assert_eq!(counts[&testing], (usize::from(met.shortfall == 0), 1));
+        assert_eq!(counts.len(), per_team.skills.len());
+        for c in &per_team.skills {
+            assert_eq!(counts[&c.skill], (usize::from(c.shortfall == 0), 1));
+        }
+        // A team target of 3 people turns the met skill into a miss.
+        t.snap.set_target(
+            team,
+            testing,
+            Some(Target {
+                level: Level::Practitioner,
+                count: 3,
+            }),
+        );
+        assert_eq!(teams_meeting_targets(&t.snap)[&testing], (0, 1));
     }
 }

@@ -8,8 +8,43 @@ use crate::model::analysis::required_level;
 use crate::model::{Level, Member, SkillId};
 use egui::{RichText, Ui};
 
+/// "All teams": the skills some teams fall short in, most teams short first. (Everyone as
+/// one pool against a two-person target would say nothing about any team.)
+fn team_gaps_ui(ui: &mut Ui, f: &Frame<'_>) {
+    let fw = &f.snapshot.framework;
+    let mut short: Vec<(usize, usize, &str)> = f
+        .view
+        .teams_meeting
+        .iter()
+        .filter(|(_, (meeting, needing))| meeting < needing)
+        .map(|(s, (meeting, needing))| (needing - meeting, *needing, fw.skill(*s).name.as_str()))
+        .collect();
+    short.sort_by(|a, b| b.0.cmp(&a.0).then(a.2.cmp(b.2)));
+    ui.heading(format!("Skills short in some teams ({})", short.len()));
+    if f.view.in_scope == 0 {
+        ui.label("No members yet.");
+    } else if short.is_empty() {
+        ui.label("Every team meets its targets.");
+    }
+    for (teams_short, needing, name) in short {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.strong(name);
+            ui.label(format!(
+                "{teams_short} of {} short of their target",
+                super::dialogs::plural(needing, "team", "teams")
+            ));
+        });
+    }
+}
+
 /// The gaps, worst first, each with who is closest to filling it and who is interested.
 pub fn gaps_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState) {
+    if state.team.is_none() {
+        team_gaps_ui(ui, f);
+        below_role_ui(ui, f, state);
+        return;
+    }
     let fw = &f.snapshot.framework;
     let gaps: Vec<_> = f.view.analysis.gaps().collect();
     ui.heading(format!("Gaps ({})", gaps.len()));

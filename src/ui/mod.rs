@@ -169,7 +169,7 @@ pub struct View {
     /// How many members the team (or all teams) has, before the search.
     pub in_scope: usize,
     /// "All teams": per skill, how many teams meet their own target, of those that need it.
-    pub teams_meeting: HashMap<SkillId, (usize, usize)>,
+    pub teams_meeting: std::collections::BTreeMap<SkillId, (usize, usize)>,
 }
 
 impl View {
@@ -202,21 +202,11 @@ impl View {
             .map(|(i, c)| (c.skill, i))
             .collect();
         self.skills = analysis::wide_skills(snapshot, &members);
-        self.teams_meeting.clear();
-        if state.team.is_none() {
-            for team in snapshot.teams() {
-                let team_members = snapshot.team_members(team.id);
-                if team_members.is_empty() {
-                    continue;
-                }
-                let a = analysis::analyse_members(snapshot, Scope::Team(team.id), &team_members);
-                for c in &a.skills {
-                    let entry = self.teams_meeting.entry(c.skill).or_default();
-                    entry.1 += 1;
-                    entry.0 += usize::from(c.shortfall == 0);
-                }
-            }
-        }
+        self.teams_meeting = if state.team.is_none() {
+            analysis::teams_meeting_targets(snapshot)
+        } else {
+            Default::default()
+        };
         let needle = search_key(state.search.trim());
         let mut rows: Vec<&crate::model::Member> = if needle.is_empty() {
             members
@@ -458,6 +448,21 @@ fn top_bar_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut V
             .on_hover_text(
                 "Show each cell as levels above or below what the member's role level requires",
             );
+        // Light, dark or follow the system; egui keeps the choice between runs. (Words, not
+        // egui's sun/moon icons: the default fonts have no such glyphs.)
+        ui.menu_button("Theme", |ui| {
+            let mut pref = ui.ctx().options(|o| o.theme_preference);
+            for (value, name) in [
+                (egui::ThemePreference::System, "Follow the system"),
+                (egui::ThemePreference::Light, "Light"),
+                (egui::ThemePreference::Dark, "Dark"),
+            ] {
+                if ui.radio_value(&mut pref, value, name).clicked() {
+                    ui.ctx().set_theme(pref);
+                    ui.close();
+                }
+            }
+        });
         if ui
             .button("Shortcuts")
             .on_hover_text("Keyboard shortcuts (F1 or ?)")

@@ -516,6 +516,16 @@ fn all_teams_has_a_sortable_team_column_and_names_sort_across_teams() {
             && cell.ends_with(" of 2 teams meet their target"),
         "{cell}"
     );
+    // The side panel speaks of teams too, not of everyone as one pool.
+    assert!(
+        h.query_by_label_contains("Skills short in some teams (")
+            .is_some()
+    );
+    assert!(
+        h.query_all_by_label_contains("1 of 2 teams short of their target")
+            .next()
+            .is_some()
+    );
 }
 
 #[test]
