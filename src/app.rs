@@ -6,7 +6,7 @@ use crate::core::{Action, Core};
 use crate::error::Result;
 use crate::io::{ExportFormat, ExportOptions, LevelStyle};
 use crate::model::analysis::Scope;
-use crate::model::{HistoryEntry, MemberId, SkillId, TeamId};
+use crate::model::{HistoryEntry, MemberId, SkillId, TeamId, plural};
 use crate::transfer::{self, ImportOptions};
 use crate::ui::{self, Command, Dialog, ImportPreview, Prefs, UiState, View};
 use std::path::{Path, PathBuf};
@@ -25,6 +25,11 @@ pub struct CapmatrixApp {
     commands: Vec<Command>,
     native_dialogs: bool,
 }
+
+/// The notice when there is no system file dialog (tests, no desktop portal).
+const TYPE_THE_PATH: &str = "Type the file's path in the dialog";
+/// The notice when the system file dialog returned nothing.
+const NO_FILE_CHOSEN: &str = "No file chosen (if no dialog appeared, type the file's path instead)";
 
 impl CapmatrixApp {
     /// An app over an open core, with saved preferences.
@@ -131,6 +136,21 @@ impl CapmatrixApp {
     /// Whether the export dialog's file exists, looked up once per path typed (the dialog
     /// never touches the file system itself).
     fn refresh_export_target(&mut self) {
+        // "No file chosen" is stale once a path has been typed.
+        let typed = match &self.state.dialog {
+            Some(Dialog::Export(d)) => !d.path.trim().is_empty(),
+            Some(Dialog::Import(d)) => !d.path.trim().is_empty(),
+            _ => false,
+        };
+        if typed
+            && self
+                .state
+                .notice
+                .as_ref()
+                .is_some_and(|n| n.text == NO_FILE_CHOSEN || n.text == TYPE_THE_PATH)
+        {
+            self.state.notice = None;
+        }
         if let Some(Dialog::Export(d)) = &mut self.state.dialog {
             let path = d.path.trim();
             if d.exists.as_ref().is_none_or(|(p, _)| p != path) {
@@ -295,8 +315,8 @@ impl CapmatrixApp {
                         self.state.team = self.core.snapshot().teams().map(|t| t.id).max();
                         self.state.notify(
                             format!(
-                                "Loaded the sample team: {} members",
-                                report.summary.members_added
+                                "Loaded the sample team: {}",
+                                plural(report.summary.members_added, "member", "members")
                             ),
                             false,
                         );
@@ -332,8 +352,7 @@ impl CapmatrixApp {
                 }
             }
             Command::BrowseImport | Command::BrowseExport if !self.native_dialogs => {
-                self.state
-                    .notify("Type the file's path in the dialog", false);
+                self.state.notify(TYPE_THE_PATH, false);
             }
             Command::BrowseImport => {
                 let picked = rfd::FileDialog::new()
@@ -347,10 +366,7 @@ impl CapmatrixApp {
                         }
                         self.run(Command::PreviewImport);
                     }
-                    None => self.state.notify(
-                        "No file chosen (if no dialog appeared, type the file's path instead)",
-                        false,
-                    ),
+                    None => self.state.notify(NO_FILE_CHOSEN, false),
                 }
             }
             Command::PreviewImport => self.preview_import(),
@@ -374,10 +390,7 @@ impl CapmatrixApp {
                             d.overwrite = true;
                         }
                     }
-                    None => self.state.notify(
-                        "No file chosen (if no dialog appeared, type the file's path instead)",
-                        false,
-                    ),
+                    None => self.state.notify(NO_FILE_CHOSEN, false),
                 }
             }
             Command::RunExport => self.run_export(),
@@ -422,12 +435,12 @@ impl CapmatrixApp {
                 let s = report.summary;
                 self.state.notify(
                     format!(
-                        "Imported {}: {} members added, {} updated, {} removed; {} ratings set, {} changed, {} cleared",
+                        "Imported {}: {} added, {} updated, {} removed; {} set, {} changed, {} cleared",
                         path.display(),
-                        s.members_added,
+                        plural(s.members_added, "member", "members"),
                         s.members_updated,
                         s.members_removed,
-                        s.ratings_set,
+                        plural(s.ratings_set, "rating", "ratings"),
                         s.ratings_changed,
                         s.ratings_cleared
                     ),

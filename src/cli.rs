@@ -5,7 +5,7 @@ use crate::core::Core;
 use crate::error::{Error, Result};
 use crate::io::{Problem, ProblemKind};
 use crate::model::analysis::{self, Scope};
-use crate::model::{Framework, Level, Snapshot};
+use crate::model::{Framework, Level, Snapshot, plural};
 use crate::store::Store;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -268,7 +268,11 @@ fn check(db: &Path, out: &mut dyn Write) -> Result<()> {
     } else {
         let shown: Vec<&str> = problems.iter().take(5).map(String::as_str).collect();
         Err(Error::Damaged {
-            detail: format!("{} problems: {}", problems.len(), shown.join("; ")),
+            detail: format!(
+                "{}: {}",
+                plural(problems.len(), "problem", "problems"),
+                shown.join("; ")
+            ),
             path: db.to_path_buf(),
         })
     }
@@ -595,7 +599,13 @@ fn gaps(
                 .collect(),
         ),
         GapsFormat::Text => {
-            writeln!(out, "{}: {} members", report.team, report.members).map_err(out_err)?;
+            writeln!(
+                out,
+                "{}: {}",
+                report.team,
+                plural(report.members, "member", "members")
+            )
+            .map_err(out_err)?;
             if report.skills.is_empty() {
                 writeln!(out, "No gaps: every skill meets its target.").map_err(out_err)?;
             } else {
@@ -643,9 +653,9 @@ fn gaps(
                     .collect();
                 writeln!(
                     out,
-                    "\n{} members are below their role level's requirement in {} skills (use --format json for the list).",
-                    people.len(),
-                    below.len()
+                    "\n{} below their role level's requirement in {} (use --format json for the list).",
+                    if people.len() == 1 { "1 member is".to_string() } else { format!("{} members are", people.len()) },
+                    plural(below.len(), "skill", "skills")
                 )
                 .map_err(out_err)?;
             }

@@ -18,4 +18,6 @@ pub use matrix::{
     DEFAULT_TARGET_COUNT, HistoryEntry, Member, MemberId, Rating, Snapshot, Target, Team, TeamId,
     Timestamp,
 };
-pub use name::{MAX_NAME_CHARS, NameProblem, clean_name, name_key, normalize_name, search_key};
+pub use name::{
+    MAX_NAME_CHARS, NameProblem, clean_name, name_key, normalize_name, plural, search_key,
+};

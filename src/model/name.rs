@@ -101,6 +101,21 @@ pub fn name_key(name: &str) -> String {
     normalize_name(name).to_lowercase()
 }
 
+/// A count with its noun: "1 member", "3 members".
+///
+/// ```
+/// use capmatrix::model::plural;
+/// assert_eq!(plural(1, "skill", "skills"), "1 skill");
+/// assert_eq!(plural(0, "skill", "skills"), "0 skills");
+/// ```
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 /// The key search compares by: also ignoring accents ("siobhan" finds "Siobhán").
 pub fn search_key(text: &str) -> String {
     text.nfd()

@@ -392,7 +392,11 @@ fn below_role_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState) {
                 } else {
                     String::new()
                 };
-                let text = format!("{}: {count} skills{unrated}", m.name);
+                let text = format!(
+                    "{}: {}{unrated}",
+                    m.name,
+                    crate::model::plural(count, "skill", "skills")
+                );
                 if ui
                     .add(egui::Label::new(text).sense(egui::Sense::click()))
                     .clicked()

@@ -670,14 +670,7 @@ fn import_problems_ui(ui: &mut egui::Ui, e: &PreviewError) {
         });
 }
 
-/// "1 problem", "3 problems".
-pub fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
+pub use crate::model::plural;
 
 fn export_ui(
     ctx: &Context,

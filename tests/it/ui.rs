@@ -740,3 +740,14 @@ fn at_1024_by_700_every_control_is_on_screen_and_headers_are_whole_names() {
     let testing = h.get_by_label("Sort by Testing").rect();
     assert!(screen.contains_rect(testing), "{testing:?}");
 }
+
+#[test]
+fn the_no_file_notice_goes_once_a_path_is_typed() {
+    let mut h = harness(sample_core());
+    h.get_by_label("Import...").click();
+    h.run();
+    assert!(h.state().state().notice.is_some());
+    h.event(egui::Event::Text("/tmp/team.csv".into()));
+    h.run();
+    assert!(h.state().state().notice.is_none());
+}
