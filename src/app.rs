@@ -333,7 +333,10 @@ impl CapmatrixApp {
                     let t = b
                         .apply(Action::CreateTeam { name: team.clone() })?
                         .team
-                        .ok_or_else(|| crate::Error::invalid("team was not created"))?;
+                        .ok_or(crate::Error::UnknownId {
+                            kind: "team",
+                            id: 0,
+                        })?;
                     let m = b
                         .apply(Action::AddMember {
                             team: t,
@@ -515,9 +518,7 @@ pub fn display_available() -> bool {
 /// Opens the window on a database; returns when the window closes.
 pub fn run_window(db: &Path) -> Result<()> {
     if !display_available() {
-        return Err(crate::Error::invalid(
-            "no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); the command line works without one: capmatrix --help",
-        ));
+        return Err(crate::Error::NoDisplay);
     }
     let core = Core::open(db)?;
     let file = db.file_name().map_or_else(
@@ -545,5 +546,5 @@ pub fn run_window(db: &Path) -> Result<()> {
         options,
         Box::new(move |cc| Ok(Box::new(CapmatrixApp::from_creation_context(cc, core)))),
     )
-    .map_err(|e| crate::Error::invalid(format!("cannot open the window: {e}")))
+    .map_err(|source| crate::Error::Window { source })
 }

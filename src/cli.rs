@@ -154,9 +154,7 @@ pub enum Command {
 /// The default database: capmatrix.db in the platform's data directory, created if needed.
 pub fn default_db_path() -> Result<PathBuf> {
     let Some(dirs) = directories::ProjectDirs::from("", "", "capmatrix") else {
-        return Err(Error::invalid(
-            "cannot find a home directory for the default database; use --db PATH",
-        ));
+        return Err(Error::NoHome);
     };
     let dir = dirs.data_dir();
     std::fs::create_dir_all(dir).map_err(|source| Error::Io {
@@ -175,8 +173,8 @@ pub fn db_path(cli: &Cli) -> Result<PathBuf> {
     }
 }
 
-fn out_err(e: impl std::fmt::Display) -> Error {
-    Error::Output(e.to_string())
+fn out_err(e: std::io::Error) -> Error {
+    Error::output(e)
 }
 
 /// Runs a command against the database at `db`, writing to `out`. Commands that only read
@@ -426,9 +424,9 @@ fn write_csv<const N: usize>(
     rows: Vec<[String; N]>,
 ) -> Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(header).map_err(out_err)?;
+    w.write_record(header).map_err(Error::csv_output)?;
     for row in rows {
-        w.write_record(&row).map_err(out_err)?;
+        w.write_record(&row).map_err(Error::csv_output)?;
     }
     w.flush().map_err(out_err)
 }
@@ -568,7 +566,8 @@ fn gaps(
     let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
     match format {
         GapsFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &report).map_err(out_err)?;
+            serde_json::to_writer_pretty(&mut *out, &report)
+                .map_err(|e| out_err(std::io::Error::from(e)))?;
             writeln!(out).map_err(out_err)
         }
         GapsFormat::Csv => write_csv(

@@ -451,23 +451,26 @@ fn clean_name(kind: &'static str, name: &str) -> Result<String> {
 }
 
 fn team_of(snapshot: &Snapshot, id: TeamId) -> Result<&Team> {
-    snapshot
-        .team(id)
-        .ok_or_else(|| Error::invalid(format!("team {} does not exist", id.0)))
+    snapshot.team(id).ok_or(Error::UnknownId {
+        kind: "team",
+        id: id.0,
+    })
 }
 
 fn member_of(snapshot: &Snapshot, id: MemberId) -> Result<&Member> {
-    snapshot
-        .member(id)
-        .ok_or_else(|| Error::invalid(format!("member {} does not exist", id.0)))
+    snapshot.member(id).ok_or(Error::UnknownId {
+        kind: "member",
+        id: id.0,
+    })
 }
 
 fn check_team_name_free(snapshot: &Snapshot, name: &str, except: Option<TeamId>) -> Result<()> {
     match snapshot.team_named(name) {
-        Some(t) if Some(t.id) != except => Err(Error::invalid(format!(
-            "a team named \"{}\" already exists",
-            t.name
-        ))),
+        Some(t) if Some(t.id) != except => Err(Error::NameTaken {
+            kind: "team",
+            name: t.name.clone(),
+            team: None,
+        }),
         _ => Ok(()),
     }
 }
@@ -480,10 +483,11 @@ fn check_member_name_free(
 ) -> Result<()> {
     let team_name = &team_of(snapshot, team)?.name;
     match snapshot.member_named(team, name) {
-        Some(m) if Some(m.id) != except => Err(Error::invalid(format!(
-            "\"{}\" is already a member of team \"{team_name}\"",
-            m.name
-        ))),
+        Some(m) if Some(m.id) != except => Err(Error::NameTaken {
+            kind: "member",
+            name: m.name.clone(),
+            team: Some(team_name.clone()),
+        }),
         _ => Ok(()),
     }
 }
@@ -492,16 +496,19 @@ fn check_skill(snapshot: &Snapshot, skill: SkillId) -> Result<()> {
     if snapshot.framework.has_skill(skill) {
         Ok(())
     } else {
-        Err(Error::invalid(format!("skill {} does not exist", skill.0)))
+        Err(Error::UnknownId {
+            kind: "skill",
+            id: i64::from(skill.0),
+        })
     }
 }
 
 fn check_role_level(snapshot: &Snapshot, role_level: Option<RoleLevelId>) -> Result<()> {
     match role_level {
-        Some(rl) if !snapshot.framework.has_role_level(rl) => Err(Error::invalid(format!(
-            "role level {} does not exist",
-            rl.0
-        ))),
+        Some(rl) if !snapshot.framework.has_role_level(rl) => Err(Error::UnknownId {
+            kind: "role level",
+            id: i64::from(rl.0),
+        }),
         _ => Ok(()),
     }
 }
@@ -571,10 +578,10 @@ fn apply_one(
         }
         Action::RestoreTeam(record) => {
             if snapshot.team(record.id).is_some() {
-                return Err(Error::invalid(format!(
-                    "team {} already exists",
-                    record.id.0
-                )));
+                return Err(Error::IdInUse {
+                    kind: "team",
+                    id: record.id.0,
+                });
             }
             check_team_name_free(snapshot, &record.name, None)?;
             let id = w.insert_team(Some(record.id), &record.name)?;
@@ -676,7 +683,10 @@ fn apply_one(
         Action::RestoreMember(record) => {
             let m = &record.member;
             if snapshot.member(m.id).is_some() {
-                return Err(Error::invalid(format!("member {} already exists", m.id.0)));
+                return Err(Error::IdInUse {
+                    kind: "member",
+                    id: m.id.0,
+                });
             }
             check_member_name_free(snapshot, m.team, &m.name, None)?;
             check_role_level(snapshot, m.role_level)?;

@@ -100,7 +100,7 @@ pub struct DemoSummary {
 /// transaction. The same seed gives the same data.
 pub fn add_demo(core: &mut Core, members: usize, teams: usize, seed: u64) -> Result<DemoSummary> {
     if teams == 0 {
-        return Err(Error::invalid("demo needs at least one team"));
+        return Err(Error::Usage("demo needs at least one team".into()));
     }
     let framework = core.snapshot().framework.clone();
     let role = framework

@@ -122,9 +122,52 @@ pub enum Error {
     #[error(transparent)]
     Name(#[from] crate::model::NameProblem),
 
-    /// An action that would break a rule (a duplicate name, an empty name, an unknown id).
-    #[error("{0}")]
-    Invalid(String),
+    /// A name already used: a team name, or a member name within a team (ignoring case).
+    #[error("{}", name_taken(kind, name, team.as_deref()))]
+    NameTaken {
+        /// "team" or "member".
+        kind: &'static str,
+        /// The name as stored.
+        name: String,
+        /// For a member, their team.
+        team: Option<String>,
+    },
+
+    /// An id that does not exist (a stale reference: a team, member, skill or role level).
+    #[error("{kind} {id} does not exist")]
+    UnknownId {
+        /// "team", "member", "skill" or "role level".
+        kind: &'static str,
+        /// The id.
+        id: i64,
+    },
+
+    /// Putting back something whose id is in use again.
+    #[error("{kind} {id} already exists")]
+    IdInUse {
+        /// "team" or "member".
+        kind: &'static str,
+        /// The id.
+        id: i64,
+    },
+
+    /// No display to open the window on.
+    #[error(
+        "no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); the command line works without one: capmatrix --help"
+    )]
+    NoDisplay,
+
+    /// The window could not be opened (no OpenGL, a display that went away).
+    #[error("cannot open the window: {source}")]
+    Window {
+        /// eframe's reason.
+        #[source]
+        source: eframe::Error,
+    },
+
+    /// No home directory for the default database.
+    #[error("cannot find a home directory for the default database; use --db PATH")]
+    NoHome,
 
     /// The framework data shipped in the binary or stored in the database is inconsistent.
     #[error("framework data: {0}")]
@@ -152,9 +195,14 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
 
-    /// Writing CSV or JSON output failed.
-    #[error("cannot write output: {0}")]
-    Output(String),
+    /// Writing a command's output (CSV, JSON, text) failed. A closed pipe (`| head`) is
+    /// not reported: see `main`.
+    #[error("cannot write output: {}", os_reason(source))]
+    Output {
+        /// The operating system's reason.
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 fn import_message(problems: &crate::io::Problems, path: &std::path::Path) -> String {
@@ -200,9 +248,31 @@ fn hint_suffix(hint: &Option<String>) -> String {
     hint.as_ref().map(|h| format!("; {h}")).unwrap_or_default()
 }
 
+fn name_taken(kind: &str, name: &str, team: Option<&str>) -> String {
+    match team {
+        Some(team) => format!("\"{name}\" is already a member of team \"{team}\""),
+        None => format!("a {kind} named \"{name}\" already exists"),
+    }
+}
+
 impl Error {
-    /// An [`Error::Invalid`] from anything printable.
-    pub fn invalid(message: impl Into<String>) -> Self {
-        Error::Invalid(message.into())
+    /// Writing output failed.
+    pub fn output(source: std::io::Error) -> Self {
+        Error::Output { source }
+    }
+
+    /// Writing CSV output failed (the csv crate wraps the I/O error).
+    pub fn csv_output(e: csv::Error) -> Self {
+        match e.into_kind() {
+            csv::ErrorKind::Io(source) => Error::Output { source },
+            other => Error::Output {
+                source: std::io::Error::other(format!("{other:?}")),
+            },
+        }
+    }
+
+    /// Whether this is output to a reader that has gone (`| head`), which ends quietly.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Output { source } if source.kind() == std::io::ErrorKind::BrokenPipe)
     }
 }

@@ -18,6 +18,8 @@ fn main() -> ExitCode {
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader stopped early (`capmatrix gaps | head`): how pipes end, not an error.
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("capmatrix: {e}");
             if matches!(e, capmatrix::Error::Usage(_)) {

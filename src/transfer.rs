@@ -210,7 +210,10 @@ pub fn apply_plan(core: &mut Core, plan: &Plan, label: &str) -> Result<()> {
                         name: t.name.clone(),
                     })?
                     .team
-                    .ok_or_else(|| Error::invalid("team was not created"))?,
+                    .ok_or(Error::UnknownId {
+                        kind: "team",
+                        id: 0,
+                    })?,
             };
             teams.push(id);
         }
@@ -232,7 +235,10 @@ pub fn apply_plan(core: &mut Core, plan: &Plan, label: &str) -> Result<()> {
                         role_level: m.role_level.flatten(),
                     })?
                     .member
-                    .ok_or_else(|| Error::invalid("member was not added"))?,
+                    .ok_or(Error::UnknownId {
+                        kind: "member",
+                        id: 0,
+                    })?,
             };
             for change in &m.ratings {
                 let action = match change {
@@ -293,11 +299,10 @@ pub fn export_file(
     let bytes = io::export(core.snapshot(), options, all_history.as_ref())?;
     if to_stdout {
         let mut out = std::io::stdout().lock();
-        match out.write_all(&bytes).and_then(|()| out.flush()) {
-            // The reader stopped early (`| head`): that is how pipes end, not an error.
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-            other => other.map_err(|e| Error::Output(e.to_string()))?,
-        }
+        // A reader that stops early (`| head`) ends the command quietly: see `main`.
+        out.write_all(&bytes)
+            .and_then(|()| out.flush())
+            .map_err(Error::output)?;
     } else {
         write_atomically(target, &bytes)?;
     }

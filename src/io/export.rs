@@ -73,7 +73,7 @@ pub fn export(
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(out);
-    let err = |e: csv::Error| Error::Output(e.to_string());
+    let err = Error::csv_output;
     let team_name = |m: &Member| {
         snapshot
             .team(m.team)
@@ -151,5 +151,5 @@ pub fn export(
             }
         }
     }
-    w.into_inner().map_err(|e| Error::Output(e.to_string()))
+    w.into_inner().map_err(|e| Error::output(e.into_error()))
 }

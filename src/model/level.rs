@@ -136,7 +136,17 @@ mod tests {
 
     #[test]
     fn not_rated_is_distinct_from_none() {
-        let not_rated: Option<Level> = None;
-        assert_ne!(not_rated, Some(Level::None));
+        // "None" is a level a person is rated at (0, "no knowledge yet"); not rated is the
+        // absence of a rating. They parse, number and order differently.
+        assert_eq!(Level::parse("None"), Some(Level::None));
+        assert_eq!(Level::parse("0"), Some(Level::None));
+        assert_eq!(Level::parse(""), None);
+        assert_eq!(Level::None.number(), 0);
+        assert!(
+            Some(Level::None) > None,
+            "a None rating ranks above not rated"
+        );
+        assert_eq!(Level::from_number(0), Some(Level::None));
+        assert_eq!(Level::from_number(5), None);
     }
 }

@@ -145,7 +145,7 @@ fn gaps_as_text_csv_and_json() {
     let db = tmp.db();
     capmatrix(
         &db,
-        &["demo", "--members", "24", "--teams", "3", "--seed", "4"],
+        &["demo", "--members", "24", "--teams", "3", "--seed", "7"],
     );
     let out = capmatrix(
         &db,
@@ -194,15 +194,37 @@ fn gaps_as_text_csv_and_json() {
     assert_eq!(json["team"], "Data Platform");
     assert_eq!(json["members"], 8);
     let skills = json["skills"].as_array().unwrap();
-    assert!(
-        skills
-            .iter()
-            .all(|s| s["shortfall"].as_u64().unwrap() > 0 || s["single_point_of_failure"] == true)
-    );
+    // Without --all, JSON lists the gaps: exactly the CSV rows with a shortfall or a single
+    // point of failure, in the same order, none left out and none added.
+    let expected: Vec<&str> = rows
+        .iter()
+        .filter(|r| r[4] != "0" || r[5] == "yes")
+        .map(|r| r[0].as_str())
+        .collect();
+    assert!(!expected.is_empty(), "the seed gives this team gaps");
+    let listed: Vec<&str> = skills
+        .iter()
+        .map(|s| s["skill"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, expected);
+    for s in skills {
+        assert!(s["shortfall"].as_u64().unwrap() > 0 || s["single_point_of_failure"] == true);
+        let covered_by = s["covered_by"].as_array().unwrap();
+        assert_eq!(covered_by.len() as u64, s["covered"].as_u64().unwrap());
+    }
 
     let out = capmatrix(&db, &["gaps", "--team", "Data Platform"]);
     let text = stdout(&out);
     assert!(text.starts_with("Data Platform: 8 members\n"), "{text}");
+    // The text table has a line per gap, by skill name, worst first like the JSON.
+    let positions: Vec<usize> = expected
+        .iter()
+        .map(|name| {
+            text.find(&format!("\n{name} "))
+                .unwrap_or_else(|| panic!("{name} missing: {text}"))
+        })
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{text}");
 }
 
 #[test]
@@ -213,15 +235,39 @@ fn demo_is_deterministic_for_a_seed() {
         let out = capmatrix(db, &["demo", "--members", "50", "--seed", "77"]);
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     }
+    let export =
+        |db: &std::path::PathBuf| stdout(&capmatrix(db, &["export", "-", "--format", "long"]));
     let gaps = |db| stdout(&capmatrix(db, &["gaps", "--format", "json", "--all"]));
     assert_eq!(gaps(&a), gaps(&b));
+    // The rated-on dates differ (the time of the run): compare everything else.
+    let strip = |text: String| -> Vec<String> {
+        text.lines()
+            .map(|l| {
+                let cells: Vec<&str> = l.split(',').collect();
+                format!(
+                    "{}|{}",
+                    cells[..5.min(cells.len())].join(","),
+                    cells.get(6).unwrap_or(&"")
+                )
+            })
+            .collect()
+    };
+    let (ea, eb) = (strip(export(&a)), strip(export(&b)));
+    assert!(ea.len() > 50);
+    assert_eq!(ea, eb);
+    // Another seed gives other people and other ratings.
+    let c = tmp.path("c.db");
+    capmatrix(&c, &["demo", "--members", "50", "--seed", "78"]);
+    assert_ne!(strip(export(&c)), ea);
+    assert_ne!(gaps(&c), gaps(&a));
 }
 
 #[test]
 fn check_and_backup() {
     let tmp = Tmp::new();
     let db = tmp.db();
-    capmatrix(&db, &["demo", "--members", "10"]);
+    let out = capmatrix(&db, &["demo", "--members", "10"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let out = capmatrix(&db, &["check"]);
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).starts_with("ok: "));
@@ -237,6 +283,17 @@ fn check_and_backup() {
             .join("\n")
     };
     assert_eq!(info(&copy), info(&db));
+    assert!(
+        info(&copy).contains("members: 10\n"),
+        "the copy holds the data"
+    );
+    // The copy holds the same matrix, cell by cell, not just the same counts.
+    let export =
+        |p: &std::path::PathBuf| stdout(&capmatrix(p, &["export", "-", "--format", "long"]));
+    assert_eq!(export(&copy), export(&db));
+    assert!(export(&copy).lines().count() > 10);
+    let out = capmatrix(&copy, &["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let out = capmatrix(&db, &["backup", copy.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("already exists"));

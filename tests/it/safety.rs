@@ -515,3 +515,40 @@ fn export_picks_the_type_from_the_extension_and_refuses_others_by_name() {
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     }
 }
+
+#[test]
+fn every_command_ends_quietly_when_its_reader_stops_early() {
+    let tmp = Tmp::new();
+    let db = tmp.db();
+    demo(&db, "3000");
+    for args in [
+        &["gaps", "--all", "--format", "json"][..],
+        &[
+            "skills",
+            "--format",
+            "csv",
+            "--role-level",
+            "Head of data engineering",
+        ],
+        &["export", "-", "--format", "long"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_capmatrix"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Read a little, then go, like `| head -1`.
+        let mut first = [0u8; 8];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        let out = wait_or_kill(child, "a command writing to a closed pipe");
+        assert!(
+            out.status.code() == Some(0) || out.status.code().is_none(),
+            "{args:?}: {:?}",
+            out.status
+        );
+        assert_eq!(stderr(&out), "", "{args:?}");
+    }
+}
