@@ -229,6 +229,12 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
             levels,
             history,
         } => {
+            if *history && *format != ExportFormatArg::Long {
+                return Err(Error::Usage(
+                    "--history needs --format long (the wide format holds current ratings only)"
+                        .into(),
+                ));
+            }
             let core = Core::open_read_only(db)?;
             let scope = match team {
                 Some(name) => Scope::Team(find_team(core.snapshot(), name)?),

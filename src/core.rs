@@ -241,9 +241,25 @@ impl Core {
         self.generation
     }
 
-    /// The store, for reads the snapshot does not hold (history, counts, checks, backups).
-    pub fn store(&self) -> &Store {
+    /// The store, for the crate's own reads (info, check, export history).
+    pub(crate) fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The matrix as the database holds it now, read afresh: to check that the in-memory
+    /// snapshot agrees with what was written.
+    pub fn read_back(&self) -> Result<Snapshot> {
+        self.store.load()
+    }
+
+    /// Counts of teams, members, ratings and history entries in the database.
+    pub fn counts(&self) -> Result<crate::store::Counts> {
+        self.store.counts()
+    }
+
+    /// Writes a consistent copy of the database to `dest` (see [`Store::backup_to`]).
+    pub fn backup_to(&self, dest: &Path) -> Result<()> {
+        self.store.backup_to(dest)
     }
 
     /// Applies one action in one transaction and records it for undo. When it changes nothing,

@@ -165,6 +165,10 @@ pub enum Error {
         source: eframe::Error,
     },
 
+    /// The whole rating history asked for in the wide layout, which holds current ratings.
+    #[error("the whole rating history is written in the long layout only (one row per rating)")]
+    HistoryNeedsLong,
+
     /// No home directory for the default database.
     #[error("cannot find a home directory for the default database; use --db PATH")]
     NoHome,
@@ -186,7 +190,7 @@ pub enum Error {
     #[error("{}", import_message(problems, path))]
     Import {
         /// Every problem found (up to the cap).
-        problems: crate::io::Problems,
+        problems: crate::problem::Problems,
         /// The file.
         path: PathBuf,
     },
@@ -205,7 +209,7 @@ pub enum Error {
     },
 }
 
-fn import_message(problems: &crate::io::Problems, path: &std::path::Path) -> String {
+fn import_message(problems: &crate::problem::Problems, path: &std::path::Path) -> String {
     let path = path.display();
     match problems.total() {
         1 => format!("cannot import, nothing was changed: {problems} ({path})"),

@@ -13,7 +13,8 @@
 //! - [`core`]: applies actions, undo and redo;
 //! - [`demo`]: generated demonstration teams;
 //! - [`cli`]: the command line;
-//! - [`error`]: the error type.
+//! - [`error`]: the error type; [`problem`]: problems found in an input file, by line and
+//!   column.
 
 pub mod app;
 pub mod cli;
@@ -22,6 +23,7 @@ pub mod demo;
 pub mod error;
 pub mod io;
 pub mod model;
+pub mod problem;
 pub mod store;
 pub mod transfer;
 pub mod ui;

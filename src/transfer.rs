@@ -282,9 +282,7 @@ pub fn export_file(
     history: bool,
 ) -> Result<usize> {
     if history && options.format != io::ExportFormat::Long {
-        return Err(Error::Usage(
-            "--history needs --format long (the wide format holds current ratings only)".into(),
-        ));
+        return Err(Error::HistoryNeedsLong);
     }
     let to_stdout = target == Path::new("-");
     if !to_stdout {

@@ -7,15 +7,14 @@ pub mod export;
 mod guard;
 pub mod parse;
 pub mod plan;
-mod problem;
 pub mod records;
 pub mod text;
 
+pub use crate::problem::{MAX_PROBLEMS, Problem, ProblemKind, Problems};
 pub use export::{ExportFormat, ExportOptions, LevelStyle, export};
 pub use guard::{guard, unguard};
 pub use parse::{FileFormat, ParsedFile, parse};
 pub use plan::{Mode, Plan, Summary, plan};
-pub use problem::{MAX_PROBLEMS, Problem, ProblemKind, Problems};
 pub use text::Encoding;
 
 /// A file read and checked, ready to plan: the parsed rows and how the file was read.

@@ -6,7 +6,7 @@ use capmatrix::model::{Level, MemberId, SkillId, Target, TeamId};
 
 /// The incrementally updated snapshot must equal a fresh load from the database.
 fn assert_in_step(core: &Core) {
-    let reloaded = core.store().load().unwrap();
+    let reloaded = core.read_back().unwrap();
     assert_eq!(*core.snapshot(), reloaded, "snapshot and database disagree");
 }
 
@@ -135,7 +135,7 @@ fn names_are_validated_before_anything_is_written() {
     member(&mut core, platform, "Ann", "Data engineer");
     let ann2 = member(&mut core, other, "ann", "Data engineer");
     let before = core.snapshot().clone();
-    let counts = core.store().counts().unwrap();
+    let counts = core.counts().unwrap();
 
     let cases = [
         (
@@ -191,7 +191,7 @@ fn names_are_validated_before_anything_is_written() {
         let err = core.apply(action).unwrap_err().to_string();
         assert!(err.contains(expected), "{err}");
         assert_eq!(*core.snapshot(), before);
-        assert_eq!(core.store().counts().unwrap(), counts);
+        assert_eq!(core.counts().unwrap(), counts);
     }
     assert_eq!(core.undo_label(), Some("add member"));
 }
@@ -225,7 +225,7 @@ fn ratings_keep_an_append_only_history_and_unchanged_ratings_add_none() {
     core.undo().unwrap();
     assert_eq!(level_of(&core, ann, testing), Some(Level::Practitioner));
 
-    let history = core.store().history(ann, Some(testing)).unwrap();
+    let history = core.history(ann, Some(testing)).unwrap();
     let levels: Vec<Option<Level>> = history.iter().map(|h| h.level).collect();
     assert_eq!(
         levels,
@@ -253,10 +253,7 @@ fn ratings_keep_an_append_only_history_and_unchanged_ratings_add_none() {
         at: Some(dated),
     })
     .unwrap();
-    assert_eq!(
-        core.store().history(ann, Some(testing)).unwrap()[4].at,
-        dated
-    );
+    assert_eq!(core.history(ann, Some(testing)).unwrap()[4].at, dated);
 }
 
 #[test]
@@ -280,21 +277,21 @@ fn removing_a_member_or_team_is_undone_with_ratings_history_and_targets() {
     })
     .unwrap();
     let full = core.snapshot().clone();
-    let ann_history = core.store().history(ann, None).unwrap();
+    let ann_history = core.history(ann, None).unwrap();
 
     core.apply(Action::RemoveMember { member: ann }).unwrap();
     assert!(core.snapshot().member(ann).is_none());
-    assert!(core.store().history(ann, None).unwrap().is_empty());
+    assert!(core.history(ann, None).unwrap().is_empty());
     core.undo().unwrap();
     assert_eq!(*core.snapshot(), full);
-    assert_eq!(core.store().history(ann, None).unwrap(), ann_history);
+    assert_eq!(core.history(ann, None).unwrap(), ann_history);
 
     core.apply(Action::RemoveTeam { team: t }).unwrap();
     assert_eq!(core.snapshot().member_count(), 0);
-    assert_eq!(core.store().counts().unwrap().ratings, 0);
+    assert_eq!(core.counts().unwrap().ratings, 0);
     core.undo().unwrap();
     assert_eq!(*core.snapshot(), full);
-    assert_eq!(core.store().history(ann, None).unwrap(), ann_history);
+    assert_eq!(core.history(ann, None).unwrap(), ann_history);
     assert_in_step(&core);
     core.redo().unwrap();
     assert_eq!(core.snapshot().teams().count(), 0);
@@ -316,7 +313,7 @@ fn a_failing_batch_changes_nothing() {
     let mut core = Core::open_in_memory().unwrap();
     let t = team(&mut core, "Platform");
     let before = core.snapshot().clone();
-    let counts = core.store().counts().unwrap();
+    let counts = core.counts().unwrap();
     let err = core
         .apply_batch("import", |b| {
             let m = b
@@ -345,7 +342,7 @@ fn a_failing_batch_changes_nothing() {
         .unwrap_err();
     assert!(err.to_string().contains("already a member"), "{err}");
     assert_eq!(*core.snapshot(), before);
-    assert_eq!(core.store().counts().unwrap(), counts);
+    assert_eq!(core.counts().unwrap(), counts);
     assert_eq!(core.undo_label(), Some("create team"));
 }
 
@@ -444,5 +441,5 @@ fn teams_are_found_by_normalised_name_after_rename_remove_and_undo() {
     assert!(core.snapshot().team_named("Operações").is_none());
     core.undo().unwrap();
     assert_eq!(core.snapshot().team_named("OPERAÇÕES").unwrap().id, id);
-    assert_eq!(core.snapshot(), &core.store().load().unwrap());
+    assert_eq!(core.snapshot(), &core.read_back().unwrap());
 }

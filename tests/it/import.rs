@@ -68,7 +68,7 @@ fn populated() -> Core {
 fn state(core: &Core) -> (Snapshot, capmatrix::store::Counts, Vec<u8>) {
     (
         core.snapshot().clone(),
-        core.store().counts().unwrap(),
+        core.counts().unwrap(),
         export_all(core, ExportFormat::Long),
     )
 }
@@ -429,11 +429,11 @@ fn limits_on_file_size_rows_and_field_length() {
 fn merge_adds_and_updates_and_an_unchanged_level_adds_no_history() {
     let tmp = Tmp::new();
     let mut core = populated();
-    let history_before = core.store().counts().unwrap().history;
+    let history_before = core.counts().unwrap().history;
     // Re-importing the same file changes nothing at all.
     let report = import_file(&mut core, &example(), &ImportOptions::default()).unwrap();
     assert!(report.summary.is_empty(), "{:?}", report.summary);
-    assert_eq!(core.store().counts().unwrap().history, history_before);
+    assert_eq!(core.counts().unwrap().history, history_before);
 
     let file = tmp.path("update.csv");
     std::fs::write(
@@ -468,7 +468,7 @@ fn merge_adds_and_updates_and_an_unchanged_level_adds_no_history() {
         (s.ratings_set, s.ratings_changed, s.ratings_cleared),
         (1, 1, 0)
     );
-    assert_eq!(core.store().counts().unwrap().history, history_before + 2);
+    assert_eq!(core.counts().unwrap().history, history_before + 2);
     let snap = core.snapshot();
     assert_eq!(
         role(snap, "Data Engineering", "Laura Chen").as_deref(),

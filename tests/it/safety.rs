@@ -292,7 +292,7 @@ fn a_reader_never_blocks_or_fails_a_writer_and_sees_one_consistent_state() {
     out.read_exact(&mut head).unwrap();
     // The lead edits meanwhile: the lock is free and the write commits.
     let mut writer = Core::open(&db).unwrap();
-    assert!(writer.store().is_writable());
+    assert!(writer.is_writable());
     let team = writer
         .apply(Action::CreateTeam {
             name: "Written while exporting".into(),

@@ -231,10 +231,10 @@ fn backup_writes_a_consistent_copy_and_never_overwrites() {
     let mut core = Core::open(&tmp.db()).unwrap();
     capmatrix::demo::add_demo(&mut core, 12, 2, 5).unwrap();
     let dest = tmp.path("copy.db");
-    core.store().backup_to(&dest).unwrap();
+    core.backup_to(&dest).unwrap();
     let copy = Store::open(&dest).unwrap();
-    assert_eq!(copy.counts().unwrap(), core.store().counts().unwrap());
-    let err = core.store().backup_to(&dest).unwrap_err().to_string();
+    assert_eq!(copy.counts().unwrap(), core.counts().unwrap());
+    let err = core.backup_to(&dest).unwrap_err().to_string();
     assert!(err.contains("already exists"), "{err}");
 }
 

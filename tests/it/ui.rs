@@ -25,7 +25,7 @@ fn harness(core: Core) -> Harness<'static, CapmatrixApp> {
 }
 
 fn level_in_store(h: &Harness<'_, CapmatrixApp>, member: &str, skill: &str) -> Option<Level> {
-    let snap = h.state().core().store().load().unwrap();
+    let snap = h.state().core().read_back().unwrap();
     let team = snap.team_named("Data Engineering").unwrap();
     let m = snap.member_named(team.id, member).unwrap();
     m.ratings
@@ -59,7 +59,7 @@ fn add_a_member_through_the_dialog() {
     h.run();
     h.get_by_label("Add").click();
     h.run();
-    let snap = h.state().core().store().load().unwrap();
+    let snap = h.state().core().read_back().unwrap();
     let team = snap.team_named("Data Engineering").unwrap();
     let nadia = snap
         .member_named(team.id, "Nadia Rahman")
@@ -206,7 +206,7 @@ fn the_detail_panel_edits_a_note_and_the_interest_flag() {
     h.get_by_label("Interested in developing this skill")
         .click();
     h.run();
-    let snap = h.state().core().store().load().unwrap();
+    let snap = h.state().core().read_back().unwrap();
     let team = snap.team_named("Data Engineering").unwrap();
     let tom = snap.member_named(team.id, "Tom Fletcher").unwrap();
     let r = &tom.ratings[&snap.framework.skill_named("Data modelling").unwrap()];
@@ -224,7 +224,7 @@ fn the_detail_panel_edits_a_note_and_the_interest_flag() {
 #[test]
 fn the_import_preview_lists_problems_and_keeps_import_disabled() {
     let mut h = harness(sample_core());
-    let before = h.state().core().store().counts().unwrap();
+    let before = h.state().core().counts().unwrap();
     h.get_by_label("Import...").click();
     h.run();
     let file = h.get_by_label("File:");
@@ -237,7 +237,7 @@ fn the_import_preview_lists_problems_and_keeps_import_disabled() {
     assert!(h.get_by_label("Import").accesskit_node().is_disabled());
     h.get_by_label("Cancel").click();
     h.run();
-    assert_eq!(h.state().core().store().counts().unwrap(), before);
+    assert_eq!(h.state().core().counts().unwrap(), before);
 
     // A good file previews its summary and imports.
     h.get_by_label("Import...").click();
@@ -289,11 +289,11 @@ fn remove_a_member_with_confirmation_and_undo_it() {
     h.get_by_label("Remove").click();
     h.run();
     assert!(h.query_by_label("Callum Reid").is_none());
-    assert_eq!(h.state().core().store().counts().unwrap().members, 9);
+    assert_eq!(h.state().core().counts().unwrap().members, 9);
     h.get_by_label("Undo").click();
     h.run();
     h.get_by_label("Callum Reid, Data innovation: not rated, needs Awareness");
-    assert_eq!(h.state().core().store().counts().unwrap().members, 10);
+    assert_eq!(h.state().core().counts().unwrap().members, 10);
 }
 
 #[test]
@@ -307,7 +307,7 @@ fn teams_are_created_from_the_menu_and_targets_change_coverage() {
     let count = h.get_by_role_and_label(egui::accesskit::Role::SpinButton, "Testing");
     count.set_value_accesskit(9.0);
     h.run();
-    let snap = h.state().core().store().load().unwrap();
+    let snap = h.state().core().read_back().unwrap();
     let team = snap.team_named("Data Engineering").unwrap().id;
     let testing = snap.framework.skill_named("Testing").unwrap();
     assert_eq!(
@@ -392,7 +392,7 @@ fn a_note_typed_but_not_saved_is_kept_when_moving_to_another_cell() {
     // No "Save note": the lead moves straight on to another cell.
     h.get_by_label("Priya Shah, Testing: Working").click();
     h.run();
-    let snap = h.state().core().store().load().unwrap();
+    let snap = h.state().core().read_back().unwrap();
     let team = snap.team_named("Data Engineering").unwrap();
     let tom = snap.member_named(team.id, "Tom Fletcher").unwrap();
     assert_eq!(

@@ -1,5 +1,6 @@
 //! A problem found in an input file, located by line and column, worded for the person who
-//! will fix it in their spreadsheet.
+//! will fix it in their spreadsheet. Its own module (not inside `io`) so that the error type
+//! can hold problems without depending on the formats. Imports nothing of the crate.
 
 use std::fmt;
 
