@@ -2,7 +2,7 @@
 //! matches columns to skills, and reads every cell, collecting every problem with its line
 //! and column. Knows the framework but not the database.
 
-use super::records::RawTable;
+use super::records::{RawRow, RawTable};
 use super::{Problem, Problems, unguard};
 use crate::model::{
     Framework, LEVEL_CHOICES, Level, RoleLevelId, SkillId, Timestamp, clean_name, name_key, nearest,
@@ -108,14 +108,31 @@ fn header_name(cell: &str) -> &str {
     cell.trim().trim_start_matches('\u{FEFF}').trim()
 }
 
-/// Reads a table against the framework. `default_team` fills empty or absent Team cells.
-pub fn parse(
-    table: &RawTable,
+/// The header row understood: the layout, what each column is, where each kind sits.
+struct Header<'t> {
+    names: Vec<&'t str>,
+    format: FileFormat,
+    cols: Vec<Col>,
+    seen: HashMap<Col, usize>,
+    ignored_columns: Vec<String>,
+}
+
+impl Header<'_> {
+    /// The position of a column kind, if the file has it.
+    fn find(&self, c: Col) -> Option<usize> {
+        self.seen.get(&c).copied()
+    }
+}
+
+/// Works out the layout and what each header cell is. Problems that make the rows unreadable
+/// (no Member column, no Skill and Level in a long file, too many unknown columns) are
+/// line-level; problems with one column are cell-level and let the rows be read too.
+fn read_header<'t>(
+    table: &'t RawTable,
     framework: &Framework,
-    default_team: Option<&str>,
-) -> Result<ParsedFile, Problems> {
-    let mut problems = Problems::default();
-    let header_line = table.header.line;
+    problems: &mut Problems,
+) -> Header<'t> {
+    let line = table.header.line;
     let names: Vec<&str> = table.header.cells.iter().map(header_name).collect();
     let keys: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
     let format = if keys.iter().any(|k| k == "skill") && keys.iter().any(|k| k == "level") {
@@ -123,372 +140,469 @@ pub fn parse(
     } else {
         FileFormat::Wide
     };
-
-    // Columns.
-    let mut cols = Vec::with_capacity(names.len());
-    let mut seen: HashMap<Col, usize> = HashMap::new();
+    let mut header = Header {
+        names,
+        format,
+        cols: Vec::with_capacity(keys.len()),
+        seen: HashMap::new(),
+        ignored_columns: Vec::new(),
+    };
     let mut unknown = 0usize;
-    let mut ignored_columns = Vec::new();
-    for (i, (name, key)) in names.iter().zip(&keys).enumerate() {
-        let col = if name.is_empty() {
-            Col::Ignored
-        } else if let Some(col) = fixed_column(key) {
-            if format == FileFormat::Wide
-                && matches!(col, Col::RatedOn | Col::Interested | Col::Note)
-            {
-                problems.push(Problem::cell(
-                    header_line,
-                    name,
-                    "belongs to the long format, which also needs Skill and Level columns",
-                ));
-            }
-            col
-        } else if format == FileFormat::Long {
-            problems.push(Problem::cell(
-                header_line,
-                name,
-                format!(
-                    "is not a column of the long format ({})",
-                    super::export::LONG_HEADER.join(", ")
-                ),
-            ));
-            Col::Ignored
-        } else if let Some(skill) = framework.skill_named(name) {
-            Col::SkillColumn(skill)
-        } else {
-            unknown += 1;
-            // A header of thousands of unknown columns is not a matrix: stop looking for
-            // near names once the problem list is full.
-            if unknown > MAX_UNKNOWN_COLUMNS {
-                if unknown == MAX_UNKNOWN_COLUMNS + 1 {
-                    problems.push(Problem::line(
-                        header_line,
-                        format!(
-                            "more than {MAX_UNKNOWN_COLUMNS} columns are not skills: is this a skills matrix?"
-                        ),
-                    ));
-                }
-            } else if let Some(near) = nearest_skill(framework, name) {
-                problems.push(Problem::cell(
-                    header_line,
-                    name,
-                    format!("\"{name}\" {}", unknown_skill_message(framework, near)),
-                ));
-            } else {
-                ignored_columns.push(name.to_string());
-            }
-            Col::Ignored
-        };
+    for (i, key) in keys.iter().enumerate() {
+        let name = header.names[i];
+        let col = classify_column(
+            name,
+            key,
+            format,
+            framework,
+            &mut unknown,
+            &mut header.ignored_columns,
+            line,
+            problems,
+        );
         if col != Col::Ignored
-            && let Some(first) = seen.insert(col, i)
+            && let Some(first) = header.seen.insert(col, i)
         {
             problems.push(Problem::cell(
-                header_line,
+                line,
                 name,
                 format!("appears twice (columns {} and {})", first + 1, i + 1),
             ));
         }
-        cols.push(col);
+        header.cols.push(col);
     }
-    let find = |c: Col| seen.get(&c).copied();
-    let member_col = find(Col::Member);
-    if member_col.is_none() {
+    if header.find(Col::Member).is_none() {
         // Without a Member column the header is probably not what we think: say only that.
-        problems = Problems::default();
+        *problems = Problems::default();
         problems.push(Problem::line(
-            header_line,
+            line,
             format!(
                 "no Member column: the first row must be a header such as Member,Team,Role level,Testing (found: {})",
-                names.iter().filter(|n| !n.is_empty()).copied().collect::<Vec<_>>().join(", ")
+                header.names.iter().filter(|n| !n.is_empty()).copied().collect::<Vec<_>>().join(", ")
             ),
         ));
     }
-    if format == FileFormat::Long && find(Col::Skill).is_none() | find(Col::Level).is_none() {
+    if format == FileFormat::Long
+        && (header.find(Col::Skill).is_none() || header.find(Col::Level).is_none())
+    {
         problems.push(Problem::line(
-            header_line,
+            line,
             "the long format needs Skill and Level columns",
         ));
     }
-    // Without the columns that say who and what, the rows cannot be read; otherwise read on,
-    // so that the header's problems and the rows' come in one list.
-    if member_col.is_none() || problems.list.iter().any(|p| p.column.is_none()) {
-        return Err(problems);
+    header
+}
+
+/// What one header cell is. Unknown names in a wide file: near a skill name is an error with a
+/// suggestion; anything else (Email, Manager) is ignored and listed. After
+/// [`MAX_UNKNOWN_COLUMNS`] unknown columns the near-name search stops: such a header is not a
+/// matrix, and the search would take minutes on a huge one.
+#[allow(clippy::too_many_arguments)]
+fn classify_column(
+    name: &str,
+    key: &str,
+    format: FileFormat,
+    framework: &Framework,
+    unknown: &mut usize,
+    ignored: &mut Vec<String>,
+    line: usize,
+    problems: &mut Problems,
+) -> Col {
+    if name.is_empty() {
+        return Col::Ignored;
     }
-    let skill_columns: Vec<SkillId> = cols
-        .iter()
-        .filter_map(|c| {
-            if let Col::SkillColumn(s) = c {
-                Some(*s)
-            } else {
-                None
-            }
-        })
-        .collect();
-
-    // Rows.
-    let mut members: Vec<ParsedMember> = Vec::new();
-    let mut index: HashMap<(String, String), usize> = HashMap::new();
-    for row in &table.rows {
-        let line = row.line;
-        let cell = |i: Option<usize>| i.and_then(|i| row.cells.get(i));
-        let column_name = |i: usize| names[i];
-        let before = problems.total();
-
-        if row.cells.len() > names.len()
-            && row
-                .cells
-                .iter()
-                .skip(names.len())
-                .any(|c| !c.trim().is_empty())
-        {
+    if let Some(col) = fixed_column(key) {
+        if format == FileFormat::Wide && matches!(col, Col::RatedOn | Col::Interested | Col::Note) {
+            problems.push(Problem::cell(
+                line,
+                name,
+                "belongs to the long format, which also needs Skill and Level columns",
+            ));
+        }
+        return col;
+    }
+    if format == FileFormat::Long {
+        problems.push(Problem::cell(
+            line,
+            name,
+            format!(
+                "is not a column of the long format ({})",
+                super::export::LONG_HEADER.join(", ")
+            ),
+        ));
+        return Col::Ignored;
+    }
+    if let Some(skill) = framework.skill_named(name) {
+        return Col::SkillColumn(skill);
+    }
+    *unknown += 1;
+    if *unknown > MAX_UNKNOWN_COLUMNS {
+        if *unknown == MAX_UNKNOWN_COLUMNS + 1 {
             problems.push(Problem::line(
                 line,
                 format!(
-                    "this row has {} cells but the header has {} columns",
-                    row.cells.len(),
-                    names.len()
+                    "more than {MAX_UNKNOWN_COLUMNS} columns are not skills: is this a skills matrix?"
                 ),
             ));
         }
-        for (i, c) in row.cells.iter().enumerate().take(names.len()) {
-            if names[i].is_empty() && !c.trim().is_empty() {
-                problems.push(Problem::line(
+    } else if let Some(near) = nearest_skill(framework, name) {
+        problems.push(Problem::cell(
+            line,
+            name,
+            format!("\"{name}\" {}", unknown_skill_message(framework, near)),
+        ));
+    } else {
+        ignored.push(name.to_string());
+    }
+    Col::Ignored
+}
+
+/// Cells beyond the header, or under a column with no header.
+fn check_row_shape(row: &RawRow, header: &Header<'_>, problems: &mut Problems) {
+    let names = &header.names;
+    if row.cells.len() > names.len()
+        && row
+            .cells
+            .iter()
+            .skip(names.len())
+            .any(|c| !c.trim().is_empty())
+    {
+        problems.push(Problem::line(
+            row.line,
+            format!(
+                "this row has {} cells but the header has {} columns",
+                row.cells.len(),
+                names.len()
+            ),
+        ));
+    }
+    for (i, c) in row.cells.iter().enumerate().take(names.len()) {
+        if names[i].is_empty() && !c.trim().is_empty() {
+            problems.push(Problem::line(
+                row.line,
+                format!(
+                    "column {} has no header but this row has \"{}\" in it",
+                    i + 1,
+                    c.trim()
+                ),
+            ));
+        }
+    }
+}
+
+/// Who a row is about: the member's name, team and role level (names cleaned as stored).
+struct Identity {
+    name: String,
+    team: String,
+    role_level: Option<Option<RoleLevelId>>,
+}
+
+fn read_identity(
+    row: &RawRow,
+    header: &Header<'_>,
+    framework: &Framework,
+    default_team: Option<&str>,
+    problems: &mut Problems,
+) -> Identity {
+    let line = row.line;
+    let cell = |i: Option<usize>| i.and_then(|i| row.cells.get(i));
+    let raw_name = unguard(cell(header.find(Col::Member)).unwrap_or(""));
+    let name = if raw_name.trim().is_empty() {
+        problems.push(Problem::cell(
+            line,
+            "Member",
+            "is empty: every row needs the member's name",
+        ));
+        String::new()
+    } else {
+        clean_name("member", raw_name).unwrap_or_else(|e| {
+            problems.push(Problem::cell(line, "Member", e.to_string()));
+            String::new()
+        })
+    };
+    let team_cell = unguard(cell(header.find(Col::Team)).unwrap_or(""));
+    let raw_team = if !team_cell.trim().is_empty() {
+        Some(team_cell)
+    } else {
+        default_team.filter(|t| !t.trim().is_empty())
+    };
+    let team = match raw_team {
+        Some(t) => clean_name("team", t).unwrap_or_else(|e| {
+            problems.push(Problem::cell(line, "Team", e.to_string()));
+            String::new()
+        }),
+        None => {
+            problems.push(
+                Problem::cell(
                     line,
+                    "Team",
+                    "no team for this member: fill in the Team column or give a team for rows without one",
+                )
+                .with_kind(super::ProblemKind::NoTeam),
+            );
+            String::new()
+        }
+    };
+    let role_level = header.find(Col::RoleLevel).map(|i| {
+        let text = unguard(cell(Some(i)).unwrap_or("")).trim();
+        if text.is_empty() {
+            return None;
+        }
+        match framework.find_role_level(text) {
+            Ok(rl) => Some(rl),
+            Err(e) => {
+                let hint = match &e {
+                    crate::Error::NotFound { hint: Some(h), .. } => format!(" ({h})"),
+                    _ => String::new(),
+                };
+                problems.push(Problem::cell(
+                    line,
+                    header.names[i],
+                    format!("\"{text}\" is not a role level{hint}"),
+                ));
+                None
+            }
+        }
+    });
+    Identity {
+        name,
+        team,
+        role_level,
+    }
+}
+
+/// A wide row's ratings: one per skill column; an empty cell is "no rating given".
+fn read_wide_ratings(
+    row: &RawRow,
+    header: &Header<'_>,
+    problems: &mut Problems,
+) -> Vec<ParsedRating> {
+    let mut ratings = Vec::new();
+    for (i, col) in header.cols.iter().enumerate() {
+        let Col::SkillColumn(skill) = *col else {
+            continue;
+        };
+        let text = row.cells.get(i).unwrap_or("").trim();
+        let level = if text.is_empty() {
+            None
+        } else if let Some(l) = Level::parse(text) {
+            Some(l)
+        } else {
+            problems.push(level_problem(row.line, header.names[i], text));
+            continue;
+        };
+        ratings.push(ParsedRating {
+            line: row.line,
+            skill,
+            level,
+            at: None,
+            interested: None,
+            note: None,
+        });
+    }
+    ratings
+}
+
+/// A long row's one rating: skill, level (empty: cleared), date, interest and note.
+fn read_long_rating(
+    row: &RawRow,
+    header: &Header<'_>,
+    framework: &Framework,
+    problems: &mut Problems,
+) -> Option<ParsedRating> {
+    let line = row.line;
+    let cell = |c: Col| header.find(c).and_then(|i| row.cells.get(i));
+    let skill_text = cell(Col::Skill).unwrap_or("").trim();
+    let skill = if skill_text.is_empty() {
+        problems.push(Problem::cell(
+            line,
+            "Skill",
+            "is empty: every row of the long format names a skill",
+        ));
+        None
+    } else {
+        let found = framework.skill_named(skill_text);
+        if found.is_none() {
+            let message = match nearest_skill(framework, skill_text) {
+                Some(near) => unknown_skill_message(framework, near),
+                None => unknown_skill_hint(framework),
+            };
+            problems.push(Problem::cell(
+                line,
+                "Skill",
+                format!("\"{skill_text}\" {message}"),
+            ));
+        }
+        found
+    };
+    let level_text = cell(Col::Level).unwrap_or("").trim();
+    let level = if level_text.is_empty() {
+        None
+    } else {
+        let parsed = Level::parse(level_text);
+        if parsed.is_none() {
+            problems.push(level_problem(line, "Level", level_text));
+        }
+        parsed
+    };
+    let at = match cell(Col::RatedOn).map(str::trim) {
+        None | Some("") => None,
+        Some(text) => {
+            let t = Timestamp::parse(text);
+            if t.is_none() {
+                problems.push(Problem::cell(
+                    line,
+                    "Rated on",
                     format!(
-                        "column {} has no header but this row has \"{}\" in it",
-                        i + 1,
-                        c.trim()
+                        "\"{text}\" is not a date (expected e.g. 2026-11-25 or 2026-11-25T14:30:00Z)"
                     ),
                 ));
             }
+            t
         }
+    };
+    let interested = header.find(Col::Interested).and_then(|i| {
+        let text = row.cells.get(i).unwrap_or("").trim();
+        let flag = parse_yes_no(text);
+        if flag.is_none() {
+            problems.push(Problem::cell(
+                line,
+                "Interested",
+                format!("\"{text}\" is not yes or no (yes/no, true/false, 1/0, or empty for no)"),
+            ));
+        }
+        flag
+    });
+    let note = header
+        .find(Col::Note)
+        .map(|i| unguard(row.cells.get(i).unwrap_or("")).to_string());
+    Some(ParsedRating {
+        line,
+        skill: skill?,
+        level,
+        at,
+        interested,
+        note,
+    })
+}
 
-        let raw_name = unguard(cell(member_col).unwrap_or(""));
-        let name = if raw_name.trim().is_empty() {
+/// The members of a file in the order they first appear, found by (team, name).
+#[derive(Default)]
+struct Members {
+    list: Vec<ParsedMember>,
+    index: HashMap<(String, String), usize>,
+}
+
+impl Members {
+    /// Adds a row's member and ratings: a wide file may name a member once per team; a long
+    /// file names them on each of their rows, with one role level.
+    fn add(
+        &mut self,
+        who: Identity,
+        line: usize,
+        ratings: Vec<ParsedRating>,
+        format: FileFormat,
+        framework: &Framework,
+        problems: &mut Problems,
+    ) {
+        let key = (name_key(&who.team), name_key(&who.name));
+        let Some(&i) = self.index.get(&key) else {
+            self.index.insert(key, self.list.len());
+            self.list.push(ParsedMember {
+                line,
+                team: who.team,
+                name: who.name,
+                role_level: who.role_level,
+                ratings,
+            });
+            return;
+        };
+        let m = &mut self.list[i];
+        if format == FileFormat::Wide {
             problems.push(Problem::cell(
                 line,
                 "Member",
-                "is empty: every row needs the member's name",
+                format!(
+                    "\"{}\" appears twice in team \"{}\" (also on line {})",
+                    who.name, who.team, m.line
+                ),
             ));
-            String::new()
-        } else {
-            clean_name("member", raw_name).unwrap_or_else(|e| {
-                problems.push(Problem::cell(line, "Member", e.to_string()));
-                String::new()
-            })
-        };
-        let team_cell = unguard(cell(find(Col::Team)).unwrap_or(""));
-        let raw_team = if !team_cell.trim().is_empty() {
-            Some(team_cell)
-        } else {
-            default_team.filter(|t| !t.trim().is_empty())
-        };
-        let team = match raw_team {
-            Some(t) => clean_name("team", t).unwrap_or_else(|e| {
-                problems.push(Problem::cell(line, "Team", e.to_string()));
-                String::new()
-            }),
-            None => {
-                problems.push(
-                    Problem::cell(
-                        line,
-                        "Team",
-                        "no team for this member: fill in the Team column or give a team for rows without one",
-                    )
-                    .with_kind(super::ProblemKind::NoTeam),
-                );
-                String::new()
-            }
-        };
-        let role_level = match find(Col::RoleLevel) {
-            None => None,
-            Some(i) => {
-                let text = unguard(cell(Some(i)).unwrap_or("")).trim();
-                if text.is_empty() {
-                    Some(None)
-                } else {
-                    match framework.find_role_level(text) {
-                        Ok(rl) => Some(Some(rl)),
-                        Err(e) => {
-                            let hint = match &e {
-                                crate::Error::NotFound { hint: Some(h), .. } => format!(" ({h})"),
-                                _ => String::new(),
-                            };
-                            problems.push(Problem::cell(
-                                line,
-                                column_name(i),
-                                format!("\"{text}\" is not a role level{hint}"),
-                            ));
-                            None
-                        }
-                    }
-                }
-            }
-        };
-
-        let mut ratings = Vec::new();
-        match format {
-            FileFormat::Wide => {
-                for (i, col) in cols.iter().enumerate() {
-                    let Col::SkillColumn(skill) = *col else {
-                        continue;
-                    };
-                    let text = cell(Some(i)).unwrap_or("").trim();
-                    let level = if text.is_empty() {
-                        None
-                    } else if let Some(l) = Level::parse(text) {
-                        Some(l)
-                    } else {
-                        problems.push(level_problem(line, column_name(i), text));
-                        continue;
-                    };
-                    ratings.push(ParsedRating {
-                        line,
-                        skill,
-                        level,
-                        at: None,
-                        interested: None,
-                        note: None,
-                    });
-                }
-            }
-            FileFormat::Long => {
-                let skill_i = find(Col::Skill);
-                let skill_text = cell(skill_i).unwrap_or("").trim();
-                let skill = if skill_text.is_empty() {
-                    problems.push(Problem::cell(
-                        line,
-                        "Skill",
-                        "is empty: every row of the long format names a skill",
-                    ));
-                    None
-                } else {
-                    match framework.skill_named(skill_text) {
-                        Some(s) => Some(s),
-                        None => {
-                            let message = match nearest_skill(framework, skill_text) {
-                                Some(near) => unknown_skill_message(framework, near),
-                                None => unknown_skill_hint(framework),
-                            };
-                            problems.push(Problem::cell(
-                                line,
-                                "Skill",
-                                format!("\"{skill_text}\" {message}"),
-                            ));
-                            None
-                        }
-                    }
-                };
-                let level_text = cell(find(Col::Level)).unwrap_or("").trim();
-                let level = if level_text.is_empty() {
-                    None
-                } else {
-                    let parsed = Level::parse(level_text);
-                    if parsed.is_none() {
-                        problems.push(level_problem(line, "Level", level_text));
-                    }
-                    parsed
-                };
-                let at = match cell(find(Col::RatedOn)).map(str::trim) {
-                    None | Some("") => None,
-                    Some(text) => {
-                        let t = Timestamp::parse(text);
-                        if t.is_none() {
-                            problems.push(Problem::cell(
-                                line,
-                                "Rated on",
-                                format!("\"{text}\" is not a date (expected e.g. 2026-11-25 or 2026-11-25T14:30:00Z)"),
-                            ));
-                        }
-                        t
-                    }
-                };
-                let interested = match find(Col::Interested) {
-                    None => None,
-                    Some(i) => {
-                        let text = cell(Some(i)).unwrap_or("").trim();
-                        let flag = parse_yes_no(text);
-                        if flag.is_none() {
-                            problems.push(Problem::cell(
-                                line,
-                                "Interested",
-                                format!("\"{text}\" is not yes or no (yes/no, true/false, 1/0, or empty for no)"),
-                            ));
-                        }
-                        flag
-                    }
-                };
-                let note =
-                    find(Col::Note).map(|i| unguard(cell(Some(i)).unwrap_or("")).to_string());
-                if let Some(skill) = skill {
-                    ratings.push(ParsedRating {
-                        line,
-                        skill,
-                        level,
-                        at,
-                        interested,
-                        note,
-                    });
-                }
-            }
+            return;
         }
-
-        if problems.total() > before || name.is_empty() || team.is_empty() {
-            continue;
-        }
-        let key = (name_key(&team), name_key(&name));
-        match index.get(&key) {
-            Some(&i) if format == FileFormat::Wide => {
+        match (m.role_level, who.role_level) {
+            (Some(Some(a)), Some(Some(b))) if a != b => {
                 problems.push(Problem::cell(
                     line,
-                    "Member",
+                    "Role level",
                     format!(
-                        "\"{name}\" appears twice in team \"{team}\" (also on line {})",
-                        members[i].line
+                        "\"{}\" has role level \"{}\" here but \"{}\" on line {}",
+                        who.name,
+                        framework.role_level(b).name,
+                        framework.role_level(a).name,
+                        m.line
                     ),
                 ));
             }
-            Some(&i) => {
-                let m = &mut members[i];
-                match (m.role_level, role_level) {
-                    (Some(Some(a)), Some(Some(b))) if a != b => {
-                        problems.push(Problem::cell(
-                            line,
-                            "Role level",
-                            format!(
-                                "\"{name}\" has role level \"{}\" here but \"{}\" on line {}",
-                                framework.role_level(b).name,
-                                framework.role_level(a).name,
-                                m.line
-                            ),
-                        ));
-                    }
-                    (None | Some(None), Some(Some(b))) => m.role_level = Some(Some(b)),
-                    _ => {}
-                }
-                m.ratings.extend(ratings);
-            }
-            None => {
-                index.insert(key, members.len());
-                members.push(ParsedMember {
-                    line,
-                    team,
-                    name,
-                    role_level,
-                    ratings,
-                });
-            }
+            (None | Some(None), Some(Some(b))) => m.role_level = Some(Some(b)),
+            _ => {}
         }
+        m.ratings.extend(ratings);
+    }
+}
+
+/// Reads a table against the framework. `default_team` fills empty or absent Team cells.
+/// Every problem of the file is collected (up to the cap), header and rows alike.
+pub fn parse(
+    table: &RawTable,
+    framework: &Framework,
+    default_team: Option<&str>,
+) -> Result<ParsedFile, Problems> {
+    let mut problems = Problems::default();
+    let header = read_header(table, framework, &mut problems);
+    // Without the columns that say who and what, the rows cannot be read; otherwise read on,
+    // so that the header's problems and the rows' come in one list.
+    if problems.list.iter().any(|p| p.column.is_none()) {
+        return Err(problems);
+    }
+    let mut members = Members::default();
+    for row in &table.rows {
+        let before = problems.total();
+        check_row_shape(row, &header, &mut problems);
+        let who = read_identity(row, &header, framework, default_team, &mut problems);
+        let ratings = match header.format {
+            FileFormat::Wide => read_wide_ratings(row, &header, &mut problems),
+            FileFormat::Long => read_long_rating(row, &header, framework, &mut problems)
+                .into_iter()
+                .collect(),
+        };
+        if problems.total() > before || who.name.is_empty() || who.team.is_empty() {
+            continue;
+        }
+        members.add(
+            who,
+            row.line,
+            ratings,
+            header.format,
+            framework,
+            &mut problems,
+        );
     }
     if !problems.is_empty() {
         return Err(problems);
     }
     Ok(ParsedFile {
-        format,
-        members,
-        skill_columns,
+        format: header.format,
+        members: members.list,
+        skill_columns: header
+            .cols
+            .iter()
+            .filter_map(|c| match c {
+                Col::SkillColumn(s) => Some(*s),
+                _ => None,
+            })
+            .collect(),
         rows: table.rows.len(),
-        ignored_columns,
+        ignored_columns: header.ignored_columns,
     })
 }
 
