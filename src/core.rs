@@ -539,182 +539,34 @@ fn changed() -> Outcome {
 /// Validates, writes and applies one action to the snapshot; returns what it did and the
 /// action that reverts it (none when nothing changed). Validation happens before any write,
 /// and the snapshot changes only after the writes succeeded.
+/// What applying one action gives: its outcome, and the action that undoes it (none when
+/// nothing changed).
+type Applied = (Outcome, Option<Action>);
+
+/// Applies one action: validates it against the snapshot, writes it through the writer, then
+/// updates the snapshot. One method per action.
 fn apply_one(
     snapshot: &mut Snapshot,
     w: &Writer<'_>,
     action: Action,
     now: Timestamp,
-) -> Result<(Outcome, Option<Action>)> {
+) -> Result<Applied> {
+    let mut a = Applier { snapshot, w, now };
     match action {
-        Action::CreateTeam { name } => {
-            let name = clean_name("team", &name)?;
-            check_team_name_free(snapshot, &name, None)?;
-            let id = w.insert_team(None, &name)?;
-            snapshot.put_team(Team {
-                id,
-                name,
-                members: Default::default(),
-            });
-            let outcome = Outcome {
-                team: Some(id),
-                ..changed()
-            };
-            Ok((outcome, Some(Action::RemoveTeam { team: id })))
-        }
-        Action::RenameTeam { team, name } => {
-            let name = clean_name("team", &name)?;
-            let old = team_of(snapshot, team)?.name.clone();
-            if old == name {
-                return Ok((Outcome::default(), None));
-            }
-            check_team_name_free(snapshot, &name, Some(team))?;
-            w.rename_team(team, &name)?;
-            snapshot.rename_team(team, &name);
-            Ok((changed(), Some(Action::RenameTeam { team, name: old })))
-        }
-        Action::RemoveTeam { team } => {
-            let t = team_of(snapshot, team)?;
-            let mut members = Vec::new();
-            for &m in &t.members {
-                let member = member_of(snapshot, m)?.clone();
-                members.push(MemberRecord {
-                    history: w.history(m)?,
-                    member,
-                });
-            }
-            let record = TeamRecord {
-                id: team,
-                name: t.name.clone(),
-                targets: snapshot.explicit_targets(team).collect(),
-                members,
-            };
-            w.delete_team(team)?;
-            snapshot.remove_team(team);
-            Ok((changed(), Some(Action::RestoreTeam(Box::new(record)))))
-        }
-        Action::RestoreTeam(record) => {
-            if snapshot.team(record.id).is_some() {
-                return Err(Error::IdInUse {
-                    kind: "team",
-                    id: record.id.0,
-                });
-            }
-            check_team_name_free(snapshot, &record.name, None)?;
-            let id = w.insert_team(Some(record.id), &record.name)?;
-            for &(skill, target) in &record.targets {
-                w.set_target(id, skill, Some(target))?;
-            }
-            for m in &record.members {
-                insert_member_record(w, m)?;
-            }
-            snapshot.put_team(Team {
-                id,
-                name: record.name.clone(),
-                members: Default::default(),
-            });
-            for &(skill, target) in &record.targets {
-                snapshot.set_target(id, skill, Some(target));
-            }
-            for m in record.members {
-                snapshot.put_member(m.member);
-            }
-            let outcome = Outcome {
-                team: Some(id),
-                ..changed()
-            };
-            Ok((outcome, Some(Action::RemoveTeam { team: id })))
-        }
+        Action::CreateTeam { name } => a.create_team(&name),
+        Action::RenameTeam { team, name } => a.rename_team(team, &name),
+        Action::RemoveTeam { team } => a.remove_team(team),
+        Action::RestoreTeam(record) => a.restore_team(*record),
         Action::AddMember {
             team,
             name,
             role_level,
-        } => {
-            let name = clean_name("member", &name)?;
-            check_member_name_free(snapshot, team, &name, None)?;
-            check_role_level(snapshot, role_level)?;
-            let id = w.insert_member(None, team, &name, role_level)?;
-            snapshot.put_member(Member {
-                id,
-                team,
-                name,
-                role_level,
-                ratings: Default::default(),
-            });
-            let outcome = Outcome {
-                member: Some(id),
-                ..changed()
-            };
-            Ok((outcome, Some(Action::RemoveMember { member: id })))
-        }
-        Action::RenameMember { member, name } => {
-            let name = clean_name("member", &name)?;
-            let m = member_of(snapshot, member)?;
-            let old = m.name.clone();
-            if old == name {
-                return Ok((Outcome::default(), None));
-            }
-            check_member_name_free(snapshot, m.team, &name, Some(member))?;
-            w.rename_member(member, &name)?;
-            snapshot.rename_member(member, &name);
-            Ok((changed(), Some(Action::RenameMember { member, name: old })))
-        }
-        Action::SetRoleLevel { member, role_level } => {
-            check_role_level(snapshot, role_level)?;
-            let old = member_of(snapshot, member)?.role_level;
-            if old == role_level {
-                return Ok((Outcome::default(), None));
-            }
-            w.set_role_level(member, role_level)?;
-            snapshot.set_role_level(member, role_level);
-            Ok((
-                changed(),
-                Some(Action::SetRoleLevel {
-                    member,
-                    role_level: old,
-                }),
-            ))
-        }
-        Action::MoveMember { member, team } => {
-            let m = member_of(snapshot, member)?;
-            let old = m.team;
-            if old == team {
-                return Ok((Outcome::default(), None));
-            }
-            let name = m.name.clone();
-            check_member_name_free(snapshot, team, &name, Some(member))?;
-            w.move_member(member, team)?;
-            snapshot.move_member(member, team);
-            Ok((changed(), Some(Action::MoveMember { member, team: old })))
-        }
-        Action::RemoveMember { member } => {
-            let m = member_of(snapshot, member)?.clone();
-            let record = MemberRecord {
-                history: w.history(member)?,
-                member: m,
-            };
-            w.delete_member(member)?;
-            snapshot.remove_member(member);
-            Ok((changed(), Some(Action::RestoreMember(Box::new(record)))))
-        }
-        Action::RestoreMember(record) => {
-            let m = &record.member;
-            if snapshot.member(m.id).is_some() {
-                return Err(Error::IdInUse {
-                    kind: "member",
-                    id: m.id.0,
-                });
-            }
-            check_member_name_free(snapshot, m.team, &m.name, None)?;
-            check_role_level(snapshot, m.role_level)?;
-            insert_member_record(w, &record)?;
-            let id = m.id;
-            snapshot.put_member(record.member);
-            let outcome = Outcome {
-                member: Some(id),
-                ..changed()
-            };
-            Ok((outcome, Some(Action::RemoveMember { member: id })))
-        }
+        } => a.add_member(team, &name, role_level),
+        Action::RenameMember { member, name } => a.rename_member(member, &name),
+        Action::SetRoleLevel { member, role_level } => a.set_role_level(member, role_level),
+        Action::MoveMember { member, team } => a.move_member(member, team),
+        Action::RemoveMember { member } => a.remove_member(member),
+        Action::RestoreMember(record) => a.restore_member(*record),
         Action::SetRating {
             member,
             skill,
@@ -722,77 +574,296 @@ fn apply_one(
             note,
             interested,
             at,
-        } => {
-            check_skill(snapshot, skill)?;
-            let old = member_of(snapshot, member)?.ratings.get(&skill).cloned();
-            if old
-                .as_ref()
-                .is_some_and(|r| r.level == level && r.note == note && r.interested == interested)
-            {
-                return Ok((Outcome::default(), None));
-            }
-            let at = at.unwrap_or(now);
-            let rating = Rating {
-                level,
-                note,
-                interested,
-                rated_at: at,
-            };
-            w.put_rating(member, skill, &rating)?;
-            w.append_history(
-                member,
-                &HistoryEntry {
-                    skill,
-                    level: Some(level),
-                    note: rating.note.clone(),
-                    interested,
-                    at,
-                },
-            )?;
-            snapshot.set_rating(member, skill, Some(rating));
-            Ok((changed(), Some(revert_rating(member, skill, old))))
-        }
-        Action::ClearRating { member, skill } => {
-            check_skill(snapshot, skill)?;
-            let Some(old) = member_of(snapshot, member)?.ratings.get(&skill).cloned() else {
-                return Ok((Outcome::default(), None));
-            };
-            w.delete_rating(member, skill)?;
-            w.append_history(
-                member,
-                &HistoryEntry {
-                    skill,
-                    level: None,
-                    note: String::new(),
-                    interested: false,
-                    at: now,
-                },
-            )?;
-            snapshot.set_rating(member, skill, None);
-            Ok((changed(), Some(revert_rating(member, skill, Some(old)))))
-        }
+        } => a.set_rating(member, skill, level, note, interested, at),
+        Action::ClearRating { member, skill } => a.clear_rating(member, skill),
         Action::SetTarget {
             team,
             skill,
             target,
-        } => {
-            check_skill(snapshot, skill)?;
-            team_of(snapshot, team)?;
-            let old = snapshot.explicit_target(team, skill);
-            if old == target {
-                return Ok((Outcome::default(), None));
-            }
-            w.set_target(team, skill, target)?;
-            snapshot.set_target(team, skill, target);
-            Ok((
-                changed(),
-                Some(Action::SetTarget {
-                    team,
-                    skill,
-                    target: old,
-                }),
-            ))
+        } => a.set_target(team, skill, target),
+    }
+}
+
+/// The snapshot, the writer of the open transaction and the time of the change.
+struct Applier<'a, 'w> {
+    snapshot: &'a mut Snapshot,
+    w: &'a Writer<'w>,
+    now: Timestamp,
+}
+
+impl Applier<'_, '_> {
+    fn create_team(&mut self, name: &str) -> Result<Applied> {
+        let name = clean_name("team", name)?;
+        check_team_name_free(self.snapshot, &name, None)?;
+        let id = self.w.insert_team(None, &name)?;
+        self.snapshot.put_team(Team {
+            id,
+            name,
+            members: Default::default(),
+        });
+        let outcome = Outcome {
+            team: Some(id),
+            ..changed()
+        };
+        Ok((outcome, Some(Action::RemoveTeam { team: id })))
+    }
+
+    fn rename_team(&mut self, team: TeamId, name: &str) -> Result<Applied> {
+        let name = clean_name("team", name)?;
+        let old = team_of(self.snapshot, team)?.name.clone();
+        if old == name {
+            return Ok((Outcome::default(), None));
         }
+        check_team_name_free(self.snapshot, &name, Some(team))?;
+        self.w.rename_team(team, &name)?;
+        self.snapshot.rename_team(team, &name);
+        Ok((changed(), Some(Action::RenameTeam { team, name: old })))
+    }
+
+    fn remove_team(&mut self, team: TeamId) -> Result<Applied> {
+        let t = team_of(self.snapshot, team)?;
+        let mut members = Vec::new();
+        for &m in &t.members {
+            let member = member_of(self.snapshot, m)?.clone();
+            members.push(MemberRecord {
+                history: self.w.history(m)?,
+                member,
+            });
+        }
+        let record = TeamRecord {
+            id: team,
+            name: t.name.clone(),
+            targets: self.snapshot.explicit_targets(team).collect(),
+            members,
+        };
+        self.w.delete_team(team)?;
+        self.snapshot.remove_team(team);
+        Ok((changed(), Some(Action::RestoreTeam(Box::new(record)))))
+    }
+
+    fn restore_team(&mut self, record: TeamRecord) -> Result<Applied> {
+        if self.snapshot.team(record.id).is_some() {
+            return Err(Error::IdInUse {
+                kind: "team",
+                id: record.id.0,
+            });
+        }
+        check_team_name_free(self.snapshot, &record.name, None)?;
+        let id = self.w.insert_team(Some(record.id), &record.name)?;
+        for &(skill, target) in &record.targets {
+            self.w.set_target(id, skill, Some(target))?;
+        }
+        for m in &record.members {
+            insert_member_record(self.w, m)?;
+        }
+        self.snapshot.put_team(Team {
+            id,
+            name: record.name.clone(),
+            members: Default::default(),
+        });
+        for &(skill, target) in &record.targets {
+            self.snapshot.set_target(id, skill, Some(target));
+        }
+        for m in record.members {
+            self.snapshot.put_member(m.member);
+        }
+        let outcome = Outcome {
+            team: Some(id),
+            ..changed()
+        };
+        Ok((outcome, Some(Action::RemoveTeam { team: id })))
+    }
+
+    fn add_member(
+        &mut self,
+        team: TeamId,
+        name: &str,
+        role_level: Option<RoleLevelId>,
+    ) -> Result<Applied> {
+        let name = clean_name("member", name)?;
+        check_member_name_free(self.snapshot, team, &name, None)?;
+        check_role_level(self.snapshot, role_level)?;
+        let id = self.w.insert_member(None, team, &name, role_level)?;
+        self.snapshot.put_member(Member {
+            id,
+            team,
+            name,
+            role_level,
+            ratings: Default::default(),
+        });
+        let outcome = Outcome {
+            member: Some(id),
+            ..changed()
+        };
+        Ok((outcome, Some(Action::RemoveMember { member: id })))
+    }
+
+    fn rename_member(&mut self, member: MemberId, name: &str) -> Result<Applied> {
+        let name = clean_name("member", name)?;
+        let m = member_of(self.snapshot, member)?;
+        let old = m.name.clone();
+        if old == name {
+            return Ok((Outcome::default(), None));
+        }
+        check_member_name_free(self.snapshot, m.team, &name, Some(member))?;
+        self.w.rename_member(member, &name)?;
+        self.snapshot.rename_member(member, &name);
+        Ok((changed(), Some(Action::RenameMember { member, name: old })))
+    }
+
+    fn set_role_level(
+        &mut self,
+        member: MemberId,
+        role_level: Option<RoleLevelId>,
+    ) -> Result<Applied> {
+        check_role_level(self.snapshot, role_level)?;
+        let old = member_of(self.snapshot, member)?.role_level;
+        if old == role_level {
+            return Ok((Outcome::default(), None));
+        }
+        self.w.set_role_level(member, role_level)?;
+        self.snapshot.set_role_level(member, role_level);
+        Ok((
+            changed(),
+            Some(Action::SetRoleLevel {
+                member,
+                role_level: old,
+            }),
+        ))
+    }
+
+    fn move_member(&mut self, member: MemberId, team: TeamId) -> Result<Applied> {
+        let m = member_of(self.snapshot, member)?;
+        let old = m.team;
+        if old == team {
+            return Ok((Outcome::default(), None));
+        }
+        let name = m.name.clone();
+        check_member_name_free(self.snapshot, team, &name, Some(member))?;
+        self.w.move_member(member, team)?;
+        self.snapshot.move_member(member, team);
+        Ok((changed(), Some(Action::MoveMember { member, team: old })))
+    }
+
+    fn remove_member(&mut self, member: MemberId) -> Result<Applied> {
+        let m = member_of(self.snapshot, member)?.clone();
+        let record = MemberRecord {
+            history: self.w.history(member)?,
+            member: m,
+        };
+        self.w.delete_member(member)?;
+        self.snapshot.remove_member(member);
+        Ok((changed(), Some(Action::RestoreMember(Box::new(record)))))
+    }
+
+    fn restore_member(&mut self, record: MemberRecord) -> Result<Applied> {
+        let m = &record.member;
+        if self.snapshot.member(m.id).is_some() {
+            return Err(Error::IdInUse {
+                kind: "member",
+                id: m.id.0,
+            });
+        }
+        check_member_name_free(self.snapshot, m.team, &m.name, None)?;
+        check_role_level(self.snapshot, m.role_level)?;
+        insert_member_record(self.w, &record)?;
+        let id = m.id;
+        self.snapshot.put_member(record.member);
+        let outcome = Outcome {
+            member: Some(id),
+            ..changed()
+        };
+        Ok((outcome, Some(Action::RemoveMember { member: id })))
+    }
+
+    fn set_rating(
+        &mut self,
+        member: MemberId,
+        skill: SkillId,
+        level: Level,
+        note: String,
+        interested: bool,
+        at: Option<Timestamp>,
+    ) -> Result<Applied> {
+        check_skill(self.snapshot, skill)?;
+        let old = member_of(self.snapshot, member)?
+            .ratings
+            .get(&skill)
+            .cloned();
+        if old
+            .as_ref()
+            .is_some_and(|r| r.level == level && r.note == note && r.interested == interested)
+        {
+            return Ok((Outcome::default(), None));
+        }
+        let at = at.unwrap_or(self.now);
+        let rating = Rating {
+            level,
+            note,
+            interested,
+            rated_at: at,
+        };
+        self.w.put_rating(member, skill, &rating)?;
+        self.w.append_history(
+            member,
+            &HistoryEntry {
+                skill,
+                level: Some(level),
+                note: rating.note.clone(),
+                interested,
+                at,
+            },
+        )?;
+        self.snapshot.set_rating(member, skill, Some(rating));
+        Ok((changed(), Some(revert_rating(member, skill, old))))
+    }
+
+    fn clear_rating(&mut self, member: MemberId, skill: SkillId) -> Result<Applied> {
+        check_skill(self.snapshot, skill)?;
+        let Some(old) = member_of(self.snapshot, member)?
+            .ratings
+            .get(&skill)
+            .cloned()
+        else {
+            return Ok((Outcome::default(), None));
+        };
+        self.w.delete_rating(member, skill)?;
+        self.w.append_history(
+            member,
+            &HistoryEntry {
+                skill,
+                level: None,
+                note: String::new(),
+                interested: false,
+                at: self.now,
+            },
+        )?;
+        self.snapshot.set_rating(member, skill, None);
+        Ok((changed(), Some(revert_rating(member, skill, Some(old)))))
+    }
+
+    fn set_target(
+        &mut self,
+        team: TeamId,
+        skill: SkillId,
+        target: Option<Target>,
+    ) -> Result<Applied> {
+        check_skill(self.snapshot, skill)?;
+        team_of(self.snapshot, team)?;
+        let old = self.snapshot.explicit_target(team, skill);
+        if old == target {
+            return Ok((Outcome::default(), None));
+        }
+        self.w.set_target(team, skill, target)?;
+        self.snapshot.set_target(team, skill, target);
+        Ok((
+            changed(),
+            Some(Action::SetTarget {
+                team,
+                skill,
+                target: old,
+            }),
+        ))
     }
 }
 
