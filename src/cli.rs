@@ -497,6 +497,7 @@ struct GapsReport {
     members_below_role: Vec<MemberRow>,
 }
 
+/// `gaps`: the report, then one rendering of it.
 fn gaps(
     snapshot: &Snapshot,
     team: Option<&str>,
@@ -504,6 +505,20 @@ fn gaps(
     all: bool,
     out: &mut dyn Write,
 ) -> Result<()> {
+    let report = gaps_report(snapshot, team, all)?;
+    match format {
+        GapsFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &report)
+                .map_err(|e| out_err(std::io::Error::from(e)))?;
+            writeln!(out).map_err(out_err)
+        }
+        GapsFormat::Csv => gaps_csv(&report, out),
+        GapsFormat::Text => gaps_text(&report, all, out),
+    }
+}
+
+/// The gap analysis of a team (or everyone) by names, as every format writes it.
+fn gaps_report(snapshot: &Snapshot, team: Option<&str>, all: bool) -> Result<GapsReport> {
     let fw = &snapshot.framework;
     let (scope, team_name) = match team {
         Some(name) => {
@@ -569,102 +584,103 @@ fn gaps(
             })
             .collect(),
     };
+    Ok(report)
+}
+fn gaps_csv(report: &GapsReport, out: &mut dyn Write) -> Result<()> {
     let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
-    match format {
-        GapsFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &report)
-                .map_err(|e| out_err(std::io::Error::from(e)))?;
-            writeln!(out).map_err(out_err)
-        }
-        GapsFormat::Csv => write_csv(
+    write_csv(
+        out,
+        &[
+            "Skill",
+            "Target level",
+            "Target count",
+            "Covered",
+            "Shortfall",
+            "Single point of failure",
+            "Best level",
+        ],
+        report
+            .skills
+            .iter()
+            .map(|r| {
+                [
+                    r.skill.clone(),
+                    r.target_level.name().to_string(),
+                    r.target_count.to_string(),
+                    r.covered.to_string(),
+                    r.shortfall.to_string(),
+                    yes_no(r.single_point_of_failure),
+                    level_text(r.best_level, "not rated"),
+                ]
+            })
+            .collect(),
+    )
+}
+
+fn gaps_text(report: &GapsReport, all: bool, out: &mut dyn Write) -> Result<()> {
+    writeln!(
+        out,
+        "{}: {}",
+        report.team,
+        plural(report.members, "member", "members")
+    )
+    .map_err(out_err)?;
+    if report.skills.is_empty() {
+        writeln!(out, "No gaps: every skill meets its target.").map_err(out_err)?;
+    } else {
+        writeln!(
             out,
-            &[
-                "Skill",
-                "Target level",
-                "Target count",
-                "Covered",
-                "Shortfall",
-                "Single point of failure",
-                "Best level",
-            ],
-            report
-                .skills
-                .iter()
-                .map(|r| {
-                    [
-                        r.skill.clone(),
-                        r.target_level.name().to_string(),
-                        r.target_count.to_string(),
-                        r.covered.to_string(),
-                        r.shortfall.to_string(),
-                        yes_no(r.single_point_of_failure),
-                        level_text(r.best_level, "not rated"),
-                    ]
-                })
-                .collect(),
-        ),
-        GapsFormat::Text => {
-            writeln!(
-                out,
-                "{}: {}",
-                report.team,
-                plural(report.members, "member", "members")
-            )
-            .map_err(out_err)?;
-            if report.skills.is_empty() {
-                writeln!(out, "No gaps: every skill meets its target.").map_err(out_err)?;
-            } else {
-                writeln!(
-                    out,
-                    "\n{} worst first:",
-                    if all { "Skills," } else { "Gaps," }
-                )
-                .map_err(out_err)?;
-                let rows: Vec<[String; 6]> = report
-                    .skills
-                    .iter()
-                    .map(|r| {
-                        let mut flags = Vec::new();
-                        if r.single_point_of_failure {
-                            flags.push("single point of failure".to_string());
-                        }
-                        if let Some(next) = r.closest.first().filter(|_| r.shortfall > 0) {
-                            flags.push(format!("closest: {next}"));
-                        }
-                        if !r.interested.is_empty() {
-                            flags.push(format!("interested: {}", r.interested.join(", ")));
-                        }
-                        [
-                            r.skill.clone(),
-                            format!("{} x {}", r.target_count, r.target_level),
-                            format!("{}/{}", r.covered, r.target_count),
-                            r.shortfall.to_string(),
-                            level_text(r.best_level, "not rated"),
-                            flags.join("; "),
-                        ]
-                    })
-                    .collect();
-                write_table(
-                    out,
-                    &["Skill", "Target", "Covered", "Short", "Best", "Notes"],
-                    &rows,
-                )?;
-            }
-            let below = &report.members_below_role;
-            if !below.is_empty() {
-                let people: std::collections::BTreeSet<(&str, &str)> = below
-                    .iter()
-                    .map(|r| (r.team.as_str(), r.member.as_str()))
-                    .collect();
-                writeln!(
-                    out,
-                    "\n{} below their role level's requirement in {} (use --format json for the list).",
-                    if people.len() == 1 { "1 member is".to_string() } else { format!("{} members are", people.len()) },
-                    plural(below.len(), "skill", "skills")
-                )
-                .map_err(out_err)?;
-            }
-            Ok(())
-        }
+            "\n{} worst first:",
+            if all { "Skills," } else { "Gaps," }
+        )
+        .map_err(out_err)?;
+        let rows: Vec<[String; 6]> = report
+            .skills
+            .iter()
+            .map(|r| {
+                let mut flags = Vec::new();
+                if r.single_point_of_failure {
+                    flags.push("single point of failure".to_string());
+                }
+                if let Some(next) = r.closest.first().filter(|_| r.shortfall > 0) {
+                    flags.push(format!("closest: {next}"));
+                }
+                if !r.interested.is_empty() {
+                    flags.push(format!("interested: {}", r.interested.join(", ")));
+                }
+                [
+                    r.skill.clone(),
+                    format!("{} x {}", r.target_count, r.target_level),
+                    format!("{}/{}", r.covered, r.target_count),
+                    r.shortfall.to_string(),
+                    level_text(r.best_level, "not rated"),
+                    flags.join("; "),
+                ]
+            })
+            .collect();
+        write_table(
+            out,
+            &["Skill", "Target", "Covered", "Short", "Best", "Notes"],
+            &rows,
+        )?;
     }
+    let below = &report.members_below_role;
+    if !below.is_empty() {
+        let people: std::collections::BTreeSet<(&str, &str)> = below
+            .iter()
+            .map(|r| (r.team.as_str(), r.member.as_str()))
+            .collect();
+        writeln!(
+            out,
+            "\n{} below their role level's requirement in {} (use --format json for the list).",
+            if people.len() == 1 {
+                "1 member is".to_string()
+            } else {
+                format!("{} members are", people.len())
+            },
+            plural(below.len(), "skill", "skills")
+        )
+        .map_err(out_err)?;
+    }
+    Ok(())
 }
