@@ -805,3 +805,81 @@ pub fn about_ui(ctx: &Context, f: &Frame<'_>, state: &mut UiState) {
         state.about_open = false;
     }
 }
+
+/// The small editor for the selected cell: the five levels with their descriptors.
+pub fn level_editor_ui(
+    ctx: &egui::Context,
+    f: &Frame<'_>,
+    state: &mut UiState,
+    out: &mut Vec<Command>,
+) {
+    let Some((member, skill)) = state.selected else {
+        state.editor_open = false;
+        return;
+    };
+    let (Some(m), fw) = (f.snapshot.member(member), &f.snapshot.framework) else {
+        state.editor_open = false;
+        return;
+    };
+    let s = fw.skill(skill);
+    let current = m.ratings.get(&skill).map(|r| r.level);
+    let required = crate::model::analysis::required_level(fw, m, skill);
+    let mut open = true;
+    let mut done = false;
+    egui::Window::new(format!("{} — {}", m.name, s.name))
+        .id(Id::unique("level_editor"))
+        .collapsible(false)
+        .resizable(false)
+        .default_width(420.0)
+        .anchor(Align2::CENTER_CENTER, Vec2::ZERO)
+        .open(&mut open)
+        .show(ctx, |ui| {
+            if let Some(req) = required {
+                ui.label(format!("Their role level needs {req}."));
+            }
+            for level in Level::ALL {
+                let selected = current == Some(level);
+                let text = format!("{} {}", level.letter(), level.name());
+                let button =
+                    egui::Button::selectable(selected, text).min_size(egui::vec2(140.0, 24.0));
+                ui.horizontal(|ui| {
+                    if ui.add(button).clicked() {
+                        out.push(Command::Apply(super::heatmap::rating_action(
+                            f.snapshot,
+                            member,
+                            skill,
+                            Some(level),
+                        )));
+                        done = true;
+                    }
+                    let desc = s.descriptor(level).map(|d| d.join("; "));
+                    let desc = match (level, desc) {
+                        (Level::None, _) => {
+                            "No knowledge or experience of the skill yet".to_string()
+                        }
+                        (_, Some(d)) => d,
+                        (_, None) => "Not defined by the framework".to_string(),
+                    };
+                    // Body size and the normal text colour: these are what the lead reads.
+                    ui.add(egui::Label::new(desc).wrap());
+                });
+            }
+            ui.separator();
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(current.is_some(), egui::Button::new("Clear rating"))
+                    .clicked()
+                {
+                    out.push(Command::Apply(Action::ClearRating { member, skill }));
+                    done = true;
+                }
+                if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                    done = true;
+                }
+            });
+        });
+    if !open || done {
+        state.editor_open = false;
+        ctx.memory_mut(|mem| mem.request_focus(Id::unique("heatmap_grid")));
+    }
+}

@@ -10,7 +10,7 @@ use super::{Command, Frame, SortKey, UiState};
 use crate::core::Action;
 use crate::model::analysis::{Fit, member_fit};
 use crate::model::{Level, Member, MemberId, SkillId, Snapshot};
-use egui::{Align2, Color32, FontId, Id, Rect, Sense, Stroke, StrokeKind, Ui, Vec2, pos2, vec2};
+use egui::{Align2, Color32, FontId, Id, Rect, Sense, Stroke, StrokeKind, Ui, pos2, vec2};
 
 const FOOTER_ROWS: f32 = 2.0;
 
@@ -315,29 +315,31 @@ pub fn heatmap_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec
             .auto_shrink([false, false])
             .max_height(body_height);
         let to_top = std::mem::take(&mut state.scroll_to_top);
-        if std::mem::take(&mut state.scroll_to_selection) {
-            ui.ctx()
-                .data_mut(|d| d.insert_temp(Id::unique("heatmap_scroll_to_selection"), true));
-            if let Some(c) = state
+        let to_selection = std::mem::take(&mut state.scroll_to_selection);
+        if to_selection
+            && let Some(c) = state
                 .selected
                 .and_then(|(_, s)| view.skills.iter().position(|&k| k == s))
-            {
-                state.h_scroll =
-                    scroll_to_column(state.h_scroll, c, cols.cells_width).clamp(0.0, max_scroll);
-            }
+        {
+            state.h_scroll =
+                scroll_to_column(state.h_scroll, c, cols.cells_width).clamp(0.0, max_scroll);
         }
-        if let Some(row) = state_scroll_target(ui, state, view) {
+        if let Some(row) = to_selection
+            .then(|| row_scroll_target(ui, state, view))
+            .flatten()
+        {
             scroll = scroll.vertical_scroll_offset(row);
         } else if to_top {
             scroll = scroll.vertical_scroll_offset(0.0);
         }
-        scroll.show_rows(ui, ROW_HEIGHT, view.rows.len(), |ui, range| {
+        let shown = scroll.show_rows(ui, ROW_HEIGHT, view.rows.len(), |ui, range| {
             for i in range {
                 if let Some(m) = snapshot.member(view.rows[i]) {
                     row_ui(ui, f, state, m, i, &cols, grid_id, out);
                 }
             }
         });
+        state.rows_viewport = Some((shown.state.clamped_offset().y, shown.inner_rect.height()));
         if grid.has_focus() {
             ui.memory_mut(|mem| {
                 mem.set_focus_lock_filter(
@@ -378,22 +380,13 @@ fn scroll_to_column(h_scroll: f32, c: usize, cells_width: f32) -> f32 {
     }
 }
 
-/// The offset to scroll the rows to so that a keyboard-selected row is in view.
-fn state_scroll_target(ui: &Ui, state: &UiState, view: &super::View) -> Option<f32> {
+/// The offset to scroll the rows to so that the selected row is in view (none when it is).
+fn row_scroll_target(ui: &Ui, state: &UiState, view: &super::View) -> Option<f32> {
     let (member, _) = state.selected?;
-    let wanted = ui
-        .ctx()
-        .data_mut(|d| d.remove_temp::<bool>(Id::unique("heatmap_scroll_to_selection")))?;
-    if !wanted {
-        return None;
-    }
     let row = view.rows.iter().position(|&m| m == member)?;
     let spacing = ui.spacing().item_spacing.y;
     let top = row as f32 * (ROW_HEIGHT + spacing);
-    let offset = ui
-        .ctx()
-        .data(|d| d.get_temp::<(f32, f32)>(Id::unique("heatmap_viewport")));
-    match offset {
+    match state.rows_viewport {
         Some((from, height)) if top >= from && top + ROW_HEIGHT <= from + height => None,
         Some((from, height)) if top > from => Some(top + ROW_HEIGHT - height + spacing),
         _ => Some(top),
@@ -574,15 +567,6 @@ fn row_ui(
     let snapshot = f.snapshot;
     let width = cols.fixed() + cols.cells_width;
     let (rect, _) = ui.allocate_exact_size(vec2(width, ROW_HEIGHT), Sense::hover());
-    if index == 0 {
-        let clip = ui.clip_rect();
-        ui.ctx().data_mut(|d| {
-            d.insert_temp(
-                Id::unique("heatmap_viewport"),
-                (clip.top() - rect.top(), clip.height()),
-            );
-        });
-    }
     let (top, height) = (rect.top(), rect.height());
     let painter = ui.painter_at(rect);
     let visuals = ui.visuals();
@@ -1049,8 +1033,7 @@ fn keyboard(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Comma
     });
     if let Some((r, c)) = moved {
         state.selected = Some((rows[r], skills[c]));
-        ui.ctx()
-            .data_mut(|d| d.insert_temp(Id::unique("heatmap_scroll_to_selection"), true));
+        state.scroll_to_selection = true;
         // Keep the selected column in view.
         let cells_width = Columns::new(
             0.0,
@@ -1089,82 +1072,5 @@ pub fn rating_action(
             at: None,
         },
         None => Action::ClearRating { member, skill },
-    }
-}
-
-/// The small editor for the selected cell: the five levels with their descriptors.
-pub fn level_editor_ui(
-    ctx: &egui::Context,
-    f: &Frame<'_>,
-    state: &mut UiState,
-    out: &mut Vec<Command>,
-) {
-    let Some((member, skill)) = state.selected else {
-        state.editor_open = false;
-        return;
-    };
-    let (Some(m), fw) = (f.snapshot.member(member), &f.snapshot.framework) else {
-        state.editor_open = false;
-        return;
-    };
-    let s = fw.skill(skill);
-    let current = m.ratings.get(&skill).map(|r| r.level);
-    let required = crate::model::analysis::required_level(fw, m, skill);
-    let mut open = true;
-    let mut done = false;
-    egui::Window::new(format!("{} — {}", m.name, s.name))
-        .id(Id::unique("level_editor"))
-        .collapsible(false)
-        .resizable(false)
-        .default_width(420.0)
-        .anchor(Align2::CENTER_CENTER, Vec2::ZERO)
-        .open(&mut open)
-        .show(ctx, |ui| {
-            if let Some(req) = required {
-                ui.label(format!("Their role level needs {req}."));
-            }
-            for level in Level::ALL {
-                let selected = current == Some(level);
-                let text = format!("{} {}", level.letter(), level.name());
-                let button = egui::Button::selectable(selected, text).min_size(vec2(140.0, 24.0));
-                ui.horizontal(|ui| {
-                    if ui.add(button).clicked() {
-                        out.push(Command::Apply(rating_action(
-                            f.snapshot,
-                            member,
-                            skill,
-                            Some(level),
-                        )));
-                        done = true;
-                    }
-                    let desc = s.descriptor(level).map(|d| d.join("; "));
-                    let desc = match (level, desc) {
-                        (Level::None, _) => {
-                            "No knowledge or experience of the skill yet".to_string()
-                        }
-                        (_, Some(d)) => d,
-                        (_, None) => "Not defined by the framework".to_string(),
-                    };
-                    // Body size and the normal text colour: these are what the lead reads.
-                    ui.add(egui::Label::new(desc).wrap());
-                });
-            }
-            ui.separator();
-            ui.horizontal(|ui| {
-                if ui
-                    .add_enabled(current.is_some(), egui::Button::new("Clear rating"))
-                    .clicked()
-                {
-                    out.push(Command::Apply(Action::ClearRating { member, skill }));
-                    done = true;
-                }
-                if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
-                    done = true;
-                }
-            });
-        });
-    if !open || done {
-        state.editor_open = false;
-        ctx.memory_mut(|mem| mem.request_focus(Id::unique("heatmap_grid")));
     }
 }

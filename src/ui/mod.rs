@@ -132,6 +132,8 @@ pub struct UiState {
     pub focus_note: bool,
     /// The rows and columns should scroll to the selected cell (after undo, redo or a move).
     pub scroll_to_selection: bool,
+    /// The rows' scroll offset and visible height, as of the last frame.
+    pub rows_viewport: Option<(f32, f32)>,
     /// The rows should scroll back to the top (the team or the search changed).
     pub scroll_to_top: bool,
     /// Where exports go by default (the user's documents folder; set by the app).
@@ -293,7 +295,7 @@ pub fn main_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut 
     }
     dialogs::dialogs_ui(ui.ctx(), f, state, out);
     if state.editor_open {
-        heatmap::level_editor_ui(ui.ctx(), f, state, out);
+        dialogs::level_editor_ui(ui.ctx(), f, state, out);
     }
     if state.about_open {
         dialogs::about_ui(ui.ctx(), f, state);

@@ -751,3 +751,48 @@ fn the_no_file_notice_goes_once_a_path_is_typed() {
     h.run();
     assert!(h.state().state().notice.is_none());
 }
+
+#[test]
+fn moving_down_by_keyboard_keeps_the_selected_cell_in_view() {
+    let mut core = Core::open_in_memory().unwrap();
+    capmatrix::demo::add_demo(&mut core, 200, 1, 5).unwrap();
+    let mut h = harness(core);
+    let first = h.state().visible_rows()[0];
+    let skill = h
+        .state()
+        .core()
+        .snapshot()
+        .framework
+        .skill_named("Testing")
+        .unwrap();
+    h.state_mut().state_mut().selected = Some((first, skill));
+    h.run();
+    // Give the grid the keyboard by clicking the selected cell's member name.
+    let name = h
+        .state()
+        .core()
+        .snapshot()
+        .member(first)
+        .unwrap()
+        .name
+        .clone();
+    h.get_by_label(&name).click();
+    h.run();
+    for _ in 0..120 {
+        h.key_press(egui::Key::ArrowDown);
+        h.run();
+    }
+    let (member, _) = h.state().state().selected.unwrap();
+    assert_eq!(h.state().visible_rows()[120], member);
+    let label = {
+        let snap = h.state().core().snapshot();
+        let m = snap.member(member).unwrap();
+        format!("{}, Testing: ", m.name)
+    };
+    let rect = h
+        .query_all_by_label_contains(&label)
+        .next()
+        .expect("the selected row is drawn")
+        .rect();
+    assert!(rect.top() >= 0.0 && rect.bottom() <= 900.0, "{rect:?}");
+}
