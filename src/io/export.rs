@@ -1,11 +1,12 @@
-//! Snapshot to CSV bytes that spreadsheets open cleanly: UTF-8 with BOM, CRLF, commas, quotes
-//! only where needed, text cells guarded against formulas. Deterministic: teams, members and
-//! skills in name order.
+//! Export in two steps: the rows are built once from the snapshot ([`table`], typed cells),
+//! then encoded ([`encode_csv`]: UTF-8 with BOM, CRLF, commas, quotes only where needed, text
+//! cells guarded against formulas). Other encoders reuse the rows. Deterministic: teams,
+//! members and skills in name order.
 
 use super::guard;
 use crate::error::{Error, Result};
 use crate::model::analysis::{Scope, scope_members};
-use crate::model::{HistoryEntry, Level, Member, MemberId, SkillId, Snapshot};
+use crate::model::{HistoryEntry, Level, Member, MemberId, SkillId, Snapshot, Timestamp};
 use std::collections::HashMap;
 
 /// The two layouts.
@@ -59,97 +60,147 @@ fn level_cell(level: Option<Level>, style: LevelStyle) -> String {
     }
 }
 
-/// Writes the matrix as CSV bytes. `history` (long format only) replaces the current ratings
-/// with every entry of each member's history.
-pub fn export(
-    snapshot: &Snapshot,
-    options: ExportOptions,
-    history: Option<&HashMap<MemberId, Vec<HistoryEntry>>>,
-) -> Result<Vec<u8>> {
+/// One exported value, typed, before any encoding: CSV writes text (guarded against
+/// formulas), a level in the chosen style, a date as RFC 3339 and a flag as yes/no; other
+/// encoders (a workbook, Parquet) can write real dates and numbers from the same rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell<'a> {
+    /// Text: a name, a skill, a note.
+    Text(&'a str),
+    /// A level, or empty.
+    Level(Option<Level>),
+    /// When a rating was given.
+    Date(Timestamp),
+    /// Yes or no.
+    Flag(bool),
+}
+
+/// The rows of an export, built once from the snapshot, ready for an encoder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table<'a> {
+    /// Column names.
+    pub header: Vec<&'a str>,
+    /// One row per member (wide) or rating (long).
+    pub rows: Vec<Vec<Cell<'a>>>,
+}
+
+/// Builds the rows of an export. `history` (long format only) gives every entry of each
+/// member's history instead of the current ratings.
+pub fn table<'a>(
+    snapshot: &'a Snapshot,
+    scope: Scope,
+    format: ExportFormat,
+    history: Option<&'a HashMap<MemberId, Vec<HistoryEntry>>>,
+) -> Table<'a> {
     let fw = &snapshot.framework;
-    let members = scope_members(snapshot, options.scope);
-    let mut out = Vec::with_capacity(64 + members.len() * 64);
-    out.extend_from_slice(b"\xEF\xBB\xBF");
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(out);
-    let err = Error::csv_output;
+    let members = scope_members(snapshot, scope);
     let team_name = |m: &Member| {
         snapshot
             .team(m.team)
             .map(|t| t.name.as_str())
             .unwrap_or_default()
     };
-    let role_name = |m: &Member| {
+    let role_name = |m: &'a Member| {
         m.role_level
             .map(|rl| fw.role_level(rl).name.as_str())
             .unwrap_or_default()
     };
-    match options.format {
+    match format {
         ExportFormat::Wide => {
             let skills = crate::model::analysis::wide_skills(snapshot, &members);
             let mut header: Vec<&str> = vec!["Member", "Team", "Role level"];
             header.extend(skills.iter().map(|&s| fw.skill(s).name.as_str()));
-            w.write_record(&header).map_err(err)?;
-            let mut row: Vec<String> = Vec::with_capacity(header.len());
-            for m in &members {
-                row.clear();
-                row.push(guard(&m.name).into_owned());
-                row.push(guard(team_name(m)).into_owned());
-                row.push(guard(role_name(m)).into_owned());
-                for s in &skills {
-                    row.push(level_cell(
-                        m.ratings.get(s).map(|r| r.level),
-                        options.levels,
-                    ));
-                }
-                w.write_record(&row).map_err(err)?;
-            }
+            let rows = members
+                .iter()
+                .map(|m| {
+                    let mut row = Vec::with_capacity(header.len());
+                    row.push(Cell::Text(&m.name));
+                    row.push(Cell::Text(team_name(m)));
+                    row.push(Cell::Text(role_name(m)));
+                    row.extend(
+                        skills
+                            .iter()
+                            .map(|s| Cell::Level(m.ratings.get(s).map(|r| r.level))),
+                    );
+                    row
+                })
+                .collect();
+            Table { header, rows }
         }
         ExportFormat::Long => {
-            w.write_record(LONG_HEADER).map_err(err)?;
+            let mut rows = Vec::new();
             for m in &members {
-                let (name, team, role) = (guard(&m.name), guard(team_name(m)), guard(role_name(m)));
-                let mut write = |skill: SkillId,
-                                 level: Option<Level>,
-                                 at: String,
-                                 interested: bool,
-                                 note: &str| {
-                    w.write_record([
-                        &*name,
-                        &*team,
-                        &*role,
-                        fw.skill(skill).name.as_str(),
-                        &level_cell(level, options.levels),
-                        &at,
-                        if interested { "yes" } else { "no" },
-                        &guard(note),
-                    ])
+                let row = |skill: SkillId,
+                           level: Option<Level>,
+                           at: Timestamp,
+                           interested: bool,
+                           note: &'a str| {
+                    vec![
+                        Cell::Text(&m.name),
+                        Cell::Text(team_name(m)),
+                        Cell::Text(role_name(m)),
+                        Cell::Text(fw.skill(skill).name.as_str()),
+                        Cell::Level(level),
+                        Cell::Date(at),
+                        Cell::Flag(interested),
+                        Cell::Text(note),
+                    ]
                 };
                 match history {
                     Some(h) => {
                         for e in h.get(&m.id).map(Vec::as_slice).unwrap_or_default() {
-                            write(e.skill, e.level, e.at.to_rfc3339(), e.interested, &e.note)
-                                .map_err(err)?;
+                            rows.push(row(e.skill, e.level, e.at, e.interested, &e.note));
                         }
                     }
                     None => {
                         let mut ratings: Vec<_> = m.ratings.iter().collect();
                         ratings.sort_by_key(|(s, _)| **s);
                         for (&s, r) in ratings {
-                            write(
-                                s,
-                                Some(r.level),
-                                r.rated_at.to_rfc3339(),
-                                r.interested,
-                                &r.note,
-                            )
-                            .map_err(err)?;
+                            rows.push(row(s, Some(r.level), r.rated_at, r.interested, &r.note));
                         }
                     }
                 }
             }
+            Table {
+                header: LONG_HEADER.to_vec(),
+                rows,
+            }
         }
     }
+}
+
+/// Encodes rows as CSV that spreadsheets open cleanly: UTF-8 with BOM, CRLF, text guarded
+/// against formulas.
+pub fn encode_csv(table: &Table<'_>, levels: LevelStyle) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(64 + table.rows.len() * 64);
+    out.extend_from_slice(b"\xEF\xBB\xBF");
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out);
+    w.write_record(&table.header).map_err(Error::csv_output)?;
+    let mut record: Vec<std::borrow::Cow<'_, str>> = Vec::with_capacity(table.header.len());
+    for row in &table.rows {
+        record.clear();
+        record.extend(row.iter().map(|cell| match cell {
+            Cell::Text(t) => guard(t),
+            Cell::Level(l) => level_cell(*l, levels).into(),
+            Cell::Date(t) => t.to_rfc3339().into(),
+            Cell::Flag(b) => if *b { "yes" } else { "no" }.into(),
+        }));
+        w.write_record(record.iter().map(|c| c.as_bytes()))
+            .map_err(Error::csv_output)?;
+    }
     w.into_inner().map_err(|e| Error::output(e.into_error()))
+}
+
+/// Writes the matrix as CSV bytes: [`table`], then [`encode_csv`].
+pub fn export(
+    snapshot: &Snapshot,
+    options: ExportOptions,
+    history: Option<&HashMap<MemberId, Vec<HistoryEntry>>>,
+) -> Result<Vec<u8>> {
+    encode_csv(
+        &table(snapshot, options.scope, options.format, history),
+        options.levels,
+    )
 }

@@ -229,3 +229,34 @@ fn a_failed_export_leaves_the_existing_file_untouched_and_no_temporary_files() {
         .collect();
     assert!(leftovers.is_empty());
 }
+
+#[test]
+fn export_rows_are_built_once_as_typed_cells_that_encoders_share() {
+    use capmatrix::io::export::{Cell, encode_csv, table};
+    use capmatrix::io::{ExportFormat, LevelStyle};
+    use capmatrix::model::analysis::Scope;
+    let mut core = Core::open_in_memory().unwrap();
+    capmatrix::transfer::import_file(&mut core, &example(), &Default::default()).unwrap();
+    let snap = core.snapshot();
+    let long = table(snap, Scope::All, ExportFormat::Long, None);
+    assert_eq!(long.header[5], "Rated on");
+    let first = &long.rows[0];
+    // Dates, levels and flags stay typed until an encoder writes them.
+    assert!(matches!(first[4], Cell::Level(Some(_))));
+    assert!(matches!(first[5], Cell::Date(_)));
+    assert!(matches!(first[6], Cell::Flag(_)));
+    assert_eq!(long.rows.len(), snap.rating_count());
+    // The CSV encoder is one view of those rows: names or numbers from the same cells.
+    let names = String::from_utf8(encode_csv(&long, LevelStyle::Names).unwrap()).unwrap();
+    let numbers = String::from_utf8(encode_csv(&long, LevelStyle::Numbers).unwrap()).unwrap();
+    assert_eq!(names.lines().count(), numbers.lines().count());
+    let Cell::Level(Some(level)) = first[4] else {
+        unreachable!()
+    };
+    let second_line = |t: &str| t.lines().nth(1).unwrap().to_string();
+    assert!(second_line(&names).contains(&format!(",{},", level.name())));
+    assert!(second_line(&numbers).contains(&format!(",{},", level.number())));
+    let wide = table(snap, Scope::All, ExportFormat::Wide, None);
+    assert_eq!(wide.rows.len(), snap.member_count());
+    assert!(wide.rows.iter().all(|r| r.len() == wide.header.len()));
+}
