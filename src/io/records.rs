@@ -40,6 +40,63 @@ pub fn delimiter_name(d: u8) -> &'static str {
     }
 }
 
+/// Excel's "sep=;" first line: the delimiter it names and the text after it, or the text as
+/// it was.
+fn sep_line(text: &str) -> Result<(Option<u8>, &str), Problem> {
+    let first_end = text.find(['\r', '\n']).unwrap_or(text.len());
+    let first = text[..first_end].trim();
+    let Some(sep) = first
+        .strip_prefix("sep=")
+        .or_else(|| first.strip_prefix("SEP="))
+    else {
+        return Ok((None, text));
+    };
+    let delimiter = match sep {
+        "," => b',',
+        ";" => b';',
+        "\t" | "" => b'\t',
+        other => {
+            return Err(Problem::line(
+                1,
+                format!(
+                    "\"sep={other}\" names a delimiter capmatrix does not read (use , ; or tab)"
+                ),
+            ));
+        }
+    };
+    let rest = &text[first_end..];
+    let rest = rest
+        .strip_prefix("\r\n")
+        .or_else(|| rest.strip_prefix('\n'))
+        .or_else(|| rest.strip_prefix('\r'))
+        .unwrap_or(rest);
+    Ok((Some(delimiter), rest))
+}
+
+/// The quoting mistake, if any, as a problem on its line (and column, when the header names
+/// it).
+fn quote_problem(text: &str, delimiter: u8, line_offset: usize) -> Option<Problem> {
+    Some(match quote_fault(text, delimiter)? {
+        QuoteFault::Unclosed { line } => Problem::line(
+            line + line_offset,
+            "a quote opened here is never closed: the rest of the file would be one cell (check for a stray \" in this row)",
+        ),
+        QuoteFault::Stray { line, field } => {
+            let message = "a quoted cell goes on after its closing quote (as in \"B\"junk): put the whole cell in quotes and double any quote inside it (\"B\"\"junk\")";
+            let column = (line > 1)
+                .then(|| header_cell(text, delimiter, field))
+                .flatten();
+            match column {
+                Some(name) => Problem::cell(line + line_offset, &name, message),
+                None => Problem::line(
+                    line + line_offset,
+                    format!("column {}: {message}", field + 1),
+                ),
+            }
+        }
+    })
+}
+
 /// Splits text into records. Problems stop the import: they are returned, all of them.
 pub fn split(text: &str) -> Result<RawTable, Problems> {
     let mut problems = Problems::default();
@@ -51,62 +108,18 @@ pub fn split(text: &str) -> Result<RawTable, Problems> {
         converted = text.replace('\r', "\n");
         text = &converted;
     }
-    // Excel's "sep=;" first line names the delimiter.
-    let mut line_offset = 0;
-    let mut delimiter = None;
-    let first_end = text.find(['\r', '\n']).unwrap_or(text.len());
-    let first = &text[..first_end];
-    if let Some(sep) = first
-        .trim()
-        .strip_prefix("sep=")
-        .or_else(|| first.trim().strip_prefix("SEP="))
-    {
-        delimiter = match sep {
-            "," => Some(b','),
-            ";" => Some(b';'),
-            "\t" | "" => Some(b'\t'),
-            other => {
-                problems.push(Problem::line(
-                    1,
-                    format!(
-                        "\"sep={other}\" names a delimiter capmatrix does not read (use , ; or tab)"
-                    ),
-                ));
-                return Err(problems);
-            }
-        };
-        let rest = &text[first_end..];
-        text = rest
-            .strip_prefix("\r\n")
-            .or_else(|| rest.strip_prefix('\n'))
-            .or_else(|| rest.strip_prefix('\r'))
-            .unwrap_or(rest);
-        line_offset = 1;
-    }
+    let (delimiter, text) = match sep_line(text) {
+        Ok(found) => found,
+        Err(p) => {
+            problems.push(p);
+            return Err(problems);
+        }
+    };
+    let line_offset = usize::from(delimiter.is_some());
     let delimiter = delimiter.unwrap_or_else(|| detect_delimiter(text));
-    match quote_fault(text, delimiter) {
-        None => {}
-        Some(QuoteFault::Unclosed { line }) => {
-            problems.push(Problem::line(
-                line + line_offset,
-                "a quote opened here is never closed: the rest of the file would be one cell (check for a stray \" in this row)",
-            ));
-            return Err(problems);
-        }
-        Some(QuoteFault::Stray { line, field }) => {
-            let message = "a quoted cell goes on after its closing quote (as in \"B\"junk): put the whole cell in quotes and double any quote inside it (\"B\"\"junk\")";
-            let column = (line > 1)
-                .then(|| header_cell(text, delimiter, field))
-                .flatten();
-            problems.push(match column {
-                Some(name) => Problem::cell(line + line_offset, &name, message),
-                None => Problem::line(
-                    line + line_offset,
-                    format!("column {}: {message}", field + 1),
-                ),
-            });
-            return Err(problems);
-        }
+    if let Some(p) = quote_problem(text, delimiter, line_offset) {
+        problems.push(p);
+        return Err(problems);
     }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)

@@ -166,6 +166,18 @@ fn skill_detail_ui(
         current.map_or("not rated".to_string(), |l| l.to_string()),
         required.map_or(String::new(), |r| format!(" (role needs {r})"))
     ));
+    descriptors_ui(ui, skill, current, required);
+    evidence_ui(ui, f, state, out, m, skill_id);
+    history_ui(ui, f);
+}
+
+/// The framework's descriptor at each level; the member's level and the role's are open.
+fn descriptors_ui(
+    ui: &mut Ui,
+    skill: &crate::model::Skill,
+    current: Option<Level>,
+    required: Option<Level>,
+) {
     for level in Level::DESCRIBED {
         let mut title = level.name().to_string();
         let mut marks = Vec::new();
@@ -197,7 +209,18 @@ fn skill_detail_ui(
             }
         });
     }
+}
 
+/// Interest and the note (evidence) for the rating; a note typed is never lost.
+fn evidence_ui(
+    ui: &mut Ui,
+    f: &Frame<'_>,
+    state: &mut UiState,
+    out: &mut Vec<Command>,
+    m: &Member,
+    skill_id: SkillId,
+) {
+    let rating = m.ratings.get(&skill_id);
     ui.add_space(6.0);
     ui.strong("Evidence and interest");
     let draft_matches = state
@@ -254,7 +277,10 @@ fn skill_detail_ui(
     } else {
         ui.weak("Rate this skill first (type 0-4 or A/W/P/E, or double-click the cell); then you can add evidence and mark interest.");
     }
+}
 
+/// The rating's history, newest first.
+fn history_ui(ui: &mut Ui, f: &Frame<'_>) {
     ui.add_space(6.0);
     ui.strong("History");
     if f.history.is_empty() {

@@ -495,6 +495,25 @@ fn header_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, rect: Rect, cols: 
             resp.on_hover_text("Sum of the member's levels");
         }
     }
+    skill_headers_ui(ui, f, state, rect, cols);
+    painter.line_segment(
+        [rect.left_bottom(), rect.right_bottom()],
+        visuals.widgets.noninteractive.bg_stroke,
+    );
+}
+
+/// The skill columns' headers: each name in full, upwards, wrapped; click to sort.
+fn skill_headers_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, rect: Rect, cols: &Columns) {
+    let painter = ui.painter_at(rect);
+    let visuals = ui.visuals().clone();
+    let (top, height) = (rect.top(), rect.height());
+    let text_color = |hovered: bool| {
+        if hovered {
+            visuals.strong_text_color()
+        } else {
+            visuals.text_color()
+        }
+    };
     // Skill columns: the full name runs upwards, wrapped, so no name is cut or broken into
     // letters whatever the framework's skill.
     let clip = cols.cells(top, height);
@@ -547,10 +566,6 @@ fn header_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, rect: Rect, cols: 
             visuals.widgets.noninteractive.bg_stroke,
         );
     }
-    painter.line_segment(
-        [rect.left_bottom(), rect.right_bottom()],
-        visuals.widgets.noninteractive.bg_stroke,
-    );
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -564,7 +579,6 @@ fn row_ui(
     grid_id: Id,
     out: &mut Vec<Command>,
 ) {
-    let snapshot = f.snapshot;
     let width = cols.fixed() + cols.cells_width;
     let (rect, _) = ui.allocate_exact_size(vec2(width, ROW_HEIGHT), Sense::hover());
     let (top, height) = (rect.top(), rect.height());
@@ -581,6 +595,25 @@ fn row_ui(
             visuals.selection.bg_fill.gamma_multiply(0.4),
         );
     }
+    row_fixed_ui(ui, f, state, m, cols, rect, grid_id);
+    row_cells_ui(ui, f, state, m, cols, rect, grid_id, out);
+}
+
+/// A row's fixed columns: team (in "All teams"), name (with the member's menu), role level,
+/// total.
+fn row_fixed_ui(
+    ui: &mut Ui,
+    f: &Frame<'_>,
+    state: &mut UiState,
+    m: &Member,
+    cols: &Columns,
+    rect: Rect,
+    grid_id: Id,
+) {
+    let snapshot = f.snapshot;
+    let (top, height) = (rect.top(), rect.height());
+    let painter = ui.painter_at(rect);
+    let visuals = ui.visuals().clone();
     let text_color = visuals.text_color();
     let font = FontId::proportional(13.5);
     let left_text = |r: Rect, text: &str, font: FontId, color: Color32| {
@@ -650,7 +683,23 @@ fn row_ui(
         font,
         text_color,
     );
+}
 
+/// A row's skill cells, only those in view, each with its label, menu and tooltip.
+#[allow(clippy::too_many_arguments)]
+fn row_cells_ui(
+    ui: &mut Ui,
+    f: &Frame<'_>,
+    state: &mut UiState,
+    m: &Member,
+    cols: &Columns,
+    rect: Rect,
+    grid_id: Id,
+    out: &mut Vec<Command>,
+) {
+    let snapshot = f.snapshot;
+    let (top, height) = (rect.top(), rect.height());
+    let painter = ui.painter_at(rect);
     let clip = cols.cells(top, height);
     let cell_painter = painter.with_clip_rect(clip.intersect(painter.clip_rect()));
     for i in cols.visible() {

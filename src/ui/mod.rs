@@ -339,144 +339,173 @@ fn top_bar_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut V
     ui.horizontal_wrapped(|ui| {
         ui.heading("capmatrix");
         ui.separator();
-        let label = ui.label("Team:");
-        let current = state
-            .team
-            .and_then(|t| f.snapshot.team(t))
-            .map_or("All teams".to_string(), |t| t.name.clone());
-        egui::ComboBox::from_id_salt("team_picker")
-            .selected_text(current)
-            .width(180.0)
-            .show_ui(ui, |ui| {
-                if ui
-                    .selectable_label(state.team.is_none(), "All teams")
-                    .clicked()
-                {
-                    state.team = None;
-                }
-                for t in f.snapshot.teams() {
-                    if ui
-                        .selectable_label(state.team == Some(t.id), &t.name)
-                        .clicked()
-                    {
-                        state.team = Some(t.id);
-                    }
-                }
-            })
-            .response
-            .labelled_by(label.id);
-        ui.menu_button("Team", |ui| {
-            if ui.button("New team...").clicked() {
-                state.dialog = Some(Dialog::CreateTeam {
-                    name: String::new(),
-                });
-            }
-            let team = state.team.and_then(|t| f.snapshot.team(t));
-            if ui
-                .add_enabled(team.is_some(), egui::Button::new("Rename team..."))
-                .clicked()
-                && let Some(t) = team
-            {
-                state.dialog = Some(Dialog::RenameTeam {
-                    team: t.id,
-                    name: t.name.clone(),
-                });
-            }
-            if ui
-                .add_enabled(team.is_some(), egui::Button::new("Team targets..."))
-                .clicked()
-                && let Some(t) = team
-            {
-                state.dialog = Some(Dialog::Targets { team: t.id });
-            }
-            if ui
-                .add_enabled(team.is_some(), egui::Button::new("Remove team..."))
-                .clicked()
-                && let Some(t) = team
-            {
-                state.dialog = Some(Dialog::ConfirmRemoveTeam { team: t.id });
-            }
-        });
+        team_picker_ui(ui, f, state);
+        team_menu_ui(ui, f, state);
         if ui.button("Add member...").clicked() {
             state.dialog = Some(Dialog::add_member(f.snapshot, state.team));
         }
         ui.separator();
-        let search = ui.label("Search:");
-        ui.add(
-            egui::TextEdit::singleline(&mut state.search)
-                .hint_text("member name")
-                .desired_width(150.0),
-        )
-        .labelled_by(search.id);
-        if !state.search.trim().is_empty() {
-            ui.label(format!(
-                "{} of {}",
-                f.view.rows.len(),
-                dialogs::plural(f.view.in_scope, "member", "members")
-            ));
-        }
+        search_ui(ui, f, state);
         ui.separator();
-        if ui.button("Import...").clicked() {
-            state.dialog = Some(Dialog::Import(ImportDialog::default()));
-            out.push(Command::BrowseImport);
-        }
-        if ui.button("Export...").clicked() {
-            state.dialog = Some(Dialog::Export(ExportDialog::new(
-                f.snapshot,
-                state.team,
-                &state.documents_dir,
-            )));
-        }
+        files_ui(ui, f, state, out);
         ui.separator();
-        let undo = ui
-            .add_enabled(f.undo.is_some(), egui::Button::new("Undo"))
-            .on_hover_text(
-                f.undo
-                    .map_or("Nothing to undo".into(), |l| format!("Undo {l} (Ctrl+Z)")),
-            );
-        if undo.clicked() {
-            out.push(Command::Undo);
-        }
-        let redo = ui
-            .add_enabled(f.redo.is_some(), egui::Button::new("Redo"))
-            .on_hover_text(f.redo.map_or("Nothing to redo".into(), |l| {
-                format!("Redo {l} (Ctrl+Shift+Z)")
-            }));
-        if redo.clicked() {
-            out.push(Command::Redo);
-        }
+        undo_redo_ui(ui, f, out);
         ui.separator();
-        ui.toggle_value(&mut state.prefs.gap_mode, "Gap to role target")
-            .on_hover_text(
-                "Show each cell as levels above or below what the member's role level requires",
-            );
-        // Light, dark or follow the system; egui keeps the choice between runs. (Words, not
-        // egui's sun/moon icons: the default fonts have no such glyphs.)
-        ui.menu_button("Theme", |ui| {
-            let mut pref = ui.ctx().options(|o| o.theme_preference);
-            for (value, name) in [
-                (egui::ThemePreference::System, "Follow the system"),
-                (egui::ThemePreference::Light, "Light"),
-                (egui::ThemePreference::Dark, "Dark"),
-            ] {
-                if ui.radio_value(&mut pref, value, name).clicked() {
-                    ui.ctx().set_theme(pref);
-                    ui.close();
-                }
-            }
-        });
-        if ui
-            .button("Shortcuts")
-            .on_hover_text("Keyboard shortcuts (F1 or ?)")
-            .clicked()
-        {
-            state.shortcuts_open = true;
-        }
-        if ui.button("About").clicked() {
-            state.about_open = true;
-        }
+        view_options_ui(ui, state);
     });
     ui.add_space(4.0);
+}
+
+/// The team shown, or all teams.
+fn team_picker_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
+    let label = ui.label("Team:");
+    let current = state
+        .team
+        .and_then(|t| f.snapshot.team(t))
+        .map_or("All teams".to_string(), |t| t.name.clone());
+    egui::ComboBox::from_id_salt("team_picker")
+        .selected_text(current)
+        .width(180.0)
+        .show_ui(ui, |ui| {
+            if ui
+                .selectable_label(state.team.is_none(), "All teams")
+                .clicked()
+            {
+                state.team = None;
+            }
+            for t in f.snapshot.teams() {
+                if ui
+                    .selectable_label(state.team == Some(t.id), &t.name)
+                    .clicked()
+                {
+                    state.team = Some(t.id);
+                }
+            }
+        })
+        .response
+        .labelled_by(label.id);
+}
+
+/// New, rename, targets, remove.
+fn team_menu_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
+    ui.menu_button("Team", |ui| {
+        if ui.button("New team...").clicked() {
+            state.dialog = Some(Dialog::CreateTeam {
+                name: String::new(),
+            });
+        }
+        let team = state.team.and_then(|t| f.snapshot.team(t));
+        if ui
+            .add_enabled(team.is_some(), egui::Button::new("Rename team..."))
+            .clicked()
+            && let Some(t) = team
+        {
+            state.dialog = Some(Dialog::RenameTeam {
+                team: t.id,
+                name: t.name.clone(),
+            });
+        }
+        if ui
+            .add_enabled(team.is_some(), egui::Button::new("Team targets..."))
+            .clicked()
+            && let Some(t) = team
+        {
+            state.dialog = Some(Dialog::Targets { team: t.id });
+        }
+        if ui
+            .add_enabled(team.is_some(), egui::Button::new("Remove team..."))
+            .clicked()
+            && let Some(t) = team
+        {
+            state.dialog = Some(Dialog::ConfirmRemoveTeam { team: t.id });
+        }
+    });
+}
+
+/// The member search, with the match count.
+fn search_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
+    let search = ui.label("Search:");
+    ui.add(
+        egui::TextEdit::singleline(&mut state.search)
+            .hint_text("member name")
+            .desired_width(150.0),
+    )
+    .labelled_by(search.id);
+    if !state.search.trim().is_empty() {
+        ui.label(format!(
+            "{} of {}",
+            f.view.rows.len(),
+            dialogs::plural(f.view.in_scope, "member", "members")
+        ));
+    }
+}
+
+/// Import and export.
+fn files_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Command>) {
+    if ui.button("Import...").clicked() {
+        state.dialog = Some(Dialog::Import(ImportDialog::default()));
+        out.push(Command::BrowseImport);
+    }
+    if ui.button("Export...").clicked() {
+        state.dialog = Some(Dialog::Export(ExportDialog::new(
+            f.snapshot,
+            state.team,
+            &state.documents_dir,
+        )));
+    }
+}
+
+fn undo_redo_ui(ui: &mut egui::Ui, f: &Frame<'_>, out: &mut Vec<Command>) {
+    let undo = ui
+        .add_enabled(f.undo.is_some(), egui::Button::new("Undo"))
+        .on_hover_text(
+            f.undo
+                .map_or("Nothing to undo".into(), |l| format!("Undo {l} (Ctrl+Z)")),
+        );
+    if undo.clicked() {
+        out.push(Command::Undo);
+    }
+    let redo = ui
+        .add_enabled(f.redo.is_some(), egui::Button::new("Redo"))
+        .on_hover_text(f.redo.map_or("Nothing to redo".into(), |l| {
+            format!("Redo {l} (Ctrl+Shift+Z)")
+        }));
+    if redo.clicked() {
+        out.push(Command::Redo);
+    }
+}
+
+/// Gap mode, theme, shortcuts, About.
+fn view_options_ui(ui: &mut egui::Ui, state: &mut UiState) {
+    ui.toggle_value(&mut state.prefs.gap_mode, "Gap to role target")
+        .on_hover_text(
+            "Show each cell as levels above or below what the member's role level requires",
+        );
+    // Light, dark or follow the system; egui keeps the choice between runs. (Words, not
+    // egui's sun/moon icons: the default fonts have no such glyphs.)
+    ui.menu_button("Theme", |ui| {
+        let mut pref = ui.ctx().options(|o| o.theme_preference);
+        for (value, name) in [
+            (egui::ThemePreference::System, "Follow the system"),
+            (egui::ThemePreference::Light, "Light"),
+            (egui::ThemePreference::Dark, "Dark"),
+        ] {
+            if ui.radio_value(&mut pref, value, name).clicked() {
+                ui.ctx().set_theme(pref);
+                ui.close();
+            }
+        }
+    });
+    if ui
+        .button("Shortcuts")
+        .on_hover_text("Keyboard shortcuts (F1 or ?)")
+        .clicked()
+    {
+        state.shortcuts_open = true;
+    }
+    if ui.button("About").clicked() {
+        state.about_open = true;
+    }
 }
 
 fn status_bar_ui(ui: &mut egui::Ui, state: &UiState) {
