@@ -302,101 +302,113 @@ impl CapmatrixApp {
             Command::Apply(action) => self.apply(action),
             Command::Undo => self.step(true),
             Command::Redo => self.step(false),
-            Command::LoadSample => {
-                let path = Path::new("data-engineering-team.csv");
-                match transfer::import_bytes(
-                    &mut self.core,
-                    SAMPLE_TEAM,
-                    path,
-                    &ImportOptions::default(),
-                ) {
-                    Ok(report) => {
-                        // The first run starts empty: the newest team is the sample's.
-                        self.state.team = self.core.snapshot().teams().map(|t| t.id).max();
-                        self.state.notify(
-                            format!(
-                                "Loaded the sample team: {}",
-                                plural(report.summary.members_added, "member", "members")
-                            ),
-                            false,
-                        );
-                    }
-                    Err(e) => self.state.notify(e.to_string(), true),
-                }
-            }
+            Command::LoadSample => self.load_sample(),
             Command::AddMemberToNewTeam {
                 team,
                 name,
                 role_level,
-            } => {
-                let result = self.core.apply_batch("add member", |b| {
-                    let t = b
-                        .apply(Action::CreateTeam { name: team.clone() })?
-                        .team
-                        .ok_or(crate::Error::UnknownId {
-                            kind: "team",
-                            id: 0,
-                        })?;
-                    let m = b
-                        .apply(Action::AddMember {
-                            team: t,
-                            name: name.clone(),
-                            role_level,
-                        })?
-                        .member;
-                    Ok((t, m))
-                });
-                match result {
-                    Ok((t, m)) => {
-                        self.state.team = Some(t);
-                        self.state.select_member = m;
-                    }
-                    Err(e) => self.state.notify(e.to_string(), true),
-                }
-            }
+            } => self.add_member_to_new_team(team, name, role_level),
             Command::BrowseImport | Command::BrowseExport if !self.native_dialogs => {
                 self.state.notify(TYPE_THE_PATH, false);
             }
-            Command::BrowseImport => {
-                let picked = rfd::FileDialog::new()
-                    .set_title("Import a skills matrix")
-                    .add_filter("CSV or text", &["csv", "txt", "tsv"])
-                    .pick_file();
-                match picked {
-                    Some(path) => {
-                        if let Some(Dialog::Import(d)) = &mut self.state.dialog {
-                            d.path = path.display().to_string();
-                        }
-                        self.run(Command::PreviewImport);
-                    }
-                    None => self.state.notify(NO_FILE_CHOSEN, false),
-                }
-            }
+            Command::BrowseImport => self.browse_import(),
             Command::PreviewImport => self.preview_import(),
             Command::RunImport => self.run_import(),
-            Command::BrowseExport => {
-                let picked = rfd::FileDialog::new()
-                    .set_title("Export the skills matrix")
-                    .add_filter("CSV", &["csv", "txt"])
-                    .set_file_name(crate::transfer::export_file_name(
-                        self.state
-                            .team
-                            .and_then(|t| self.core.snapshot().team(t))
-                            .map(|t| t.name.as_str()),
-                    ))
-                    .save_file();
-                match picked {
-                    Some(path) => {
-                        if let Some(Dialog::Export(d)) = &mut self.state.dialog {
-                            d.path = path.display().to_string();
-                            // The system dialog has already asked about replacing the file.
-                            d.overwrite = true;
-                        }
-                    }
-                    None => self.state.notify(NO_FILE_CHOSEN, false),
+            Command::BrowseExport => self.browse_export(),
+            Command::RunExport => self.run_export(),
+        }
+    }
+
+    /// The first-run screen's sample team.
+    fn load_sample(&mut self) {
+        let path = Path::new("data-engineering-team.csv");
+        match transfer::import_bytes(&mut self.core, SAMPLE_TEAM, path, &ImportOptions::default()) {
+            Ok(report) => {
+                // The first run starts empty: the newest team is the sample's.
+                self.state.team = self.core.snapshot().teams().map(|t| t.id).max();
+                self.state.notify(
+                    format!(
+                        "Loaded the sample team: {}",
+                        plural(report.summary.members_added, "member", "members")
+                    ),
+                    false,
+                );
+            }
+            Err(e) => self.state.notify(e.to_string(), true),
+        }
+    }
+
+    /// A member added with a team that does not exist yet: both in one undo step.
+    fn add_member_to_new_team(
+        &mut self,
+        team: String,
+        name: String,
+        role_level: Option<crate::model::RoleLevelId>,
+    ) {
+        let result = self.core.apply_batch("add member", |b| {
+            let t = b
+                .apply(Action::CreateTeam { name: team.clone() })?
+                .team
+                .ok_or(crate::Error::UnknownId {
+                    kind: "team",
+                    id: 0,
+                })?;
+            let m = b
+                .apply(Action::AddMember {
+                    team: t,
+                    name: name.clone(),
+                    role_level,
+                })?
+                .member;
+            Ok((t, m))
+        });
+        match result {
+            Ok((t, m)) => {
+                self.state.team = Some(t);
+                self.state.select_member = m;
+            }
+            Err(e) => self.state.notify(e.to_string(), true),
+        }
+    }
+
+    /// The system's open dialog (rfd) for the import file.
+    fn browse_import(&mut self) {
+        let picked = rfd::FileDialog::new()
+            .set_title("Import a skills matrix")
+            .add_filter("CSV or text", &["csv", "txt", "tsv"])
+            .pick_file();
+        match picked {
+            Some(path) => {
+                if let Some(Dialog::Import(d)) = &mut self.state.dialog {
+                    d.path = path.display().to_string();
+                }
+                self.run(Command::PreviewImport);
+            }
+            None => self.state.notify(NO_FILE_CHOSEN, false),
+        }
+    }
+
+    /// The system's save dialog (rfd) for the export file.
+    fn browse_export(&mut self) {
+        let picked = rfd::FileDialog::new()
+            .set_title("Export the skills matrix")
+            .add_filter("CSV", &["csv", "txt"])
+            .set_file_name(crate::transfer::export_file_name(
+                self.state
+                    .team
+                    .and_then(|t| self.core.snapshot().team(t))
+                    .map(|t| t.name.as_str()),
+            ))
+            .save_file();
+        match picked {
+            Some(path) => {
+                if let Some(Dialog::Export(d)) = &mut self.state.dialog {
+                    d.path = path.display().to_string();
+                    // The system dialog has already asked about replacing the file.
+                    d.overwrite = true;
                 }
             }
-            Command::RunExport => self.run_export(),
+            None => self.state.notify(NO_FILE_CHOSEN, false),
         }
     }
 

@@ -267,68 +267,13 @@ pub fn plan(snapshot: &Snapshot, file: &ParsedFile, mode: Mode) -> Plan {
             Some(_) => {}
         }
 
-        let mut current: BTreeMap<SkillId, Rating> =
-            existing.map(|m| m.ratings.clone()).unwrap_or_default();
-        let mut given: BTreeSet<SkillId> = BTreeSet::new();
-        let mut changes = Vec::new();
-        let mut ratings: Vec<_> = pm.ratings.iter().collect();
-        // Long files may list a rating's history: apply it oldest first.
-        ratings.sort_by_key(|r| r.at);
-        for r in ratings {
-            let Some(level) = r.level else {
-                // An empty cell of a wide file is "no rating given"; an empty Level in a long
-                // file is a cleared rating.
-                if file.format == FileFormat::Long && current.remove(&r.skill).is_some() {
-                    given.remove(&r.skill);
-                    plan.summary.ratings_cleared += 1;
-                    changes.push(RatingChange::Clear { skill: r.skill });
-                }
-                continue;
-            };
-            given.insert(r.skill);
-            let old = current.get(&r.skill);
-            let note = r
-                .note
-                .clone()
-                .or_else(|| old.map(|o| o.note.clone()))
-                .unwrap_or_default();
-            let interested = r.interested.or(old.map(|o| o.interested)).unwrap_or(false);
-            if let Some(o) = old {
-                if o.level == level && o.note == note && o.interested == interested {
-                    continue;
-                }
-                plan.summary.ratings_changed += 1;
-            } else {
-                plan.summary.ratings_set += 1;
-            }
-            current.insert(
-                r.skill,
-                Rating {
-                    level,
-                    note: note.clone(),
-                    interested,
-                    rated_at: r.at.unwrap_or(Timestamp(0)),
-                },
-            );
-            changes.push(RatingChange::Set {
-                skill: r.skill,
-                level,
-                note,
-                interested,
-                at: r.at,
-            });
-        }
-        if mode == Mode::Replace {
-            for skill in current
-                .keys()
-                .filter(|s| !given.contains(s))
-                .copied()
-                .collect::<Vec<_>>()
-            {
-                plan.summary.ratings_cleared += 1;
-                changes.push(RatingChange::Clear { skill });
-            }
-        }
+        let changes = rating_changes(
+            existing.map(|m| &m.ratings),
+            &pm.ratings,
+            file.format,
+            mode,
+            &mut plan.summary,
+        );
         if existing.is_none() || role_level.is_some() || !changes.is_empty() {
             plan.members.push(MemberPlan {
                 team,
@@ -351,4 +296,77 @@ pub fn plan(snapshot: &Snapshot, file: &ParsedFile, mode: Mode) -> Plan {
         }
     }
     plan
+}
+
+/// What an import changes in one member's ratings, in order (long files may list a rating's
+/// history: oldest first), counting them in `summary`.
+fn rating_changes(
+    existing: Option<&BTreeMap<SkillId, Rating>>,
+    given_ratings: &[super::parse::ParsedRating],
+    format: FileFormat,
+    mode: Mode,
+    summary: &mut Summary,
+) -> Vec<RatingChange> {
+    let mut current: BTreeMap<SkillId, Rating> = existing.cloned().unwrap_or_default();
+    let mut given: BTreeSet<SkillId> = BTreeSet::new();
+    let mut changes = Vec::new();
+    let mut ratings: Vec<_> = given_ratings.iter().collect();
+    // Long files may list a rating's history: apply it oldest first.
+    ratings.sort_by_key(|r| r.at);
+    for r in ratings {
+        let Some(level) = r.level else {
+            // An empty cell of a wide file is "no rating given"; an empty Level in a long
+            // file is a cleared rating.
+            if format == FileFormat::Long && current.remove(&r.skill).is_some() {
+                given.remove(&r.skill);
+                summary.ratings_cleared += 1;
+                changes.push(RatingChange::Clear { skill: r.skill });
+            }
+            continue;
+        };
+        given.insert(r.skill);
+        let old = current.get(&r.skill);
+        let note = r
+            .note
+            .clone()
+            .or_else(|| old.map(|o| o.note.clone()))
+            .unwrap_or_default();
+        let interested = r.interested.or(old.map(|o| o.interested)).unwrap_or(false);
+        if let Some(o) = old {
+            if o.level == level && o.note == note && o.interested == interested {
+                continue;
+            }
+            summary.ratings_changed += 1;
+        } else {
+            summary.ratings_set += 1;
+        }
+        current.insert(
+            r.skill,
+            Rating {
+                level,
+                note: note.clone(),
+                interested,
+                rated_at: r.at.unwrap_or(Timestamp(0)),
+            },
+        );
+        changes.push(RatingChange::Set {
+            skill: r.skill,
+            level,
+            note,
+            interested,
+            at: r.at,
+        });
+    }
+    if mode == Mode::Replace {
+        for skill in current
+            .keys()
+            .filter(|s| !given.contains(s))
+            .copied()
+            .collect::<Vec<_>>()
+        {
+            summary.ratings_cleared += 1;
+            changes.push(RatingChange::Clear { skill });
+        }
+    }
+    changes
 }

@@ -130,25 +130,7 @@ pub fn split(text: &str) -> Result<RawTable, Problems> {
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
     let mut count = 0usize;
-    // The csv crate's line numbers skip blank lines; count line breaks up to each record's
-    // first byte instead.
-    let bytes = text.as_bytes();
-    let (mut counted_to, mut line_at) = (0usize, 1usize);
-    let mut line_of = |offset: usize| {
-        // The reported position can sit before the line breaks that end the previous record.
-        let mut offset = offset.min(bytes.len());
-        while offset < bytes.len() && matches!(bytes[offset], b'\r' | b'\n') {
-            offset += 1;
-        }
-        for i in counted_to..offset {
-            let lone_cr = bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
-            if bytes[i] == b'\n' || lone_cr {
-                line_at += 1;
-            }
-        }
-        counted_to = counted_to.max(offset);
-        line_at
-    };
+    let mut lines = LineCounter::new(text.as_bytes());
     loop {
         let more = match reader.read_record(&mut record) {
             Ok(more) => more,
@@ -165,7 +147,10 @@ pub fn split(text: &str) -> Result<RawTable, Problems> {
             continue;
         }
         count += 1;
-        let line = record.position().map_or(0, |p| line_of(p.byte() as usize)) + line_offset;
+        let line = record
+            .position()
+            .map_or(0, |p| lines.line_of(p.byte() as usize))
+            + line_offset;
         if count > MAX_ROWS {
             problems.push(Problem::line(
                 line,
@@ -173,28 +158,7 @@ pub fn split(text: &str) -> Result<RawTable, Problems> {
             ));
             return Err(problems);
         }
-        let mut cells = record.clone();
-        let used = (0..cells.len())
-            .rev()
-            .find(|&i| cells.get(i).is_some_and(|c| !c.is_empty()))
-            .map_or(0, |i| i + 1);
-        cells.truncate(used);
-        for (i, cell) in cells.iter().enumerate() {
-            let chars = cell.chars().count();
-            if chars > MAX_FIELD_CHARS {
-                let column = header
-                    .as_ref()
-                    .and_then(|h| h.cells.get(i))
-                    .map_or_else(|| format!("{}", i + 1), |c| c.trim().to_string());
-                problems.push(Problem::cell(
-                    line,
-                    &column,
-                    format!(
-                        "the cell has {chars} characters; a cell can have at most {MAX_FIELD_CHARS}"
-                    ),
-                ));
-            }
-        }
+        let cells = trimmed_cells(&record, line, header.as_ref(), &mut problems);
         let row = RawRow { line, cells };
         if header.is_none() {
             header = Some(row);
@@ -216,6 +180,73 @@ pub fn split(text: &str) -> Result<RawTable, Problems> {
         header,
         rows,
     })
+}
+
+/// Line numbers of records: the csv crate's own skip blank lines, so line breaks are counted
+/// up to each record's first byte instead (LF, CRLF and a lone CR each end a line).
+struct LineCounter<'t> {
+    bytes: &'t [u8],
+    counted_to: usize,
+    line_at: usize,
+}
+
+impl<'t> LineCounter<'t> {
+    fn new(bytes: &'t [u8]) -> Self {
+        LineCounter {
+            bytes,
+            counted_to: 0,
+            line_at: 1,
+        }
+    }
+
+    /// The 1-based line of the record starting at `offset`.
+    fn line_of(&mut self, offset: usize) -> usize {
+        let bytes = self.bytes;
+        // The reported position can sit before the line breaks that end the previous record.
+        let mut offset = offset.min(bytes.len());
+        while offset < bytes.len() && matches!(bytes[offset], b'\r' | b'\n') {
+            offset += 1;
+        }
+        for i in self.counted_to..offset {
+            let lone_cr = bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+            if bytes[i] == b'\n' || lone_cr {
+                self.line_at += 1;
+            }
+        }
+        self.counted_to = self.counted_to.max(offset);
+        self.line_at
+    }
+}
+
+/// A record without its trailing empty cells, each cell checked against the length limit.
+fn trimmed_cells(
+    record: &csv::StringRecord,
+    line: usize,
+    header: Option<&RawRow>,
+    problems: &mut Problems,
+) -> csv::StringRecord {
+    let mut cells = record.clone();
+    let used = (0..cells.len())
+        .rev()
+        .find(|&i| cells.get(i).is_some_and(|c| !c.is_empty()))
+        .map_or(0, |i| i + 1);
+    cells.truncate(used);
+    for (i, cell) in cells.iter().enumerate() {
+        let chars = cell.chars().count();
+        if chars > MAX_FIELD_CHARS {
+            let column = header
+                .and_then(|h| h.cells.get(i))
+                .map_or_else(|| format!("{}", i + 1), |c| c.trim().to_string());
+            problems.push(Problem::cell(
+                line,
+                &column,
+                format!(
+                    "the cell has {chars} characters; a cell can have at most {MAX_FIELD_CHARS}"
+                ),
+            ));
+        }
+    }
+    cells
 }
 
 /// The delimiter that occurs most, outside quotes, on the first non-blank line: comma on a tie.
