@@ -307,7 +307,7 @@ impl CapmatrixApp {
                 team,
                 name,
                 role_level,
-            } => self.add_member_to_new_team(team, name, role_level),
+            } => self.add_member_to_new_team(&team, &name, role_level),
             Command::BrowseImport | Command::BrowseExport if !self.native_dialogs => {
                 self.state.notify(TYPE_THE_PATH, false);
             }
@@ -341,13 +341,15 @@ impl CapmatrixApp {
     /// A member added with a team that does not exist yet: both in one undo step.
     fn add_member_to_new_team(
         &mut self,
-        team: String,
-        name: String,
+        team: &str,
+        name: &str,
         role_level: Option<crate::model::RoleLevelId>,
     ) {
         let result = self.core.apply_batch("add member", |b| {
             let t = b
-                .apply(Action::CreateTeam { name: team.clone() })?
+                .apply(Action::CreateTeam {
+                    name: team.to_string(),
+                })?
                 .team
                 .ok_or(crate::Error::UnknownId {
                     kind: "team",
@@ -356,7 +358,7 @@ impl CapmatrixApp {
             let m = b
                 .apply(Action::AddMember {
                     team: t,
-                    name: name.clone(),
+                    name: name.to_string(),
                     role_level,
                 })?
                 .member;
