@@ -77,3 +77,41 @@ pub fn gap_text(gap: i8) -> Color32 {
         Color32::from_rgb(0x10, 0x20, 0x30)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn luminance(c: Color32) -> f32 {
+        0.2126 * f32::from(c.r()) + 0.7152 * f32::from(c.g()) + 0.0722 * f32::from(c.b())
+    }
+
+    #[test]
+    fn none_is_not_the_brightest_cell_in_the_dark_theme() {
+        let none = luminance(level_fill(Level::None, true));
+        for level in [Level::Awareness, Level::Working] {
+            assert!(none < luminance(level_fill(level, true)), "{level}");
+        }
+        // In the light theme None stays the palette's lightest class.
+        assert!(
+            luminance(level_fill(Level::None, false))
+                > luminance(level_fill(Level::Awareness, false))
+        );
+        // Its text stays readable on it.
+        assert!(luminance(level_text(Level::None, true)) > none + 100.0);
+    }
+
+    #[test]
+    fn orange_means_only_below_what_is_required() {
+        // The selection and the sort arrows have their own colour, not the "below" orange.
+        assert_ne!(SELECTED, BELOW);
+        assert!(
+            f32::from(SELECTED.b()) > f32::from(SELECTED.r()),
+            "an accent blue"
+        );
+        assert_eq!(
+            SHORT, BELOW,
+            "a team short of its target is below what is required too"
+        );
+    }
+}

@@ -796,3 +796,45 @@ fn moving_down_by_keyboard_keeps_the_selected_cell_in_view() {
         .rect();
     assert!(rect.top() >= 0.0 && rect.bottom() <= 900.0, "{rect:?}");
 }
+
+#[test]
+fn the_export_dialog_keeps_its_buttons_in_place_when_the_replace_question_appears() {
+    let tmp = super::Tmp::new();
+    let existing = tmp.path("existing.csv");
+    std::fs::write(&existing, "old").unwrap();
+    let mut h = harness(sample_core());
+    h.state_mut().state_mut().documents_dir = tmp.dir.path().to_path_buf();
+    h.get_by_label("Export...").click();
+    h.run();
+    let before = h.get_by_label("Export").rect();
+    if let Some(capmatrix::ui::Dialog::Export(d)) = &mut h.state_mut().state_mut().dialog {
+        d.path = existing.display().to_string();
+    }
+    h.run();
+    h.run();
+    h.get_by_label("Replace the existing file");
+    let after = h.get_by_label("Export").rect();
+    assert_eq!(before.top(), after.top(), "{before:?} -> {after:?}");
+}
+
+#[test]
+fn the_import_preview_lists_the_changes_one_by_one() {
+    let tmp = super::Tmp::new();
+    let file = tmp.path("changes.csv");
+    std::fs::write(
+        &file,
+        "Member,Team,Testing,Email\nLaura Chen,Data Engineering,Expert,laura@example.org\n",
+    )
+    .unwrap();
+    let mut h = harness(sample_core());
+    h.get_by_label("Import...").click();
+    h.run();
+    h.event(egui::Event::Text(file.display().to_string()));
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.get_by_label("Laura Chen (Data Engineering), Testing: Working -> Expert");
+    assert!(
+        h.query_by_label_contains("ignored column that is not a skill")
+            .is_some()
+    );
+}
