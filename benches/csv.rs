@@ -102,4 +102,21 @@ fn main() {
     std::fs::write(p("teams.csv"), text).expect("teams file");
     let ms = run(capmatrix(&p("teams.db")).arg("import").arg(p("teams.csv")));
     println!("capmatrix import of 100,000 teams x 1 member: {ms:.0} ms");
+
+    // A long file of 200,000 rows naming 5,000 unknown skills: refused with the first 100
+    // problems, the near-name search run once per name and not at all past the cap.
+    let mut text = String::from("Member,Team,Skill,Level\n");
+    for i in 0..200_000 {
+        text.push_str(&format!("P{i},T,Skil number {},Working\n", i % 5000));
+    }
+    std::fs::write(p("bad-skills.csv"), text).expect("bad skills file");
+    let t = Instant::now();
+    let out = capmatrix(&p("bad.db"))
+        .arg("import")
+        .arg(p("bad-skills.csv"))
+        .output()
+        .expect("run");
+    let ms = t.elapsed().as_secs_f64() * 1000.0;
+    assert_eq!(out.status.code(), Some(1), "the file is refused");
+    println!("capmatrix refusing 200,000 rows of unknown skills (long): {ms:.0} ms");
 }

@@ -26,6 +26,20 @@ pub struct CapmatrixApp {
     native_dialogs: bool,
 }
 
+/// "Ann Lee, Testing (Platform)" for a step's member and skill, with the member's team.
+fn describe_focus(
+    snapshot: &crate::model::Snapshot,
+    (member, skill): (MemberId, Option<SkillId>),
+) -> Option<(String, TeamId)> {
+    let m = snapshot.member(member)?;
+    let team = snapshot.team(m.team).map_or("", |t| t.name.as_str());
+    let what = match skill {
+        Some(s) => format!("{}, {} ({team})", m.name, snapshot.framework.skill(s).name),
+        None => format!("{} ({team})", m.name),
+    };
+    Some((what, m.team))
+}
+
 /// The notice when there is no system file dialog (tests, no desktop portal).
 const TYPE_THE_PATH: &str = "Type the file's path in the dialog";
 /// The notice when the system file dialog returned nothing.
@@ -186,6 +200,8 @@ impl CapmatrixApp {
         let Some(label) = label.map(str::to_string) else {
             return;
         };
+        // Who and what, read before the step too: a member the step removes is gone after it.
+        let before = focus.and_then(|f| describe_focus(self.core.snapshot(), f));
         let result = if undo {
             self.core.undo()
         } else {
@@ -196,29 +212,22 @@ impl CapmatrixApp {
             return;
         }
         let verb = if undo { "Undid" } else { "Redid" };
-        let snapshot = self.core.snapshot();
-        let Some((member, skill)) = focus else {
-            self.state.notify(format!("{verb} {label}"), false);
+        let after = focus.and_then(|f| describe_focus(self.core.snapshot(), f));
+        let text = match after.as_ref().or(before.as_ref()) {
+            Some((what, _)) => format!("{verb} {label}: {what}"),
+            None => format!("{verb} {label}"),
+        };
+        self.state.notify(text, false);
+        let (Some((member, skill)), Some((_, team))) = (focus, after) else {
             return;
         };
-        let Some(m) = snapshot.member(member) else {
-            self.state.notify(format!("{verb} {label}"), false);
-            return;
-        };
-        let team = snapshot.team(m.team).map_or("", |t| t.name.as_str());
-        let what = match skill {
-            Some(s) => format!("{}, {}", m.name, snapshot.framework.skill(s).name),
-            None => m.name.clone(),
-        };
-        let text = format!("{verb} {label}: {what} ({team})");
-        if self.state.team.is_some() && self.state.team != Some(m.team) {
-            self.state.team = Some(m.team);
+        if self.state.team.is_some() && self.state.team != Some(team) {
+            self.state.team = Some(team);
         }
         if let Some(s) = skill {
             self.state.selected = Some((member, s));
             self.state.scroll_to_selection = true;
         }
-        self.state.notify(text, false);
     }
 
     fn apply(&mut self, action: Action) {
@@ -544,10 +553,9 @@ pub fn run_window(db: &Path) -> Result<()> {
         eframe::icon_data::from_png_bytes(include_bytes!("../assets/icon.png")).unwrap_or_default();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
-            .with_title(if core.is_writable() {
-                format!("capmatrix - {file}")
-            } else {
-                format!("capmatrix - {file} (read-only: open in another capmatrix)")
+            .with_title(match core.read_only_reason() {
+                None => format!("capmatrix - {file}"),
+                Some(reason) => format!("capmatrix - {file} (read-only: {reason})"),
             })
             .with_app_id("capmatrix")
             .with_inner_size([1400.0, 860.0])

@@ -305,7 +305,13 @@ fn import(
         },
         dry_run,
     };
-    let bytes = crate::transfer::read_import(file)?;
+    let bytes = match crate::transfer::read_import(file) {
+        Err(Error::Import { mut problems, path }) if problems.has(ProblemKind::NotAFile) => {
+            problems.push(Problem::file("give - to read standard input"));
+            return Err(Error::Import { problems, path });
+        }
+        other => other?,
+    };
     let mut core = if dry_run {
         Core::open_read_only(db)?
     } else {
@@ -363,12 +369,9 @@ fn info(core: &Core, out: &mut dyn Write) -> Result<()> {
     let store = core.store();
     let counts = store.counts()?;
     let fw = &core.snapshot().framework;
-    let writable = if store.file_read_only() {
-        "no (the file is read-only)"
-    } else if store.lock_held_elsewhere() {
-        "no (open in another capmatrix)"
-    } else {
-        "yes"
+    let writable = match store.read_only_reason() {
+        Some(reason) => format!("no ({reason})"),
+        None => "yes".to_string(),
     };
     let lines = [
         ("database", store.path().display().to_string()),
@@ -379,7 +382,7 @@ fn info(core: &Core, out: &mut dyn Write) -> Result<()> {
         ("rating history", counts.history.to_string()),
         ("framework skills", fw.skills.len().to_string()),
         ("framework role levels", fw.role_levels.len().to_string()),
-        ("writable", writable.to_string()),
+        ("writable", writable),
     ];
     for (key, value) in lines {
         writeln!(out, "{key}: {value}").map_err(out_err)?;
@@ -625,7 +628,9 @@ fn gaps_text(report: &GapsReport, all: bool, out: &mut dyn Write) -> Result<()> 
         plural(report.members, "member", "members")
     )
     .map_err(out_err)?;
-    if report.skills.is_empty() {
+    if report.members == 0 {
+        writeln!(out, "No members yet: nothing to cover.").map_err(out_err)?;
+    } else if report.skills.is_empty() {
         writeln!(out, "No gaps: every skill meets its target.").map_err(out_err)?;
     } else {
         writeln!(

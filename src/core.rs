@@ -376,6 +376,11 @@ impl Core {
         self.store.is_writable()
     }
 
+    /// Why the database cannot be written, if it cannot (see [`Store::read_only_reason`]).
+    pub fn read_only_reason(&self) -> Option<String> {
+        self.store.read_only_reason()
+    }
+
     /// What undo would revert, if anything.
     pub fn undo_label(&self) -> Option<&str> {
         self.undo.last().map(|s| s.label.as_str())

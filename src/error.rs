@@ -91,9 +91,24 @@ pub enum Error {
         path: PathBuf,
     },
 
+    /// An older database that must be upgraded before it can be read, in a file we may not
+    /// write.
+    #[error(
+        "this database was written by an older capmatrix and is upgraded the first time it is opened, which needs to write it, but {reason}: make it writable and open it once (a backup is kept) ({})",
+        path.display()
+    )]
+    NeedsUpgrade {
+        /// Why it cannot be written.
+        reason: &'static str,
+        /// The file.
+        path: PathBuf,
+    },
+
     /// A write through a store opened for reading only.
-    #[error("cannot change the database: it is open for reading only ({})", path.display())]
+    #[error("cannot change the database: {reason} ({})", path.display())]
     ReadOnly {
+        /// Why, e.g. "the file is read-only".
+        reason: &'static str,
         /// The database file.
         path: PathBuf,
     },

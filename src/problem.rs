@@ -29,6 +29,8 @@ pub enum ProblemKind {
     Other,
     /// A row has no team and no default team was given.
     NoTeam,
+    /// The path is not a regular file (a device, a named pipe, a folder).
+    NotAFile,
 }
 
 impl Problem {

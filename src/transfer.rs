@@ -136,9 +136,10 @@ pub fn read_import(path: &Path) -> Result<Vec<u8>> {
             return Err(file_problem(
                 path,
                 Problem::file(format!(
-                    "it is {}; capmatrix imports regular files, or - for standard input",
+                    "it is {}; capmatrix imports regular files (a file a spreadsheet saved)",
                     kind_of(&meta)
-                )),
+                ))
+                .with_kind(io::ProblemKind::NotAFile),
             ));
         }
         if meta.len() > limit {

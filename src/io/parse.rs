@@ -222,14 +222,20 @@ fn classify_column(
         return col;
     }
     if format == FileFormat::Long {
-        problems.push(Problem::cell(
-            line,
-            name,
-            format!(
-                "is not a column of the long format ({})",
-                super::export::LONG_HEADER.join(", ")
-            ),
-        ));
+        // As in a wide file: a near miss of a column name is an error, anything else (Email,
+        // Manager) is ignored and listed.
+        let near = nearest(name, super::export::LONG_HEADER.into_iter());
+        match near {
+            Some(near) => problems.push(Problem::cell(
+                line,
+                name,
+                format!(
+                    "is not a column of the long format; did you mean \"{near}\"? ({})",
+                    super::export::LONG_HEADER.join(", ")
+                ),
+            )),
+            None => ignored.push(name.to_string()),
+        }
         return Col::Ignored;
     }
     if let Some(skill) = framework.skill_named(name) {
@@ -408,6 +414,7 @@ fn read_long_rating(
     row: &RawRow,
     header: &Header<'_>,
     framework: &Framework,
+    near_names: &mut HashMap<String, String>,
     problems: &mut Problems,
 ) -> Option<ParsedRating> {
     let line = row.line;
@@ -423,9 +430,18 @@ fn read_long_rating(
     } else {
         let found = framework.skill_named(skill_text);
         if found.is_none() {
-            let message = match nearest_skill(framework, skill_text) {
-                Some(near) => unknown_skill_message(framework, near),
-                None => unknown_skill_hint(framework),
+            // Once the list of problems is full, more are only counted: no near-name search
+            // (a file of 100,000 bad rows would take minutes). The same name is searched once.
+            let message = if problems.list.len() >= super::MAX_PROBLEMS {
+                String::new()
+            } else {
+                near_names
+                    .entry(skill_text.to_string())
+                    .or_insert_with(|| match nearest_skill(framework, skill_text) {
+                        Some(near) => unknown_skill_message(framework, near),
+                        None => unknown_skill_hint(framework),
+                    })
+                    .clone()
             };
             problems.push(Problem::cell(
                 line,
@@ -565,15 +581,18 @@ pub fn parse(
         return Err(problems);
     }
     let mut members = Members::default();
+    let mut near_names = HashMap::new();
     for row in &table.rows {
         let before = problems.total();
         check_row_shape(row, &header, &mut problems);
         let who = read_identity(row, &header, framework, default_team, &mut problems);
         let ratings = match header.format {
             FileFormat::Wide => read_wide_ratings(row, &header, &mut problems),
-            FileFormat::Long => read_long_rating(row, &header, framework, &mut problems)
-                .into_iter()
-                .collect(),
+            FileFormat::Long => {
+                read_long_rating(row, &header, framework, &mut near_names, &mut problems)
+                    .into_iter()
+                    .collect()
+            }
         };
         if problems.total() > before || who.name.is_empty() || who.team.is_empty() {
             continue;

@@ -296,6 +296,9 @@ fn quote_fault(text: &str, delimiter: u8) -> Option<QuoteFault> {
         Unquoted,
         Quoted,
         QuoteInQuoted,
+        /// Spaces after a closing quote, before the delimiter: hand-edited files have them,
+        /// and the cell is still clear.
+        SpaceAfterQuote,
     }
     let delimiter = char::from(delimiter);
     let mut state = S::FieldStart;
@@ -313,7 +316,8 @@ fn quote_fault(text: &str, delimiter: u8) -> Option<QuoteFault> {
             (S::Quoted, '"') => S::QuoteInQuoted,
             (S::Quoted, _) => S::Quoted,
             (S::QuoteInQuoted, '"') => S::Quoted,
-            (S::QuoteInQuoted, c) if c != delimiter && !ends_record => {
+            (S::QuoteInQuoted | S::SpaceAfterQuote, ' ') => S::SpaceAfterQuote,
+            (S::QuoteInQuoted | S::SpaceAfterQuote, c) if c != delimiter && !ends_record => {
                 return Some(QuoteFault::Stray { line, field });
             }
             _ if c == delimiter => {
@@ -415,6 +419,9 @@ mod tests {
             "{}",
             err.list[0]
         );
+        // Spaces after the closing quote are not stray.
+        assert!(split("M,N\n\"Ann\" ,x\n").is_ok());
+        assert!(split("M,N\n\"Ann\"  junk,x\n").is_err());
         // Doubled quotes, quotes closing before a delimiter or line end are fine.
         let t = split("M,N\n\"say \"\"hi\"\"\",\"x\"\r\n\"a\nb\",c\n").unwrap();
         assert_eq!(cells(&t), vec![vec!["say \"hi\"", "x"], vec!["a\nb", "c"]]);

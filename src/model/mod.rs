@@ -19,5 +19,6 @@ pub use matrix::{
     Timestamp,
 };
 pub use name::{
-    MAX_NAME_CHARS, NameProblem, clean_name, name_key, normalize_name, plural, search_key,
+    MAX_NAME_CHARS, NameProblem, clean_name, name_key, normalize_name, plural, repair_name,
+    search_key,
 };

@@ -71,6 +71,21 @@ pub fn normalize_name(text: &str) -> String {
     out
 }
 
+/// A stored name made valid, for names written before names were checked (the upgrade to
+/// schema 3): invisible characters dropped, then normalised; never empty.
+pub fn repair_name(text: &str) -> String {
+    let visible: String = text.chars().filter(|&c| invisible(c).is_none()).collect();
+    let name: String = normalize_name(&visible)
+        .chars()
+        .take(MAX_NAME_CHARS)
+        .collect();
+    if name.is_empty() {
+        "(no name)".to_string()
+    } else {
+        name
+    }
+}
+
 /// The name as it is stored, or why it cannot be one.
 ///
 /// ```
@@ -163,6 +178,16 @@ mod tests {
         ));
         assert!(clean_name("team", &"x".repeat(MAX_NAME_CHARS + 1)).is_err());
         assert!(clean_name("team", &"é".repeat(MAX_NAME_CHARS)).is_ok());
+    }
+
+    #[test]
+    fn repair_makes_any_stored_name_valid() {
+        assert_eq!(
+            repair_name("  Jose\u{301}\u{200B}  Garci\u{301}a "),
+            "José García"
+        );
+        assert_eq!(repair_name("\u{FEFF}"), "(no name)");
+        assert!(clean_name("member", &repair_name("A\u{202E}b\tc")).is_ok());
     }
 
     #[test]

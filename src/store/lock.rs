@@ -46,10 +46,19 @@ impl WriteLock {
                     io(source)
                 }
             })?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
-            Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
+        // A reader's probe (`held_elsewhere`) holds a shared lock for microseconds: try a few
+        // times over about 50 ms before concluding that another capmatrix holds it.
+        let mut tries = 0;
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) if tries < 5 => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
+                Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
+            }
         }
         // The pid is informational; failing to write it does not matter.
         let _ = file

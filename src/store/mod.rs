@@ -82,9 +82,17 @@ impl Store {
     /// [`Error::Locked`]. Before migrating an existing database it writes a backup beside it.
     pub fn open(path: &Path) -> Result<Store> {
         let existing = inspect(path)?;
-        if matches!(existing, Existing::Ours(_)) && marked_read_only(path) {
-            // A file marked read-only opens for reading, even for a user (root) who could
-            // write it anyway.
+        if let Existing::Ours(version) = existing
+            && let Some(reason) = write_refusal(path)
+        {
+            // A file we may not write opens for reading (a file marked read-only does, even
+            // for root, who could write it anyway), unless it first needs its upgrade.
+            if version < SCHEMA_VERSION {
+                return Err(Error::NeedsUpgrade {
+                    reason,
+                    path: path.to_path_buf(),
+                });
+            }
             return Store::open_existing_read_only(path);
         }
         let lock = WriteLock::try_acquire(path)?;
@@ -179,15 +187,32 @@ impl Store {
             .at(&self.path)
     }
 
-    /// Whether another capmatrix holds the write lock now (a brief shared-lock probe; it
-    /// takes nothing a writer waits for).
-    pub fn lock_held_elsewhere(&self) -> bool {
-        !self.in_memory && self.lock.is_none() && WriteLock::held_elsewhere(&self.path)
-    }
-
-    /// Whether the file itself is marked read-only.
-    pub fn file_read_only(&self) -> bool {
-        !self.in_memory && marked_read_only(&self.path)
+    /// Why this store cannot be written, if it cannot: the file is read-only or not ours to
+    /// write, its folder cannot hold the lock file, or another capmatrix holds the lock.
+    pub fn read_only_reason(&self) -> Option<String> {
+        if self.in_memory || self.lock.is_some() {
+            return None;
+        }
+        if let Some(reason) = write_refusal(&self.path) {
+            return Some(reason.to_string());
+        }
+        let lock = companion(&self.path, ".lock");
+        let folder_read_only = if lock.exists() {
+            std::fs::OpenOptions::new().write(true).open(&lock).is_err()
+        } else {
+            let dir = match self.path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            std::fs::metadata(dir).is_ok_and(|m| m.permissions().readonly())
+        };
+        if folder_read_only {
+            return Some("its folder is read-only".to_string());
+        }
+        if WriteLock::held_elsewhere(&self.path) {
+            return Some("open in another capmatrix".to_string());
+        }
+        None
     }
 
     /// A fresh, seeded database in memory, for tests and throwaway use.
@@ -281,6 +306,7 @@ impl Store {
             if version == 2 {
                 // Databases before version 3 were all seeded from the shipped framework.
                 seed_framework_info(&tx, &Framework::ddat()?).at(&p)?;
+                normalise_names(&tx).at(&p)?;
             }
             tx.pragma_update(None, "user_version", version + 1).at(&p)?;
             tx.commit().at(&p)?;
@@ -339,6 +365,14 @@ impl Store {
     /// Runs SQLite's full integrity check and the foreign key check; returns the problems
     /// found (empty when the database is sound).
     pub fn check(&self) -> Result<Vec<String>> {
+        // One read transaction: every part of the check sees the same state.
+        let tx = self.conn.unchecked_transaction().at(&self.path)?;
+        let problems = self.check_in(&tx)?;
+        tx.finish().at(&self.path)?;
+        Ok(problems)
+    }
+
+    fn check_in(&self, _tx: &rusqlite::Transaction<'_>) -> Result<Vec<String>> {
         let mut problems = Vec::new();
         let mut stmt = self.conn.prepare("PRAGMA integrity_check").at(&self.path)?;
         let rows = stmt
@@ -408,8 +442,18 @@ impl Store {
                 c = quote(&column),
                 t = quote(&table)
             );
-            let Ok(mut stmt) = self.conn.prepare(&sql) else {
-                continue; // a WITHOUT ROWID table: capmatrix has none
+            // A WITHOUT ROWID table (framework_info, requirement, rating) has no rowid: its
+            // rows are counted without one.
+            let mut stmt = match self.conn.prepare(&sql) {
+                Ok(stmt) => stmt,
+                Err(_) => self
+                    .conn
+                    .prepare(&format!(
+                        "SELECT NULL, {c} FROM {t} WHERE typeof({c}) = 'text'",
+                        c = quote(&column),
+                        t = quote(&table)
+                    ))
+                    .at(p)?,
             };
             let mut rows = stmt.query([]).at(p)?;
             let (mut first, mut count) = (None, 0usize);
@@ -418,7 +462,7 @@ impl Store {
                     && std::str::from_utf8(bytes).is_err()
                 {
                     count += 1;
-                    first = first.or(Some(r.get::<_, i64>(0).at(p)?));
+                    first = first.or(Some(r.get::<_, Option<i64>>(0).at(p)?));
                 }
             }
             if let Some(row) = first {
@@ -427,9 +471,8 @@ impl Store {
                 } else {
                     String::new()
                 };
-                problems.push(format!(
-                    "{table}.{column} in row {row}{more} is not valid UTF-8"
-                ));
+                let at = row.map_or_else(|| "a row".to_string(), |r| format!("row {r}"));
+                problems.push(format!("{table}.{column} in {at}{more} is not valid UTF-8"));
             }
         }
         Ok(problems)
@@ -526,6 +569,7 @@ impl Store {
     pub fn write<T>(&mut self, f: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
         if self.read_only {
             return Err(Error::ReadOnly {
+                reason: write_refusal(&self.path).unwrap_or("it was opened for reading only"),
                 path: self.path.clone(),
             });
         }
@@ -582,7 +626,10 @@ fn inspect(path: &Path) -> Result<Existing> {
     if header.len() < 100 || &header[..16] != SQLITE_MAGIC {
         return Err(not_ours("the file is not an SQLite database"));
     }
-    if let Some(detail) = cut_short(path, &header) {
+    // With a write-ahead log in use the file can be mid-checkpoint; its size is only
+    // trusted when there is none.
+    let wal_in_use = std::fs::metadata(companion(path, "-wal")).is_ok_and(|m| m.len() > 0);
+    if !wal_in_use && let Some(detail) = cut_short(path, &header) {
         return Err(Error::Damaged {
             detail,
             path: path.to_path_buf(),
@@ -703,9 +750,19 @@ pub fn new_file_builder(prefix: &str) -> tempfile::Builder<'_, 'static> {
     builder
 }
 
-/// Whether a file's permissions allow nobody to write it.
-fn marked_read_only(path: &Path) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly())
+/// Why this process may not write a database file, if it may not: the file is marked
+/// read-only (no write permission for anyone), or the operating system refuses to open it for
+/// writing (someone else's file). The probe opens without creating or truncating anything.
+fn write_refusal(path: &Path) -> Option<&'static str> {
+    if std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly()) {
+        return Some("the file is read-only");
+    }
+    match std::fs::OpenOptions::new().write(true).open(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            Some("you do not have permission to write it")
+        }
+        _ => None,
+    }
 }
 
 /// Whether the file is shorter than its header says (a copy cut short, a truncated
@@ -751,6 +808,57 @@ fn split_lines(text: Option<String>) -> Option<Vec<String>> {
 
 fn level_from_sql(n: Option<i64>) -> Option<Level> {
     n.and_then(Level::from_number)
+}
+
+/// Names written before schema 3 were compared by a plain lower case: two that are one name
+/// now (José composed and decomposed, "Data  Platform" with two spaces) would hide each
+/// other. Each team and member name is normalised ([`crate::model::repair_name`]); where two
+/// become the same, the later one (by id) gets " (2)", " (3)"... so nobody is merged or lost.
+/// The backup taken before the migration keeps the names as they were.
+fn normalise_names(conn: &Connection) -> rusqlite::Result<()> {
+    use crate::model::{name_key, repair_name};
+    use std::collections::HashSet;
+    // (table, id, group, name): teams are one group; members are grouped by team.
+    let mut rows: Vec<(&str, i64, i64, String)> = Vec::new();
+    let mut stmt = conn.prepare("SELECT id, name FROM team ORDER BY id")?;
+    for row in stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))? {
+        let (id, name) = row?;
+        rows.push(("team", id, 0, name));
+    }
+    let mut stmt = conn.prepare("SELECT id, team_id, name FROM member ORDER BY team_id, id")?;
+    for row in stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))? {
+        let (id, team, name) = row?;
+        rows.push(("member", id, team, name));
+    }
+    let mut taken: HashSet<(&str, i64, String)> = HashSet::new();
+    let mut changes = Vec::new();
+    for (table, id, group, name) in rows {
+        let base = repair_name(&name);
+        let mut fixed = base.clone();
+        let mut n = 2;
+        while !taken.insert((table, group, name_key(&fixed))) {
+            fixed = format!("{base} ({n})");
+            n += 1;
+        }
+        if fixed != name {
+            changes.push((table, id, fixed));
+        }
+    }
+    // Two passes, so that no interim name collides with one not yet changed: first a
+    // placeholder unique by id, then the final name. Table names are fixed above.
+    for (table, id, _) in &changes {
+        conn.execute(
+            &format!("UPDATE {table} SET name = char(1) || id WHERE id = ?1"),
+            [id],
+        )?;
+    }
+    for (table, id, fixed) in &changes {
+        conn.execute(
+            &format!("UPDATE {table} SET name = ?1 WHERE id = ?2"),
+            params![fixed, id],
+        )?;
+    }
+    Ok(())
 }
 
 fn seed_framework_info(conn: &Connection, f: &Framework) -> rusqlite::Result<()> {

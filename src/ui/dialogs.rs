@@ -231,7 +231,7 @@ pub fn dialogs_ui(ctx: &Context, f: &Frame<'_>, state: &mut UiState, out: &mut V
         Dialog::Targets { team } => targets_ui(ctx, f.snapshot, *team, out),
         Dialog::RenameMember { member, name } => {
             let member = *member;
-            name_ui(ctx, "Rename member", "Name:", name, "Rename", |n| {
+            name_ui(ctx, "Rename member", "New name:", name, "Rename", |n| {
                 out.push(Command::Apply(Action::RenameMember { member, name: n }));
             })
         }

@@ -502,6 +502,31 @@ fn header_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, rect: Rect, cols: 
     );
 }
 
+/// A skill's header text, laid out to run upwards: wrapped at the header's height, so its
+/// lines stack across the column's width. A very long name gets a slightly smaller font so
+/// that it still fits its column whole.
+fn skill_header_galley(
+    painter: &egui::Painter,
+    name: &str,
+    color: Color32,
+) -> std::sync::Arc<egui::Galley> {
+    let layout = |size: f32| {
+        painter.layout(
+            name.to_string(),
+            FontId::proportional(size),
+            color,
+            HEADER_HEIGHT - 22.0,
+        )
+    };
+    for size in [11.5, 10.5, 9.5] {
+        let galley = layout(size);
+        if galley.size().y <= CELL_WIDTH - 4.0 {
+            return galley;
+        }
+    }
+    layout(8.5)
+}
+
 /// The skill columns' headers: each name in full, upwards, wrapped; click to sort.
 fn skill_headers_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, rect: Rect, cols: &Columns) {
     let painter = ui.painter_at(rect);
@@ -532,12 +557,7 @@ fn skill_headers_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, rect: Rect,
             key,
             &format!("Sort by {}", s.name),
         );
-        let galley = painter.layout(
-            s.name.clone(),
-            FontId::proportional(11.5),
-            text_color(resp.hovered()),
-            height - 22.0,
-        );
+        let galley = skill_header_galley(&painter, &s.name, text_color(resp.hovered()));
         let h = galley.size().y.min(r.width() - 4.0);
         let pos = pos2(r.center().x - h / 2.0, r.bottom() - 5.0);
         cell_painter.add(
@@ -1121,5 +1141,56 @@ pub fn rating_action(
             at: None,
         },
         None => Action::ClearRating { member, skill },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every skill of the framework, laid out as its header: whole words on each line (never
+    /// a word broken into stacked letters) and lines that fit across the column.
+    #[test]
+    fn every_skill_name_fits_its_header_whole() {
+        let framework = crate::model::Framework::ddat().unwrap();
+        let ctx = egui::Context::default();
+        let mut checked = 0;
+        let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
+            let painter = ui.painter().clone();
+            for skill in &framework.skills {
+                let galley = skill_header_galley(&painter, &skill.name, Color32::WHITE);
+                let lines: Vec<String> = galley
+                    .rows
+                    .iter()
+                    .map(|r| r.row.glyphs.iter().map(|g| g.chr).collect::<String>())
+                    .collect();
+                // Rotated, the galley's height runs across the column.
+                assert!(
+                    galley.size().y <= CELL_WIDTH - 4.0,
+                    "{} takes {} lines: {lines:?}",
+                    skill.name,
+                    lines.len()
+                );
+                let words: Vec<&str> = skill.name.split_whitespace().collect();
+                for line in &lines {
+                    for word in line.split_whitespace() {
+                        assert!(
+                            words.contains(&word),
+                            "{}: \"{word}\" is a broken word ({lines:?})",
+                            skill.name
+                        );
+                    }
+                }
+                assert_eq!(
+                    lines.join(" ").split_whitespace().collect::<Vec<_>>(),
+                    words,
+                    "the whole name is shown"
+                );
+                checked += 1;
+            }
+        });
+        // No renderer here: the font atlas is never uploaded.
+        output.textures_delta.clear();
+        assert_eq!(checked, framework.skills.len());
     }
 }

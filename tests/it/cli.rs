@@ -316,3 +316,38 @@ fn without_a_display_the_app_says_so_in_one_line_and_points_to_the_command_line(
     assert!(err.contains("capmatrix --help"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn gaps_of_an_empty_team_say_it_has_no_members() {
+    let tmp = Tmp::new();
+    let db = tmp.db();
+    let file = tmp.path("one.csv");
+    std::fs::write(&file, "Member,Team,Testing\nAnn,Full,W\n").unwrap();
+    assert_eq!(
+        capmatrix(&db, &["import", file.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    let out = capmatrix(&db, &["gaps", "--team", "Full"]);
+    assert!(!stdout(&out).contains("No members yet"));
+    // A team whose only member moved away is empty.
+    let mut core = capmatrix::core::Core::open(&db).unwrap();
+    let full = core.snapshot().team_named("Full").unwrap().id;
+    let ann = core.snapshot().member_named(full, "Ann").unwrap().id;
+    let other = core
+        .apply(capmatrix::core::Action::CreateTeam {
+            name: "Other".into(),
+        })
+        .unwrap()
+        .team
+        .unwrap();
+    core.apply(capmatrix::core::Action::MoveMember {
+        member: ann,
+        team: other,
+    })
+    .unwrap();
+    drop(core);
+    let text = stdout(&capmatrix(&db, &["gaps", "--team", "Full"]));
+    assert_eq!(text, "Full: 0 members\nNo members yet: nothing to cover.\n");
+}

@@ -877,3 +877,25 @@ fn the_report_lists_changes_one_by_one() {
     );
     assert_eq!(report.changes_total, lines.len());
 }
+
+#[test]
+fn the_long_layout_ignores_unknown_columns_too_but_not_near_misses() {
+    let mut core = Core::open_in_memory().unwrap();
+    let report = import_text(
+        &mut core,
+        "Member,Team,Skill,Level,Email\nAnn,T,Testing,Working,ann@example.org\n",
+    )
+    .unwrap();
+    assert_eq!(report.read.parsed.ignored_columns, ["Email"]);
+    assert_eq!(
+        level(core.snapshot(), "T", "Ann", "Testing"),
+        Some(Level::Working)
+    );
+    let err = import_text(
+        &mut core,
+        "Member,Team,Skill,Level,Rated onn\nAnn,T,Testing,Expert,\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("did you mean \"Rated on\"?"), "{err}");
+}

@@ -208,10 +208,8 @@ fn import_reads_only_regular_files_or_standard_input_and_limits_while_reading() 
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(1), "{path}: {err}");
         assert!(err.contains(why), "{err}");
-        assert!(
-            err.contains("regular files, or - for standard input"),
-            "{err}"
-        );
+        assert!(err.contains("capmatrix imports regular files"), "{err}");
+        assert!(err.contains("give - to read standard input"), "{err}");
     }
 
     // Standard input works, and its size is limited while reading (it has no size to check).
@@ -551,4 +549,150 @@ fn every_command_ends_quietly_when_its_reader_stops_early() {
         );
         assert_eq!(stderr(&out), "", "{args:?}");
     }
+}
+
+/// Runs capmatrix as an ordinary user: directly when the tests are not root, through
+/// `setpriv` (as nobody) when they are, so permissions are real either way. None when neither
+/// is possible.
+fn as_ordinary_user(db: &Path, args: &[&str]) -> Option<std::process::Output> {
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| stdout(&o).trim() == "0");
+    let mut cmd = if is_root {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid", "65534", "--regid", "65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_capmatrix"));
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_capmatrix"))
+    };
+    cmd.arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("CAPMATRIX_DB")
+        .output()
+        .ok()
+        .filter(|o| !(is_root && o.status.code() == Some(127)))
+}
+
+#[test]
+fn someone_elses_file_or_folder_reads_and_says_why_it_cannot_be_written() {
+    // A folder others may enter but not write, holding a database they may read.
+    let base = tempfile::Builder::new()
+        .prefix("capmatrix-perm")
+        .tempdir_in("/tmp")
+        .unwrap();
+    let dir = base.path().join("shared");
+    std::fs::create_dir(&dir).unwrap();
+    let db = dir.join("team.db");
+    demo(&db, "5");
+    for p in [base.path(), dir.as_path()] {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    for f in std::fs::read_dir(&dir).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| stdout(&o).trim() == "0");
+    if !is_root {
+        // Not root: the owner can write; make the folder and file read-only instead.
+        std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+    }
+    let Some(out) = as_ordinary_user(&db, &["info"]) else {
+        eprintln!("skipped: cannot run as an ordinary user here");
+        return;
+    };
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let info = stdout(&out);
+    assert!(info.contains("members: 5\n"), "{info}");
+    assert!(info.contains("writable: no ("), "{info}");
+    // A write says why, in one line, and changes nothing.
+    let out = as_ordinary_user(&db, &["demo", "--members", "2"]).unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("permission") || err.contains("read-only"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    // A new database in that folder: the lock file cannot be created, said plainly.
+    let out = as_ordinary_user(&dir.join("new.db"), &["demo", "--members", "2"]).unwrap();
+    let err = stderr(&out);
+    assert!(
+        err.starts_with(&format!(
+            "capmatrix: cannot create the lock file in {}: permission denied",
+            dir.display()
+        )),
+        "{err}"
+    );
+    if !is_root {
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
+
+#[test]
+fn a_reader_reads_one_state_even_across_several_reads() {
+    use capmatrix::io::{ExportFormat, ExportOptions, LevelStyle};
+    use capmatrix::model::analysis::Scope;
+    let tmp = Tmp::new();
+    let db = tmp.db();
+    demo(&db, "20");
+    // The reader loads its snapshot; the lead then changes a rating; the reader's export
+    // with history reads the history afterwards, in a second query.
+    let reader = Core::open_read_only(&db).unwrap();
+    let mut writer = Core::open(&db).unwrap();
+    let snap = writer.snapshot().clone();
+    let m = snap.all_members()[0];
+    let testing = snap.framework.skill_named("Testing").unwrap();
+    writer
+        .apply(Action::SetRating {
+            member: m.id,
+            skill: testing,
+            level: capmatrix::model::Level::Expert,
+            note: "edited while the export ran".into(),
+            interested: false,
+            at: None,
+        })
+        .unwrap();
+    let target = tmp.path("history.csv");
+    capmatrix::transfer::export_file(
+        &reader,
+        &target,
+        ExportOptions {
+            scope: Scope::All,
+            format: ExportFormat::Long,
+            levels: LevelStyle::Names,
+        },
+        true,
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(&target).unwrap();
+    assert!(text.lines().count() > 20);
+    assert!(
+        !text.contains("edited while the export ran"),
+        "the history comes from the same state as the snapshot"
+    );
+    // A reader opened now sees the edit.
+    let later = Core::open_read_only(&db).unwrap();
+    capmatrix::transfer::export_file(
+        &later,
+        &target,
+        ExportOptions {
+            scope: Scope::All,
+            format: ExportFormat::Long,
+            levels: LevelStyle::Names,
+        },
+        true,
+    )
+    .unwrap();
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap()
+            .contains("edited while the export ran")
+    );
 }

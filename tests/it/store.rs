@@ -302,3 +302,86 @@ fn check_reports_text_that_is_not_utf8() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("is not valid UTF-8"));
 }
+
+#[test]
+fn the_upgrade_to_schema_3_normalises_old_names_without_merging_anyone() {
+    let tmp = Tmp::new();
+    let path = tmp.db();
+    Store::create_at_version(&path, 2).unwrap();
+    let conn = Connection::open(&path).unwrap();
+    // Names an older capmatrix kept apart: a double space, a trailing space, a composed and a
+    // decomposed José, a zero-width space.
+    conn.execute_batch(
+        "INSERT INTO team (id, name) VALUES (1, 'Data Platform'), (2, 'data  platform '), (3, 'Ops');
+         INSERT INTO member (id, team_id, name) VALUES
+           (1, 1, 'Jos' || char(233)), (2, 1, 'Jose' || char(769)), (3, 3, 'Ann' || char(8203) || ' Lee');",
+    )
+    .unwrap();
+    drop(conn);
+    let store = Store::open(&path).unwrap();
+    let snap = store.load().unwrap();
+    let names: Vec<String> = snap.teams().map(|t| t.name.clone()).collect();
+    assert_eq!(names, ["Data Platform", "data platform (2)", "Ops"]);
+    let platform = snap.team_named("Data Platform").unwrap().id;
+    let mut members: Vec<String> = snap
+        .team_members(platform)
+        .iter()
+        .map(|m| m.name.clone())
+        .collect();
+    members.sort();
+    assert_eq!(members, ["José", "José (2)"]);
+    assert_eq!(
+        snap.member(capmatrix::model::MemberId(1)).unwrap().name,
+        "José"
+    );
+    let ops = snap.team_named("ops").unwrap().id;
+    assert!(snap.member_named(ops, "Ann Lee").is_some());
+    // Every stored name is now one the model accepts, and the lookups find each one.
+    for m in snap.all_members() {
+        assert_eq!(
+            capmatrix::model::clean_name("member", &m.name).unwrap(),
+            m.name
+        );
+        assert_eq!(snap.member_named(m.team, &m.name).unwrap().id, m.id);
+    }
+}
+
+#[test]
+fn an_older_database_in_a_read_only_file_is_refused_with_the_way_out() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = Tmp::new();
+    let path = tmp.db();
+    Store::create_at_version(&path, 2).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    for args in [&["info"][..], &["export", "-"]] {
+        let out = capmatrix(&path, args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains("written by an older capmatrix") && err.contains("the file is read-only"),
+            "{err}"
+        );
+        assert!(err.contains("make it writable and open it once"), "{err}");
+    }
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn check_reads_text_in_tables_without_rowids_too() {
+    let tmp = Tmp::new();
+    let path = tmp.db();
+    drop(Core::open(&path).unwrap());
+    let conn = Connection::open(&path).unwrap();
+    conn.execute(
+        "UPDATE framework_info SET value = CAST(X'4461746120C3' AS TEXT) WHERE key = 'central_role'",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let problems = Store::open_for_check(&path).unwrap().check().unwrap();
+    assert_eq!(
+        problems,
+        ["framework_info.value in a row is not valid UTF-8"]
+    );
+}

@@ -838,3 +838,161 @@ fn the_import_preview_lists_the_changes_one_by_one() {
             .is_some()
     );
 }
+
+#[test]
+fn searching_or_switching_team_scrolls_back_to_the_top() {
+    let mut core = Core::open_in_memory().unwrap();
+    capmatrix::demo::add_demo(&mut core, 300, 2, 9).unwrap();
+    let mut h = harness(core);
+    // Scroll down by keyboard.
+    let first = h.state().visible_rows()[0];
+    let skill = h
+        .state()
+        .core()
+        .snapshot()
+        .framework
+        .skill_named("Testing")
+        .unwrap();
+    h.state_mut().state_mut().selected = Some((first, skill));
+    let name = h
+        .state()
+        .core()
+        .snapshot()
+        .member(first)
+        .unwrap()
+        .name
+        .clone();
+    h.get_by_label(&name).click();
+    h.run();
+    for _ in 0..60 {
+        h.key_press(egui::Key::ArrowDown);
+        h.run();
+    }
+    let (offset, _) = h.state().state().rows_viewport.unwrap();
+    assert!(offset > 100.0, "scrolled down: {offset}");
+    // A search starts again at the top.
+    let search = h.get_by_label("Search:");
+    search.focus();
+    search.type_text("a");
+    h.run();
+    h.run();
+    assert_eq!(h.state().state().rows_viewport.unwrap().0, 0.0);
+}
+
+#[test]
+fn the_import_preview_lists_the_first_200_changes_and_counts_the_rest() {
+    let tmp = super::Tmp::new();
+    let file = tmp.path("many.csv");
+    let mut text = String::from("Member,Team,Testing,Data modelling\n");
+    for i in 0..150 {
+        text.push_str(&format!("Person {i:03},Big Team,W,P\n"));
+    }
+    std::fs::write(&file, text).unwrap();
+    let mut h = harness(sample_core());
+    h.get_by_label("Import...").click();
+    h.run();
+    h.event(egui::Event::Text(file.display().to_string()));
+    h.key_press(egui::Key::Enter);
+    h.run();
+    // 150 members added and 300 ratings: 450 changes, 200 listed.
+    let Some(capmatrix::ui::Dialog::Import(d)) = &h.state().state().dialog else {
+        panic!("no import dialog")
+    };
+    let Some(Ok(report)) = d.preview.as_ref().map(|p| &p.result) else {
+        panic!("no preview")
+    };
+    assert_eq!(report.changes.len(), 200);
+    assert_eq!(report.changes_total, 450);
+    let last = h.get_by_label("and 250 more changes");
+    last.scroll_to_me();
+}
+
+#[test]
+fn the_member_menu_renames_sets_the_role_and_removes() {
+    let mut h = harness(sample_core());
+    h.get_by_label("Laura Chen").click_secondary();
+    h.run();
+    h.get_by_label("Rename...").click();
+    h.run();
+    // The name field has the keyboard, with the name selected for typing over.
+    assert!(h.get_by_label("New name:").is_focused());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.event(egui::Event::Text("Laura Chen-Okoro".into()));
+    h.key_press(egui::Key::Enter);
+    h.run();
+    let snap = h.state().core().read_back().unwrap();
+    let team = snap.team_named("Data Engineering").unwrap().id;
+    let laura = snap
+        .member_named(team, "Laura Chen-Okoro")
+        .expect("renamed");
+    let role_before = laura.role_level;
+
+    h.get_by_label("Laura Chen-Okoro").click_secondary();
+    h.run();
+    h.get_by_label("Role level...").click();
+    h.run();
+    let senior = snap.framework.role_level_named("Senior data engineer");
+    if let Some(capmatrix::ui::Dialog::SetRoleLevel { role_level, .. }) =
+        &mut h.state_mut().state_mut().dialog
+    {
+        *role_level = senior;
+    }
+    h.run();
+    h.get_by_label("Set").click();
+    h.run();
+    let snap = h.state().core().read_back().unwrap();
+    assert_ne!(role_before, senior);
+    assert_eq!(
+        snap.member_named(team, "Laura Chen-Okoro")
+            .unwrap()
+            .role_level,
+        senior
+    );
+
+    h.get_by_label("Laura Chen-Okoro").click_secondary();
+    h.run();
+    h.get_by_label("Remove...").click();
+    h.run();
+    h.get_by_label("Remove").click();
+    h.run();
+    assert!(
+        h.state()
+            .core()
+            .read_back()
+            .unwrap()
+            .member_named(team, "Laura Chen-Okoro")
+            .is_none()
+    );
+    // And redo after undo says what it did, naming the member.
+    h.get_by_label("Undo").click();
+    h.run();
+    h.get_by_label("Redo").click();
+    h.run();
+    assert_eq!(
+        h.state().state().notice.clone().unwrap().text,
+        "Redid remove member: Laura Chen-Okoro (Data Engineering)"
+    );
+}
+
+#[test]
+fn the_cell_menu_note_goes_to_the_note_field() {
+    let mut h = harness(sample_core());
+    h.get_by_label("Laura Chen, Testing: Working")
+        .click_secondary();
+    h.run();
+    h.get_by_label("Note...").click();
+    h.run();
+    h.run();
+    assert!(h.get_by_label("Note (evidence):").is_focused());
+    h.event(egui::Event::Text("Ran the test guild".into()));
+    h.run();
+    // Leaving the field saves it.
+    h.get_by_label("Laura Chen, Data modelling: Working")
+        .click();
+    h.run();
+    let snap = h.state().core().read_back().unwrap();
+    let team = snap.team_named("Data Engineering").unwrap().id;
+    let laura = snap.member_named(team, "Laura Chen").unwrap();
+    let testing = snap.framework.skill_named("Testing").unwrap();
+    assert_eq!(laura.ratings[&testing].note, "Ran the test guild");
+}
