@@ -390,21 +390,10 @@ fn save_note(
 /// People below what their role level requires, most shortfalls first.
 fn below_role_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState) {
     let below = &f.view.analysis.members_below;
-    if below.is_empty() {
+    let people = &f.view.below_role;
+    if people.is_empty() {
         return;
     }
-    // (member, skills below, skills not rated), in the analysis' member order.
-    let mut people: Vec<(crate::model::MemberId, usize, usize)> = Vec::new();
-    for s in below {
-        match people.last_mut() {
-            Some(p) if p.0 == s.member => {
-                p.1 += 1;
-                p.2 += usize::from(s.actual.is_none());
-            }
-            _ => people.push((s.member, 1, usize::from(s.actual.is_none()))),
-        }
-    }
-    people.sort_by_key(|p| std::cmp::Reverse(p.1));
     ui.add_space(4.0);
     egui::CollapsingHeader::new(format!("People below their role level ({})", people.len()))
         .id_salt("below_role")

@@ -170,6 +170,9 @@ pub struct View {
     pub coverage: HashMap<SkillId, usize>,
     /// How many members the team (or all teams) has, before the search.
     pub in_scope: usize,
+    /// People below their role level: (member, skills below, of which not rated), most
+    /// skills first; built with the analysis, not each frame.
+    pub below_role: Vec<(MemberId, usize, usize)>,
     /// "All teams": per skill, how many teams meet their own target, of those that need it.
     pub teams_meeting: std::collections::BTreeMap<SkillId, (usize, usize)>,
 }
@@ -204,6 +207,19 @@ impl View {
             .map(|(i, c)| (c.skill, i))
             .collect();
         self.skills = analysis::wide_skills(snapshot, &members);
+        self.below_role.clear();
+        for s in &self.analysis.members_below {
+            match self.below_role.last_mut() {
+                Some(p) if p.0 == s.member => {
+                    p.1 += 1;
+                    p.2 += usize::from(s.actual.is_none());
+                }
+                _ => self
+                    .below_role
+                    .push((s.member, 1, usize::from(s.actual.is_none()))),
+            }
+        }
+        self.below_role.sort_by_key(|p| std::cmp::Reverse(p.1));
         self.teams_meeting = if state.team.is_none() {
             analysis::teams_meeting_targets(snapshot)
         } else {
