@@ -54,6 +54,8 @@ pub fn gaps_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState) {
         } else {
             "No members yet."
         });
+    } else if f.view.analysis.skills.is_empty() {
+        ui.label("No targets yet: give members their role levels, or set the team's targets (Team > Team targets...).");
     } else if gaps.is_empty() {
         ui.label("Every skill meets its target.");
     }

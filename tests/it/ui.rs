@@ -996,3 +996,18 @@ fn the_cell_menu_note_goes_to_the_note_field() {
     let testing = snap.framework.skill_named("Testing").unwrap();
     assert_eq!(laura.ratings[&testing].note, "Ran the test guild");
 }
+
+#[test]
+fn a_team_without_role_levels_says_it_has_no_targets_yet() {
+    let mut core = Core::open_in_memory().unwrap();
+    capmatrix::transfer::import_bytes(
+        &mut core,
+        b"Member,Team,Testing\nAnn,No Roles,W\n",
+        std::path::Path::new("t.csv"),
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    let h = harness(core);
+    assert!(h.query_by_label_contains("No targets yet").is_some());
+    assert!(h.query_by_label("Every skill meets its target.").is_none());
+}
