@@ -880,6 +880,6 @@ pub fn level_editor_ui(
         });
     if !open || done {
         state.editor_open = false;
-        ctx.memory_mut(|mem| mem.request_focus(Id::unique("heatmap_grid")));
+        ctx.memory_mut(|mem| mem.request_focus(super::heatmap::grid_id()));
     }
 }

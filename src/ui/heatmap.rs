@@ -266,11 +266,16 @@ fn cell_tooltip(ui: &mut Ui, snapshot: &Snapshot, m: &Member, skill: SkillId) {
     }
 }
 
+/// The id of the matrix, the widget that has the keyboard while a person rates cells.
+pub fn grid_id() -> Id {
+    Id::unique("heatmap_grid")
+}
+
 /// The heatmap with its header, rows and coverage footer.
 pub fn heatmap_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Command>) {
     let view = f.view;
     let snapshot = f.snapshot;
-    let grid_id = Id::unique("heatmap_grid");
+    let grid_id = grid_id();
     keyboard(ui, f, state, out, grid_id);
 
     let width = ui.available_width();

@@ -322,7 +322,11 @@ pub fn main_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut 
 }
 
 fn shortcuts(ui: &egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Command>) {
-    if state.dialog.is_some() || ui.ctx().egui_wants_keyboard_input() {
+    // Shortcuts work while the matrix has the keyboard (it always does once a cell was
+    // clicked); only a text field being typed in, or a dialog, keeps them.
+    let typing = ui.ctx().egui_wants_keyboard_input()
+        && ui.memory(|m| m.focused()) != Some(heatmap::grid_id());
+    if state.dialog.is_some() || typing {
         return;
     }
     let (undo, redo) = ui.input_mut(|i| {

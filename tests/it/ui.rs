@@ -1011,3 +1011,44 @@ fn a_team_without_role_levels_says_it_has_no_targets_yet() {
     assert!(h.query_by_label_contains("No targets yet").is_some());
     assert!(h.query_by_label("Every skill meets its target.").is_none());
 }
+
+#[test]
+fn undo_and_the_shortcut_sheet_work_by_keyboard_while_rating() {
+    let mut h = harness(sample_core());
+    h.get_by_label("Laura Chen, Testing: Working").click();
+    h.run();
+    h.key_press(egui::Key::Num4);
+    h.run();
+    assert_eq!(
+        level_in_store(&h, "Laura Chen", "Testing"),
+        Some(Level::Expert)
+    );
+    // The matrix has the keyboard: Ctrl+Z still undoes, Ctrl+Shift+Z redoes, F1 helps.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(
+        level_in_store(&h, "Laura Chen", "Testing"),
+        Some(Level::Working)
+    );
+    h.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::Z,
+    );
+    h.run();
+    assert_eq!(
+        level_in_store(&h, "Laura Chen", "Testing"),
+        Some(Level::Expert)
+    );
+    h.key_press(egui::Key::F1);
+    h.run();
+    assert!(h.state().state().shortcuts_open);
+    // Typing in the search box is typing, not a shortcut.
+    h.key_press(egui::Key::Escape);
+    h.run();
+    let search = h.get_by_label("Search:");
+    search.focus();
+    h.run();
+    h.key_press(egui::Key::F1);
+    h.run();
+    assert!(!h.state().state().shortcuts_open);
+}
