@@ -51,7 +51,12 @@ impl CapmatrixApp {
         let mut state = UiState {
             prefs,
             documents_dir: directories::UserDirs::new()
-                .and_then(|d| d.document_dir().map(std::path::Path::to_path_buf))
+                .and_then(|d| {
+                    d.document_dir()
+                        .map(Path::to_path_buf)
+                        .or_else(|| Some(d.home_dir().to_path_buf()))
+                })
+                .or_else(|| std::path::absolute(".").ok())
                 .unwrap_or_else(|| PathBuf::from(".")),
             ..UiState::default()
         };
@@ -167,8 +172,21 @@ impl CapmatrixApp {
         }
         if let Some(Dialog::Export(d)) = &mut self.state.dialog {
             let path = d.path.trim();
-            if d.exists.as_ref().is_none_or(|(p, _)| p != path) {
-                d.exists = Some((path.to_string(), std::path::Path::new(path).exists()));
+            if d.target.as_ref().is_none_or(|(p, _)| p != path) {
+                let file = Path::new(path);
+                let folder = match file.parent() {
+                    Some(p) if !p.as_os_str().is_empty() => p,
+                    _ => Path::new("."),
+                };
+                let target = if file.exists() {
+                    ui::ExportTarget::Exists
+                } else if folder.is_dir() {
+                    ui::ExportTarget::New
+                } else {
+                    ui::ExportTarget::NoFolder
+                };
+                d.target = Some((path.to_string(), target));
+                d.error = None;
             }
         }
     }
@@ -500,15 +518,25 @@ impl CapmatrixApp {
             },
         };
         match transfer::export_file(&self.core, &path, options, d.long && d.history) {
-            Ok(bytes) => {
+            Ok(written) => {
                 let full = std::path::absolute(&path).unwrap_or(path);
                 self.state.notify(
-                    format!("Exported {bytes} bytes to {}", full.display()),
+                    format!(
+                        "Exported {} to {}",
+                        plural(written.rows, "row", "rows"),
+                        full.display()
+                    ),
                     false,
                 );
                 self.state.dialog = None;
             }
-            Err(e) => self.state.notify(e.to_string(), true),
+            Err(e) => {
+                // Said in the dialog, where the person is looking, and in the status line.
+                if let Some(Dialog::Export(d)) = &mut self.state.dialog {
+                    d.error = Some(e.to_string());
+                }
+                self.state.notify(e.to_string(), true);
+            }
         }
     }
 }

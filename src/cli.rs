@@ -251,9 +251,16 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
                     LevelsArg::Numbers => crate::io::LevelStyle::Numbers,
                 },
             };
-            let bytes = crate::transfer::export_file(&core, file, options, *history)?;
+            let written = crate::transfer::export_file(&core, file, options, *history)?;
             if file != Path::new("-") {
-                writeln!(out, "exported {bytes} bytes to {}", file.display()).map_err(out_err)?;
+                writeln!(
+                    out,
+                    "exported {} ({} bytes) to {}",
+                    plural(written.rows, "row", "rows"),
+                    written.bytes,
+                    file.display()
+                )
+                .map_err(out_err)?;
             }
             Ok(())
         }

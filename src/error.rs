@@ -10,7 +10,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A file could not be read or written.
-    #[error("cannot {action}: {source} ({})", path.display())]
+    #[error("cannot {action}: {} ({})", os_reason(source), path.display())]
     Io {
         /// What we were trying to do, e.g. "create the data directory".
         action: &'static str,
@@ -251,10 +251,13 @@ pub fn os_reason(e: &std::io::Error) -> String {
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         std::io::ErrorKind::ReadOnlyFilesystem => "read-only file system".to_string(),
         std::io::ErrorKind::IsADirectory => "it is a directory".to_string(),
-        std::io::ErrorKind::NotFound => "the folder does not exist".to_string(),
+        std::io::ErrorKind::NotFound => "no such file or folder".to_string(),
+        std::io::ErrorKind::StorageFull => "the disk is full".to_string(),
         _ => {
             let text = e.to_string();
+            // Drop the error number, and the temporary file's name tempfile appends.
             let text = text.split(" (os error").next().unwrap_or(&text);
+            let text = text.split(" at path ").next().unwrap_or(text);
             let mut chars = text.chars();
             chars.next().map_or_else(String::new, |c| {
                 c.to_lowercase().chain(chars).collect::<String>()

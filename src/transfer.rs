@@ -272,8 +272,17 @@ pub fn apply_plan(core: &mut Core, plan: &Plan, label: &str) -> Result<()> {
     })
 }
 
+/// What an export wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    /// Data rows (members in the wide layout, ratings in the long one), without the header.
+    pub rows: usize,
+    /// Bytes.
+    pub bytes: usize,
+}
+
 /// Exports to a file (or standard output for `-`). `history` (long format only) writes every
-/// historical rating. Returns the number of bytes written. Refuses, writing nothing, a target
+/// historical rating. Returns what was written. Refuses, writing nothing, a target
 /// that is the open database or one of its companions, any SQLite file, or anything that is
 /// not a regular file (see [`check_export_target`]).
 pub fn export_file(
@@ -281,7 +290,7 @@ pub fn export_file(
     target: &Path,
     options: ExportOptions,
     history: bool,
-) -> Result<usize> {
+) -> Result<Written> {
     if history && options.format != io::ExportFormat::Long {
         return Err(Error::HistoryNeedsLong);
     }
@@ -295,7 +304,13 @@ pub fn export_file(
     } else {
         None
     };
-    let bytes = io::export(core.snapshot(), options, all_history.as_ref())?;
+    let table = io::export::table(
+        core.snapshot(),
+        options.scope,
+        options.format,
+        all_history.as_ref(),
+    );
+    let bytes = io::export::encode_csv(&table, options.levels)?;
     if to_stdout {
         let mut out = std::io::stdout().lock();
         // A reader that stops early (`| head`) ends the command quietly: see `main`.
@@ -305,7 +320,10 @@ pub fn export_file(
     } else {
         write_atomically(target, &bytes)?;
     }
-    Ok(bytes.len())
+    Ok(Written {
+        rows: table.rows.len(),
+        bytes: bytes.len(),
+    })
 }
 
 /// The kinds of file an export can write, picked by the target's extension.
@@ -459,6 +477,12 @@ pub fn write_atomically(target: &Path, bytes: &[u8]) -> Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
+    if !dir.is_dir() {
+        return Err(Error::WontOverwrite {
+            reason: format!("the folder {} does not exist", dir.display()),
+            path: target.to_path_buf(),
+        });
+    }
     let existing = std::fs::metadata(target).ok();
     if let Some(m) = &existing
         && !m.is_file()

@@ -55,9 +55,11 @@ pub struct ExportDialog {
     pub team: Option<TeamId>,
     /// The user confirmed replacing an existing file.
     pub overwrite: bool,
-    /// Whether a file exists at `path` (the path it was checked for), found by the app, so
-    /// the dialog itself never touches the file system.
-    pub exists: Option<(String, bool)>,
+    /// What is at `path` (the path it was checked for), found by the app, so the dialog
+    /// itself never touches the file system.
+    pub target: Option<(String, ExportTarget)>,
+    /// Why the last attempt failed, shown in the dialog.
+    pub error: Option<String>,
 }
 
 impl ExportDialog {
@@ -75,9 +77,21 @@ impl ExportDialog {
             history: false,
             team,
             overwrite: false,
-            exists: None,
+            target: None,
+            error: None,
         }
     }
+}
+
+/// What the export dialog's path points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportTarget {
+    /// Nothing yet: a new file.
+    New,
+    /// A file that will be replaced (after confirmation).
+    Exists,
+    /// The folder does not exist.
+    NoFolder,
 }
 
 /// An open dialog.
@@ -712,25 +726,41 @@ fn export_ui(
                 out.push(Command::BrowseExport);
             }
         });
-        let exists = d
-            .exists
+        let target = d
+            .target
             .as_ref()
-            .is_some_and(|(p, e)| *e && p == d.path.trim());
-        // The same row either way, so the buttons do not jump when the question appears.
-        ui.horizontal(|ui| {
-            if exists {
+            .filter(|(p, _)| p == d.path.trim())
+            .map_or(ExportTarget::New, |(_, t)| *t);
+        // The same row whatever it says, so the buttons do not jump when the question appears.
+        ui.horizontal(|ui| match target {
+            ExportTarget::Exists => {
                 ui.checkbox(&mut d.overwrite, "Replace the existing file");
-            } else {
+            }
+            ExportTarget::New => {
                 ui.weak(format!(
                     "A new file will be created ({}).",
                     crate::transfer::EXPORT_EXTENSIONS
                 ));
             }
+            ExportTarget::NoFolder => {
+                ui.colored_label(
+                    ui.visuals().error_fg_color,
+                    "That folder does not exist: choose another.",
+                );
+            }
         });
+        if let Some(e) = &d.error {
+            ui.colored_label(ui.visuals().error_fg_color, e);
+        }
         let (yes, no) = buttons(
             ui,
             "Export",
-            !d.path.trim().is_empty() && (!exists || d.overwrite),
+            !d.path.trim().is_empty()
+                && match target {
+                    ExportTarget::New => true,
+                    ExportTarget::Exists => d.overwrite,
+                    ExportTarget::NoFolder => false,
+                },
         );
         if yes {
             out.push(Command::RunExport);

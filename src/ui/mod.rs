@@ -15,7 +15,7 @@ use crate::model::{HistoryEntry, Level, MemberId, SkillId, Snapshot, TeamId, sea
 use std::collections::HashMap;
 use std::path::Path;
 
-pub use dialogs::{Dialog, ExportDialog, ImportDialog, ImportPreview, PreviewError};
+pub use dialogs::{Dialog, ExportDialog, ExportTarget, ImportDialog, ImportPreview, PreviewError};
 
 /// What the user asked for, run by the app after the frame.
 #[derive(Debug, Clone, PartialEq)]

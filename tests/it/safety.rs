@@ -696,3 +696,31 @@ fn a_reader_reads_one_state_even_across_several_reads() {
             .contains("edited while the export ran")
     );
 }
+
+#[test]
+fn export_into_a_missing_folder_names_the_folder() {
+    let tmp = Tmp::new();
+    let db = tmp.db();
+    demo(&db, "2");
+    let target = tmp.path("missing/team.csv");
+    let out = capmatrix(&db, &["export", target.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "the folder {} does not exist",
+            tmp.path("missing").display()
+        )),
+        "{err}"
+    );
+    assert!(
+        !err.contains("os error") && !err.contains(".capmatrix-export-"),
+        "{err}"
+    );
+    let out = capmatrix(&db, &["export", tmp.path("ok.csv").to_str().unwrap()]);
+    assert!(
+        stdout(&out).starts_with("exported 2 rows ("),
+        "{}",
+        stdout(&out)
+    );
+}

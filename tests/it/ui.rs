@@ -1052,3 +1052,18 @@ fn undo_and_the_shortcut_sheet_work_by_keyboard_while_rating() {
     h.run();
     assert!(!h.state().state().shortcuts_open);
 }
+
+#[test]
+fn export_to_a_folder_that_does_not_exist_says_so_in_the_dialog() {
+    let tmp = super::Tmp::new();
+    let mut h = harness(sample_core());
+    h.get_by_label("Export...").click();
+    h.run();
+    if let Some(capmatrix::ui::Dialog::Export(d)) = &mut h.state_mut().state_mut().dialog {
+        d.path = tmp.path("no/such/folder/team.csv").display().to_string();
+    }
+    h.run();
+    h.run();
+    h.get_by_label("That folder does not exist: choose another.");
+    assert!(h.get_by_label("Export").accesskit_node().is_disabled());
+}
