@@ -258,6 +258,20 @@ impl CapmatrixApp {
         let from = moved
             .and_then(|(m, _)| self.core.snapshot().member(m))
             .map(|m| m.team);
+        // What a removal takes away, said once it is done.
+        let removed = match &action {
+            Action::RemoveMember { member } => {
+                describe_focus(self.core.snapshot(), (*member, None)).map(|(what, _)| what)
+            }
+            Action::RemoveTeam { team } => self.core.snapshot().team(*team).map(|t| {
+                format!(
+                    "team {} and its {}",
+                    t.name,
+                    plural(t.members.len(), "member", "members")
+                )
+            }),
+            _ => None,
+        };
         match self.core.apply(action) {
             Ok(outcome) => {
                 if created_team && let Some(t) = outcome.team {
@@ -268,6 +282,10 @@ impl CapmatrixApp {
                 }
                 if let (Some((member, team)), Some(from)) = (moved, from) {
                     self.followed_move(member, team, from);
+                }
+                if let Some(what) = removed {
+                    self.state
+                        .notify(format!("Removed {what} (Undo brings it back)"), false);
                 }
             }
             Err(e) => self.state.notify(e.to_string(), true),

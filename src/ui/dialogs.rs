@@ -467,6 +467,9 @@ fn add_member_ui(
         } else if existing.is_none() && !team.trim().is_empty() {
             ui.weak(format!("A new team \"{}\" will be created.", team.trim()));
         }
+        if team.trim().is_empty() {
+            ui.weak("Type a team: an existing one, or a new one to create.");
+        }
         let ok = !name.trim().is_empty() && !team.trim().is_empty() && !clash;
         let (yes, no) = buttons(ui, "Add", ok);
         if yes {
@@ -499,8 +502,10 @@ fn targets_ui(ctx: &Context, snapshot: &Snapshot, team: TeamId, out: &mut Vec<Co
         return false;
     };
     let scope = crate::model::analysis::Scope::Team(team);
-    window(&format!("Targets for {}", t.name)).show(ctx, |ui| {
+    window(&format!("Targets for {}", t.name)).min_width(640.0).show(ctx, |ui| {
         ui.label("How many people the team wants at or above which level, per skill. Defaults come from the lead role level's requirements, 2 people.");
+        // A mixed team can have dozens of skills: they scroll, the buttons stay in view.
+        egui::ScrollArea::vertical().max_height(420.0).id_salt("targets_scroll").show(ui, |ui| {
         egui::Grid::new("targets_grid").num_columns(4).striped(true).show(ui, |ui| {
             ui.strong("Skill");
             ui.strong("Level");
@@ -533,6 +538,7 @@ fn targets_ui(ctx: &Context, snapshot: &Snapshot, team: TeamId, out: &mut Vec<Co
                 }
                 ui.end_row();
             }
+        });
         });
         if ui.button("Close").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
             keep = false;

@@ -220,10 +220,13 @@ fn paint_cell(
                 text,
             );
             if r.interested {
-                painter.circle_filled(
-                    pos2(inner.left() + 5.0, inner.top() + 5.0),
-                    2.5,
+                // The interest dot, with a dark ring so it shows on every level's colour.
+                let c = pos2(inner.left() + 6.0, inner.top() + 6.0);
+                painter.circle(
+                    c,
+                    3.5,
                     theme::SINGLE,
+                    Stroke::new(1.0, Color32::from_gray(40)),
                 );
             }
         }
@@ -447,6 +450,21 @@ fn header_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, rect: Rect, cols: 
     let painter = ui.painter_at(rect);
     let visuals = ui.visuals().clone();
     painter.rect_filled(rect, 0.0, visuals.faint_bg_color);
+    // While searching: how many match, in the empty corner above the names.
+    if !state.search.trim().is_empty() {
+        let corner = cols.span(0.0, cols.fixed(), rect.top() + 6.0, 20.0);
+        ui.put(
+            corner,
+            egui::Label::new(
+                egui::RichText::new(format!(
+                    "{} of {}",
+                    f.view.rows.len(),
+                    super::dialogs::plural(f.view.in_scope, "member", "members")
+                ))
+                .strong(),
+            ),
+        );
+    }
     let (top, height) = (rect.top(), rect.height());
     let text_color = |hovered: bool| {
         if hovered {
@@ -641,14 +659,19 @@ fn row_fixed_ui(
     let visuals = ui.visuals().clone();
     let text_color = visuals.text_color();
     let font = FontId::proportional(13.5);
+    // Text too long for its column ends in "…" (never cut mid-letter): the full text is in
+    // the name's tooltip.
     let left_text = |r: Rect, text: &str, font: FontId, color: Color32| {
-        painter.with_clip_rect(r.shrink2(vec2(2.0, 0.0))).text(
-            pos2(r.left() + 6.0, r.center().y),
-            Align2::LEFT_CENTER,
-            text,
-            font,
-            color,
-        );
+        let mut job = egui::text::LayoutJob::simple_singleline(text.to_string(), font, color);
+        job.wrap = egui::text::TextWrapping {
+            max_width: r.width() - 10.0,
+            max_rows: 1,
+            break_anywhere: true,
+            overflow_character: Some('…'),
+        };
+        let galley = painter.layout_job(job);
+        let pos = pos2(r.left() + 6.0, r.center().y - galley.size().y / 2.0);
+        painter.galley(pos, galley, color);
     };
     if let Some(r) = cols.team(top, height) {
         let team = snapshot.team(m.team).map_or("", |t| t.name.as_str());
@@ -1012,10 +1035,17 @@ fn team_count_cell_ui(
         );
         return;
     };
-    let fill = if meeting < needing {
-        theme::SHORT
+    // All teams meeting: blue. Otherwise orange, darker the larger the share of teams short.
+    let short = needing - meeting;
+    let (fill, text) = if short == 0 {
+        (theme::COVERED, Color32::WHITE)
     } else {
-        theme::COVERED
+        let gap = match short * 10 / needing.max(1) {
+            0 => -1,
+            1..=4 => -2,
+            _ => -3,
+        };
+        (theme::gap_fill(gap), theme::gap_text(gap))
     };
     painter.rect_filled(r.shrink(1.0), 2.0, fill);
     painter.text(
@@ -1023,7 +1053,7 @@ fn team_count_cell_ui(
         Align2::CENTER_CENTER,
         format!("{meeting}/{needing}"),
         FontId::proportional(12.5),
-        Color32::WHITE,
+        text,
     );
     let desc = format!(
         "{name}: {meeting} of {} meet their target",

@@ -365,7 +365,7 @@ fn top_bar_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut V
             state.dialog = Some(Dialog::add_member(f.snapshot, state.team));
         }
         ui.separator();
-        search_ui(ui, f, state);
+        search_ui(ui, state);
         ui.separator();
         files_ui(ui, f, state, out);
         ui.separator();
@@ -442,8 +442,8 @@ fn team_menu_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
     });
 }
 
-/// The member search, with the match count.
-fn search_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
+/// The member search (the match count shows above the names, so the toolbar never moves).
+fn search_ui(ui: &mut egui::Ui, state: &mut UiState) {
     let search = ui.label("Search:");
     ui.add(
         egui::TextEdit::singleline(&mut state.search)
@@ -451,13 +451,6 @@ fn search_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
             .desired_width(150.0),
     )
     .labelled_by(search.id);
-    if !state.search.trim().is_empty() {
-        ui.label(format!(
-            "{} of {}",
-            f.view.rows.len(),
-            dialogs::plural(f.view.in_scope, "member", "members")
-        ));
-    }
 }
 
 /// Import and export.
@@ -599,7 +592,7 @@ fn legend_ui(ui: &mut egui::Ui) {
     swatch(ui, "required, not rated", |p, r| {
         heatmap::paint_not_rated(p, r, &visuals);
     });
-    swatch(ui, "below what the role requires", |p, r| {
+    swatch(ui, "below the role's need", |p, r| {
         p.rect_stroke(
             r,
             2.0,
@@ -608,7 +601,7 @@ fn legend_ui(ui: &mut egui::Ui) {
         );
         heatmap::paint_below_mark(p, r);
     });
-    swatch(ui, "not required by the role (faded)", |p, r| {
+    swatch(ui, "not required (faded)", |p, r| {
         p.rect_filled(
             r,
             2.0,
@@ -631,7 +624,7 @@ fn legend_ui(ui: &mut egui::Ui) {
         );
     });
     ui.separator();
-    ui.label("Coverage (at target / needed):");
+    ui.label("Coverage:");
     for (fill, text, sample, meaning) in [
         (theme::COVERED, egui::Color32::WHITE, "2/2", "met"),
         (theme::SHORT, egui::Color32::WHITE, "0/2", "short"),

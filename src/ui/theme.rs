@@ -28,7 +28,8 @@ pub const HEADER_HEIGHT: f32 = 132.0;
 pub fn level_fill(level: Level, dark: bool) -> Color32 {
     match level {
         Level::None if dark => Color32::from_rgb(0x3a, 0x44, 0x50),
-        Level::None => Color32::from_rgb(0xef, 0xf3, 0xff),
+        // A shade darker than Blues' first class, so None shows on a light panel.
+        Level::None => Color32::from_rgb(0xdc, 0xe4, 0xf2),
         Level::Awareness => Color32::from_rgb(0xbd, 0xd7, 0xe7),
         Level::Working => Color32::from_rgb(0x6b, 0xae, 0xd6),
         Level::Practitioner => Color32::from_rgb(0x31, 0x82, 0xbd),

@@ -290,6 +290,10 @@ fn remove_a_member_with_confirmation_and_undo_it() {
     h.run();
     assert!(h.query_by_label("Callum Reid").is_none());
     assert_eq!(h.state().core().counts().unwrap().members, 9);
+    assert_eq!(
+        h.state().state().notice.clone().unwrap().text,
+        "Removed Callum Reid (Data Engineering) (Undo brings it back)"
+    );
     h.get_by_label("Undo").click();
     h.run();
     h.get_by_label("Callum Reid, Data innovation: not rated, needs Awareness");
@@ -458,8 +462,11 @@ fn search_ignores_case_and_accents_and_counts_the_matches() {
     let mut h = harness(sample_core());
     let search = h.get_by_label("Search:");
     search.focus();
+    let about = h.get_by_label("About").rect();
     search.type_text("siobhan");
     h.run();
+    // The count shows above the names: the toolbar does not move while typing.
+    assert_eq!(h.get_by_label("About").rect(), about);
     assert_eq!(names_in_view(&h), ["Siobhán Murphy"]);
     h.get_by_label("1 of 10 members");
     h.get_by_label("Search:").type_text(" MURPHY");
