@@ -116,6 +116,8 @@ pub struct UiState {
     pub about_open: bool,
     /// The keyboard shortcut sheet is open.
     pub shortcuts_open: bool,
+    /// Typed in the team picker to find a team among many.
+    pub team_filter: String,
     /// The last notice.
     pub notice: Option<Notice>,
     /// Horizontal scroll of the skill columns, in points.
@@ -378,27 +380,54 @@ fn top_bar_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut V
 
 /// The team shown, or all teams.
 fn team_picker_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
+    /// More teams than this are narrowed by typing rather than listed.
+    const LISTED: usize = 200;
     let label = ui.label("Team:");
     let current = state
         .team
         .and_then(|t| f.snapshot.team(t))
         .map_or("All teams".to_string(), |t| t.name.clone());
+    let teams = f.snapshot.teams().count();
     egui::ComboBox::from_id_salt("team_picker")
         .selected_text(current)
         .width(180.0)
+        .height(420.0)
         .show_ui(ui, |ui| {
+            // With many teams (an organisation), type to find one.
+            if teams > 12 {
+                let find = ui.add(
+                    egui::TextEdit::singleline(&mut state.team_filter)
+                        .hint_text(format!("find among {teams} teams"))
+                        .desired_width(200.0),
+                );
+                if !find.has_focus() && state.team_filter.is_empty() {
+                    find.request_focus();
+                }
+            }
             if ui
                 .selectable_label(state.team.is_none(), "All teams")
                 .clicked()
             {
                 state.team = None;
+                state.team_filter.clear();
             }
+            let needle = search_key(state.team_filter.trim());
+            let mut shown = 0;
             for t in f.snapshot.teams() {
+                if !needle.is_empty() && !search_key(&t.name).contains(&needle) {
+                    continue;
+                }
+                shown += 1;
+                if shown > LISTED {
+                    ui.weak("... type to narrow the list");
+                    break;
+                }
                 if ui
                     .selectable_label(state.team == Some(t.id), &t.name)
                     .clicked()
                 {
                     state.team = Some(t.id);
+                    state.team_filter.clear();
                 }
             }
         })

@@ -1074,3 +1074,21 @@ fn export_to_a_folder_that_does_not_exist_says_so_in_the_dialog() {
     h.get_by_label("That folder does not exist: choose another.");
     assert!(h.get_by_label("Export").accesskit_node().is_disabled());
 }
+
+#[test]
+fn with_many_teams_the_team_picker_finds_one_by_typing() {
+    let mut core = Core::open_in_memory().unwrap();
+    capmatrix::demo::add_demo(&mut core, 400, 40, 3).unwrap();
+    let wanted = core.snapshot().teams().nth(17).unwrap().clone();
+    let mut h = harness(core);
+    // The combo box is the second thing labelled "Team:" (after the label itself).
+    h.query_all_by_label("Team:").last().unwrap().click();
+    h.run();
+    // The find field has the keyboard: typing narrows the list.
+    h.event(egui::Event::Text(wanted.name.to_lowercase()));
+    h.run();
+    h.get_by_label(&wanted.name).click();
+    h.run();
+    assert_eq!(h.state().state().team, Some(wanted.id));
+    assert!(h.state().state().team_filter.is_empty());
+}
