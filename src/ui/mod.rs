@@ -644,12 +644,13 @@ fn legend_ui(ui: &mut egui::Ui) {
             text_color,
         );
     });
-    swatch(ui, "interested in developing", |p, r| {
+    swatch(ui, "interested", |p, r| {
         p.rect_filled(r, 2.0, theme::level_fill(Level::Awareness, dark));
-        p.circle_filled(
-            egui::pos2(r.left() + 5.0, r.top() + 5.0),
-            2.5,
+        p.circle(
+            egui::pos2(r.left() + 6.0, r.top() + 6.0),
+            3.5,
             theme::SINGLE,
+            egui::Stroke::new(1.0, egui::Color32::from_gray(40)),
         );
     });
     ui.separator();
@@ -657,12 +658,7 @@ fn legend_ui(ui: &mut egui::Ui) {
     for (fill, text, sample, meaning) in [
         (theme::COVERED, egui::Color32::WHITE, "2/2", "met"),
         (theme::SHORT, egui::Color32::WHITE, "0/2", "short"),
-        (
-            theme::SINGLE,
-            egui::Color32::BLACK,
-            "1/2",
-            "one person only",
-        ),
+        (theme::SINGLE, egui::Color32::BLACK, "1/2", "one person"),
     ] {
         swatch(ui, meaning, |p, r| {
             p.rect_filled(r, 2.0, fill);
