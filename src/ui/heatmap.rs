@@ -954,6 +954,17 @@ fn footer_ui(ui: &mut Ui, f: &Frame<'_>, all_teams: bool, cols: &Columns) {
     }
 }
 
+/// A footer cell for a skill that no role level here requires and no team targets.
+fn paint_no_target(ui: &Ui, painter: &egui::Painter, r: Rect) {
+    painter.text(
+        r.center(),
+        Align2::CENTER_CENTER,
+        "—",
+        FontId::proportional(12.0),
+        ui.visuals().weak_text_color(),
+    );
+}
+
 /// One coverage cell of a team: people at the target level / people the target asks for.
 fn coverage_cell_ui(
     ui: &Ui,
@@ -970,13 +981,7 @@ fn coverage_cell_ui(
         .get(&skill)
         .map(|&i| &f.view.analysis.skills[i])
     else {
-        painter.text(
-            r.center(),
-            Align2::CENTER_CENTER,
-            "—",
-            FontId::proportional(12.0),
-            ui.visuals().weak_text_color(),
-        );
+        paint_no_target(ui, painter, r);
         return;
     };
     let (fill, text, mark) = if c.single_point_of_failure {
@@ -1026,13 +1031,7 @@ fn team_count_cell_ui(
     name: &str,
 ) {
     let Some(&(meeting, needing)) = f.view.teams_meeting.get(&skill) else {
-        painter.text(
-            r.center(),
-            Align2::CENTER_CENTER,
-            "—",
-            FontId::proportional(12.0),
-            ui.visuals().weak_text_color(),
-        );
+        paint_no_target(ui, painter, r);
         return;
     };
     // All teams meeting: blue. Otherwise orange, darker the larger the share of teams short.
