@@ -124,16 +124,43 @@ impl Header<'_> {
     }
 }
 
+/// How many rows from the top the header may be, below a title and notes (a spreadsheet
+/// template often starts "Skills matrix - Platform team", then a blank row).
+pub const HEADER_SEARCH_ROWS: usize = 20;
+
+/// The header row: the first record with a Member cell among the first
+/// [`HEADER_SEARCH_ROWS`] (rows above it are titles and are skipped), or else the first
+/// record (which then gets the "no Member column" problem). Returns it and the data rows.
+fn find_header(table: &RawTable) -> (&RawRow, &[RawRow]) {
+    let has_member = |row: &RawRow| {
+        row.cells
+            .iter()
+            .any(|c| header_name(c).eq_ignore_ascii_case("member"))
+    };
+    if has_member(&table.header) {
+        return (&table.header, &table.rows);
+    }
+    match table
+        .rows
+        .iter()
+        .take(HEADER_SEARCH_ROWS - 1)
+        .position(has_member)
+    {
+        Some(i) => (&table.rows[i], &table.rows[i + 1..]),
+        None => (&table.header, &table.rows),
+    }
+}
+
 /// Works out the layout and what each header cell is. Problems that make the rows unreadable
 /// (no Member column, no Skill and Level in a long file, too many unknown columns) are
 /// line-level; problems with one column are cell-level and let the rows be read too.
 fn read_header<'t>(
-    table: &'t RawTable,
+    header_row: &'t RawRow,
     framework: &Framework,
     problems: &mut Problems,
 ) -> Header<'t> {
-    let line = table.header.line;
-    let names: Vec<&str> = table.header.cells.iter().map(header_name).collect();
+    let line = header_row.line;
+    let names: Vec<&str> = header_row.cells.iter().map(header_name).collect();
     let keys: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
     let format = if keys.iter().any(|k| k == "skill") && keys.iter().any(|k| k == "level") {
         FileFormat::Long
@@ -177,7 +204,7 @@ fn read_header<'t>(
         problems.push(Problem::line(
             line,
             format!(
-                "no Member column: the first row must be a header such as Member,Team,Role level,Testing (found: {})",
+                "no Member column: a header row such as Member,Team,Role level,Testing must be within the first 20 rows (the first row has: {})",
                 header.names.iter().filter(|n| !n.is_empty()).copied().collect::<Vec<_>>().join(", ")
             ),
         ));
@@ -574,7 +601,8 @@ pub fn parse(
     default_team: Option<&str>,
 ) -> Result<ParsedFile, Problems> {
     let mut problems = Problems::default();
-    let header = read_header(table, framework, &mut problems);
+    let (header_row, data) = find_header(table);
+    let header = read_header(header_row, framework, &mut problems);
     // Without the columns that say who and what, the rows cannot be read; otherwise read on,
     // so that the header's problems and the rows' come in one list.
     if problems.list.iter().any(|p| p.column.is_none()) {
@@ -582,7 +610,7 @@ pub fn parse(
     }
     let mut members = Members::default();
     let mut near_names = HashMap::new();
-    for row in &table.rows {
+    for row in data {
         let before = problems.total();
         check_row_shape(row, &header, &mut problems);
         let who = read_identity(row, &header, framework, default_team, &mut problems);
@@ -620,7 +648,7 @@ pub fn parse(
                 _ => None,
             })
             .collect(),
-        rows: table.rows.len(),
+        rows: data.len(),
         ignored_columns: header.ignored_columns,
     })
 }

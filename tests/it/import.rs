@@ -899,3 +899,37 @@ fn the_long_layout_ignores_unknown_columns_too_but_not_near_misses() {
     .to_string();
     assert!(err.contains("did you mean \"Rated on\"?"), "{err}");
 }
+
+#[test]
+fn the_header_may_sit_below_title_rows() {
+    let mut core = Core::open_in_memory().unwrap();
+    let report = import_text(
+        &mut core,
+        "Skills matrix - Platform team,,\n,,\nExported 25/11/2026,,\nMember,Team,Testing\nAnn Lee,Platform,W\nBob Roy,Platform,Expertt\n",
+    )
+    .unwrap_err();
+    // Problems keep the file's own line numbers.
+    let Error::Import { problems, .. } = &report else {
+        panic!("{report}")
+    };
+    assert_eq!(problems.list[0].line, Some(6), "{report}");
+    let report = import_text(
+        &mut core,
+        "Skills matrix - Platform team,,\n,,\nMember,Team,Testing\nAnn Lee,Platform,W\n",
+    )
+    .unwrap();
+    assert_eq!(report.summary.members_added, 1);
+    assert_eq!(report.read.parsed.rows, 1);
+    assert_eq!(
+        level(core.snapshot(), "Platform", "Ann Lee", "Testing"),
+        Some(Level::Working)
+    );
+    // Beyond the first 20 rows a header is not looked for: the first row is the header.
+    let mut text = String::from("Title\n");
+    for i in 0..25 {
+        text.push_str(&format!("note {i}\n"));
+    }
+    text.push_str("Member,Team,Testing\nAnn,P,W\n");
+    let err = import_text(&mut core, &text).unwrap_err().to_string();
+    assert!(err.contains("line 1: no Member column"), "{err}");
+}
