@@ -965,6 +965,13 @@ fn paint_no_target(ui: &Ui, painter: &egui::Painter, r: Rect) {
     );
 }
 
+/// A footer cell's words: its label for screen readers and its tooltip.
+fn footer_cell_info(ui: &Ui, hit: Rect, skill: SkillId, desc: String) {
+    let resp = ui.interact(hit, Id::unique(("coverage", skill)), Sense::hover());
+    resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Cell, true, &desc));
+    resp.on_hover_text(desc);
+}
+
 /// One coverage cell of a team: people at the target level / people the target asks for.
 fn coverage_cell_ui(
     ui: &Ui,
@@ -1015,9 +1022,7 @@ fn coverage_cell_ui(
             ""
         }
     );
-    let resp = ui.interact(hit, Id::unique(("coverage", skill)), Sense::hover());
-    resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Cell, true, &desc));
-    resp.on_hover_text(desc);
+    footer_cell_info(ui, hit, skill, desc);
 }
 
 /// One cell of the "All teams" footer: how many teams meet their own target in the skill.
@@ -1058,9 +1063,7 @@ fn team_count_cell_ui(
         "{name}: {meeting} of {} meet their target",
         super::dialogs::plural(needing, "team", "teams")
     );
-    let resp = ui.interact(hit, Id::unique(("coverage", skill)), Sense::hover());
-    resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Cell, true, &desc));
-    resp.on_hover_text(desc);
+    footer_cell_info(ui, hit, skill, desc);
 }
 
 /// Moves the selection and edits the selected cell from the keyboard, when the grid has focus.

@@ -180,6 +180,40 @@ pub struct View {
 }
 
 impl View {
+    /// Coverage, gaps, skill columns, people below their role level and (all teams) the
+    /// teams meeting their targets, for the members in scope.
+    fn analyse(&mut self, snapshot: &Snapshot, state: &UiState, members: &[&crate::model::Member]) {
+        let scope = state.scope();
+        self.in_scope = members.len();
+        self.analysis = analysis::analyse_members(snapshot, scope, members);
+        self.coverage = self
+            .analysis
+            .skills
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.skill, i))
+            .collect();
+        self.skills = analysis::wide_skills(snapshot, members);
+        self.below_role.clear();
+        for s in &self.analysis.members_below {
+            match self.below_role.last_mut() {
+                Some(p) if p.0 == s.member => {
+                    p.1 += 1;
+                    p.2 += usize::from(s.actual.is_none());
+                }
+                _ => self
+                    .below_role
+                    .push((s.member, 1, usize::from(s.actual.is_none()))),
+            }
+        }
+        self.below_role.sort_by_key(|p| std::cmp::Reverse(p.1));
+        self.teams_meeting = if state.team.is_none() {
+            analysis::teams_meeting_targets(snapshot)
+        } else {
+            Default::default()
+        };
+    }
+
     /// Brings the view up to date with the snapshot and the state; cheap when nothing changed.
     /// Returns whether the team or the search changed (the rows should scroll to the top).
     pub fn refresh(&mut self, snapshot: &Snapshot, generation: u64, state: &UiState) -> bool {
@@ -199,34 +233,15 @@ impl View {
             .is_none_or(|k| k.1 != key.1 || k.2 != key.2);
         let scope = state.scope();
         let members = analysis::scope_members(snapshot, scope);
-        self.in_scope = members.len();
-        self.analysis = analysis::analyse_members(snapshot, scope, &members);
-        self.coverage = self
-            .analysis
-            .skills
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.skill, i))
-            .collect();
-        self.skills = analysis::wide_skills(snapshot, &members);
-        self.below_role.clear();
-        for s in &self.analysis.members_below {
-            match self.below_role.last_mut() {
-                Some(p) if p.0 == s.member => {
-                    p.1 += 1;
-                    p.2 += usize::from(s.actual.is_none());
-                }
-                _ => self
-                    .below_role
-                    .push((s.member, 1, usize::from(s.actual.is_none()))),
-            }
+        // The analysis depends on the data and the team, not on the search or the order:
+        // typing in the search box only filters and sorts rows.
+        if self
+            .key
+            .as_ref()
+            .is_none_or(|k| k.0 != key.0 || k.1 != key.1)
+        {
+            self.analyse(snapshot, state, &members);
         }
-        self.below_role.sort_by_key(|p| std::cmp::Reverse(p.1));
-        self.teams_meeting = if state.team.is_none() {
-            analysis::teams_meeting_targets(snapshot)
-        } else {
-            Default::default()
-        };
         let needle = search_key(state.search.trim());
         let mut rows: Vec<&crate::model::Member> = if needle.is_empty() {
             members

@@ -24,6 +24,19 @@ fn harness(core: Core) -> Harness<'static, CapmatrixApp> {
     h
 }
 
+/// Selects the first row's Testing cell and gives the grid the keyboard (by clicking the
+/// member's name), ready for arrow keys.
+fn select_first_row_in_testing(h: &mut Harness<'static, CapmatrixApp>) {
+    let first = h.state().visible_rows()[0];
+    let snap = h.state().core().snapshot();
+    let skill = snap.framework.skill_named("Testing").unwrap();
+    let name = snap.member(first).unwrap().name.clone();
+    h.state_mut().state_mut().selected = Some((first, skill));
+    h.run();
+    h.get_by_label(&name).click();
+    h.run();
+}
+
 fn level_in_store(h: &Harness<'_, CapmatrixApp>, member: &str, skill: &str) -> Option<Level> {
     let snap = h.state().core().read_back().unwrap();
     let team = snap.team_named("Data Engineering").unwrap();
@@ -764,27 +777,7 @@ fn moving_down_by_keyboard_keeps_the_selected_cell_in_view() {
     let mut core = Core::open_in_memory().unwrap();
     capmatrix::demo::add_demo(&mut core, 200, 1, 5).unwrap();
     let mut h = harness(core);
-    let first = h.state().visible_rows()[0];
-    let skill = h
-        .state()
-        .core()
-        .snapshot()
-        .framework
-        .skill_named("Testing")
-        .unwrap();
-    h.state_mut().state_mut().selected = Some((first, skill));
-    h.run();
-    // Give the grid the keyboard by clicking the selected cell's member name.
-    let name = h
-        .state()
-        .core()
-        .snapshot()
-        .member(first)
-        .unwrap()
-        .name
-        .clone();
-    h.get_by_label(&name).click();
-    h.run();
+    select_first_row_in_testing(&mut h);
     for _ in 0..120 {
         h.key_press(egui::Key::ArrowDown);
         h.run();
@@ -852,25 +845,7 @@ fn searching_or_switching_team_scrolls_back_to_the_top() {
     capmatrix::demo::add_demo(&mut core, 300, 2, 9).unwrap();
     let mut h = harness(core);
     // Scroll down by keyboard.
-    let first = h.state().visible_rows()[0];
-    let skill = h
-        .state()
-        .core()
-        .snapshot()
-        .framework
-        .skill_named("Testing")
-        .unwrap();
-    h.state_mut().state_mut().selected = Some((first, skill));
-    let name = h
-        .state()
-        .core()
-        .snapshot()
-        .member(first)
-        .unwrap()
-        .name
-        .clone();
-    h.get_by_label(&name).click();
-    h.run();
+    select_first_row_in_testing(&mut h);
     for _ in 0..60 {
         h.key_press(egui::Key::ArrowDown);
         h.run();
