@@ -453,17 +453,17 @@ fn header_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, rect: Rect, cols: 
     // While searching: how many match, in the empty corner above the names.
     if !state.search.trim().is_empty() {
         let corner = cols.span(0.0, cols.fixed(), rect.top() + 6.0, 20.0);
-        ui.put(
-            corner,
-            egui::Label::new(
+        // A child ui: the label must not move the parent's cursor (the rows start below
+        // the whole header).
+        ui.new_child(egui::UiBuilder::new().max_rect(corner))
+            .add(egui::Label::new(
                 egui::RichText::new(format!(
                     "{} of {}",
                     f.view.rows.len(),
                     super::dialogs::plural(f.view.in_scope, "member", "members")
                 ))
                 .strong(),
-            ),
-        );
+            ));
     }
     let (top, height) = (rect.top(), rect.height());
     let text_color = |hovered: bool| {

@@ -482,6 +482,10 @@ fn search_ignores_case_and_accents_and_counts_the_matches() {
     assert_eq!(h.get_by_label("About").rect(), about);
     assert_eq!(names_in_view(&h), ["Siobhán Murphy"]);
     h.get_by_label("1 of 10 members");
+    // The count does not push the rows up into the header.
+    let header = h.get_by_label("Sort by name").rect();
+    let row = h.get_by_label("Siobhán Murphy").rect();
+    assert!(row.top() >= header.bottom(), "{row:?} under {header:?}");
     h.get_by_label("Search:").type_text(" MURPHY");
     h.run();
     assert_eq!(names_in_view(&h), ["Siobhán Murphy"]);
