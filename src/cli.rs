@@ -3,8 +3,9 @@
 
 use crate::core::Core;
 use crate::error::{Error, Result};
+use crate::io::report::{self, GapsReport};
 use crate::io::{Problem, ProblemKind};
-use crate::model::analysis::{self, Scope};
+use crate::model::analysis::Scope;
 use crate::model::{Framework, Level, Snapshot, plural};
 use crate::store::Store;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -127,14 +128,15 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Export the matrix as CSV for spreadsheets (`-` for standard output).
+    /// Export the matrix; the file's extension picks the type: .csv/.txt (CSV; `-` for
+    /// standard output), .xlsx (an Excel workbook), .svg or .png (a picture of the heatmap).
     Export {
         /// Where to write (replaced only when the export succeeds).
         file: PathBuf,
         /// Only this team (default: all teams).
         #[arg(long, value_name = "NAME")]
         team: Option<String>,
-        /// wide: one row per member; long: one row per rating.
+        /// The CSV layout. wide: one row per member; long: one row per rating.
         #[arg(long, value_enum, default_value = "wide")]
         format: ExportFormatArg,
         /// Write levels as names or as numbers 0-4.
@@ -253,10 +255,17 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
             };
             let written = crate::transfer::export_file(&core, file, options, *history)?;
             if file != Path::new("-") {
+                let what = match crate::transfer::ExportType::of(file)? {
+                    crate::transfer::ExportType::Csv => plural(written.rows, "row", "rows"),
+                    crate::transfer::ExportType::Xlsx => format!(
+                        "a workbook of {}",
+                        plural(written.rows, "member", "members")
+                    ),
+                    _ => format!("a picture of {}", plural(written.rows, "member", "members")),
+                };
                 writeln!(
                     out,
-                    "exported {} ({} bytes) to {}",
-                    plural(written.rows, "row", "rows"),
+                    "exported {what} ({} bytes) to {}",
                     written.bytes,
                     file.display()
                 )
@@ -473,40 +482,6 @@ fn write_table<const N: usize>(
     Ok(())
 }
 
-/// One row of the gap analysis, as written to CSV and JSON.
-#[derive(serde::Serialize)]
-struct GapRow {
-    skill: String,
-    target_level: Level,
-    target_count: u32,
-    default_target: bool,
-    covered: u32,
-    shortfall: u32,
-    single_point_of_failure: bool,
-    best_level: Option<Level>,
-    covered_by: Vec<String>,
-    closest: Vec<String>,
-    interested: Vec<String>,
-}
-
-#[derive(serde::Serialize)]
-struct MemberRow {
-    member: String,
-    team: String,
-    role_level: String,
-    skill: String,
-    required: Level,
-    actual: Option<Level>,
-}
-
-#[derive(serde::Serialize)]
-struct GapsReport {
-    team: String,
-    members: usize,
-    skills: Vec<GapRow>,
-    members_below_role: Vec<MemberRow>,
-}
-
 /// `gaps`: the report, then one rendering of it.
 fn gaps(
     snapshot: &Snapshot,
@@ -529,7 +504,6 @@ fn gaps(
 
 /// The gap analysis of a team (or everyone) by names, as every format writes it.
 fn gaps_report(snapshot: &Snapshot, team: Option<&str>, all: bool) -> Result<GapsReport> {
-    let fw = &snapshot.framework;
     let (scope, team_name) = match team {
         Some(name) => {
             let id = find_team(snapshot, name)?;
@@ -541,89 +515,14 @@ fn gaps_report(snapshot: &Snapshot, team: Option<&str>, all: bool) -> Result<Gap
         }
         None => (Scope::All, "All teams".to_string()),
     };
-    let analysis = analysis::analyse(snapshot, scope);
-    let members = analysis::scope_members(snapshot, scope);
-    let name_of = |id| {
-        snapshot
-            .member(id)
-            .map(|m| m.name.clone())
-            .unwrap_or_default()
-    };
-    let names =
-        |ids: &[crate::model::MemberId]| ids.iter().map(|&id| name_of(id)).collect::<Vec<_>>();
-    let report = GapsReport {
-        team: team_name,
-        members: members.len(),
-        skills: analysis
-            .skills
-            .iter()
-            .filter(|c| all || c.is_gap())
-            .map(|c| GapRow {
-                skill: fw.skill(c.skill).name.clone(),
-                target_level: c.target.level,
-                target_count: c.target.count,
-                default_target: c.default_target,
-                covered: c.covered,
-                shortfall: c.shortfall,
-                single_point_of_failure: c.single_point_of_failure,
-                best_level: c.best,
-                covered_by: names(&c.covered_by),
-                closest: names(&c.closest[..c.closest.len().min(3)]),
-                interested: names(&c.interested),
-            })
-            .collect(),
-        members_below_role: analysis
-            .members_below
-            .iter()
-            .filter_map(|s| {
-                let m = snapshot.member(s.member)?;
-                Some(MemberRow {
-                    member: m.name.clone(),
-                    team: snapshot
-                        .team(m.team)
-                        .map(|t| t.name.clone())
-                        .unwrap_or_default(),
-                    role_level: m
-                        .role_level
-                        .map(|rl| fw.role_level(rl).name.clone())
-                        .unwrap_or_default(),
-                    skill: fw.skill(s.skill).name.clone(),
-                    required: s.required,
-                    actual: s.actual,
-                })
-            })
-            .collect(),
-    };
-    Ok(report)
+    Ok(report::gaps_report(snapshot, scope, team_name, all))
 }
+
 fn gaps_csv(report: &GapsReport, out: &mut dyn Write) -> Result<()> {
-    let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
     write_csv(
         out,
-        &[
-            "Skill",
-            "Target level",
-            "Target count",
-            "Covered",
-            "Shortfall",
-            "Single point of failure",
-            "Best level",
-        ],
-        report
-            .skills
-            .iter()
-            .map(|r| {
-                [
-                    r.skill.clone(),
-                    r.target_level.name().to_string(),
-                    r.target_count.to_string(),
-                    r.covered.to_string(),
-                    r.shortfall.to_string(),
-                    yes_no(r.single_point_of_failure),
-                    level_text(r.best_level, "not rated"),
-                ]
-            })
-            .collect(),
+        &report::GAPS_HEADER,
+        report.skills.iter().map(report::gap_cells).collect(),
     )
 }
 

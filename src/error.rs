@@ -184,6 +184,17 @@ pub enum Error {
     #[error("the whole rating history is written in the long layout only (one row per rating)")]
     HistoryNeedsLong,
 
+    /// A heatmap picture asked for more members than a slide can show legibly.
+    #[error(
+        "a picture shows at most {limit} members and this has {members}: pick one team (--team NAME)"
+    )]
+    PictureTooBig {
+        /// Members in the scope asked for.
+        members: usize,
+        /// The most a picture shows.
+        limit: usize,
+    },
+
     /// No home directory for the default database.
     #[error("cannot find a home directory for the default database; use --db PATH")]
     NoHome,

@@ -13,6 +13,8 @@
 //! - [`core`]: applies actions, undo and redo;
 //! - [`demo`]: generated demonstration teams;
 //! - [`cli`]: the command line;
+//! - [`io`]: file formats (CSV, workbooks, the heatmap picture), pure; [`transfer`]: files in
+//!   and out; [`palette`]: the colours shared by the window, workbooks and pictures;
 //! - [`error`]: the error type; [`problem`]: problems found in an input file, by line and
 //!   column.
 
@@ -23,6 +25,7 @@ pub mod demo;
 pub mod error;
 pub mod io;
 pub mod model;
+pub mod palette;
 pub mod problem;
 pub mod store;
 pub mod transfer;

@@ -291,26 +291,65 @@ pub fn export_file(
     options: ExportOptions,
     history: bool,
 ) -> Result<Written> {
-    if history && options.format != io::ExportFormat::Long {
+    let to_stdout = target == Path::new("-");
+    let kind = if to_stdout {
+        ExportType::Csv
+    } else {
+        check_export_target(target, core.store().path())?;
+        ExportType::of(target)?
+    };
+    if history && (kind != ExportType::Csv || options.format != io::ExportFormat::Long) {
         return Err(Error::HistoryNeedsLong);
     }
-    let to_stdout = target == Path::new("-");
-    if !to_stdout {
-        check_export_target(target, core.store().path())?;
-        ExportType::of(target)?;
-    }
-    let all_history = if history {
-        Some(core.store().all_history()?)
-    } else {
-        None
+    let (bytes, rows) = match kind {
+        ExportType::Csv => {
+            let all_history = if history {
+                Some(core.store().all_history()?)
+            } else {
+                None
+            };
+            let table = io::export::table(
+                core.snapshot(),
+                options.scope,
+                options.format,
+                all_history.as_ref(),
+            );
+            (
+                io::export::encode_csv(&table, options.levels)?,
+                table.rows.len(),
+            )
+        }
+        ExportType::Xlsx => {
+            let title = scope_title(core, options.scope);
+            let db = core.store().path();
+            let database = std::fs::canonicalize(db)
+                .unwrap_or_else(|_| db.to_path_buf())
+                .display()
+                .to_string();
+            let info = io::xlsx::WorkbookInfo {
+                database: &database,
+                exported_at: crate::core::now(),
+                title: &title,
+            };
+            let members =
+                io::export::table(core.snapshot(), options.scope, io::ExportFormat::Wide, None)
+                    .rows
+                    .len();
+            (
+                io::xlsx::encode_xlsx(core.snapshot(), options.scope, &info)?,
+                members,
+            )
+        }
+        ExportType::Svg | ExportType::Png => {
+            let (svg, members) = picture(core, options.scope)?;
+            let bytes = if kind == ExportType::Png {
+                io::picture::render_png(&svg)?
+            } else {
+                svg.into_bytes()
+            };
+            (bytes, members)
+        }
     };
-    let table = io::export::table(
-        core.snapshot(),
-        options.scope,
-        options.format,
-        all_history.as_ref(),
-    );
-    let bytes = io::export::encode_csv(&table, options.levels)?;
     if to_stdout {
         let mut out = std::io::stdout().lock();
         // A reader that stops early (`| head`) ends the command quietly: see `main`.
@@ -321,20 +360,50 @@ pub fn export_file(
         write_atomically(target, &bytes)?;
     }
     Ok(Written {
-        rows: table.rows.len(),
+        rows,
         bytes: bytes.len(),
     })
+}
+
+/// What a scope is called in a title: the team's name, or "All teams".
+fn scope_title(core: &Core, scope: crate::model::Scope) -> String {
+    match scope {
+        crate::model::Scope::Team(id) => core
+            .snapshot()
+            .team(id)
+            .map(|t| t.name.clone())
+            .unwrap_or_default(),
+        crate::model::Scope::All => "All teams".to_string(),
+    }
+}
+
+/// The heatmap of a scope as SVG, and how many members it shows.
+pub fn picture(core: &Core, scope: crate::model::Scope) -> Result<(String, usize)> {
+    let members = crate::model::analysis::scope_members(core.snapshot(), scope).len();
+    let svg = io::picture::heatmap_svg(
+        core.snapshot(),
+        scope,
+        &scope_title(core, scope),
+        crate::core::now(),
+    )?;
+    Ok((svg, members))
 }
 
 /// The kinds of file an export can write, picked by the target's extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportType {
-    /// Comma-separated text (`.csv`, `.txt`).
+    /// Comma-separated text (`.csv`, `.txt`), in the wide or long layout.
     Csv,
+    /// An Excel workbook (`.xlsx`): matrix, gaps, ratings, framework, about.
+    Xlsx,
+    /// The heatmap as a vector picture (`.svg`).
+    Svg,
+    /// The heatmap as a bitmap picture (`.png`).
+    Png,
 }
 
 /// The extensions export understands, for messages.
-pub const EXPORT_EXTENSIONS: &str = ".csv or .txt";
+pub const EXPORT_EXTENSIONS: &str = ".csv, .txt, .xlsx, .svg or .png";
 
 impl ExportType {
     /// The type for a target path, from its extension (any case); an error names the ones
@@ -345,6 +414,9 @@ impl ExportType {
             .map(|e| e.to_string_lossy().to_lowercase());
         match ext.as_deref() {
             Some("csv" | "txt") => Ok(ExportType::Csv),
+            Some("xlsx") => Ok(ExportType::Xlsx),
+            Some("svg") => Ok(ExportType::Svg),
+            Some("png") => Ok(ExportType::Png),
             Some(other) => Err(Error::WontOverwrite {
                 reason: format!(
                     "capmatrix cannot write .{other} files; name the file {EXPORT_EXTENSIONS}"
@@ -356,6 +428,11 @@ impl ExportType {
                 path: target.to_path_buf(),
             }),
         }
+    }
+
+    /// Whether the file is a picture of the heatmap.
+    pub fn is_picture(self) -> bool {
+        matches!(self, ExportType::Svg | ExportType::Png)
     }
 }
 

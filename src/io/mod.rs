@@ -6,9 +6,12 @@
 pub mod export;
 mod guard;
 pub mod parse;
+pub mod picture;
 pub mod plan;
 pub mod records;
+pub mod report;
 pub mod text;
+pub mod xlsx;
 
 pub use crate::problem::{MAX_PROBLEMS, Problem, ProblemKind, Problems};
 pub use export::{ExportFormat, ExportOptions, LevelStyle, export};

@@ -4,6 +4,7 @@
 //! tell apart from blue.
 
 use crate::model::Level;
+use crate::palette;
 use egui::Color32;
 
 /// Height of a heatmap row.
@@ -28,12 +29,7 @@ pub const HEADER_HEIGHT: f32 = 132.0;
 pub fn level_fill(level: Level, dark: bool) -> Color32 {
     match level {
         Level::None if dark => Color32::from_rgb(0x3a, 0x44, 0x50),
-        // A shade darker than Blues' first class, so None shows on a light panel.
-        Level::None => Color32::from_rgb(0xdc, 0xe4, 0xf2),
-        Level::Awareness => Color32::from_rgb(0xbd, 0xd7, 0xe7),
-        Level::Working => Color32::from_rgb(0x6b, 0xae, 0xd6),
-        Level::Practitioner => Color32::from_rgb(0x31, 0x82, 0xbd),
-        Level::Expert => Color32::from_rgb(0x08, 0x51, 0x9c),
+        _ => rgb(palette::level_fill(level)),
     }
 }
 
@@ -42,16 +38,21 @@ pub fn level_text(level: Level, dark: bool) -> Color32 {
     if level >= Level::Practitioner || (dark && level == Level::None) {
         Color32::WHITE
     } else {
-        Color32::from_rgb(0x10, 0x20, 0x30)
+        rgb(palette::INK)
     }
 }
 
+/// A shared colour as egui's.
+pub fn rgb(c: palette::Rgb) -> Color32 {
+    Color32::from_rgb(c.0, c.1, c.2)
+}
+
 /// Marks a cell below what the member's role level requires (with a corner triangle).
-pub const BELOW: Color32 = Color32::from_rgb(0xd9, 0x5f, 0x02);
+pub const BELOW: Color32 = Color32::from_rgb(palette::SHORT.0, palette::SHORT.1, palette::SHORT.2);
 /// Coverage: target met.
 pub const COVERED: Color32 = Color32::from_rgb(0x31, 0x82, 0xbd);
 /// Coverage: short of the target.
-pub const SHORT: Color32 = Color32::from_rgb(0xd9, 0x5f, 0x02);
+pub const SHORT: Color32 = Color32::from_rgb(palette::SHORT.0, palette::SHORT.1, palette::SHORT.2);
 /// Coverage: resting on one person.
 pub const SINGLE: Color32 = Color32::from_rgb(0xfe, 0xc4, 0x4f);
 /// Sort arrows and other accents (the selection has its own outline: see the heatmap).

@@ -1,0 +1,468 @@
+//! The heatmap as a picture for a slide: SVG written directly (one shape per cell, names as
+//! `<text>`, a `<title>` per cell for hover), and PNG rendered from that same SVG by resvg
+//! with the font egui bundles, so the picture is the same on every machine. Light background,
+//! the window's palette ([`crate::palette`]), every cell's level also written as its letter.
+
+use crate::error::{Error, Result};
+use crate::model::analysis::{self, Fit, Scope, member_fit, scope_members, wide_skills};
+use crate::model::{Level, Snapshot, Timestamp, plural};
+use crate::palette::{self, Rgb};
+use std::fmt::Write as _;
+
+/// The most members a picture shows: beyond this it is no longer legible on a slide.
+pub const MAX_PICTURE_MEMBERS: usize = 200;
+
+/// The font family the SVG asks for (egui's bundled Ubuntu, which the PNG renderer loads),
+/// then the viewer's sans-serif.
+const FONT: &str = "Ubuntu, sans-serif";
+
+const MARGIN: f64 = 24.0;
+const CELL_W: f64 = 30.0;
+const ROW_H: f64 = 22.0;
+const FONT_SIZE: f64 = 12.0;
+/// Average advance of a character at [`FONT_SIZE`] in Ubuntu Light, for laying out columns.
+const CHAR_W: f64 = 6.4;
+/// Skill names are written at this angle (degrees, upwards).
+const ANGLE: f64 = 55.0;
+
+/// Escapes text for SVG content and attributes.
+fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Control characters are not allowed in XML 1.0.
+            c if c.is_control() && c != '\n' && c != '\t' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A text shortened to about `max` characters with an ellipsis.
+fn elide(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
+    s.push('…');
+    s
+}
+
+fn text_width(text: &str) -> f64 {
+    text.chars().count() as f64 * CHAR_W
+}
+
+/// Writes the heatmap of `scope` as SVG. `title` names it ("Platform team" or "All teams");
+/// `date` is printed under the title. Refuses more than [`MAX_PICTURE_MEMBERS`] members.
+pub fn heatmap_svg(
+    snapshot: &Snapshot,
+    scope: Scope,
+    title: &str,
+    date: Timestamp,
+) -> Result<String> {
+    let fw = &snapshot.framework;
+    let members = scope_members(snapshot, scope);
+    if members.len() > MAX_PICTURE_MEMBERS {
+        return Err(Error::PictureTooBig {
+            members: members.len(),
+            limit: MAX_PICTURE_MEMBERS,
+        });
+    }
+    let skills = wide_skills(snapshot, &members);
+    let coverage: std::collections::HashMap<_, _> = analysis::analyse(snapshot, scope)
+        .skills
+        .into_iter()
+        .map(|c| (c.skill, c))
+        .collect();
+    let show_team = matches!(scope, Scope::All);
+    let team_of = |m: &crate::model::Member| {
+        snapshot
+            .team(m.team)
+            .map(|t| elide(&t.name, 28))
+            .unwrap_or_default()
+    };
+    let role_of = |m: &crate::model::Member| {
+        m.role_level
+            .map(|rl| elide(&fw.role_level(rl).name, 34))
+            .unwrap_or_default()
+    };
+    let names: Vec<String> = members.iter().map(|m| elide(&m.name, 34)).collect();
+    let column = |texts: &mut dyn Iterator<Item = f64>, min: f64| texts.fold(min, f64::max) + 16.0;
+    let team_w = if show_team {
+        column(&mut members.iter().map(|m| text_width(&team_of(m))), 40.0)
+    } else {
+        0.0
+    };
+    let name_w = column(
+        &mut names.iter().map(|n| text_width(n)),
+        text_width("Team best"),
+    );
+    let role_w = column(&mut members.iter().map(|m| text_width(&role_of(m))), 60.0);
+    let skill_names: Vec<String> = skills
+        .iter()
+        .map(|&s| elide(&fw.skill(s).name, 48))
+        .collect();
+    let longest = skill_names
+        .iter()
+        .map(|n| text_width(n))
+        .fold(0.0, f64::max);
+    let (sin, cos) = ANGLE.to_radians().sin_cos();
+    let header_h = longest * sin + 16.0;
+    let left = MARGIN + team_w + name_w + role_w;
+    let grid_w = skills.len() as f64 * CELL_W;
+    let top = MARGIN + 52.0 + header_h;
+    let rows = members.len() as f64;
+    let footer_top = top + rows * ROW_H + 6.0;
+    let legend_top = footer_top + 2.0 * ROW_H + 18.0;
+    // The rightmost reach of the angled names decides the width.
+    let reach = skill_names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| left + i as f64 * CELL_W + CELL_W / 2.0 + text_width(n) * cos)
+        .fold(left + grid_w, f64::max);
+    let width = (reach + MARGIN).max(620.0).ceil();
+    let height = (legend_top + 62.0 + MARGIN).ceil();
+
+    let mut s = String::with_capacity(4096 + members.len() * skills.len() * 220);
+    let _ = write!(
+        s,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="{FONT}" font-size="{FONT_SIZE}">
+<rect width="100%" height="100%" fill="#ffffff"/>
+"##
+    );
+    let ink = palette::INK.css();
+    let muted = palette::MUTED.css();
+    let _ = writeln!(
+        s,
+        r#"<text x="{MARGIN}" y="{}" font-size="20" fill="{ink}">{}</text>"#,
+        MARGIN + 16.0,
+        esc(&format!("{title}: skills"))
+    );
+    let _ = writeln!(
+        s,
+        r#"<text x="{MARGIN}" y="{}" fill="{muted}">{}</text>"#,
+        MARGIN + 36.0,
+        esc(&format!(
+            "{} · {} · {} · DDaT capability framework",
+            plural(members.len(), "member", "members"),
+            plural(skills.len(), "skill", "skills"),
+            date.date()
+        ))
+    );
+    // Column headings.
+    let heading_y = top - 6.0;
+    let mut x = MARGIN;
+    for (label, w, shown) in [
+        ("Team", team_w, show_team),
+        ("Member", name_w, true),
+        ("Role level", role_w, true),
+    ] {
+        if shown {
+            let _ = writeln!(
+                s,
+                r#"<text x="{x}" y="{heading_y}" fill="{muted}">{label}</text>"#
+            );
+            x += w;
+        }
+    }
+    for (i, name) in skill_names.iter().enumerate() {
+        let cx = left + i as f64 * CELL_W + CELL_W / 2.0 - 3.0;
+        let _ = writeln!(
+            s,
+            r#"<text x="{cx}" y="{heading_y}" fill="{ink}" transform="rotate(-{ANGLE} {cx} {heading_y})">{}</text>"#,
+            esc(name)
+        );
+    }
+    // Rows.
+    for (r, m) in members.iter().enumerate() {
+        let y = top + r as f64 * ROW_H;
+        let text_y = y + ROW_H / 2.0 + 4.0;
+        if r % 2 == 1 {
+            let _ = writeln!(
+                s,
+                r##"<rect x="{MARGIN}" y="{y}" width="{}" height="{ROW_H}" fill="#f4f6f9"/>"##,
+                left - MARGIN
+            );
+        }
+        let mut x = MARGIN;
+        if show_team {
+            let _ = writeln!(
+                s,
+                r#"<text x="{}" y="{text_y}" fill="{muted}">{}</text>"#,
+                x + 4.0,
+                esc(&team_of(m))
+            );
+            x += team_w;
+        }
+        let _ = writeln!(
+            s,
+            r#"<text x="{}" y="{text_y}" fill="{ink}">{}</text>"#,
+            x + 4.0,
+            esc(&names[r])
+        );
+        x += name_w;
+        let _ = writeln!(
+            s,
+            r#"<text x="{}" y="{text_y}" fill="{muted}">{}</text>"#,
+            x + 4.0,
+            esc(&role_of(m))
+        );
+        for (c, &skill) in skills.iter().enumerate() {
+            let cx = left + c as f64 * CELL_W;
+            let level = m.ratings.get(&skill).map(|r| r.level);
+            let fit = member_fit(fw, m, skill);
+            let mut tip = format!(
+                "{} — {}: {}",
+                m.name,
+                fw.skill(skill).name,
+                level.map_or("not rated", Level::name)
+            );
+            match fit {
+                Fit::Below { required, .. } | Fit::NotRated { required } => {
+                    let _ = write!(tip, " (role level needs {})", required.name());
+                }
+                _ => {}
+            }
+            let _ = write!(s, r#"<g><title>{}</title>"#, esc(&tip));
+            match level {
+                Some(l) => {
+                    let _ = write!(
+                        s,
+                        r##"<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#ffffff"/><text x="{}" y="{text_y}" text-anchor="middle" fill="{}">{}</text>"##,
+                        cx,
+                        y,
+                        CELL_W,
+                        ROW_H,
+                        palette::level_fill(l).css(),
+                        cx + CELL_W / 2.0,
+                        palette::level_text(l).css(),
+                        l.letter()
+                    );
+                }
+                None => {
+                    let _ = write!(
+                        s,
+                        r##"<rect x="{cx}" y="{y}" width="{CELL_W}" height="{ROW_H}" fill="#ffffff" stroke="#e2e6ec"/>"##
+                    );
+                }
+            }
+            match fit {
+                Fit::Below { .. } => {
+                    let _ = write!(
+                        s,
+                        r#"<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="{}" stroke-width="2"/>"#,
+                        cx + 1.5,
+                        y + 1.5,
+                        CELL_W - 3.0,
+                        ROW_H - 3.0,
+                        palette::SHORT.css()
+                    );
+                }
+                Fit::NotRated { .. } => {
+                    let _ = write!(
+                        s,
+                        r#"<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="{}" stroke-width="1.5" stroke-dasharray="3 2"/>"#,
+                        cx + 1.5,
+                        y + 1.5,
+                        CELL_W - 3.0,
+                        ROW_H - 3.0,
+                        palette::SHORT.css()
+                    );
+                }
+                _ => {}
+            }
+            s.push_str("</g>\n");
+        }
+    }
+    // Footer: coverage against the target, and the team's best level.
+    let label_x = MARGIN + team_w + 4.0;
+    for (i, label) in ["Coverage", "Team best"].iter().enumerate() {
+        let y = footer_top + i as f64 * ROW_H;
+        let _ = writeln!(
+            s,
+            r#"<text x="{label_x}" y="{}" fill="{ink}">{label}</text>"#,
+            y + ROW_H / 2.0 + 4.0
+        );
+    }
+    let _ = writeln!(
+        s,
+        r#"<text x="{}" y="{}" fill="{muted}">covered / target</text>"#,
+        label_x + name_w,
+        footer_top + ROW_H / 2.0 + 4.0
+    );
+    for (c, skill) in skills.iter().enumerate() {
+        let cx = left + c as f64 * CELL_W;
+        let Some(cov) = coverage.get(skill) else {
+            continue;
+        };
+        let (fill, text) = if cov.shortfall > 0 {
+            (palette::SHORT_TINT, palette::INK)
+        } else if cov.single_point_of_failure {
+            (palette::SINGLE, palette::INK)
+        } else {
+            (palette::level_fill(Level::Awareness), palette::INK)
+        };
+        let tip = format!(
+            "{}: {} of {} at {} or above{}{}",
+            fw.skill(*skill).name,
+            cov.covered,
+            cov.target.count,
+            cov.target.level.name(),
+            if cov.shortfall > 0 {
+                format!(", {} short", cov.shortfall)
+            } else {
+                String::new()
+            },
+            if cov.single_point_of_failure {
+                ", rests on one person"
+            } else {
+                ""
+            }
+        );
+        let y = footer_top;
+        let _ = writeln!(
+            s,
+            r##"<g><title>{}</title><rect x="{cx}" y="{y}" width="{CELL_W}" height="{ROW_H}" fill="{}" stroke="#ffffff"/><text x="{}" y="{}" text-anchor="middle" font-size="11" fill="{}">{}/{}</text></g>"##,
+            esc(&tip),
+            fill.css(),
+            cx + CELL_W / 2.0,
+            y + ROW_H / 2.0 + 4.0,
+            text.css(),
+            cov.covered,
+            cov.target.count
+        );
+        let y = footer_top + ROW_H;
+        match cov.best {
+            Some(l) => {
+                let _ = writeln!(
+                    s,
+                    r##"<rect x="{cx}" y="{y}" width="{CELL_W}" height="{ROW_H}" fill="{}" stroke="#ffffff"/><text x="{}" y="{}" text-anchor="middle" fill="{}">{}</text>"##,
+                    palette::level_fill(l).css(),
+                    cx + CELL_W / 2.0,
+                    y + ROW_H / 2.0 + 4.0,
+                    palette::level_text(l).css(),
+                    l.letter()
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    s,
+                    r##"<rect x="{cx}" y="{y}" width="{CELL_W}" height="{ROW_H}" fill="#ffffff" stroke="#e2e6ec"/>"##
+                );
+            }
+        }
+    }
+    legend(&mut s, legend_top);
+    let _ = writeln!(
+        s,
+        r#"<text x="{MARGIN}" y="{}" font-size="10" fill="{muted}">{}</text>"#,
+        height - MARGIN + 8.0,
+        esc(crate::model::OGL_CREDIT)
+    );
+    s.push_str("</svg>\n");
+    Ok(s)
+}
+
+/// The key: each level's colour and letter, the below-role marks, the coverage colours.
+fn legend(s: &mut String, top: f64) {
+    let ink = palette::INK.css();
+    let mut x = MARGIN;
+    let swatch = |s: &mut String, x: f64, y: f64, fill: Rgb, letter: &str, label: &str| {
+        let _ = writeln!(
+            s,
+            r#"<rect x="{x}" y="{y}" width="{CELL_W}" height="{ROW_H}" fill="{}"/><text x="{}" y="{}" text-anchor="middle" fill="{}">{letter}</text><text x="{}" y="{}" fill="{ink}">{label}</text>"#,
+            fill.css(),
+            x + CELL_W / 2.0,
+            y + ROW_H / 2.0 + 4.0,
+            if fill == palette::level_fill(Level::Practitioner)
+                || fill == palette::level_fill(Level::Expert)
+            {
+                palette::WHITE.css()
+            } else {
+                ink.clone()
+            },
+            x + CELL_W + 6.0,
+            y + ROW_H / 2.0 + 4.0,
+        );
+        x + CELL_W + 12.0 + text_width(label)
+    };
+    for level in Level::ALL {
+        x = swatch(
+            s,
+            x,
+            top,
+            palette::level_fill(level),
+            &level.letter().to_string(),
+            level.name(),
+        );
+    }
+    let y = top + ROW_H + 8.0;
+    let short = palette::SHORT.css();
+    let _ = writeln!(
+        s,
+        r##"<rect x="{}" y="{}" width="{}" height="{}" fill="#ffffff" stroke="{short}" stroke-width="2"/><text x="{}" y="{}" fill="{ink}">below role level</text>"##,
+        MARGIN + 1.5,
+        y + 1.5,
+        CELL_W - 3.0,
+        ROW_H - 3.0,
+        MARGIN + CELL_W + 6.0,
+        y + ROW_H / 2.0 + 4.0
+    );
+    let mut x = MARGIN + CELL_W + 18.0 + text_width("below role level");
+    let _ = writeln!(
+        s,
+        r##"<rect x="{}" y="{}" width="{}" height="{}" fill="#ffffff" stroke="{short}" stroke-width="1.5" stroke-dasharray="3 2"/><text x="{}" y="{}" fill="{ink}">required, not rated</text>"##,
+        x + 1.5,
+        y + 1.5,
+        CELL_W - 3.0,
+        ROW_H - 3.0,
+        x + CELL_W + 6.0,
+        y + ROW_H / 2.0 + 4.0
+    );
+    x += CELL_W + 18.0 + text_width("required, not rated");
+    x = swatch(s, x, y, palette::SHORT_TINT, "", "short of target");
+    swatch(s, x, y, palette::SINGLE, "", "rests on one person");
+}
+
+/// Renders the SVG as PNG at twice its size (sharp on a slide), with egui's bundled font.
+pub fn render_png(svg: &str) -> Result<Vec<u8>> {
+    use resvg::{tiny_skia, usvg};
+    let fail = |what: String| {
+        Error::output(std::io::Error::other(format!(
+            "cannot draw the picture: {what}"
+        )))
+    };
+    let mut fonts = usvg::fontdb::Database::new();
+    fonts.load_font_data(epaint_default_fonts::UBUNTU_LIGHT.to_vec());
+    fonts.set_sans_serif_family("Ubuntu");
+    let options = usvg::Options {
+        font_family: "Ubuntu".to_string(),
+        fontdb: std::sync::Arc::new(fonts),
+        ..usvg::Options::default()
+    };
+    let tree = usvg::Tree::from_str(svg, &options).map_err(|e| fail(e.to_string()))?;
+    let scale = 2.0;
+    let size = tree
+        .size()
+        .to_int_size()
+        .scale_by(scale)
+        .ok_or_else(|| fail("it is empty".into()))?;
+    let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height()).ok_or_else(|| {
+        fail(format!(
+            "{}x{} pixels is too big",
+            size.width(),
+            size.height()
+        ))
+    })?;
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    pixmap.encode_png().map_err(|e| fail(e.to_string()))
+}
