@@ -464,6 +464,7 @@ impl CapmatrixApp {
             team: Some(d.team.trim().to_string()).filter(|t| !t.is_empty()),
             mode: d.mode,
             dry_run,
+            sheet: None,
         }
     }
 

@@ -114,10 +114,14 @@ pub enum Command {
     },
     /// Full integrity check; exits 1 if the database is damaged.
     Check,
-    /// Import a matrix from CSV (wide or long, detected), all of it or nothing.
+    /// Import a matrix from CSV or a workbook (wide or long, detected), all of it or nothing.
     Import {
-        /// The CSV file (UTF-8, UTF-16 or Windows-1252; comma, semicolon or tab).
+        /// A CSV file (UTF-8, UTF-16 or Windows-1252; comma, semicolon or tab) or a workbook
+        /// (.xlsx, .xlsm, .xls, .ods); `-` reads standard input.
         file: PathBuf,
+        /// A workbook's sheet (default: the first with a Member column).
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
         /// Team for rows whose Team cell is empty or absent.
         #[arg(long, value_name = "NAME")]
         team: Option<String>,
@@ -220,10 +224,24 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
         Command::Check => check(db, out),
         Command::Import {
             file,
+            sheet,
             team,
             mode,
             dry_run,
-        } => import(file, team.as_deref(), *mode, *dry_run, db, out),
+        } => import(
+            file,
+            &crate::transfer::ImportOptions {
+                team: team.clone(),
+                mode: match mode {
+                    ImportMode::Merge => crate::io::Mode::Merge,
+                    ImportMode::Replace => crate::io::Mode::Replace,
+                },
+                dry_run: *dry_run,
+                sheet: sheet.clone(),
+            },
+            db,
+            out,
+        ),
         Command::Export {
             file,
             team,
@@ -302,25 +320,15 @@ fn check(db: &Path, out: &mut dyn Write) -> Result<()> {
 /// the database is opened, so a slow or hostile input never holds the write lock.
 fn import(
     file: &Path,
-    team: Option<&str>,
-    mode: ImportMode,
-    dry_run: bool,
+    options: &crate::transfer::ImportOptions,
     db: &Path,
     out: &mut dyn Write,
 ) -> Result<()> {
-    if team.is_some_and(|t| t.trim().is_empty()) {
+    if options.team.as_deref().is_some_and(|t| t.trim().is_empty()) {
         return Err(Error::Usage(
             "--team needs a team name (it fills empty Team cells)".to_string(),
         ));
     }
-    let options = crate::transfer::ImportOptions {
-        team: team.map(str::to_string),
-        mode: match mode {
-            ImportMode::Merge => crate::io::Mode::Merge,
-            ImportMode::Replace => crate::io::Mode::Replace,
-        },
-        dry_run,
-    };
     let bytes = match crate::transfer::read_import(file) {
         Err(Error::Import { mut problems, path }) if problems.has(ProblemKind::NotAFile) => {
             problems.push(Problem::file("give - to read standard input"));
@@ -328,12 +336,12 @@ fn import(
         }
         other => other?,
     };
-    let mut core = if dry_run {
+    let mut core = if options.dry_run {
         Core::open_read_only(db)?
     } else {
         Core::open(db)?
     };
-    let report = match crate::transfer::import_bytes(&mut core, &bytes, file, &options) {
+    let report = match crate::transfer::import_bytes(&mut core, &bytes, file, options) {
         Err(Error::Import { mut problems, path }) if problems.has(ProblemKind::NoTeam) => {
             problems.list.insert(
                 0,

@@ -19,6 +19,10 @@ pub struct Problem {
     /// What kind of problem it is, for a caller that words the fix in its own terms (the
     /// command line names its flags, the window its controls).
     pub kind: ProblemKind,
+    /// In a workbook: where the person finds it, as their spreadsheet names it
+    /// (`Matrix!F4`, or `Matrix, row 4`) and whose row and which skill it is about. Shown in
+    /// place of the line and column.
+    pub place: Option<String>,
 }
 
 /// Problems a caller may add its own advice to.
@@ -41,6 +45,7 @@ impl Problem {
             column: None,
             message: message.into(),
             kind: ProblemKind::Other,
+            place: None,
         }
     }
 
@@ -51,6 +56,7 @@ impl Problem {
             column: None,
             message: message.into(),
             kind: ProblemKind::Other,
+            place: None,
         }
     }
 
@@ -61,6 +67,7 @@ impl Problem {
             column: Some(column.to_string()),
             message: message.into(),
             kind: ProblemKind::Other,
+            place: None,
         }
     }
 
@@ -73,6 +80,9 @@ impl Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(place) = &self.place {
+            return write!(f, "{place}: {}", self.message);
+        }
         match (&self.line, &self.column) {
             (Some(l), Some(c)) => write!(f, "line {l}, column \"{c}\": {}", self.message),
             (Some(l), None) => write!(f, "line {l}: {}", self.message),

@@ -18,6 +18,8 @@ pub struct ImportOptions {
     pub mode: Mode,
     /// Work out and report what would change, change nothing.
     pub dry_run: bool,
+    /// A workbook's sheet to read (default: the first with a Member column).
+    pub sheet: Option<String>,
 }
 
 /// What an import did (or would do).
@@ -43,6 +45,26 @@ impl ImportReport {
     /// BOM, comma-separated, 12 rows".
     pub fn description(&self) -> String {
         let rows = self.read.parsed.rows;
+        if let Some(sheet) = &self.read.sheet {
+            let others: Vec<&str> = sheet
+                .sheets
+                .iter()
+                .filter(|s| **s != sheet.name)
+                .map(String::as_str)
+                .collect();
+            return format!(
+                "{}, {} sheet \"{}\", {rows} {}{}",
+                self.read.parsed.format,
+                sheet.kind,
+                sheet.name,
+                if rows == 1 { "row" } else { "rows" },
+                if others.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (other sheets: {})", others.join(", "))
+                }
+            );
+        }
         format!(
             "{}, {}, {}-separated, {rows} {}",
             self.read.parsed.format,
@@ -170,12 +192,16 @@ pub fn import_bytes(
     path: &Path,
     options: &ImportOptions,
 ) -> Result<ImportReport> {
-    let read = io::read(bytes, &core.snapshot().framework, options.team.as_deref()).map_err(
-        |problems| Error::Import {
-            problems,
-            path: path.to_path_buf(),
-        },
-    )?;
+    let read = io::read_sheet(
+        bytes,
+        &core.snapshot().framework,
+        options.team.as_deref(),
+        options.sheet.as_deref(),
+    )
+    .map_err(|problems| Error::Import {
+        problems,
+        path: path.to_path_buf(),
+    })?;
     let plan = io::plan(core.snapshot(), &read.parsed, options.mode);
     let (changes, changes_total) = plan.changes(core.snapshot(), MAX_LISTED_CHANGES);
     if !options.dry_run {

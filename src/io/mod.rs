@@ -10,6 +10,7 @@ pub mod picture;
 pub mod plan;
 pub mod records;
 pub mod report;
+pub mod sheet;
 pub mod text;
 pub mod xlsx;
 
@@ -29,6 +30,9 @@ pub struct ReadFile {
     pub encoding: Encoding,
     /// The delimiter found.
     pub delimiter: u8,
+    /// For a workbook: the sheet read and the others (the encoding and delimiter then mean
+    /// nothing).
+    pub sheet: Option<sheet::SheetRead>,
 }
 
 /// Bytes to checked rows: decoding, splitting and parsing, all problems collected.
@@ -37,6 +41,34 @@ pub fn read(
     framework: &crate::model::Framework,
     default_team: Option<&str>,
 ) -> Result<ReadFile, Problems> {
+    read_sheet(bytes, framework, default_team, None)
+}
+
+/// As [`read`], for a workbook or a text file by its content; `sheet` picks a workbook's
+/// sheet (a text file with `sheet` is a problem).
+pub fn read_sheet(
+    bytes: &[u8],
+    framework: &crate::model::Framework,
+    default_team: Option<&str>,
+    sheet: Option<&str>,
+) -> Result<ReadFile, Problems> {
+    if sheet::is_workbook(bytes) {
+        let (table, read) = sheet::split_workbook(bytes, sheet)?;
+        let parsed = parse::parse(&table, framework, default_team)?;
+        return Ok(ReadFile {
+            parsed,
+            encoding: Encoding::Utf8,
+            delimiter: table.delimiter,
+            sheet: Some(read),
+        });
+    }
+    if sheet.is_some() {
+        let mut problems = Problems::default();
+        problems.push(Problem::file(
+            "a sheet was named but this is a text (CSV) file, not a workbook",
+        ));
+        return Err(problems);
+    }
     let (text, encoding) = text::decode(bytes).map_err(|p| {
         let mut problems = Problems::default();
         problems.push(p);
@@ -48,5 +80,6 @@ pub fn read(
         parsed,
         encoding,
         delimiter: table.delimiter,
+        sheet: None,
     })
 }

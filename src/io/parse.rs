@@ -115,9 +115,16 @@ struct Header<'t> {
     cols: Vec<Col>,
     seen: HashMap<Col, usize>,
     ignored_columns: Vec<String>,
+    /// Whether text cells carry the formula guard (CSV) or not (a workbook's text cells).
+    guarded: bool,
 }
 
 impl Header<'_> {
+    /// A text cell as written by the person: the formula guard removed where files carry it.
+    fn text<'c>(&self, cell: &'c str) -> &'c str {
+        if self.guarded { unguard(cell) } else { cell }
+    }
+
     /// The position of a column kind, if the file has it.
     fn find(&self, c: Col) -> Option<usize> {
         self.seen.get(&c).copied()
@@ -173,6 +180,7 @@ fn read_header<'t>(
         cols: Vec::with_capacity(keys.len()),
         seen: HashMap::new(),
         ignored_columns: Vec::new(),
+        guarded: true,
     };
     let mut unknown = 0usize;
     for (i, key) in keys.iter().enumerate() {
@@ -339,7 +347,7 @@ fn read_identity(
 ) -> Identity {
     let line = row.line;
     let cell = |i: Option<usize>| i.and_then(|i| row.cells.get(i));
-    let raw_name = unguard(cell(header.find(Col::Member)).unwrap_or(""));
+    let raw_name = header.text(cell(header.find(Col::Member)).unwrap_or(""));
     let name = if raw_name.trim().is_empty() {
         problems.push(Problem::cell(
             line,
@@ -353,7 +361,7 @@ fn read_identity(
             String::new()
         })
     };
-    let team_cell = unguard(cell(header.find(Col::Team)).unwrap_or(""));
+    let team_cell = header.text(cell(header.find(Col::Team)).unwrap_or(""));
     let raw_team = if !team_cell.trim().is_empty() {
         Some(team_cell)
     } else {
@@ -377,7 +385,7 @@ fn read_identity(
         }
     };
     let role_level = header.find(Col::RoleLevel).map(|i| {
-        let text = unguard(cell(Some(i)).unwrap_or("")).trim();
+        let text = header.text(cell(Some(i)).unwrap_or("")).trim();
         if text.is_empty() {
             return None;
         }
@@ -518,7 +526,7 @@ fn read_long_rating(
     });
     let note = header
         .find(Col::Note)
-        .map(|i| unguard(row.cells.get(i).unwrap_or("")).to_string());
+        .map(|i| header.text(row.cells.get(i).unwrap_or("")).to_string());
     Some(ParsedRating {
         line,
         skill: skill?,
@@ -602,7 +610,11 @@ pub fn parse(
 ) -> Result<ParsedFile, Problems> {
     let mut problems = Problems::default();
     let (header_row, data) = find_header(table);
-    let header = read_header(header_row, framework, &mut problems);
+    let mut header = read_header(header_row, framework, &mut problems);
+    header.guarded = table.sheet.is_none();
+    if let Some(sheet) = &table.sheet {
+        place_problems(&mut problems.list, sheet, header_row, &header, false);
+    }
     // Without the columns that say who and what, the rows cannot be read; otherwise read on,
     // so that the header's problems and the rows' come in one list.
     if problems.list.iter().any(|p| p.column.is_none()) {
@@ -612,6 +624,7 @@ pub fn parse(
     let mut near_names = HashMap::new();
     for row in data {
         let before = problems.total();
+        let listed = problems.list.len();
         check_row_shape(row, &header, &mut problems);
         let who = read_identity(row, &header, framework, default_team, &mut problems);
         let ratings = match header.format {
@@ -622,6 +635,9 @@ pub fn parse(
                     .collect()
             }
         };
+        if let Some(sheet) = &table.sheet {
+            place_problems(&mut problems.list[listed..], sheet, row, &header, true);
+        }
         if problems.total() > before || who.name.is_empty() || who.team.is_empty() {
             continue;
         }
@@ -651,6 +667,65 @@ pub fn parse(
         rows: data.len(),
         ignored_columns: header.ignored_columns,
     })
+}
+
+/// Places a workbook row's problems as the spreadsheet shows them: `Matrix!F4 (Ann Lee,
+/// Testing)` for a cell, `Matrix, row 4 (Ann Lee)` for the row.
+fn place_problems(
+    list: &mut [Problem],
+    sheet: &str,
+    row: &RawRow,
+    header: &Header<'_>,
+    data_row: bool,
+) {
+    if list.is_empty() {
+        return;
+    }
+    let cell = |c: Col| {
+        header
+            .find(c)
+            .and_then(|i| row.cells.get(i))
+            .map(|t| header.text(t).trim())
+            .filter(|t| !t.is_empty())
+    };
+    for p in list {
+        let col = p.column.as_deref().and_then(|name| {
+            header.names.iter().position(|n| *n == name).or_else(|| {
+                header
+                    .names
+                    .iter()
+                    .position(|n| n.eq_ignore_ascii_case(name))
+            })
+        });
+        let mut about: Vec<&str> = Vec::new();
+        if data_row {
+            if let Some(member) = cell(Col::Member) {
+                about.push(member);
+            }
+            match col.map(|i| header.cols[i]) {
+                Some(Col::SkillColumn(_)) => {
+                    if let Some(i) = col {
+                        about.push(header.names[i]);
+                    }
+                }
+                _ => {
+                    if let Some(skill) = cell(Col::Skill) {
+                        about.push(skill);
+                    }
+                }
+            }
+        }
+        let about = if about.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", about.join(", "))
+        };
+        let line = p.line.unwrap_or(row.line);
+        p.place = Some(match col {
+            Some(i) => format!("{}{about}", super::sheet::cell_ref(sheet, line, i)),
+            None => format!("{}, row {line}{about}", super::sheet::sheet_ref(sheet)),
+        });
+    }
 }
 
 fn level_problem(line: usize, column: &str, text: &str) -> Problem {

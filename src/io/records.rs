@@ -29,6 +29,9 @@ pub struct RawTable {
     pub header: RawRow,
     /// The data rows, without blank ones.
     pub rows: Vec<RawRow>,
+    /// The sheet the rows come from, for a workbook (`None`: a text file, whose cells carry
+    /// the formula guard and whose places are lines).
+    pub sheet: Option<String>,
 }
 
 /// A readable name for a delimiter.
@@ -179,6 +182,7 @@ pub fn split(text: &str) -> Result<RawTable, Problems> {
         delimiter,
         header,
         rows,
+        sheet: None,
     })
 }
 

@@ -1,0 +1,390 @@
+//! Workbooks (XLSX, XLSM, XLS, ODS; calamine) to the same raw table of cells as a CSV file,
+//! so that one parser and one planner serve both. Cells become the text a person sees: a
+//! whole number stored as 3.0 is "3", a date cell is an ISO date-time, TRUE is "yes", an
+//! error cell is its error text ("#N/A"). Rows keep their sheet row numbers, and problems are
+//! later placed as `Sheet!F4`.
+//!
+//! Guards before and while reading: the zip directory's total uncompressed size (zip bombs),
+//! the number of rows, the length of a cell, and (XLSX, read cell by cell) the number of cells.
+
+use super::records::{MAX_FIELD_CHARS, MAX_ROWS, RawRow, RawTable};
+use super::{Problem, Problems};
+use calamine::{Data, DataType, Reader, SheetType, Sheets};
+use std::io::Cursor;
+
+/// The most a workbook may unpack to (its zip directory's total uncompressed size).
+pub const MAX_UNPACKED_BYTES: u128 = 512 * 1024 * 1024;
+
+/// The most parts a workbook's zip package may have.
+pub const MAX_PARTS: usize = 10_000;
+
+/// The most cells (counting blanks up to each row's last cell) a sheet may hold.
+pub const MAX_CELLS: usize = 20_000_000;
+
+/// How many rows from the top the header may be (as for CSV).
+use super::parse::HEADER_SEARCH_ROWS;
+
+/// Which sheet was read, and the workbook's other sheets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetRead {
+    /// The workbook's type: "XLSX", "XLS" or "ODS".
+    pub kind: &'static str,
+    /// The sheet read.
+    pub name: String,
+    /// Every sheet of the workbook, in order.
+    pub sheets: Vec<String>,
+}
+
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Whether the bytes are a workbook (a zip package or an OLE compound file) rather than text.
+pub fn is_workbook(bytes: &[u8]) -> bool {
+    bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(CFB_MAGIC)
+}
+
+fn problems(p: Problem) -> Problems {
+    let mut list = Problems::default();
+    list.push(p);
+    list
+}
+
+fn damaged(detail: impl std::fmt::Display) -> Problems {
+    problems(Problem::file(format!(
+        "the workbook is damaged or cut short and cannot be read ({detail}); open it in your spreadsheet program and save it again"
+    )))
+}
+
+fn password() -> Problems {
+    problems(Problem::file(
+        "the workbook is protected with a password; save a copy without the password and import that",
+    ))
+}
+
+type Book<'a> = Sheets<Cursor<&'a [u8]>>;
+
+/// Opens a workbook, telling damage, encryption and "not a workbook" apart.
+fn open(bytes: &[u8]) -> Result<(Book<'_>, &'static str), Problems> {
+    use calamine::{Ods, Xls, Xlsx, XlsxError, open_workbook_from_rs};
+    let cursor = || Cursor::new(bytes);
+    if bytes.starts_with(ZIP_MAGIC) {
+        let mut zip = zip::ZipArchive::new(cursor()).map_err(damaged)?;
+        // The central directory's sizes (a data descriptor repeats them after each part).
+        let mut unpacked = 0u128;
+        for i in 0..zip.len() {
+            unpacked += u128::from(zip.by_index_raw(i).map_err(damaged)?.size());
+        }
+        if zip.len() > MAX_PARTS || unpacked > MAX_UNPACKED_BYTES {
+            return Err(problems(Problem::file(format!(
+                "the workbook unpacks to more than {} MiB, the most capmatrix reads",
+                MAX_UNPACKED_BYTES / (1024 * 1024)
+            ))));
+        }
+        let names: Vec<String> = zip
+            .file_names()
+            .filter_map(|n| n.ok().map(|n| n.into_owned()))
+            .collect();
+        if names.iter().any(|n| n == "content.xml") {
+            return open_workbook_from_rs::<Ods<_>, _>(cursor())
+                .map(|b| (Sheets::Ods(b), "ODS"))
+                .map_err(damaged);
+        }
+        if !names.iter().any(|n| n.starts_with("xl/")) {
+            return Err(problems(Problem::file(
+                "it is a zip file but not a workbook (XLSX or ODS)",
+            )));
+        }
+        return match open_workbook_from_rs::<Xlsx<_>, _>(cursor()) {
+            Ok(b) => Ok((Sheets::Xlsx(b), "XLSX")),
+            Err(XlsxError::Password) => Err(password()),
+            Err(e) => Err(damaged(e)),
+        };
+    }
+    // An OLE compound file: an old .xls, or an encrypted .xlsx (Excel wraps those in one).
+    if let Err(XlsxError::Password) = open_workbook_from_rs::<Xlsx<_>, _>(cursor()) {
+        return Err(password());
+    }
+    match open_workbook_from_rs::<Xls<_>, _>(cursor()) {
+        Ok(b) => Ok((Sheets::Xls(b), "XLS")),
+        Err(calamine::XlsError::Password) => Err(password()),
+        Err(e) => Err(damaged(e)),
+    }
+}
+
+/// A cell as the text a person sees in it.
+fn cell_text(value: &Data) -> String {
+    match value {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
+        Data::DateTime(d) if d.is_datetime() => {
+            let (y, mo, da, h, mi, s, ms) = d.to_ymd_hms_milli();
+            format!("{y:04}-{mo:02}-{da:02}T{h:02}:{mi:02}:{s:02}.{ms:03}Z")
+        }
+        Data::DateTime(d) => d.as_f64().to_string(),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => e.to_string(),
+    }
+}
+
+/// A column number (0-based) as its letters: 0 -> A, 27 -> AB.
+pub fn column_letters(mut col: usize) -> String {
+    let mut letters = Vec::new();
+    loop {
+        letters.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
+}
+
+/// A cell reference as the spreadsheet shows it: `Matrix!F4`, the sheet quoted when needed.
+pub fn cell_ref(sheet: &str, row: usize, col: usize) -> String {
+    format!("{}!{}{row}", sheet_ref(sheet), column_letters(col))
+}
+
+/// A sheet name as a reference writes it: quoted when it has spaces or punctuation.
+pub fn sheet_ref(sheet: &str) -> String {
+    if sheet.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        sheet.to_string()
+    } else {
+        format!("'{}'", sheet.replace('\'', "''"))
+    }
+}
+
+/// Rows being collected from a sheet: sparse cells placed by row and column, blank rows
+/// dropped, with the guards on rows, cells and cell length.
+struct Rows<'s> {
+    sheet: &'s str,
+    rows: Vec<RawRow>,
+    current: Option<(usize, Vec<String>)>,
+    cells: usize,
+    problems: Problems,
+}
+
+impl<'s> Rows<'s> {
+    fn new(sheet: &'s str) -> Rows<'s> {
+        Rows {
+            sheet,
+            rows: Vec::new(),
+            current: None,
+            cells: 0,
+            problems: Problems::default(),
+        }
+    }
+
+    /// Adds a cell at a 0-based position; cells arrive row by row. Returns false to stop.
+    fn add(&mut self, row: usize, col: usize, text: String) -> bool {
+        if text.is_empty() {
+            return true;
+        }
+        if row >= MAX_ROWS {
+            self.problems.push(Problem::file(format!(
+                "sheet {} has more than {MAX_ROWS} rows, the most capmatrix imports",
+                self.sheet
+            )));
+            return false;
+        }
+        let chars = text.chars().count();
+        if chars > MAX_FIELD_CHARS {
+            self.problems.push(Problem::file(format!(
+                "{}: the cell has {chars} characters; a cell can have at most {MAX_FIELD_CHARS}",
+                cell_ref(self.sheet, row + 1, col)
+            )));
+            return self.problems.total() < super::MAX_PROBLEMS;
+        }
+        if self.current.as_ref().is_some_and(|(r, _)| *r != row) {
+            self.finish_row();
+        }
+        let (_, cells) = self.current.get_or_insert_with(|| (row, Vec::new()));
+        if col >= cells.len() {
+            self.cells += col + 1 - cells.len();
+            cells.resize(col + 1, String::new());
+        }
+        cells[col] = text;
+        if self.cells > MAX_CELLS {
+            self.problems.push(Problem::file(format!(
+                "sheet {} has more than {MAX_CELLS} cells, the most capmatrix imports",
+                self.sheet
+            )));
+            return false;
+        }
+        true
+    }
+
+    fn finish_row(&mut self) {
+        if let Some((row, cells)) = self.current.take()
+            && cells.iter().any(|c| !c.trim().is_empty())
+        {
+            self.rows.push(RawRow {
+                line: row + 1,
+                cells: csv::StringRecord::from(cells),
+            });
+        }
+    }
+
+    fn finish(mut self) -> Result<Vec<RawRow>, Problems> {
+        self.finish_row();
+        if self.problems.is_empty() {
+            // Cells may arrive out of row order in hand-made files.
+            self.rows.sort_by_key(|r| r.line);
+            Ok(self.rows)
+        } else {
+            Err(self.problems)
+        }
+    }
+}
+
+/// Every non-blank row of a sheet, with its sheet row number.
+fn sheet_rows(book: &mut Book<'_>, name: &str) -> Result<Vec<RawRow>, Problems> {
+    let mut rows = Rows::new(name);
+    match book {
+        // XLSX cell by cell, so a sparse sheet (a stray cell at XFD1048576) costs what it
+        // holds, not its bounding box.
+        Sheets::Xlsx(x) => {
+            let mut reader = x.worksheet_cells_reader(name).map_err(damaged)?;
+            while let Some(cell) = reader.next_cell().map_err(damaged)? {
+                let (r, c) = cell.get_position();
+                let value: Data = cell.get_value().clone().into();
+                if !rows.add(r as usize, c as usize, cell_text(&value)) {
+                    break;
+                }
+            }
+        }
+        _ => {
+            let range = book.worksheet_range(name).map_err(damaged)?;
+            let (top, left) = range.start().unwrap_or((0, 0));
+            'rows: for (i, row) in range.rows().enumerate() {
+                for (j, value) in row.iter().enumerate() {
+                    if value.is_empty() {
+                        continue;
+                    }
+                    if !rows.add(top as usize + i, left as usize + j, cell_text(value)) {
+                        break 'rows;
+                    }
+                }
+            }
+        }
+    }
+    rows.finish()
+}
+
+/// Whether rows look like a capmatrix table: a Member cell in the first rows.
+fn has_header(rows: &[RawRow]) -> bool {
+    rows.iter().take(HEADER_SEARCH_ROWS).any(|r| {
+        r.cells.iter().any(|c| {
+            c.trim()
+                .trim_start_matches('\u{FEFF}')
+                .eq_ignore_ascii_case("member")
+        })
+    })
+}
+
+/// Reads a workbook's sheet into a raw table: `sheet` names it, or the first worksheet with a
+/// Member column in its first rows is taken.
+pub fn split_workbook(
+    bytes: &[u8],
+    sheet: Option<&str>,
+) -> Result<(RawTable, SheetRead), Problems> {
+    let (mut book, kind) = open(bytes)?;
+    let meta = book.sheets_metadata().to_vec();
+    let names: Vec<String> = meta.iter().map(|s| s.name.clone()).collect();
+    let listed = names.join(", ");
+    let table = |name: &str, rows: Vec<RawRow>| {
+        let mut rows = rows.into_iter();
+        let header = rows.next()?;
+        Some(RawTable {
+            delimiter: b',',
+            header,
+            rows: rows.collect(),
+            sheet: Some(name.to_string()),
+        })
+    };
+    let read = |name: &str| SheetRead {
+        kind,
+        name: name.to_string(),
+        sheets: names.clone(),
+    };
+    if let Some(wanted) = sheet {
+        let found = meta
+            .iter()
+            .find(|s| s.name == wanted)
+            .or_else(|| meta.iter().find(|s| s.name.eq_ignore_ascii_case(wanted)));
+        let Some(found) = found else {
+            return Err(problems(Problem::file(format!(
+                "the workbook has no sheet named \"{wanted}\"; its sheets are: {listed}"
+            ))));
+        };
+        if found.typ != SheetType::WorkSheet {
+            return Err(problems(Problem::file(format!(
+                "sheet \"{}\" is a chart or macro sheet, not a table; the sheets are: {listed}",
+                found.name
+            ))));
+        }
+        let rows = sheet_rows(&mut book, &found.name)?;
+        return match table(&found.name, rows) {
+            Some(t) => Ok((t, read(&found.name))),
+            None => Err(problems(Problem::file(format!(
+                "sheet \"{}\" is empty",
+                found.name
+            )))),
+        };
+    }
+    let mut first_rows = None;
+    for s in meta
+        .iter()
+        .filter(|s| s.typ == SheetType::WorkSheet && s.visible == calamine::SheetVisible::Visible)
+    {
+        let rows = sheet_rows(&mut book, &s.name)?;
+        if has_header(&rows) {
+            if let Some(t) = table(&s.name, rows) {
+                return Ok((t, read(&s.name)));
+            }
+        } else if first_rows.is_none() && !rows.is_empty() {
+            first_rows = Some(s.name.clone());
+        }
+    }
+    Err(problems(Problem::file(match first_rows {
+        Some(_) => format!(
+            "no sheet has a Member column in its first {HEADER_SEARCH_ROWS} rows (sheets: {listed}); a header row such as Member,Team,Role level,Testing names the columns"
+        ),
+        None if names.is_empty() => "the workbook has no sheets".to_string(),
+        None => format!("every sheet is empty or a chart (sheets: {listed})"),
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_letters_count_like_a_spreadsheet() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(5), "F");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(27), "AB");
+        assert_eq!(column_letters(701), "ZZ");
+        assert_eq!(column_letters(702), "AAA");
+        assert_eq!(column_letters(16_383), "XFD");
+        assert_eq!(cell_ref("Matrix", 4, 5), "Matrix!F4");
+        assert_eq!(cell_ref("Team A", 2, 0), "'Team A'!A2");
+    }
+
+    #[test]
+    fn cells_read_as_a_person_sees_them() {
+        assert_eq!(cell_text(&Data::Float(3.0)), "3");
+        assert_eq!(cell_text(&Data::Float(3.5)), "3.5");
+        assert_eq!(cell_text(&Data::Int(2)), "2");
+        assert_eq!(cell_text(&Data::Bool(true)), "yes");
+        assert_eq!(cell_text(&Data::Bool(false)), "no");
+        assert_eq!(cell_text(&Data::Empty), "");
+        assert_eq!(cell_text(&Data::Error(calamine::CellErrorType::NA)), "#N/A");
+    }
+}
