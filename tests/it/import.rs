@@ -310,12 +310,6 @@ const BAD: &[(&str, Option<usize>, Option<&str>, &str)] = &[
     ("blank-only.csv", None, None, "the file is empty"),
     ("not-text.bin", None, None, "the file is not text"),
     (
-        "lo-workbook.xlsx",
-        None,
-        None,
-        "this is a workbook (.xlsx or .ods), not CSV",
-    ),
-    (
         "no-team.csv",
         Some(3),
         Some("Team"),

@@ -10,6 +10,7 @@ mod roundtrip;
 mod safety;
 mod store;
 mod ui;
+mod workbook;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -456,15 +456,15 @@ fn export_picks_the_type_from_the_extension_and_refuses_others_by_name() {
     let tmp = Tmp::new();
     let db = tmp.db();
     demo(&db, "3");
-    for name in ["team.xlsx", "team"] {
+    for name in ["team.xls", "team.pdf", "team"] {
         let target = tmp.path(name);
         let out = capmatrix(&db, &["export", target.to_str().unwrap()]);
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(1), "{err}");
-        assert!(err.contains(".csv or .txt"), "{err}");
+        assert!(err.contains(".csv, .txt, .xlsx, .svg or .png"), "{err}");
         assert!(!target.exists());
     }
-    for name in ["team.CSV", "team.txt"] {
+    for name in ["team.CSV", "team.txt", "team.XLSX"] {
         let out = capmatrix(&db, &["export", tmp.path(name).to_str().unwrap()]);
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     }

@@ -1,0 +1,648 @@
+//! Workbooks and pictures: the XLSX export read back by a reader that is not ours (calamine,
+//! and the package's XML), workbooks written by LibreOffice and openpyxl imported through the
+//! same checks as CSV, bad workbooks refused by name with nothing changed, and the heatmap
+//! picture as SVG and PNG.
+
+use super::core::{member, rate, skill, team};
+use super::import::{example, fixture};
+use super::{Tmp, capmatrix, stderr, stdout};
+use calamine::{Data, Reader};
+use capmatrix::Error;
+use capmatrix::core::{Action, Core};
+use capmatrix::io::{ExportFormat, ExportOptions, LevelStyle, Mode};
+use capmatrix::model::analysis::Scope;
+use capmatrix::model::{Level, Snapshot, Timestamp};
+use capmatrix::transfer::{ImportOptions, export_file, import_file};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+fn workbook(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/workbooks")
+        .join(name)
+}
+
+fn csv_options(scope: Scope, format: ExportFormat) -> ExportOptions {
+    ExportOptions {
+        scope,
+        format,
+        levels: LevelStyle::Names,
+    }
+}
+
+/// The matrix as the long CSV export writes it (members, roles, levels, notes, interest,
+/// dates): two cores hold the same matrix when these bytes are equal.
+fn long_csv(core: &Core) -> Vec<u8> {
+    capmatrix::io::export(
+        core.snapshot(),
+        csv_options(Scope::All, ExportFormat::Long),
+        None,
+    )
+    .unwrap()
+}
+
+fn wide_csv(core: &Core) -> String {
+    String::from_utf8(
+        capmatrix::io::export(
+            core.snapshot(),
+            csv_options(Scope::All, ExportFormat::Wide),
+            None,
+        )
+        .unwrap(),
+    )
+    .unwrap()
+}
+
+/// A core with awkward content: formulas as names and notes, accents, a note with a line
+/// break, an interest flag, a rating below the role's requirement.
+fn awkward_core(db: &Path) -> Core {
+    let mut core = Core::open(db).unwrap();
+    import_file(&mut core, &example(), &ImportOptions::default()).unwrap();
+    let t = team(&mut core, "=Team+1");
+    let m = member(&mut core, t, "=SUM(A1:A2)", "Lead data engineer");
+    let modelling = skill(&core, "Data modelling");
+    core.apply(Action::SetRating {
+        member: m,
+        skill: modelling,
+        level: Level::Working,
+        note: "=HYPERLINK(\"http://x\")\nsecond line".into(),
+        interested: true,
+        at: Some(Timestamp(1_785_000_000_123)),
+    })
+    .unwrap();
+    let q = member(&mut core, t, "'=x Zoë", "Data engineer");
+    let testing = skill(&core, "Testing");
+    rate(&mut core, q, testing, Level::None);
+    core
+}
+
+fn open_xlsx(path: &Path) -> calamine::Xlsx<std::io::BufReader<std::fs::File>> {
+    calamine::open_workbook(path).unwrap()
+}
+
+/// A sheet as rows of displayed text, as calamine (not capmatrix) reads it.
+fn sheet_text(path: &Path, sheet: &str) -> Vec<Vec<String>> {
+    let mut book = open_xlsx(path);
+    let range = book.worksheet_range(sheet).unwrap();
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// A part of the xlsx package, as text.
+fn part(path: &Path, name: &str) -> String {
+    let file = std::fs::File::open(path).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut text = String::new();
+    zip.by_name(name)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+#[test]
+fn an_exported_workbook_imports_back_to_exactly_the_same_matrix() {
+    let tmp = Tmp::new();
+    let core = awkward_core(&tmp.db());
+    let xlsx = tmp.path("all.xlsx");
+    let written = export_file(
+        &core,
+        &xlsx,
+        csv_options(Scope::All, ExportFormat::Wide),
+        false,
+    )
+    .unwrap();
+    assert_eq!(written.rows, 12, "12 members");
+    // The Matrix sheet (the default): members, roles and levels.
+    let mut back = Core::open_in_memory().unwrap();
+    let report = import_file(&mut back, &xlsx, &ImportOptions::default()).unwrap();
+    let sheet = report.read.sheet.as_ref().unwrap();
+    assert_eq!(sheet.name, "Matrix");
+    assert_eq!(
+        sheet.sheets,
+        ["Matrix", "Gaps", "Ratings", "Framework", "About"]
+    );
+    assert!(report.description().contains("XLSX sheet \"Matrix\""));
+    assert_eq!(wide_csv(&back), wide_csv(&core));
+    // The Ratings sheet: notes, interest and dates too, to the millisecond.
+    let mut back = Core::open_in_memory().unwrap();
+    let options = ImportOptions {
+        sheet: Some("ratings".into()),
+        ..Default::default()
+    };
+    import_file(&mut back, &xlsx, &options).unwrap();
+    assert_eq!(
+        String::from_utf8(long_csv(&back)).unwrap(),
+        String::from_utf8(long_csv(&core)).unwrap()
+    );
+    let t = back.snapshot().team_named("=Team+1").unwrap().id;
+    let m = back.snapshot().member_named(t, "=SUM(A1:A2)").unwrap();
+    let r = &m.ratings[&skill(&back, "Data modelling")];
+    assert_eq!(r.note, "=HYPERLINK(\"http://x\")\nsecond line");
+    assert!(r.interested);
+    assert_eq!(r.rated_at, Timestamp(1_785_000_000_123));
+    assert!(back.snapshot().member_named(t, "'=x Zoë").is_some());
+    // Importing the same workbook again changes nothing.
+    let again = import_file(&mut back, &xlsx, &options).unwrap();
+    assert!(again.summary.is_empty(), "{:?}", again.summary);
+}
+
+#[test]
+fn the_workbook_is_what_a_planner_opens_checked_by_a_reader_that_is_not_ours() {
+    let tmp = Tmp::new();
+    let core = awkward_core(&tmp.db());
+    let xlsx = tmp.path("all.xlsx");
+    export_file(
+        &core,
+        &xlsx,
+        csv_options(Scope::All, ExportFormat::Wide),
+        false,
+    )
+    .unwrap();
+    let book = open_xlsx(&xlsx);
+    assert_eq!(
+        book.sheet_names(),
+        ["Matrix", "Gaps", "Ratings", "Framework", "About"]
+    );
+    // Matrix: the same cells as the wide CSV export, levels as names.
+    let matrix = sheet_text(&xlsx, "Matrix");
+    let csv_text = wide_csv(&core);
+    let mut reader = csv::Reader::from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
+    let csv_header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(matrix[0], csv_header);
+    for (row, record) in matrix[1..].iter().zip(reader.records()) {
+        let record: Vec<String> = record
+            .unwrap()
+            .iter()
+            .map(|c| capmatrix::io::unguard(c).to_string())
+            .collect();
+        let mut row = row.clone();
+        row.resize(record.len(), String::new());
+        assert_eq!(row, record);
+    }
+    // Names that look like formulas are text cells, never formulas.
+    let mut book = open_xlsx(&xlsx);
+    let formulas = book.worksheet_formula("Matrix").unwrap();
+    assert!(
+        formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+        "no formulas"
+    );
+    assert!(
+        matrix
+            .iter()
+            .any(|r| r[0] == "=SUM(A1:A2)" && r[1] == "=Team+1")
+    );
+    // Dropdowns of the five levels, colours by conditional format, frozen panes, notes.
+    let sheet1 = part(&xlsx, "xl/worksheets/sheet1.xml");
+    assert!(
+        sheet1.contains("<formula1>\"None,Awareness,Working,Practitioner,Expert\"</formula1>"),
+        "a level dropdown"
+    );
+    for level in Level::ALL {
+        assert!(
+            sheet1.contains(&format!("<formula>\"{}\"</formula>", level.name())),
+            "a colour rule for {level:?}"
+        );
+    }
+    assert_eq!(sheet1.matches("<cfRule ").count(), 5);
+    assert!(
+        sheet1.contains(r#"xSplit="3" ySplit="1""#),
+        "header row and names frozen"
+    );
+    let comments = part(&xlsx, "xl/comments1.xml");
+    assert!(comments.contains("needs Practitioner"), "a below-role note");
+    assert!(
+        comments.contains("Data modelling involves"),
+        "a skill description"
+    );
+    // Ratings: real date cells.
+    let mut book = open_xlsx(&xlsx);
+    let ratings = book.worksheet_range("Ratings").unwrap();
+    assert!(
+        matches!(ratings.get((1, 5)), Some(Data::DateTime(d)) if d.is_datetime()),
+        "{:?}",
+        ratings.get((1, 5))
+    );
+    // Gaps: the columns of `gaps --format csv`, with a Team column for all teams.
+    let gaps = sheet_text(&xlsx, "Gaps");
+    assert_eq!(
+        gaps[0][..8],
+        [
+            "Team",
+            "Skill",
+            "Target level",
+            "Target count",
+            "Covered",
+            "Shortfall",
+            "Single point of failure",
+            "Best level"
+        ]
+    );
+    // About: the licence credit and the database it came from.
+    let about = sheet_text(&xlsx, "About").concat().join("\n");
+    assert!(about.contains(capmatrix::model::OGL_CREDIT));
+    assert!(
+        about.contains(
+            &std::fs::canonicalize(tmp.db())
+                .unwrap()
+                .display()
+                .to_string()
+        )
+    );
+    let framework = sheet_text(&xlsx, "Framework");
+    assert_eq!(
+        framework[0][..6],
+        [
+            "Skill",
+            "Description",
+            "Awareness",
+            "Working",
+            "Practitioner",
+            "Expert"
+        ]
+    );
+    assert!(
+        framework[0]
+            .iter()
+            .any(|h| h == "Lead data engineer requires")
+    );
+}
+
+#[test]
+fn one_teams_gaps_sheet_matches_the_gaps_command() {
+    let tmp = Tmp::new();
+    let db = tmp.db();
+    let out = capmatrix(&db, &["import", example().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let xlsx = tmp.path("team.xlsx");
+    let out = capmatrix(
+        &db,
+        &[
+            "export",
+            xlsx.to_str().unwrap(),
+            "--team",
+            "data engineering",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("exported a workbook of 10 members"));
+    let gaps_csv = stdout(&capmatrix(
+        &db,
+        &[
+            "gaps",
+            "--team",
+            "data engineering",
+            "--format",
+            "csv",
+            "--all",
+        ],
+    ));
+    let sheet = sheet_text(&xlsx, "Gaps");
+    let expected: Vec<Vec<String>> = gaps_csv
+        .lines()
+        .map(|l| l.split(',').map(String::from).collect())
+        .collect();
+    assert_eq!(sheet[..expected.len()], expected[..]);
+}
+
+#[test]
+fn workbooks_written_by_libreoffice_import_like_the_csv_they_came_from() {
+    let mut from_csv = Core::open_in_memory().unwrap();
+    import_file(&mut from_csv, &example(), &ImportOptions::default()).unwrap();
+    for name in ["lo-sample.xlsx", "lo-sample.ods", "lo-sample.xls"] {
+        let mut core = Core::open_in_memory().unwrap();
+        let report = import_file(&mut core, &workbook(name), &ImportOptions::default())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(report.summary.members_added, 10, "{name}");
+        assert_eq!(wide_csv(&core), wide_csv(&from_csv), "{name}");
+    }
+    // The older LibreOffice fixture: a sheet named after its team file.
+    let mut core = Core::open_in_memory().unwrap();
+    let report = import_file(
+        &mut core,
+        &fixture("lo-workbook.xlsx"),
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(report.summary.ratings_set, 98);
+}
+
+fn level(snap: &Snapshot, team: &str, name: &str, skill: &str) -> Option<Level> {
+    let t = snap.team_named(team).unwrap().id;
+    let s = snap.framework.skill_named(skill).unwrap();
+    snap.member_named(t, name)
+        .unwrap()
+        .ratings
+        .get(&s)
+        .map(|r| r.level)
+}
+
+#[test]
+fn an_excel_style_template_imports_numbers_floats_letters_titles_and_dates() {
+    let mut core = Core::open_in_memory().unwrap();
+    let file = workbook("openpyxl-template.xlsx");
+    let report = import_file(&mut core, &file, &ImportOptions::default()).unwrap();
+    // The title rows are skipped; the Email column is ignored and said so.
+    assert_eq!(report.read.sheet.as_ref().unwrap().name, "Team skills");
+    assert_eq!(report.read.parsed.rows, 3);
+    assert_eq!(report.read.parsed.ignored_columns, ["Email"]);
+    let snap = core.snapshot();
+    // 3 (integer), 4.0 (float), 2, "Practitioner", "W"; a space-only cell is not rated.
+    assert_eq!(
+        level(snap, "Platform", "Ann Lee", "Data modelling"),
+        Some(Level::Practitioner)
+    );
+    assert_eq!(
+        level(snap, "Platform", "Ann Lee", "Testing"),
+        Some(Level::Expert)
+    );
+    assert_eq!(
+        level(snap, "Platform", "Bob Roy", "Data modelling"),
+        Some(Level::Working)
+    );
+    assert_eq!(level(snap, "Platform", "Bob Roy", "Data innovation"), None);
+    assert_eq!(
+        level(snap, "Platform", "Cleo Ng", "Data modelling"),
+        Some(Level::Practitioner)
+    );
+    assert_eq!(level(snap, "Platform", "Cleo Ng", "Testing"), None);
+    assert_eq!(
+        level(snap, "Platform", "Cleo Ng", "Data innovation"),
+        Some(Level::Working)
+    );
+    // The Ratings sheet: date cells, booleans, notes.
+    let options = ImportOptions {
+        sheet: Some("Ratings".into()),
+        ..Default::default()
+    };
+    let mut core = Core::open_in_memory().unwrap();
+    import_file(&mut core, &file, &options).unwrap();
+    let snap = core.snapshot();
+    let t = snap.team_named("Platform").unwrap().id;
+    let ann = snap.member_named(t, "Ann Lee").unwrap();
+    let testing = &ann.ratings[&skill(&core, "Testing")];
+    assert_eq!(
+        testing.rated_at,
+        Timestamp::parse("2026-07-25T14:30:00Z").unwrap()
+    );
+    assert!(testing.interested);
+    assert_eq!(testing.note, "Led the test strategy");
+    let bob = snap.member_named(t, "Bob Roy").unwrap();
+    let modelling = &bob.ratings[&skill(&core, "Data modelling")];
+    assert_eq!(modelling.rated_at, Timestamp::parse("2026-03-01").unwrap());
+    assert!(!modelling.interested);
+}
+
+#[test]
+fn problems_name_the_sheet_cell_member_and_skill() {
+    let mut core = Core::open_in_memory().unwrap();
+    let file = workbook("openpyxl-bad-cells.xlsx");
+    let err = import_file(&mut core, &file, &ImportOptions::default()).unwrap_err();
+    let Error::Import { problems, .. } = &err else {
+        panic!("{err}")
+    };
+    let lines: Vec<String> = problems.list.iter().map(ToString::to_string).collect();
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(
+        lines[0].starts_with("Matrix!D2 (Ann Lee, Data modelling): \"Guru\" is not a level ("),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with("Matrix!E2 (Ann Lee, Testing): \"3.5\" is not a level"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].starts_with("Matrix!F2 (Ann Lee, Data innovation): \"7\" is not a level"),
+        "{}",
+        lines[2]
+    );
+    assert_eq!(core.snapshot().member_count(), 0);
+}
+
+#[test]
+fn bad_workbooks_are_refused_by_name_and_change_nothing() {
+    let tmp = Tmp::new();
+    // A truncated workbook.
+    let whole = std::fs::read(workbook("lo-sample.xlsx")).unwrap();
+    let cut = tmp.path("cut.xlsx");
+    std::fs::write(&cut, &whole[..whole.len() / 2]).unwrap();
+    // A zip that is not a workbook.
+    let plain_zip = tmp.path("photos.xlsx");
+    {
+        let mut z = zip::ZipWriter::new(std::fs::File::create(&plain_zip).unwrap());
+        z.start_file("photo.txt", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut z, b"hello").unwrap();
+        z.finish().unwrap();
+    }
+    let cases: [(PathBuf, Option<&str>, &str); 8] = [
+        (cut, None, "the workbook is damaged or cut short"),
+        (plain_zip, None, "it is a zip file but not a workbook"),
+        (workbook("password.xlsx"), None, "protected with a password"),
+        (
+            workbook("zip-bomb.xlsx"),
+            None,
+            "unpacks to more than 512 MiB",
+        ),
+        (
+            workbook("openpyxl-chart-no-header.xlsx"),
+            None,
+            "no sheet has a Member column in its first 20 rows (sheets: Numbers, Chart)",
+        ),
+        (
+            workbook("openpyxl-chart-no-header.xlsx"),
+            Some("Chart"),
+            "sheet \"Chart\" is a chart or macro sheet, not a table",
+        ),
+        (
+            workbook("lo-sample.xlsx"),
+            Some("Sheet9"),
+            "the workbook has no sheet named \"Sheet9\"; its sheets are: lo-sample",
+        ),
+        (
+            example(),
+            Some("Matrix"),
+            "this is a text (CSV) file, not a workbook",
+        ),
+    ];
+    let db = tmp.db();
+    let out = capmatrix(&db, &["import", example().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let before = stdout(&capmatrix(&db, &["export", "-", "--format", "long"]));
+    for (file, sheet, words) in cases {
+        let mut args = vec!["import", file.to_str().unwrap()];
+        if let Some(s) = sheet {
+            args.extend(["--sheet", s]);
+        }
+        let out = capmatrix(&db, &args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{file:?}: {err}");
+        assert!(err.contains(words), "{file:?}: {err}");
+        assert!(
+            err.contains(file.file_name().unwrap().to_str().unwrap()),
+            "names the file: {err}"
+        );
+        assert!(err.contains("nothing was changed"), "{err}");
+        assert_eq!(
+            stdout(&capmatrix(&db, &["export", "-", "--format", "long"])),
+            before
+        );
+    }
+}
+
+#[test]
+fn a_workbook_import_is_one_plan_like_csv_dry_run_and_replace() {
+    let tmp = Tmp::new();
+    let mut core = Core::open(&tmp.db()).unwrap();
+    import_file(&mut core, &example(), &ImportOptions::default()).unwrap();
+    let xlsx = tmp.path("team.xlsx");
+    export_file(
+        &core,
+        &xlsx,
+        csv_options(Scope::All, ExportFormat::Wide),
+        false,
+    )
+    .unwrap();
+    // Someone joins after the export: a replace-mode import of the workbook removes them,
+    // a dry run only says so.
+    let t = core.snapshot().team_named("Data Engineering").unwrap().id;
+    member(&mut core, t, "New Starter", "Data engineer");
+    let before = long_csv(&core);
+    let dry = ImportOptions {
+        mode: Mode::Replace,
+        dry_run: true,
+        ..Default::default()
+    };
+    let report = import_file(&mut core, &xlsx, &dry).unwrap();
+    assert_eq!(report.summary.members_removed, 1);
+    assert_eq!(long_csv(&core), before, "a dry run changes nothing");
+    let report = import_file(
+        &mut core,
+        &xlsx,
+        &ImportOptions {
+            mode: Mode::Replace,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(report.summary.members_removed, 1);
+    assert!(core.snapshot().member_named(t, "New Starter").is_none());
+    // One undo step puts them back.
+    core.undo().unwrap();
+    assert!(core.snapshot().member_named(t, "New Starter").is_some());
+}
+
+#[test]
+fn the_heatmap_picture_as_svg_and_png() {
+    let tmp = Tmp::new();
+    let db = tmp.db();
+    let out = capmatrix(&db, &["import", example().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let mut core = Core::open(&db).unwrap();
+    let t = core.snapshot().team_named("Data Engineering").unwrap().id;
+    member(&mut core, t, "Tom <&> \"Quote\"", "Data engineer");
+    drop(core);
+    let svg_path = tmp.path("team.svg");
+    let out = capmatrix(
+        &db,
+        &[
+            "export",
+            svg_path.to_str().unwrap(),
+            "--team",
+            "data engineering",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("exported a picture of 11 members"));
+    let svg = std::fs::read_to_string(&svg_path).unwrap();
+    // Well-formed XML that a parser that is not ours reads (usvg's roxmltree via resvg is
+    // ours too; count the structure instead): one titled group per cell.
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(svg.trim_end().ends_with("</svg>"));
+    assert_eq!(
+        svg.matches("<g><title>").count(),
+        11 * 11 + 11,
+        "a title per cell and per coverage cell"
+    );
+    assert!(svg.contains(">Data Engineering: skills</text>"));
+    assert!(
+        svg.contains(">Programming and build (data engineering)</text>"),
+        "full skill names"
+    );
+    assert!(
+        svg.contains("Tom &lt;&amp;&gt; &quot;Quote&quot;"),
+        "names escaped"
+    );
+    assert!(!svg.contains("Tom <&>"));
+    assert!(svg.contains("<title>Siobhán Murphy — Testing: "));
+    assert!(
+        svg.contains("(role level needs "),
+        "below-role cells say what is needed"
+    );
+    assert!(svg.contains(">Coverage</text>") && svg.contains(">Team best</text>"));
+    assert!(svg.contains(">below role level</text>"), "a legend");
+    assert!(svg.contains(capmatrix::model::OGL_CREDIT));
+    // PNG: rendered from the same SVG at twice its size.
+    let png_path = tmp.path("team.png");
+    let out = capmatrix(
+        &db,
+        &[
+            "export",
+            png_path.to_str().unwrap(),
+            "--team",
+            "data engineering",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let png = std::fs::read(&png_path).unwrap();
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+    let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
+    let svg_width: f64 = svg
+        .split("width=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(f64::from(width), svg_width * 2.0);
+    // The text is drawn: the PNG has dark ink pixels from the font, not only fills.
+    let pixmap = resvg::tiny_skia::Pixmap::decode_png(&png).unwrap();
+    let ink = pixmap
+        .pixels()
+        .iter()
+        .filter(|p| p.red() < 0x30 && p.green() < 0x40 && p.blue() < 0x50 && p.alpha() == 255)
+        .count();
+    assert!(ink > 2_000, "text pixels: {ink}");
+}
+
+#[test]
+fn a_picture_of_too_many_members_is_refused_with_advice() {
+    let tmp = Tmp::new();
+    let db = tmp.db();
+    let out = capmatrix(&db, &["demo", "--members", "201", "--teams", "1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let png = tmp.path("all.png");
+    let out = capmatrix(&db, &["export", png.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        err.contains(
+            "a picture shows at most 200 members and this has 201: pick one team (--team NAME)"
+        ),
+        "{err}"
+    );
+    assert!(!png.exists());
+}
