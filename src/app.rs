@@ -422,7 +422,10 @@ impl CapmatrixApp {
     fn browse_import(&mut self) {
         let picked = rfd::FileDialog::new()
             .set_title("Import a skills matrix")
-            .add_filter("CSV or text", &["csv", "txt", "tsv"])
+            .add_filter(
+                "Spreadsheets and CSV",
+                &["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "ods"],
+            )
             .pick_file();
         match picked {
             Some(path) => {
@@ -437,14 +440,25 @@ impl CapmatrixApp {
 
     /// The system's save dialog (rfd) for the export file.
     fn browse_export(&mut self) {
+        let kind = match &self.state.dialog {
+            Some(Dialog::Export(d)) => d.kind(),
+            _ => transfer::ExportType::Csv,
+        };
+        let (filter, extensions): (&str, &[&str]) = match kind {
+            transfer::ExportType::Csv => ("CSV", &["csv", "txt"]),
+            transfer::ExportType::Xlsx => ("Excel workbook", &["xlsx"]),
+            transfer::ExportType::Png => ("PNG picture", &["png"]),
+            transfer::ExportType::Svg => ("SVG picture", &["svg"]),
+        };
         let picked = rfd::FileDialog::new()
             .set_title("Export the skills matrix")
-            .add_filter("CSV", &["csv", "txt"])
+            .add_filter(filter, extensions)
             .set_file_name(crate::transfer::export_file_name(
                 self.state
                     .team
                     .and_then(|t| self.core.snapshot().team(t))
                     .map(|t| t.name.as_str()),
+                kind,
             ))
             .save_file();
         match picked {
@@ -464,7 +478,7 @@ impl CapmatrixApp {
             team: Some(d.team.trim().to_string()).filter(|t| !t.is_empty()),
             mode: d.mode,
             dry_run,
-            sheet: None,
+            sheet: Some(d.sheet.trim().to_string()).filter(|s| !s.is_empty()),
         }
     }
 
@@ -538,15 +552,11 @@ impl CapmatrixApp {
         };
         match transfer::export_file(&self.core, &path, options, d.long && d.history) {
             Ok(written) => {
+                let what = transfer::ExportType::of(&path)
+                    .map_or_else(|_| String::new(), |kind| kind.describe(written));
                 let full = std::path::absolute(&path).unwrap_or(path);
-                self.state.notify(
-                    format!(
-                        "Exported {} to {}",
-                        plural(written.rows, "row", "rows"),
-                        full.display()
-                    ),
-                    false,
-                );
+                self.state
+                    .notify(format!("Exported {what} to {}", full.display()), false);
                 self.state.dialog = None;
             }
             Err(e) => {

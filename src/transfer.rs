@@ -460,11 +460,38 @@ impl ExportType {
     pub fn is_picture(self) -> bool {
         matches!(self, ExportType::Svg | ExportType::Png)
     }
+
+    /// The usual extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportType::Csv => "csv",
+            ExportType::Xlsx => "xlsx",
+            ExportType::Svg => "svg",
+            ExportType::Png => "png",
+        }
+    }
+
+    /// What was written, for a message: "12 rows", "a workbook of 10 members", "a picture
+    /// of 10 members".
+    pub fn describe(self, written: Written) -> String {
+        match self {
+            ExportType::Csv => crate::model::plural(written.rows, "row", "rows"),
+            ExportType::Xlsx => format!(
+                "a workbook of {}",
+                crate::model::plural(written.rows, "member", "members")
+            ),
+            ExportType::Svg | ExportType::Png => format!(
+                "a picture of {}",
+                crate::model::plural(written.rows, "member", "members")
+            ),
+        }
+    }
 }
 
-/// A file name for exporting a team (or all teams): "Data Engineering skills.csv", with
-/// characters file systems refuse replaced.
-pub fn export_file_name(team: Option<&str>) -> String {
+/// A file name for exporting a team (or all teams): "Data Engineering skills.csv",
+/// "Data Engineering skills.xlsx", "Data Engineering heatmap.png", with characters file
+/// systems refuse replaced.
+pub fn export_file_name(team: Option<&str>, kind: ExportType) -> String {
     let base = team.unwrap_or("All teams");
     let safe: String = base
         .chars()
@@ -478,8 +505,14 @@ pub fn export_file_name(team: Option<&str>) -> String {
         .collect();
     let safe = safe.trim().trim_start_matches('.');
     format!(
-        "{} skills.csv",
-        if safe.is_empty() { "capmatrix" } else { safe }
+        "{} {}.{}",
+        if safe.is_empty() { "capmatrix" } else { safe },
+        if kind.is_picture() {
+            "heatmap"
+        } else {
+            "skills"
+        },
+        kind.extension()
     )
 }
 

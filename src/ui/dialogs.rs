@@ -6,7 +6,7 @@ use crate::core::Action;
 use crate::io::{Mode, ProblemKind, Problems};
 use crate::model::analysis::{target_for, team_skills};
 use crate::model::{Level, MemberId, RoleLevelId, Snapshot, Target, TeamId};
-use crate::transfer::ImportReport;
+use crate::transfer::{ExportType, ImportReport};
 use egui::{Align2, Context, Id, Vec2};
 
 /// The preview of an import, computed by the app from the chosen file.
@@ -36,6 +36,8 @@ pub struct ImportDialog {
     pub mode: Mode,
     /// Team for rows without one.
     pub team: String,
+    /// A workbook's sheet; empty: the first with a Member column.
+    pub sheet: String,
     /// The preview of `path`, once read.
     pub preview: Option<ImportPreview>,
 }
@@ -66,10 +68,20 @@ impl ExportDialog {
     /// A dialog exporting the team on screen, to a file named after the team in `dir` (the
     /// user's documents folder, found by the app).
     pub fn new(snapshot: &Snapshot, team: Option<TeamId>, dir: &std::path::Path) -> ExportDialog {
+        ExportDialog::of_kind(snapshot, team, dir, ExportType::Csv)
+    }
+
+    /// A dialog writing a file of this type ("Save picture..." asks for a PNG).
+    pub fn of_kind(
+        snapshot: &Snapshot,
+        team: Option<TeamId>,
+        dir: &std::path::Path,
+        kind: ExportType,
+    ) -> ExportDialog {
         let name = team.and_then(|t| snapshot.team(t)).map(|t| t.name.as_str());
         ExportDialog {
             path: dir
-                .join(crate::transfer::export_file_name(name))
+                .join(crate::transfer::export_file_name(name, kind))
                 .display()
                 .to_string(),
             long: false,
@@ -80,6 +92,21 @@ impl ExportDialog {
             target: None,
             error: None,
         }
+    }
+}
+
+impl ExportDialog {
+    /// The type the path's extension picks (CSV when it names none the export knows).
+    pub fn kind(&self) -> ExportType {
+        ExportType::of(std::path::Path::new(self.path.trim())).unwrap_or(ExportType::Csv)
+    }
+
+    /// Changes the path's extension to the type's.
+    pub fn set_kind(&mut self, kind: ExportType) {
+        let path = std::path::Path::new(self.path.trim()).with_extension(kind.extension());
+        self.path = path.display().to_string();
+        self.overwrite = false;
+        self.error = None;
     }
 }
 
@@ -154,7 +181,7 @@ pub enum Dialog {
         /// The team chosen.
         team: TeamId,
     },
-    /// Import a CSV file.
+    /// Import a CSV file or a workbook.
     Import(ImportDialog),
     /// Export a CSV file.
     Export(ExportDialog),
@@ -549,7 +576,7 @@ fn targets_ui(ctx: &Context, snapshot: &Snapshot, team: TeamId, out: &mut Vec<Co
 
 fn import_ui(ctx: &Context, d: &mut ImportDialog, out: &mut Vec<Command>) -> bool {
     let mut keep = true;
-    window("Import CSV")
+    window("Import a matrix")
         .resizable(true)
         .default_width(560.0)
         .show(ctx, |ui| {
@@ -559,7 +586,7 @@ fn import_ui(ctx: &Context, d: &mut ImportDialog, out: &mut Vec<Command>) -> boo
                     .add(
                         egui::TextEdit::singleline(&mut d.path)
                             .desired_width(340.0)
-                            .hint_text("path to a .csv file"),
+                            .hint_text("a .csv, .xlsx, .ods or .xls file"),
                     )
                     .labelled_by(l.id);
                 // Ready to type or paste a path as soon as the dialog opens.
@@ -581,6 +608,19 @@ fn import_ui(ctx: &Context, d: &mut ImportDialog, out: &mut Vec<Command>) -> boo
                 let l = ui.label("Team for rows without one:");
                 ui.add(egui::TextEdit::singleline(&mut d.team).desired_width(200.0))
                     .labelled_by(l.id);
+            });
+            ui.horizontal(|ui| {
+                let l = ui.label("Sheet (workbooks):");
+                let field = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut d.sheet)
+                            .desired_width(200.0)
+                            .hint_text("the first with a Member column"),
+                    )
+                    .labelled_by(l.id);
+                if field.lost_focus() && !d.path.trim().is_empty() {
+                    out.push(Command::PreviewImport);
+                }
             });
             ui.horizontal(|ui| {
                 for mode in [Mode::Merge, Mode::Replace] {
@@ -700,20 +740,46 @@ fn export_ui(
 ) -> bool {
     let mut keep = true;
     window("Export the matrix").show(ctx, |ui| {
-        ui.horizontal(|ui| {
-            ui.label("Layout:");
-            ui.radio_value(&mut d.long, false, "Wide (one row per member)");
-            ui.radio_value(&mut d.long, true, "Long (one row per rating)");
+        let kind = d.kind();
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Type:");
+            for (k, label) in [
+                (ExportType::Csv, "CSV"),
+                (ExportType::Xlsx, "Excel workbook"),
+                (ExportType::Png, "Picture (PNG)"),
+                (ExportType::Svg, "Picture (SVG)"),
+            ] {
+                if ui.radio(kind == k, label).clicked() && kind != k {
+                    d.set_kind(k);
+                }
+            }
         });
-        ui.horizontal(|ui| {
-            ui.label("Levels:");
-            ui.radio_value(&mut d.numbers, false, "Names");
-            ui.radio_value(&mut d.numbers, true, "Numbers 0-4");
+        let csv = kind == ExportType::Csv;
+        ui.add_enabled_ui(csv, |ui| {
+            ui.horizontal(|ui| {
+                ui.label("Layout:");
+                ui.radio_value(&mut d.long, false, "Wide (one row per member)");
+                ui.radio_value(&mut d.long, true, "Long (one row per rating)");
+            });
+            ui.horizontal(|ui| {
+                ui.label("Levels:");
+                ui.radio_value(&mut d.numbers, false, "Names");
+                ui.radio_value(&mut d.numbers, true, "Numbers 0-4");
+            });
+            ui.add_enabled(
+                d.long,
+                egui::Checkbox::new(&mut d.history, "Every historical rating"),
+            );
         });
-        ui.add_enabled(
-            d.long,
-            egui::Checkbox::new(&mut d.history, "Every historical rating"),
-        );
+        ui.weak(match kind {
+            ExportType::Csv => "Comma-separated text for any spreadsheet or script.",
+            ExportType::Xlsx => {
+                "Sheets: Matrix (coloured, with level dropdowns), Gaps, Ratings, Framework, About."
+            }
+            ExportType::Png | ExportType::Svg => {
+                "The heatmap for a slide: names, levels, coverage, legend (up to 200 members)."
+            }
+        });
         let team = d
             .team
             .and_then(|t| snapshot.team(t))

@@ -510,6 +510,18 @@ fn files_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec
             &state.documents_dir,
         )));
     }
+    if ui
+        .button("Save picture...")
+        .on_hover_text("The heatmap as a PNG or SVG picture for a slide")
+        .clicked()
+    {
+        state.dialog = Some(Dialog::Export(ExportDialog::of_kind(
+            f.snapshot,
+            state.team,
+            &state.documents_dir,
+            crate::transfer::ExportType::Png,
+        )));
+    }
 }
 
 fn undo_redo_ui(ui: &mut egui::Ui, f: &Frame<'_>, out: &mut Vec<Command>) {
@@ -699,7 +711,7 @@ fn first_run_ui(ui: &mut egui::Ui, state: &mut UiState, out: &mut Vec<Command>) 
         if ui.add(egui::Button::new("Load the sample team").min_size(egui::vec2(240.0, 32.0))).clicked() {
             out.push(Command::LoadSample);
         }
-        if ui.add(egui::Button::new("Import a CSV...").min_size(egui::vec2(240.0, 32.0))).clicked() {
+        if ui.add(egui::Button::new("Import a spreadsheet...").min_size(egui::vec2(240.0, 32.0))).clicked() {
             state.dialog = Some(Dialog::Import(ImportDialog::default()));
             out.push(Command::BrowseImport);
         }

@@ -1071,3 +1071,87 @@ fn with_many_teams_the_team_picker_finds_one_by_typing() {
     assert_eq!(h.state().state().team, Some(wanted.id));
     assert!(h.state().state().team_filter.is_empty());
 }
+
+#[test]
+fn save_picture_writes_the_teams_heatmap_and_the_export_type_follows_the_choice() {
+    let tmp = super::Tmp::new();
+    let mut h = harness(sample_core());
+    h.state_mut().state_mut().documents_dir = tmp.dir.path().to_path_buf();
+    h.get_by_label("Save picture...").click();
+    h.run();
+    let Some(capmatrix::ui::Dialog::Export(d)) = &h.state().state().dialog else {
+        panic!("no export dialog")
+    };
+    let png = std::path::PathBuf::from(&d.path);
+    assert_eq!(png, tmp.dir.path().join("Data Engineering heatmap.png"));
+    h.get_by_label("Export").click();
+    h.run();
+    let bytes = std::fs::read(&png).unwrap();
+    assert!(bytes.starts_with(b"\x89PNG"));
+    let notice = h.state().state().notice.clone().unwrap();
+    assert!(
+        notice
+            .text
+            .starts_with("Exported a picture of 10 members to "),
+        "{}",
+        notice.text
+    );
+    // Export..., then the Excel workbook type: the path's extension follows.
+    h.get_by_label("Export...").click();
+    h.run();
+    h.get_by_label("Excel workbook").click();
+    h.run();
+    let Some(capmatrix::ui::Dialog::Export(d)) = &h.state().state().dialog else {
+        panic!("no export dialog")
+    };
+    let xlsx = std::path::PathBuf::from(&d.path);
+    assert_eq!(xlsx, tmp.dir.path().join("Data Engineering skills.xlsx"));
+    h.get_by_label("Export").click();
+    h.run();
+    let mut back = Core::open_in_memory().unwrap();
+    let report = import_file(&mut back, &xlsx, &ImportOptions::default()).unwrap();
+    assert_eq!(report.summary.members_added, 10);
+}
+
+#[test]
+fn the_import_dialog_previews_a_workbooks_chosen_sheet() {
+    let tmp = super::Tmp::new();
+    let core = sample_core();
+    let xlsx = tmp.path("team.xlsx");
+    capmatrix::transfer::export_file(
+        &core,
+        &xlsx,
+        capmatrix::io::ExportOptions {
+            scope: capmatrix::model::Scope::All,
+            format: capmatrix::io::ExportFormat::Wide,
+            levels: capmatrix::io::LevelStyle::Names,
+        },
+        false,
+    )
+    .unwrap();
+    let mut h = harness(Core::open_in_memory().unwrap());
+    h.state_mut().state_mut().dialog =
+        Some(capmatrix::ui::Dialog::Import(capmatrix::ui::ImportDialog {
+            path: xlsx.display().to_string(),
+            sheet: "Ratings".into(),
+            ..Default::default()
+        }));
+    h.run();
+    h.get_by_label("Preview").click();
+    h.run();
+    h.run();
+    let Some(capmatrix::ui::Dialog::Import(d)) = &h.state().state().dialog else {
+        panic!("no import dialog")
+    };
+    let Some(Ok(report)) = d.preview.as_ref().map(|p| &p.result) else {
+        panic!("no preview: {:?}", d.preview)
+    };
+    assert_eq!(report.read.sheet.as_ref().unwrap().name, "Ratings");
+    assert!(
+        h.query_by_label_contains("XLSX sheet \"Ratings\"")
+            .is_some()
+    );
+    h.get_by_label("Import").click();
+    h.run();
+    assert_eq!(h.state().core().snapshot().member_count(), 10);
+}
