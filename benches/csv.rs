@@ -3,6 +3,8 @@
 //! same matrix as a long file, one row per rating, `.import --csv` into a plain table) and
 //! writing them out again (`sqlite3 -csv` select). Prints medians of 5 runs and the ratios
 //! measured in the same run. Goals: import within 2x, export within 1.5x of the shell.
+//! Beside them, the same matrix as an XLSX workbook (export, and import of its Matrix sheet):
+//! goal, a workbook import within 3x of the CSV import.
 #![allow(clippy::expect_used)] // a benchmark that cannot set up should stop loudly
 
 use std::path::Path;
@@ -92,6 +94,24 @@ fn main() {
     } else {
         println!("sqlite3 shell not found: no ratio (install Debian's sqlite3)");
     }
+
+    // The same matrix as a workbook: export (five sheets, conditional formats, a note per
+    // cell below the role's requirement) and import of its Matrix sheet.
+    let (mut xlsx_out, mut xlsx_in) = (vec![], vec![]);
+    for i in 0..RUNS {
+        let file = p(&format!("ours{i}.xlsx"));
+        xlsx_out.push(run(capmatrix(&p("source.db")).arg("export").arg(&file)));
+        xlsx_in.push(run(capmatrix(&p(&format!("xlsx{i}.db")))
+            .arg("import")
+            .arg(&file)));
+    }
+    let (xo, xi) = (median(xlsx_out), median(xlsx_in));
+    let xlsx_bytes = std::fs::metadata(p("ours0.xlsx")).expect("xlsx").len();
+    println!("capmatrix export (xlsx workbook, {xlsx_bytes} bytes): {xo:.0} ms");
+    println!(
+        "capmatrix import (xlsx Matrix sheet, new database): {xi:.0} ms, {:.2}x the CSV import (goal <= 3.0)",
+        xi / oi
+    );
 
     // Scale: a file naming 100,000 teams (one member each). Team lookups are by an index on
     // the normalised name; before it, 40,000 teams took 119 s.

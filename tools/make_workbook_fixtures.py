@@ -90,3 +90,9 @@ def zip_bomb():
                 part.write(block)
 
 excel_style(); bad_cells(); chart_only(); libreoffice(); encrypted(); zip_bomb()
+
+# Also made by hand, to check capmatrix's workbook with LibreOffice (not run above):
+#   capmatrix --db s.db import data/examples/data-engineering-team.csv
+#   capmatrix --db s.db export capmatrix-sample.xlsx
+#   soffice --headless --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76' capmatrix-sample.xlsx
+#   -> tests/fixtures/workbooks/lo-from-capmatrix-xlsx.csv (LibreOffice's reading of the Matrix sheet)

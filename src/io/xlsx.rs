@@ -32,6 +32,12 @@ pub struct WorkbookInfo<'a> {
     pub title: &'a str,
 }
 
+/// The most "needs <level>" notes a Matrix sheet gets. Beyond this (a profession-wide
+/// export) the orange outline alone marks the cells, and the Gaps sheet lists each with the
+/// level needed: 39,000 notes made LibreOffice take 74 s to open a workbook it otherwise
+/// opens in 2 s.
+pub const MAX_BELOW_NOTES: usize = 2_000;
+
 /// Days from Excel's epoch (1899-12-30) to 1970-01-01.
 const EXCEL_UNIX_EPOCH: f64 = 25_569.0;
 const MS_PER_DAY: f64 = 86_400_000.0;
@@ -184,6 +190,21 @@ fn matrix_sheet(
         });
         sheet.set_column_width(c, width_of(texts.chain([wide.header[c as usize]]), min, 40))?;
     }
+    let below_cells = members
+        .iter()
+        .map(|m| {
+            skills
+                .iter()
+                .filter(|&&s| {
+                    matches!(
+                        member_fit(fw, m, s),
+                        Fit::Below { .. } | Fit::NotRated { .. }
+                    )
+                })
+                .count()
+        })
+        .sum::<usize>();
+    let notes = below_cells <= MAX_BELOW_NOTES;
     for (r, (row, member)) in wide.rows.iter().zip(&members).enumerate() {
         let r = r as u32 + 1;
         for (c, cell) in row.iter().enumerate() {
@@ -203,7 +224,7 @@ fn matrix_sheet(
                         Some(l) => sheet.write_string_with_format(r, c16, l.name(), format)?,
                         None => sheet.write_blank(r, c16, format)?,
                     };
-                    if let Some(required) = below {
+                    if let Some(required) = below.filter(|_| notes) {
                         let note = Note::new(format!("needs {}", required.name()))
                             .add_author_prefix(false)
                             .set_width(140)
@@ -476,7 +497,7 @@ fn about_sheet(
     )?;
     let lines = [
         "Matrix: one row per member; change a level with the dropdown and the colour follows.",
-        "Cells outlined in orange are below what the member's role level requires (the note says which level).",
+        "Cells outlined in orange are below what the member's role level requires: the cell's note says which level (up to 2,000 such cells; the Gaps sheet lists them all).",
         "Gaps: each skill's target, how many people cover it, the shortfall and single points of failure.",
         "Ratings: every rating with its date, interest and note. Framework: what each level means.",
         "Import this workbook back with: capmatrix import FILE.xlsx (the Matrix sheet), or --sheet Ratings.",

@@ -325,6 +325,16 @@ fn workbooks_written_by_libreoffice_import_like_the_csv_they_came_from() {
         assert_eq!(report.summary.members_added, 10, "{name}");
         assert_eq!(wide_csv(&core), wide_csv(&from_csv), "{name}");
     }
+    // LibreOffice's reading of capmatrix's own workbook (its Matrix sheet saved as CSV by
+    // soffice --convert-to csv): the same matrix.
+    let mut core = Core::open_in_memory().unwrap();
+    import_file(
+        &mut core,
+        &workbook("lo-from-capmatrix-xlsx.csv"),
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(wide_csv(&core), wide_csv(&from_csv));
     // The older LibreOffice fixture: a sheet named after its team file.
     let mut core = Core::open_in_memory().unwrap();
     let report = import_file(
@@ -645,4 +655,35 @@ fn a_picture_of_too_many_members_is_refused_with_advice() {
         "{err}"
     );
     assert!(!png.exists());
+}
+
+#[test]
+fn a_profession_wide_workbook_marks_below_role_cells_without_a_note_each() {
+    let tmp = Tmp::new();
+    let db = tmp.db();
+    let out = capmatrix(&db, &["demo", "--members", "1000"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let xlsx = tmp.path("all.xlsx");
+    let out = capmatrix(&db, &["export", xlsx.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Over 2,000 cells are below the role's requirement: outlined, listed on the Gaps sheet,
+    // and only the skill headers carry notes.
+    let gaps = sheet_text(&xlsx, "Gaps");
+    let listed = gaps.iter().skip_while(|r| r[0] != "Member").count() - 1;
+    assert!(listed > capmatrix::io::xlsx::MAX_BELOW_NOTES, "{listed}");
+    let comments = part(&xlsx, "xl/comments1.xml");
+    assert!(!comments.contains("needs "));
+    let skills = sheet_text(&xlsx, "Matrix")[0].len() - 3;
+    let notes = comments.matches("<comment ").count();
+    assert!(
+        notes > 0 && notes <= skills,
+        "{notes} notes for {skills} skills"
+    );
+    for cell in comments.split("ref=\"").skip(1) {
+        let cell = cell.split('"').next().unwrap();
+        assert!(
+            cell.trim_start_matches(|c: char| c.is_ascii_uppercase()) == "1",
+            "a note on {cell}, not on the header row"
+        );
+    }
 }
