@@ -550,7 +550,12 @@ impl CapmatrixApp {
                 LevelStyle::Names
             },
         };
-        match transfer::export_file(&self.core, &path, options, d.long && d.history) {
+        match transfer::export_file(
+            &self.core,
+            &path,
+            options,
+            d.long && d.history && d.kind() == transfer::ExportType::Csv,
+        ) {
             Ok(written) => {
                 let what = transfer::ExportType::of(&path)
                     .map_or_else(|_| String::new(), |kind| kind.describe(written));

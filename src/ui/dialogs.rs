@@ -754,8 +754,8 @@ fn export_ui(
                 }
             }
         });
-        let csv = kind == ExportType::Csv;
-        ui.add_enabled_ui(csv, |ui| {
+        // Layout and levels are CSV's choices; a workbook and a picture have their own.
+        if kind == ExportType::Csv {
             ui.horizontal(|ui| {
                 ui.label("Layout:");
                 ui.radio_value(&mut d.long, false, "Wide (one row per member)");
@@ -770,7 +770,7 @@ fn export_ui(
                 d.long,
                 egui::Checkbox::new(&mut d.history, "Every historical rating"),
             );
-        });
+        }
         ui.weak(match kind {
             ExportType::Csv => "Comma-separated text for any spreadsheet or script.",
             ExportType::Xlsx => {

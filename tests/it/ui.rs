@@ -1106,6 +1106,15 @@ fn save_picture_writes_the_teams_heatmap_and_the_export_type_follows_the_choice(
     };
     let xlsx = std::path::PathBuf::from(&d.path);
     assert_eq!(xlsx, tmp.dir.path().join("Data Engineering skills.xlsx"));
+    assert!(
+        h.query_by_label("Long (one row per rating)").is_none(),
+        "CSV's layout choice is not offered for a workbook"
+    );
+    // A history choice left over from CSV does not stop a workbook export.
+    if let Some(capmatrix::ui::Dialog::Export(d)) = &mut h.state_mut().state_mut().dialog {
+        d.long = true;
+        d.history = true;
+    }
     h.get_by_label("Export").click();
     h.run();
     let mut back = Core::open_in_memory().unwrap();
