@@ -53,7 +53,7 @@ pub fn read_sheet(
     sheet: Option<&str>,
 ) -> Result<ReadFile, Problems> {
     if sheet::is_workbook(bytes) {
-        let (table, read) = sheet::split_workbook(bytes, sheet)?;
+        let (table, read) = sheet::split_workbook_guarded(bytes, sheet)?;
         let parsed = parse::parse(&table, framework, default_team)?;
         return Ok(ReadFile {
             parsed,

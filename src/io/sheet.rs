@@ -286,6 +286,21 @@ fn has_header(rows: &[RawRow]) -> bool {
     })
 }
 
+/// [`split_workbook`], with a panic in the workbook reader (calamine indexes out of bounds on
+/// some damaged files; found by fuzzing) turned into a "damaged" problem. The panic hook is
+/// silenced for the call, so no panic message reaches the person; it is process-wide, so a
+/// panic in another thread during the call would go unprinted (it still fails).
+pub fn split_workbook_guarded(
+    bytes: &[u8],
+    sheet: Option<&str>,
+) -> Result<(RawTable, SheetRead), Problems> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(|| split_workbook(bytes, sheet));
+    std::panic::set_hook(hook);
+    result.unwrap_or_else(|_| Err(damaged("the reader stopped on malformed data")))
+}
+
 /// Reads a workbook's sheet into a raw table: `sheet` names it, or the first worksheet with a
 /// Member column in its first rows is taken.
 pub fn split_workbook(

@@ -456,8 +456,14 @@ fn bad_workbooks_are_refused_by_name_and_change_nothing() {
         std::io::Write::write_all(&mut z, b"hello").unwrap();
         z.finish().unwrap();
     }
-    let cases: [(PathBuf, Option<&str>, &str); 8] = [
+    let cases: [(PathBuf, Option<&str>, &str); 9] = [
         (cut, None, "the workbook is damaged or cut short"),
+        // Found by fuzzing: calamine panics on it; capmatrix reports it as damaged.
+        (
+            workbook("fuzz-crash-cfb.xls"),
+            None,
+            "the workbook is damaged or cut short and cannot be read (the reader stopped",
+        ),
         (plain_zip, None, "it is a zip file but not a workbook"),
         (workbook("password.xlsx"), None, "protected with a password"),
         (
@@ -504,6 +510,8 @@ fn bad_workbooks_are_refused_by_name_and_change_nothing() {
             "names the file: {err}"
         );
         assert!(err.contains("nothing was changed"), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+        assert_eq!(err.lines().count(), 1, "one message: {err}");
         assert_eq!(
             stdout(&capmatrix(&db, &["export", "-", "--format", "long"])),
             before
