@@ -53,6 +53,28 @@ fn elide(text: &str, max: usize) -> String {
     s
 }
 
+/// Skill names longer than this go on two lines.
+const WRAP_CHARS: usize = 34;
+
+/// A name on one line, or on two split at the space nearest its middle.
+fn wrap_in_two(text: &str, max: usize) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= max {
+        return vec![text.to_string()];
+    }
+    let middle = chars.len() / 2;
+    let split = chars
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c == ' ')
+        .map(|(i, _)| i)
+        .min_by_key(|&i| i.abs_diff(middle));
+    match split {
+        Some(i) => vec![chars[..i].iter().collect(), chars[i + 1..].iter().collect()],
+        None => vec![text.to_string()],
+    }
+}
+
 fn text_width(text: &str) -> f64 {
     text.chars().count() as f64 * CHAR_W
 }
@@ -103,14 +125,13 @@ pub fn heatmap_svg(
         text_width("Team best"),
     );
     let role_w = column(&mut members.iter().map(|m| text_width(&role_of(m))), 60.0);
-    let skill_names: Vec<String> = skills
+    // Full names; a long one on two lines, so the header stays a sensible height.
+    let skill_names: Vec<Vec<String>> = skills
         .iter()
-        .map(|&s| elide(&fw.skill(s).name, 48))
+        .map(|&s| wrap_in_two(&fw.skill(s).name, WRAP_CHARS))
         .collect();
-    let longest = skill_names
-        .iter()
-        .map(|n| text_width(n))
-        .fold(0.0, f64::max);
+    let line_width = |lines: &Vec<String>| lines.iter().map(|l| text_width(l)).fold(0.0, f64::max);
+    let longest = skill_names.iter().map(line_width).fold(0.0, f64::max);
     let (sin, cos) = ANGLE.to_radians().sin_cos();
     let header_h = longest * sin + 16.0;
     let left = MARGIN + team_w + name_w + role_w;
@@ -123,7 +144,7 @@ pub fn heatmap_svg(
     let reach = skill_names
         .iter()
         .enumerate()
-        .map(|(i, n)| left + i as f64 * CELL_W + CELL_W / 2.0 + text_width(n) * cos)
+        .map(|(i, n)| left + i as f64 * CELL_W + CELL_W / 2.0 + line_width(n) * cos + 8.0)
         .fold(left + grid_w, f64::max);
     let width = (reach + MARGIN).max(620.0).ceil();
     let height = (legend_top + 62.0 + MARGIN).ceil();
@@ -170,13 +191,18 @@ pub fn heatmap_svg(
             x += w;
         }
     }
-    for (i, name) in skill_names.iter().enumerate() {
+    for (i, lines) in skill_names.iter().enumerate() {
         let cx = left + i as f64 * CELL_W + CELL_W / 2.0 - 3.0;
-        let _ = writeln!(
-            s,
-            r#"<text x="{cx}" y="{heading_y}" fill="{ink}" transform="rotate(-{ANGLE} {cx} {heading_y})">{}</text>"#,
-            esc(name)
-        );
+        // Two lines sit either side of the one-line baseline, both turned about it.
+        let first = if lines.len() == 2 { -6.5 } else { 0.0 };
+        for (j, line) in lines.iter().enumerate() {
+            let y = heading_y + first + j as f64 * 13.0;
+            let _ = writeln!(
+                s,
+                r#"<text x="{cx}" y="{y}" fill="{ink}" transform="rotate(-{ANGLE} {cx} {heading_y})">{}</text>"#,
+                esc(line)
+            );
+        }
     }
     // Rows.
     for (r, m) in members.iter().enumerate() {
@@ -465,4 +491,30 @@ pub fn render_png(svg: &str) -> Result<Vec<u8>> {
         &mut pixmap.as_mut(),
     );
     pixmap.encode_png().map_err(|e| fail(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_skill_names_split_in_two_near_the_middle_and_keep_every_word() {
+        assert_eq!(wrap_in_two("Testing", 34), ["Testing"]);
+        let name =
+            "Shaping the direction of organisational strategy through digital, data and technology";
+        let lines = wrap_in_two(name, 34);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines.join(" "), name);
+        assert!(lines.iter().all(|l| l.chars().count() <= 50), "{lines:?}");
+        assert_eq!(wrap_in_two(&"x".repeat(40), 34), ["x".repeat(40)]);
+    }
+
+    #[test]
+    fn text_is_escaped_for_xml() {
+        assert_eq!(
+            esc("a<b & \"c\" 'd'>"),
+            "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;"
+        );
+        assert_eq!(esc("bell\u{7}"), "bell ");
+    }
 }

@@ -393,6 +393,41 @@ mod tests {
     }
 
     #[test]
+    fn the_guards_stop_long_cells_too_many_rows_and_too_many_cells() {
+        let mut rows = Rows::new("Matrix");
+        assert!(rows.add(0, 0, "Member".into()));
+        rows.add(3, 5, "é".repeat(MAX_FIELD_CHARS + 1));
+        let err = rows.finish().unwrap_err();
+        assert_eq!(
+            err.list[0].to_string(),
+            "Matrix!F4: the cell has 32768 characters; a cell can have at most 32767"
+        );
+        let mut rows = Rows::new("Matrix");
+        assert!(rows.add(MAX_ROWS - 1, 0, "last row Excel has".into()));
+        assert!(!rows.add(MAX_ROWS, 0, "x".into()));
+        let err = rows.finish().unwrap_err();
+        assert!(err.list[0].message.contains("more than 1048576 rows"), "{err}");
+        // A cell at the last column of every row: the blanks before it count.
+        let mut rows = Rows::new("Wide");
+        let mut row = 0;
+        while rows.add(row, 16_383, "x".into()) {
+            row += 1;
+        }
+        assert_eq!(row, MAX_CELLS / 16_384);
+        let err = rows.finish().unwrap_err();
+        assert!(err.list[0].message.contains("more than 20000000 cells"), "{err}");
+        // Blank and space-only rows are dropped; rows keep their sheet row numbers.
+        let mut rows = Rows::new("Matrix");
+        rows.add(4, 1, "Member".into());
+        rows.add(6, 0, "   ".into());
+        rows.add(9, 2, "Ann".into());
+        let kept = rows.finish().unwrap();
+        assert_eq!(kept.iter().map(|r| r.line).collect::<Vec<_>>(), [5, 10]);
+        assert_eq!(&kept[1].cells[2], "Ann");
+        assert_eq!(&kept[1].cells[0], "");
+    }
+
+    #[test]
     fn cells_read_as_a_person_sees_them() {
         assert_eq!(cell_text(&Data::Float(3.0)), "3");
         assert_eq!(cell_text(&Data::Float(3.5)), "3.5");

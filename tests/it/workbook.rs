@@ -595,9 +595,10 @@ fn the_heatmap_picture_as_svg_and_png() {
     );
     assert!(svg.contains(">Data Engineering: skills</text>"));
     assert!(
-        svg.contains(">Programming and build (data engineering)</text>"),
-        "full skill names"
+        svg.contains(">Programming and build</text>") && svg.contains(">(data engineering)</text>"),
+        "full skill names, a long one on two lines"
     );
+    assert!(svg.contains(">Testing</text>"));
     assert!(
         svg.contains("Tom &lt;&amp;&gt; &quot;Quote&quot;"),
         "names escaped"
