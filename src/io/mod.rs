@@ -3,6 +3,7 @@
 //! ([`plan`]); and snapshot -> CSV bytes ([`export`]). No database access and no file I/O here:
 //! `crate::transfer` reads and writes the files and applies plans through the core.
 
+mod bounds;
 pub mod export;
 mod guard;
 pub mod parse;

@@ -85,6 +85,8 @@ fn open(bytes: &[u8]) -> Result<(Book<'_>, &'static str), Problems> {
             .filter_map(|n| n.ok().map(|n| n.into_owned()))
             .collect();
         if names.iter().any(|n| n == "content.xml") {
+            let content = zip.by_name("content.xml").map_err(damaged)?;
+            bounded(super::bounds::check_ods(std::io::BufReader::new(content)))?;
             return open_workbook_from_rs::<Ods<_>, _>(cursor())
                 .map(|b| (Sheets::Ods(b), "ODS"))
                 .map_err(damaged);
@@ -101,13 +103,25 @@ fn open(bytes: &[u8]) -> Result<(Book<'_>, &'static str), Problems> {
         };
     }
     // An OLE compound file: an old .xls, or an encrypted .xlsx (Excel wraps those in one).
-    if let Err(XlsxError::Password) = open_workbook_from_rs::<Xlsx<_>, _>(cursor()) {
-        return Err(password());
-    }
+    // Checked (structure, encryption, size) before calamine reads it.
+    bounded(super::bounds::check_xls(bytes))?;
     match open_workbook_from_rs::<Xls<_>, _>(cursor()) {
         Ok(b) => Ok((Sheets::Xls(b), "XLS")),
         Err(calamine::XlsError::Password) => Err(password()),
         Err(e) => Err(damaged(e)),
+    }
+}
+
+/// A bounds scan's finding as the problem the person sees.
+fn bounded(scan: Result<(), super::bounds::Bound>) -> Result<(), Problems> {
+    use super::bounds::Bound;
+    match scan {
+        Ok(()) => Ok(()),
+        Err(Bound::Password) => Err(password()),
+        Err(Bound::Damaged(detail)) => Err(damaged(detail)),
+        Err(Bound::TooBig) => Err(problems(Problem::file(format!(
+            "a sheet spans more than {MAX_CELLS} cells (rows times columns, counting repeated and empty cells between its first and last), the most capmatrix reads"
+        )))),
     }
 }
 
@@ -406,7 +420,10 @@ mod tests {
         assert!(rows.add(MAX_ROWS - 1, 0, "last row Excel has".into()));
         assert!(!rows.add(MAX_ROWS, 0, "x".into()));
         let err = rows.finish().unwrap_err();
-        assert!(err.list[0].message.contains("more than 1048576 rows"), "{err}");
+        assert!(
+            err.list[0].message.contains("more than 1048576 rows"),
+            "{err}"
+        );
         // A cell at the last column of every row: the blanks before it count.
         let mut rows = Rows::new("Wide");
         let mut row = 0;
@@ -415,7 +432,10 @@ mod tests {
         }
         assert_eq!(row, MAX_CELLS / 16_384);
         let err = rows.finish().unwrap_err();
-        assert!(err.list[0].message.contains("more than 20000000 cells"), "{err}");
+        assert!(
+            err.list[0].message.contains("more than 20000000 cells"),
+            "{err}"
+        );
         // Blank and space-only rows are dropped; rows keep their sheet row numbers.
         let mut rows = Rows::new("Matrix");
         rows.add(4, 1, "Member".into());

@@ -456,13 +456,19 @@ fn bad_workbooks_are_refused_by_name_and_change_nothing() {
         std::io::Write::write_all(&mut z, b"hello").unwrap();
         z.finish().unwrap();
     }
-    let cases: [(PathBuf, Option<&str>, &str); 9] = [
+    let cases: [(PathBuf, Option<&str>, &str); 10] = [
         (cut, None, "the workbook is damaged or cut short"),
-        // Found by fuzzing: calamine panics on it; capmatrix reports it as damaged.
+        // Found by fuzzing: calamine panics on the first and asks for 24 GB on the second;
+        // capmatrix checks the structure first and reports both as damaged.
         (
             workbook("fuzz-crash-cfb.xls"),
             None,
-            "the workbook is damaged or cut short and cannot be read (the reader stopped",
+            "the workbook is damaged or cut short and cannot be read (Malformed FAT",
+        ),
+        (
+            workbook("fuzz-oom-cfb.xls"),
+            None,
+            "the workbook is damaged or cut short and cannot be read (Malformed FAT",
         ),
         (plain_zip, None, "it is a zip file but not a workbook"),
         (workbook("password.xlsx"), None, "protected with a password"),
