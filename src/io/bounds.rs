@@ -134,7 +134,7 @@ pub fn check_ods(content: impl std::io::BufRead) -> Result<(), Bound> {
     let has_content = |e: &quick_xml::events::BytesStart<'_>| {
         ["office:value-type", "table:formula"]
             .iter()
-            .any(|n| e.try_get_attribute(*n).ok().flatten().is_some())
+            .any(|n| e.try_get_attribute(n).ok().flatten().is_some())
     };
     // Per table: rows so far, the last row with content, the widest content.
     let (mut rows, mut last_row, mut width) = (0u64, 0u64, 0u64);
