@@ -2,11 +2,18 @@
 //! XLS and ODS sheet as a dense grid of its bounding box when the workbook is opened, so a small
 //! file whose cells sit far apart (or repeat a row a million times) would ask for gigabytes:
 //! a fuzzed 8 KB .xls took 24 GB and 42 s. These scans read only the cells' positions and
-//! refuse a sheet whose grid would exceed [`super::sheet::MAX_CELLS`]. (XLSX needs no scan:
-//! it is read cell by cell.)
+//! refuse a sheet whose grid would exceed [`MAX_GRID_CELLS`]. (XLSX is read cell by cell; only
+//! its shared-strings count, which calamine reserves up front, is checked.)
 
-use super::sheet::MAX_CELLS;
 use std::io::Read;
+
+/// The largest grid (rows times columns of a sheet's bounding box) an .xls or .ods sheet may
+/// have: calamine allocates it whole, about 40 bytes a cell (200 MB at this limit). An .xls
+/// sheet holds at most 65,536 x 256; a bigger matrix belongs in .xlsx or CSV.
+pub const MAX_GRID_CELLS: u64 = 5_000_000;
+
+/// The most shared strings an .xlsx may declare (calamine reserves room for them all).
+pub const MAX_SHARED_STRINGS: u64 = 8_000_000;
 
 /// What a scan found wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +62,44 @@ fn u16_at(data: &[u8], at: usize) -> Option<u32> {
         .map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])))
 }
 
+fn u32_at(data: &[u8], at: usize) -> Option<u32> {
+    data.get(at..at + 4)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+/// Checks an .xlsx file's shared-strings part: the count it declares (which calamine
+/// reserves room for) must fit the part's size and the limit.
+pub fn check_shared_strings(part: impl std::io::BufRead, part_bytes: u64) -> Result<(), Bound> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(part);
+    let mut buf = Vec::new();
+    loop {
+        match reader
+            .read_event_into(&mut buf)
+            .map_err(|e| Bound::Damaged(e.to_string()))?
+        {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "sst" => {
+                let declared: u64 = e
+                    .try_get_attribute("uniqueCount")
+                    .ok()
+                    .flatten()
+                    .and_then(|a| a.value.trim().parse().ok())
+                    .unwrap_or(0);
+                // Each string takes at least "<si></si>", 9 bytes.
+                if declared > MAX_SHARED_STRINGS || declared > part_bytes / 9 + 1 {
+                    return Err(Bound::Damaged(format!(
+                        "its shared-strings table declares {declared} strings in {part_bytes} bytes"
+                    )));
+                }
+                return Ok(());
+            }
+            Event::Eof => return Ok(()),
+            _ => {}
+        }
+        buf.clear();
+    }
+}
+
 /// Checks an OLE compound file before calamine reads it: its structure (the `cfb` crate
 /// refuses a sector chain that loops, on which calamine's own reader would grow without end),
 /// encryption (an encrypted .xlsx package, or an .xls FILEPASS record), and the extent of each
@@ -88,10 +133,28 @@ pub fn check_xls(bytes: &[u8]) -> Result<(), Bound> {
                 }
             }
             0x000A => {
-                if depth == 1 && extent.cells() > MAX_CELLS as u64 {
+                if depth == 1 && extent.cells() > MAX_GRID_CELLS {
                     return Err(Bound::TooBig);
                 }
                 depth = depth.saturating_sub(1);
+            }
+            // DIMENSIONS: calamine reserves the whole grid it declares.
+            0x0200 => {
+                // BIFF8: rows as u32, then columns as u16; BIFF5: all u16.
+                let (rows_at, cols_at) = match data.len() {
+                    10 => ((u16_at(data, 0), u16_at(data, 2)), 4),
+                    14 | 16 => ((u32_at(data, 0), u32_at(data, 4)), 8),
+                    _ => ((None, None), 0),
+                };
+                if let ((Some(first_row), Some(last_row)), Some(first_col), Some(last_col)) =
+                    (rows_at, u16_at(data, cols_at), u16_at(data, cols_at + 2))
+                {
+                    let rows = u64::from(last_row.saturating_sub(first_row)) + 1;
+                    let cols = u64::from(last_col.saturating_sub(first_col)) + 1;
+                    if rows.saturating_mul(cols) > MAX_GRID_CELLS {
+                        return Err(Bound::TooBig);
+                    }
+                }
             }
             // The cell records calamine keeps: row and column first.
             0x0006 | 0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD => {
@@ -112,7 +175,7 @@ pub fn check_xls(bytes: &[u8]) -> Result<(), Bound> {
             _ => {}
         }
     }
-    if extent.cells() > MAX_CELLS as u64 {
+    if extent.cells() > MAX_GRID_CELLS {
         return Err(Bound::TooBig);
     }
     Ok(())
@@ -140,7 +203,7 @@ pub fn check_ods(content: impl std::io::BufRead) -> Result<(), Bound> {
     let (mut rows, mut last_row, mut width) = (0u64, 0u64, 0u64);
     // Per row: its repeat count, columns so far, the end of its content.
     let (mut row_repeats, mut col, mut row_width) = (1u64, 0u64, 0u64);
-    let too_big = |last_row: u64, width: u64| last_row.saturating_mul(width) > MAX_CELLS as u64;
+    let too_big = |last_row: u64, width: u64| last_row.saturating_mul(width) > MAX_GRID_CELLS;
     loop {
         let event = reader
             .read_event_into(&mut buf)
@@ -247,11 +310,36 @@ mod tests {
             eof.clone(),
         ]);
         assert_eq!(check_xls(&wide), Err(Bound::TooBig));
+        // DIMENSIONS declaring a grid calamine would reserve whole (BIFF8: u32 rows).
+        let mut dims = 0u32.to_le_bytes().to_vec();
+        dims.extend(0x7FFF_FFFFu32.to_le_bytes());
+        dims.extend([0, 0, 10, 0, 0, 0]);
+        let declared = xls(&[bof.clone(), record(0x0200, &dims), eof.clone()]);
+        assert_eq!(check_xls(&declared), Err(Bound::TooBig));
+        let mut dims = 0u32.to_le_bytes().to_vec();
+        dims.extend(100u32.to_le_bytes());
+        dims.extend([0, 0, 14, 0, 0, 0]);
+        let sensible = xls(&[bof.clone(), record(0x0200, &dims), eof.clone()]);
+        assert_eq!(check_xls(&sensible), Ok(()));
         // Encryption, and not a workbook at all.
         let encrypted = xls(&[bof.clone(), record(0x002F, &[1, 0]), eof]);
         assert_eq!(check_xls(&encrypted), Err(Bound::Password));
         assert!(matches!(
             check_xls(b"not a compound file"),
+            Err(Bound::Damaged(_))
+        ));
+    }
+
+    #[test]
+    fn a_shared_strings_count_must_fit_its_part() {
+        let part = r#"<?xml version="1.0"?><sst xmlns="x" count="2" uniqueCount="2"><si><t>a</t></si><si><t>b</t></si></sst>"#;
+        assert_eq!(
+            check_shared_strings(part.as_bytes(), part.len() as u64),
+            Ok(())
+        );
+        let lying = part.replace("uniqueCount=\"2\"", "uniqueCount=\"100000\"");
+        assert!(matches!(
+            check_shared_strings(lying.as_bytes(), lying.len() as u64),
             Err(Bound::Damaged(_))
         ));
     }

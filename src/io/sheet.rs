@@ -96,6 +96,13 @@ fn open(bytes: &[u8]) -> Result<(Book<'_>, &'static str), Problems> {
                 "it is a zip file but not a workbook (XLSX or ODS)",
             )));
         }
+        if let Ok(part) = zip.by_name("xl/sharedStrings.xml") {
+            let size = part.size();
+            bounded(super::bounds::check_shared_strings(
+                std::io::BufReader::new(part),
+                size,
+            ))?;
+        }
         return match open_workbook_from_rs::<Xlsx<_>, _>(cursor()) {
             Ok(b) => Ok((Sheets::Xlsx(b), "XLSX")),
             Err(XlsxError::Password) => Err(password()),
@@ -120,7 +127,8 @@ fn bounded(scan: Result<(), super::bounds::Bound>) -> Result<(), Problems> {
         Err(Bound::Password) => Err(password()),
         Err(Bound::Damaged(detail)) => Err(damaged(detail)),
         Err(Bound::TooBig) => Err(problems(Problem::file(format!(
-            "a sheet spans more than {MAX_CELLS} cells (rows times columns, counting repeated and empty cells between its first and last), the most capmatrix reads"
+            "a sheet spans more than {} cells (rows times columns, counting the empty cells between its first and last), the most capmatrix reads from .xls and .ods files; save it as .xlsx or CSV",
+            super::bounds::MAX_GRID_CELLS
         )))),
     }
 }

@@ -456,7 +456,7 @@ fn bad_workbooks_are_refused_by_name_and_change_nothing() {
         std::io::Write::write_all(&mut z, b"hello").unwrap();
         z.finish().unwrap();
     }
-    let cases: [(PathBuf, Option<&str>, &str); 10] = [
+    let cases: [(PathBuf, Option<&str>, &str); 13] = [
         (cut, None, "the workbook is damaged or cut short"),
         // Found by fuzzing: calamine panics on the first and asks for 24 GB on the second;
         // capmatrix checks the structure first and reports both as damaged.
@@ -469,6 +469,23 @@ fn bad_workbooks_are_refused_by_name_and_change_nothing() {
             workbook("fuzz-oom-cfb.xls"),
             None,
             "the workbook is damaged or cut short and cannot be read (Malformed FAT",
+        ),
+        // Small files declaring huge sizes that calamine would allocate up front (found by
+        // fuzzing and by review): an .xls sheet's DIMENSIONS, an .xlsx string count.
+        (
+            workbook("fuzz-dimensions.xls"),
+            None,
+            "a sheet spans more than 5000000 cells",
+        ),
+        (
+            workbook("huge-dimensions.xls"),
+            None,
+            "a sheet spans more than 5000000 cells",
+        ),
+        (
+            workbook("huge-shared-strings.xlsx"),
+            None,
+            "its shared-strings table declares 100000000000000 strings",
         ),
         (plain_zip, None, "it is a zip file but not a workbook"),
         (workbook("password.xlsx"), None, "protected with a password"),
