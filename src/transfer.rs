@@ -49,11 +49,16 @@ impl ImportReport {
             let others: Vec<&str> = sheet
                 .sheets
                 .iter()
-                .filter(|s| **s != sheet.name)
+                .filter(|s| **s != sheet.name && Some(*s) != sheet.details.as_ref())
                 .map(String::as_str)
                 .collect();
+            let details = sheet
+                .details
+                .as_ref()
+                .map(|d| format!(" with notes, interest and dates from sheet \"{d}\""))
+                .unwrap_or_default();
             return format!(
-                "{}, {} sheet \"{}\", {rows} {}{}",
+                "{}, {} sheet \"{}\"{details}, {rows} {}{}",
                 self.read.parsed.format,
                 sheet.kind,
                 sheet.name,

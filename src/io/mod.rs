@@ -54,13 +54,17 @@ pub fn read_sheet(
     sheet: Option<&str>,
 ) -> Result<ReadFile, Problems> {
     if sheet::is_workbook(bytes) {
-        let (table, read) = sheet::split_workbook_guarded(bytes, sheet)?;
-        let parsed = parse::parse(&table, framework, default_team)?;
+        let book = sheet::split_workbook_guarded(bytes, sheet)?;
+        let mut parsed = parse::parse(&book.table, framework, default_team)?;
+        if let Some(details) = &book.details {
+            let details = parse::parse(details, framework, default_team)?;
+            parse::take_details(&mut parsed, &details);
+        }
         return Ok(ReadFile {
             parsed,
             encoding: Encoding::Utf8,
-            delimiter: table.delimiter,
-            sheet: Some(read),
+            delimiter: book.table.delimiter,
+            sheet: Some(book.read),
         });
     }
     if sheet.is_some() {

@@ -728,6 +728,35 @@ fn place_problems(
     }
 }
 
+/// Gives a wide file's ratings the notes, interest and dates of the same ratings in a long
+/// file (capmatrix's workbook: the Matrix sheet's levels, the Ratings sheet's details). A
+/// level changed since (edited in the Matrix sheet) keeps its note and interest but takes
+/// today's date, as an edit would.
+pub fn take_details(wide: &mut ParsedFile, long: &ParsedFile) {
+    let mut index: HashMap<(String, String, SkillId), &ParsedRating> = HashMap::new();
+    for m in &long.members {
+        for r in &m.ratings {
+            index.insert((name_key(&m.team), name_key(&m.name), r.skill), r);
+        }
+    }
+    for m in &mut wide.members {
+        let (team, name) = (name_key(&m.team), name_key(&m.name));
+        for r in &mut m.ratings {
+            if r.level.is_none() {
+                continue;
+            }
+            let Some(d) = index.get(&(team.clone(), name.clone(), r.skill)) else {
+                continue;
+            };
+            r.note = d.note.clone();
+            r.interested = d.interested;
+            if d.level == r.level {
+                r.at = d.at;
+            }
+        }
+    }
+}
+
 fn level_problem(line: usize, column: &str, text: &str) -> Problem {
     Problem::cell(
         line,

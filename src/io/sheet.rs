@@ -33,7 +33,26 @@ pub struct SheetRead {
     pub name: String,
     /// Every sheet of the workbook, in order.
     pub sheets: Vec<String>,
+    /// A workbook capmatrix wrote, read by default: the sheet the notes, interest and dates
+    /// came from ("Ratings"), beside the levels of the Matrix sheet.
+    pub details: Option<String>,
 }
+
+/// A workbook's sheet as a raw table, and for capmatrix's own workbook its Ratings sheet too.
+#[derive(Debug)]
+pub struct SplitWorkbook {
+    /// The sheet read.
+    pub table: RawTable,
+    /// How it was read.
+    pub read: SheetRead,
+    /// The Ratings sheet of a workbook capmatrix exported, when its Matrix sheet is read by
+    /// default.
+    pub details: Option<RawTable>,
+}
+
+/// The sheets of capmatrix's own workbook that are read together by default.
+const OWN_MATRIX: &str = "Matrix";
+const OWN_DETAILS: &str = "Ratings";
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
@@ -315,7 +334,7 @@ fn has_header(rows: &[RawRow]) -> bool {
 pub fn split_workbook_guarded(
     bytes: &[u8],
     sheet: Option<&str>,
-) -> Result<(RawTable, SheetRead), Problems> {
+) -> Result<SplitWorkbook, Problems> {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let result = std::panic::catch_unwind(|| split_workbook(bytes, sheet));
@@ -324,11 +343,10 @@ pub fn split_workbook_guarded(
 }
 
 /// Reads a workbook's sheet into a raw table: `sheet` names it, or the first worksheet with a
-/// Member column in its first rows is taken.
-pub fn split_workbook(
-    bytes: &[u8],
-    sheet: Option<&str>,
-) -> Result<(RawTable, SheetRead), Problems> {
+/// Member column in its first rows is taken. When that is the Matrix sheet of a workbook
+/// capmatrix wrote (a Matrix sheet and a Ratings sheet with a Member column), the Ratings
+/// sheet comes too, for the notes, interest and dates the Matrix does not hold.
+pub fn split_workbook(bytes: &[u8], sheet: Option<&str>) -> Result<SplitWorkbook, Problems> {
     let (mut book, kind) = open(bytes)?;
     let meta = book.sheets_metadata().to_vec();
     let names: Vec<String> = meta.iter().map(|s| s.name.clone()).collect();
@@ -347,6 +365,12 @@ pub fn split_workbook(
         kind,
         name: name.to_string(),
         sheets: names.clone(),
+        details: None,
+    };
+    let only = |table: RawTable, read: SheetRead| SplitWorkbook {
+        table,
+        read,
+        details: None,
     };
     if let Some(wanted) = sheet {
         let found = meta
@@ -366,7 +390,7 @@ pub fn split_workbook(
         }
         let rows = sheet_rows(&mut book, &found.name)?;
         return match table(&found.name, rows) {
-            Some(t) => Ok((t, read(&found.name))),
+            Some(t) => Ok(only(t, read(&found.name))),
             None => Err(problems(Problem::file(format!(
                 "sheet \"{}\" is empty",
                 found.name
@@ -381,7 +405,25 @@ pub fn split_workbook(
         let rows = sheet_rows(&mut book, &s.name)?;
         if has_header(&rows) {
             if let Some(t) = table(&s.name, rows) {
-                return Ok((t, read(&s.name)));
+                let own_details = meta
+                    .iter()
+                    .any(|d| d.name == OWN_DETAILS && d.typ == SheetType::WorkSheet)
+                    && s.name == OWN_MATRIX;
+                if own_details {
+                    let rows = sheet_rows(&mut book, OWN_DETAILS)?;
+                    if has_header(&rows)
+                        && let Some(details) = table(OWN_DETAILS, rows)
+                    {
+                        let mut read = read(&s.name);
+                        read.details = Some(OWN_DETAILS.to_string());
+                        return Ok(SplitWorkbook {
+                            table: t,
+                            read,
+                            details: Some(details),
+                        });
+                    }
+                }
+                return Ok(only(t, read(&s.name)));
             }
         } else if first_rows.is_none() && !rows.is_empty() {
             first_rows = Some(s.name.clone());

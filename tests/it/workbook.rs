@@ -70,6 +70,7 @@ fn awkward_core(db: &Path) -> Core {
         at: Some(Timestamp(1_785_000_000_123)),
     })
     .unwrap();
+    member(&mut core, t, "No Ratings Yet", "Data engineer");
     let q = member(&mut core, t, "'=x Zoë", "Data engineer");
     let testing = skill(&core, "Testing");
     rate(&mut core, q, testing, Level::None);
@@ -121,39 +122,108 @@ fn an_exported_workbook_imports_back_to_exactly_the_same_matrix() {
         false,
     )
     .unwrap();
-    assert_eq!(written.rows, 12, "12 members");
-    // The Matrix sheet (the default): members, roles and levels.
+    assert_eq!(written.rows, 13, "13 members");
+    // By default the Matrix sheet, with the notes, interest and dates of the Ratings sheet:
+    // the whole matrix, members without ratings too.
     let mut back = Core::open_in_memory().unwrap();
     let report = import_file(&mut back, &xlsx, &ImportOptions::default()).unwrap();
     let sheet = report.read.sheet.as_ref().unwrap();
     assert_eq!(sheet.name, "Matrix");
+    assert_eq!(sheet.details.as_deref(), Some("Ratings"));
     assert_eq!(
         sheet.sheets,
         ["Matrix", "Gaps", "Ratings", "Framework", "About"]
     );
-    assert!(report.description().contains("XLSX sheet \"Matrix\""));
+    assert!(
+        report.description().contains(
+            "XLSX sheet \"Matrix\" with notes, interest and dates from sheet \"Ratings\""
+        ),
+        "{}",
+        report.description()
+    );
     assert_eq!(wide_csv(&back), wide_csv(&core));
-    // The Ratings sheet: notes, interest and dates too, to the millisecond.
-    let mut back = Core::open_in_memory().unwrap();
-    let options = ImportOptions {
-        sheet: Some("ratings".into()),
-        ..Default::default()
-    };
-    import_file(&mut back, &xlsx, &options).unwrap();
     assert_eq!(
         String::from_utf8(long_csv(&back)).unwrap(),
         String::from_utf8(long_csv(&core)).unwrap()
     );
+    assert_eq!(
+        back.snapshot().member_count(),
+        core.snapshot().member_count()
+    );
     let t = back.snapshot().team_named("=Team+1").unwrap().id;
+    assert!(back.snapshot().member_named(t, "No Ratings Yet").is_some());
     let m = back.snapshot().member_named(t, "=SUM(A1:A2)").unwrap();
     let r = &m.ratings[&skill(&back, "Data modelling")];
     assert_eq!(r.note, "=HYPERLINK(\"http://x\")\nsecond line");
     assert!(r.interested);
     assert_eq!(r.rated_at, Timestamp(1_785_000_000_123));
     assert!(back.snapshot().member_named(t, "'=x Zoë").is_some());
-    // Importing the same workbook again changes nothing.
-    let again = import_file(&mut back, &xlsx, &options).unwrap();
-    assert!(again.summary.is_empty(), "{:?}", again.summary);
+    // Importing the same workbook again, even replacing each team, changes nothing.
+    for mode in [Mode::Merge, Mode::Replace] {
+        let options = ImportOptions {
+            mode,
+            ..Default::default()
+        };
+        let again = import_file(&mut back, &xlsx, &options).unwrap();
+        assert!(again.summary.is_empty(), "{mode:?}: {:?}", again.summary);
+    }
+    // The Ratings sheet alone, as asked for: the long layout (members with ratings).
+    let mut long_only = Core::open_in_memory().unwrap();
+    let options = ImportOptions {
+        sheet: Some("ratings".into()),
+        ..Default::default()
+    };
+    let report = import_file(&mut long_only, &xlsx, &options).unwrap();
+    assert_eq!(report.read.sheet.as_ref().unwrap().details, None);
+    assert_eq!(
+        String::from_utf8(long_csv(&long_only)).unwrap(),
+        String::from_utf8(long_csv(&core)).unwrap()
+    );
+}
+
+#[test]
+fn a_level_changed_in_the_matrix_sheet_keeps_its_note_and_is_dated_as_new() {
+    let core = Core::open_in_memory().unwrap();
+    let fw = &core.snapshot().framework;
+    // The Matrix sheet as edited in Excel (Testing raised), and the Ratings sheet as exported.
+    let wide = capmatrix::io::read(
+        b"Member,Team,Role level,Testing,Data modelling\nAnn,T,Data engineer,Expert,Working\n",
+        fw,
+        None,
+    )
+    .unwrap();
+    let long = capmatrix::io::read(
+        b"Member,Team,Role level,Skill,Level,Rated on,Interested,Note\n\
+          Ann,T,Data engineer,Testing,Working,2026-01-02,yes,Pairs well\n\
+          Ann,T,Data engineer,Data modelling,Working,2026-01-03,no,Led the model\n",
+        fw,
+        None,
+    )
+    .unwrap();
+    let mut parsed = wide.parsed;
+    capmatrix::io::parse::take_details(&mut parsed, &long.parsed);
+    let ratings = &parsed.members[0].ratings;
+    let testing = ratings
+        .iter()
+        .find(|r| r.skill == skill(&core, "Testing"))
+        .unwrap();
+    assert_eq!(
+        testing.level,
+        Some(Level::Expert),
+        "the Matrix sheet's level"
+    );
+    assert_eq!(testing.note.as_deref(), Some("Pairs well"));
+    assert_eq!(testing.interested, Some(true));
+    assert_eq!(
+        testing.at, None,
+        "a changed level is a new assessment, dated when imported"
+    );
+    let modelling = ratings
+        .iter()
+        .find(|r| r.skill == skill(&core, "Data modelling"))
+        .unwrap();
+    assert_eq!(modelling.at, Timestamp::parse("2026-01-03"));
+    assert_eq!(modelling.note.as_deref(), Some("Led the model"));
 }
 
 #[test]
