@@ -542,6 +542,8 @@ fn read_long_rating(
 struct Members {
     list: Vec<ParsedMember>,
     index: HashMap<(String, String), usize>,
+    /// What a place in the file is called: "line" (text) or "row" (a sheet).
+    unit: &'static str,
 }
 
 impl Members {
@@ -574,8 +576,8 @@ impl Members {
                 line,
                 "Member",
                 format!(
-                    "\"{}\" appears twice in team \"{}\" (also on line {})",
-                    who.name, who.team, m.line
+                    "\"{}\" appears twice in team \"{}\" (also on {} {})",
+                    who.name, who.team, self.unit, m.line
                 ),
             ));
             return;
@@ -586,10 +588,11 @@ impl Members {
                     line,
                     "Role level",
                     format!(
-                        "\"{}\" has role level \"{}\" here but \"{}\" on line {}",
+                        "\"{}\" has role level \"{}\" here but \"{}\" on {} {}",
                         who.name,
                         framework.role_level(b).name,
                         framework.role_level(a).name,
+                        self.unit,
                         m.line
                     ),
                 ));
@@ -620,7 +623,10 @@ pub fn parse(
     if problems.list.iter().any(|p| p.column.is_none()) {
         return Err(problems);
     }
-    let mut members = Members::default();
+    let mut members = Members {
+        unit: if table.sheet.is_some() { "row" } else { "line" },
+        ..Members::default()
+    };
     let mut near_names = HashMap::new();
     for row in data {
         let before = problems.total();
@@ -635,20 +641,19 @@ pub fn parse(
                     .collect()
             }
         };
+        if problems.total() == before && !who.name.is_empty() && !who.team.is_empty() {
+            members.add(
+                who,
+                row.line,
+                ratings,
+                header.format,
+                framework,
+                &mut problems,
+            );
+        }
         if let Some(sheet) = &table.sheet {
             place_problems(&mut problems.list[listed..], sheet, row, &header, true);
         }
-        if problems.total() > before || who.name.is_empty() || who.team.is_empty() {
-            continue;
-        }
-        members.add(
-            who,
-            row.line,
-            ratings,
-            header.format,
-            framework,
-            &mut problems,
-        );
     }
     if !problems.is_empty() {
         return Err(problems);

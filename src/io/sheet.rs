@@ -192,7 +192,18 @@ pub fn cell_ref(sheet: &str, row: usize, col: usize) -> String {
 
 /// A sheet name as a reference writes it: quoted when it has spaces or punctuation.
 pub fn sheet_ref(sheet: &str) -> String {
-    if sheet.chars().all(|c| c.is_alphanumeric() || c == '_') {
+    // Excel quotes a name that is not a plain word, starts with a digit, or reads as a cell
+    // reference (Q1, AB12).
+    let letters = sheet.chars().take_while(char::is_ascii_alphabetic).count();
+    let looks_like_cell = (1..=3).contains(&letters)
+        && sheet.len() > letters
+        && sheet[letters..].chars().all(|c| c.is_ascii_digit());
+    let plain = sheet
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_')
+        && sheet.chars().all(|c| c.is_alphanumeric() || c == '_');
+    if plain && !looks_like_cell {
         sheet.to_string()
     } else {
         format!("'{}'", sheet.replace('\'', "''"))
@@ -454,6 +465,11 @@ mod tests {
         assert_eq!(column_letters(16_383), "XFD");
         assert_eq!(cell_ref("Matrix", 4, 5), "Matrix!F4");
         assert_eq!(cell_ref("Team A", 2, 0), "'Team A'!A2");
+        assert_eq!(cell_ref("2024", 2, 0), "'2024'!A2");
+        assert_eq!(cell_ref("Q1", 2, 0), "'Q1'!A2");
+        assert_eq!(cell_ref("Bob's", 2, 0), "'Bob''s'!A2");
+        assert_eq!(cell_ref("Ratings2026", 2, 1), "Ratings2026!B2");
+        assert_eq!(cell_ref("Équipe", 2, 1), "Équipe!B2");
     }
 
     #[test]

@@ -789,3 +789,48 @@ fn a_profession_wide_workbook_marks_below_role_cells_without_a_note_each() {
         );
     }
 }
+
+/// A workbook written in the test, one sheet of text cells.
+fn write_xlsx(path: &Path, sheet: &str, rows: &[&[&str]]) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name(sheet).unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, text) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, *text).unwrap();
+        }
+    }
+    book.save(path).unwrap();
+}
+
+#[test]
+fn every_problem_of_a_sheet_is_placed_as_the_spreadsheet_shows_it() {
+    let tmp = Tmp::new();
+    let file = tmp.path("team.xlsx");
+    write_xlsx(
+        &file,
+        "Team A",
+        &[
+            &["Member", "Team", "Role level", "Testing"],
+            &["Ann", "T", "Data engineer", "Working"],
+            &["Ann", "T", "Data engineer", "Expert"],
+            &["Bob", "T", "Lead data enginer", "W"],
+        ],
+    );
+    let mut core = Core::open_in_memory().unwrap();
+    let err = import_file(&mut core, &file, &ImportOptions::default()).unwrap_err();
+    let Error::Import { problems, .. } = &err else {
+        panic!("{err}")
+    };
+    let lines: Vec<String> = problems.list.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines[0],
+        "'Team A'!A3 (Ann): \"Ann\" appears twice in team \"T\" (also on row 2)"
+    );
+    assert!(
+        lines[1].starts_with("'Team A'!C4 (Bob): \"Lead data enginer\" is not a role level"),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(lines.len(), 2);
+}
