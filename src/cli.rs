@@ -255,6 +255,23 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
                         .into(),
                 ));
             }
+            // An unknown extension is refused by export_file, after the target's own checks.
+            let kind = if file == Path::new("-") {
+                Ok(crate::transfer::ExportType::Csv)
+            } else {
+                crate::transfer::ExportType::of(file)
+            };
+            if kind.is_ok_and(|k| k != crate::transfer::ExportType::Csv) {
+                if *history {
+                    return Err(Error::HistoryNeedsCsv);
+                }
+                if *format != ExportFormatArg::Wide || *levels != LevelsArg::Names {
+                    return Err(Error::Usage(
+                        "--format and --levels choose a CSV file's layout; a workbook holds both layouts (its Matrix and Ratings sheets) and a picture shows levels as letters"
+                            .into(),
+                    ));
+                }
+            }
             let core = Core::open_read_only(db)?;
             let scope = match team {
                 Some(name) => Scope::Team(find_team(core.snapshot(), name)?),

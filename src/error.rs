@@ -184,6 +184,21 @@ pub enum Error {
     #[error("the whole rating history is written in the long layout only (one row per rating)")]
     HistoryNeedsLong,
 
+    /// The whole rating history asked for in a workbook or picture.
+    #[error(
+        "the whole rating history is written to CSV files only (.csv or .txt); a workbook's Ratings sheet holds the current ratings"
+    )]
+    HistoryNeedsCsv,
+
+    /// The matrix does not fit Excel's limits; the path is filled in by whoever knows it.
+    #[error("cannot write the workbook: {reason}{}", in_file(path.as_deref()))]
+    Workbook {
+        /// What does not fit.
+        reason: String,
+        /// The workbook's path.
+        path: Option<PathBuf>,
+    },
+
     /// A heatmap picture asked for more members than a slide can show legibly.
     #[error(
         "a picture shows at most {limit} members and this has {members}: pick one team (--team NAME)"
@@ -308,4 +323,10 @@ impl Error {
     pub fn is_broken_pipe(&self) -> bool {
         matches!(self, Error::Output { source } if source.kind() == std::io::ErrorKind::BrokenPipe)
     }
+}
+
+/// " (path)" for a message that may know its file.
+fn in_file(path: Option<&std::path::Path>) -> String {
+    path.map(|p| format!(" ({})", p.display()))
+        .unwrap_or_default()
 }

@@ -329,7 +329,10 @@ pub fn export_file(
         check_export_target(target, core.store().path())?;
         ExportType::of(target)?
     };
-    if history && (kind != ExportType::Csv || options.format != io::ExportFormat::Long) {
+    if history && kind != ExportType::Csv {
+        return Err(Error::HistoryNeedsCsv);
+    }
+    if history && options.format != io::ExportFormat::Long {
         return Err(Error::HistoryNeedsLong);
     }
     let (bytes, rows) = match kind {
@@ -366,10 +369,16 @@ pub fn export_file(
                 io::export::table(core.snapshot(), options.scope, io::ExportFormat::Wide, None)
                     .rows
                     .len();
-            (
-                io::xlsx::encode_xlsx(core.snapshot(), options.scope, &info)?,
-                members,
-            )
+            let bytes = io::xlsx::encode_xlsx(core.snapshot(), options.scope, &info).map_err(
+                |e| match e {
+                    Error::Workbook { reason, .. } => Error::Workbook {
+                        reason,
+                        path: Some(target.to_path_buf()),
+                    },
+                    other => other,
+                },
+            )?;
+            (bytes, members)
         }
         ExportType::Svg | ExportType::Png => {
             let (svg, members) = picture(core, options.scope)?;

@@ -124,14 +124,58 @@ fn width_of<'a>(texts: impl Iterator<Item = &'a str>, min: usize, max: usize) ->
         + 2.0
 }
 
+/// Excel's rows a sheet, and characters (UTF-16 units) a cell.
+const EXCEL_ROWS: usize = 1_048_576;
+const EXCEL_CELL_UNITS: usize = 32_767;
+
+/// Refuses, naming what and where, a matrix that does not fit Excel's limits, before anything
+/// is built: too many rows for a sheet, a note too long for a cell.
+fn check_fits(wide: &Table<'_>, long: &Table<'_>) -> Result<()> {
+    for (sheet, rows) in [(SHEETS[0], wide.rows.len()), (SHEETS[2], long.rows.len())] {
+        if rows >= EXCEL_ROWS {
+            return Err(Error::Workbook {
+                reason: format!(
+                    "the {sheet} sheet would have {rows} rows and Excel's sheets hold {} below the header: export one team, or export CSV",
+                    EXCEL_ROWS - 1
+                ),
+                path: None,
+            });
+        }
+    }
+    for row in &long.rows {
+        for cell in row {
+            if let Cell::Text(t) = cell
+                && t.encode_utf16().count() > EXCEL_CELL_UNITS
+            {
+                let text = |i: usize| match row.get(i) {
+                    Some(Cell::Text(t)) => *t,
+                    _ => "",
+                };
+                return Err(Error::Workbook {
+                    reason: format!(
+                        "the note of {} ({}) in {} is {} characters long and an Excel cell holds {EXCEL_CELL_UNITS}: shorten it, or export CSV",
+                        text(0),
+                        text(1),
+                        text(3),
+                        t.chars().count()
+                    ),
+                    path: None,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Writes the matrix as an XLSX workbook's bytes.
 pub fn encode_xlsx(snapshot: &Snapshot, scope: Scope, info: &WorkbookInfo<'_>) -> Result<Vec<u8>> {
     let formats = Formats::new();
     let mut book = Workbook::new();
     let wide = table(snapshot, scope, ExportFormat::Wide, None);
+    let long = table(snapshot, scope, ExportFormat::Long, None);
+    check_fits(&wide, &long)?;
     matrix_sheet(book.add_worksheet(), snapshot, scope, &wide, &formats).map_err(xlsx_err)?;
     gaps_sheet(book.add_worksheet(), snapshot, scope, &formats).map_err(xlsx_err)?;
-    let long = table(snapshot, scope, ExportFormat::Long, None);
     ratings_sheet(book.add_worksheet(), &long, &formats).map_err(xlsx_err)?;
     framework_sheet(book.add_worksheet(), snapshot, scope, &formats).map_err(xlsx_err)?;
     about_sheet(book.add_worksheet(), snapshot, scope, info, &formats).map_err(xlsx_err)?;

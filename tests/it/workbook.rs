@@ -834,3 +834,83 @@ fn every_problem_of_a_sheet_is_placed_as_the_spreadsheet_shows_it() {
     );
     assert_eq!(lines.len(), 2);
 }
+
+#[test]
+fn a_note_too_long_for_an_excel_cell_is_refused_by_name_and_nothing_is_written() {
+    let tmp = Tmp::new();
+    let mut core = Core::open(&tmp.db()).unwrap();
+    let t = team(&mut core, "Platform");
+    let m = member(&mut core, t, "Ann Lee", "Data engineer");
+    // 20,000 characters, 40,000 UTF-16 units: Excel counts the units.
+    core.apply(Action::SetRating {
+        member: m,
+        skill: skill(&core, "Testing"),
+        level: Level::Working,
+        note: "😀".repeat(20_000),
+        interested: false,
+        at: None,
+    })
+    .unwrap();
+    let xlsx = tmp.path("team.xlsx");
+    let err = export_file(
+        &core,
+        &xlsx,
+        csv_options(Scope::All, ExportFormat::Wide),
+        false,
+    )
+    .unwrap_err()
+    .to_string();
+    assert_eq!(
+        err,
+        format!(
+            "cannot write the workbook: the note of Ann Lee (Platform) in Testing is 20000 characters long and an Excel cell holds 32767: shorten it, or export CSV ({})",
+            xlsx.display()
+        )
+    );
+    assert!(!xlsx.exists());
+    let csv = tmp.path("team.csv");
+    export_file(
+        &core,
+        &csv,
+        csv_options(Scope::All, ExportFormat::Long),
+        false,
+    )
+    .unwrap();
+}
+
+#[test]
+fn csv_only_flags_are_refused_for_workbooks_and_pictures() {
+    let tmp = Tmp::new();
+    let db = tmp.db();
+    let out = capmatrix(&db, &["import", example().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    for (file, flags, words, code) in [
+        (
+            "a.xlsx",
+            &["--format", "long", "--history"][..],
+            "the whole rating history is written to CSV files only",
+            1,
+        ),
+        (
+            "a.xlsx",
+            &["--format", "long"][..],
+            "--format and --levels choose a CSV file's layout",
+            2,
+        ),
+        (
+            "a.png",
+            &["--levels", "numbers"][..],
+            "--format and --levels choose a CSV file's layout",
+            2,
+        ),
+    ] {
+        let target = tmp.path(file);
+        let mut args = vec!["export", target.to_str().unwrap()];
+        args.extend(flags);
+        let out = capmatrix(&db, &args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {err}");
+        assert!(err.contains(words), "{args:?}: {err}");
+        assert!(!target.exists());
+    }
+}
