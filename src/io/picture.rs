@@ -146,7 +146,26 @@ pub fn heatmap_svg(
         .enumerate()
         .map(|(i, n)| left + i as f64 * CELL_W + CELL_W / 2.0 + line_width(n) * cos + 8.0)
         .fold(left + grid_w, f64::max);
-    let width = (reach + MARGIN).max(620.0).ceil();
+    let mut key = String::new();
+    let key_right = legend(&mut key, legend_top);
+    let title = format!("{}: skills", elide(title, 60));
+    let subtitle = format!(
+        "{} · {} · {} · DDaT capability framework",
+        plural(members.len(), "member", "members"),
+        plural(skills.len(), "skill", "skills"),
+        date.date()
+    );
+    // Everything decides the width: the angled names, the key, the title (20 px type).
+    let width = [
+        reach,
+        key_right,
+        MARGIN + text_width(&title) * 20.0 / FONT_SIZE,
+        MARGIN + text_width(&subtitle),
+        MARGIN + text_width(crate::model::OGL_CREDIT) * 10.0 / FONT_SIZE,
+    ]
+    .into_iter()
+    .fold(0.0, f64::max);
+    let width = (width + MARGIN).ceil();
     let height = (legend_top + 62.0 + MARGIN).ceil();
 
     let mut s = String::with_capacity(4096 + members.len() * skills.len() * 220);
@@ -162,18 +181,13 @@ pub fn heatmap_svg(
         s,
         r#"<text x="{MARGIN}" y="{}" font-size="20" fill="{ink}">{}</text>"#,
         MARGIN + 16.0,
-        esc(&format!("{title}: skills"))
+        esc(&title)
     );
     let _ = writeln!(
         s,
         r#"<text x="{MARGIN}" y="{}" fill="{muted}">{}</text>"#,
         MARGIN + 36.0,
-        esc(&format!(
-            "{} · {} · {} · DDaT capability framework",
-            plural(members.len(), "member", "members"),
-            plural(skills.len(), "skill", "skills"),
-            date.date()
-        ))
+        esc(&subtitle)
     );
     // Column headings.
     let heading_y = top - 6.0;
@@ -383,7 +397,7 @@ pub fn heatmap_svg(
             }
         }
     }
-    legend(&mut s, legend_top);
+    s.push_str(&key);
     let _ = writeln!(
         s,
         r#"<text x="{MARGIN}" y="{}" font-size="10" fill="{muted}">{}</text>"#,
@@ -395,7 +409,8 @@ pub fn heatmap_svg(
 }
 
 /// The key: each level's colour and letter, the below-role marks, the coverage colours.
-fn legend(s: &mut String, top: f64) {
+/// Returns its right edge.
+fn legend(s: &mut String, top: f64) -> f64 {
     let ink = palette::INK.css();
     let mut x = MARGIN;
     let swatch = |s: &mut String, x: f64, y: f64, fill: Rgb, letter: &str, label: &str| {
@@ -415,7 +430,7 @@ fn legend(s: &mut String, top: f64) {
             x + CELL_W + 6.0,
             y + ROW_H / 2.0 + 4.0,
         );
-        x + CELL_W + 12.0 + text_width(label)
+        x + CELL_W + 20.0 + text_width(label)
     };
     for level in Level::ALL {
         x = swatch(
@@ -452,7 +467,7 @@ fn legend(s: &mut String, top: f64) {
     );
     x += CELL_W + 18.0 + text_width("required, not rated");
     x = swatch(s, x, y, palette::SHORT_TINT, "", "short of target");
-    swatch(s, x, y, palette::SINGLE, "", "rests on one person");
+    swatch(s, x, y, palette::SINGLE, "", "rests on one person")
 }
 
 /// Renders the SVG as PNG at twice its size (sharp on a slide), with egui's bundled font.
@@ -463,8 +478,16 @@ pub fn render_png(svg: &str) -> Result<Vec<u8>> {
             "cannot draw the picture: {what}"
         )))
     };
+    // The fonts the window has: Ubuntu for text, Hack as the fallback for characters Ubuntu
+    // lacks (the emoji fonts are not built in; such characters show as boxes, as in the
+    // window).
     let mut fonts = usvg::fontdb::Database::new();
-    fonts.load_font_data(epaint_default_fonts::UBUNTU_LIGHT.to_vec());
+    for font in [
+        epaint_default_fonts::UBUNTU_LIGHT,
+        epaint_default_fonts::HACK_REGULAR,
+    ] {
+        fonts.load_font_data(font.to_vec());
+    }
     fonts.set_sans_serif_family("Ubuntu");
     let options = usvg::Options {
         font_family: "Ubuntu".to_string(),

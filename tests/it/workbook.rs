@@ -914,3 +914,42 @@ fn csv_only_flags_are_refused_for_workbooks_and_pictures() {
         assert!(!target.exists());
     }
 }
+
+#[test]
+fn nothing_in_the_picture_runs_off_its_edges() {
+    let tmp = Tmp::new();
+    let mut core = Core::open(&tmp.db()).unwrap();
+    // One skill (a narrow grid, so the key and title decide the width) and a long team name.
+    let t = team(
+        &mut core,
+        "A really very long team name for the platform and data services directorate",
+    );
+    let m = member(&mut core, t, "Ann", "none");
+    let testing = skill(&core, "Testing");
+    rate(&mut core, m, testing, Level::Working);
+    let png = tmp.path("t.png");
+    export_file(
+        &core,
+        &png,
+        csv_options(Scope::Team(t), ExportFormat::Wide),
+        false,
+    )
+    .unwrap();
+    let pixmap = resvg::tiny_skia::Pixmap::decode_png(&std::fs::read(&png).unwrap()).unwrap();
+    let (w, h) = (pixmap.width() as usize, pixmap.height() as usize);
+    let inked = |x: usize, y: usize| {
+        let p = pixmap.pixels()[y * w + x];
+        p.red() < 0xf0 || p.green() < 0xf0 || p.blue() < 0xf0
+    };
+    // The outer 20 pixels (10 at the SVG's scale) on every side are background.
+    for y in 0..h {
+        for x in (0..20).chain(w - 20..w) {
+            assert!(!inked(x, y), "ink at the edge: {x},{y} of {w}x{h}");
+        }
+    }
+    for x in 0..w {
+        for y in (0..20).chain(h - 20..h) {
+            assert!(!inked(x, y), "ink at the edge: {x},{y} of {w}x{h}");
+        }
+    }
+}
