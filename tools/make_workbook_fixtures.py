@@ -96,3 +96,9 @@ excel_style(); bad_cells(); chart_only(); libreoffice(); encrypted(); zip_bomb()
 #   capmatrix --db s.db export capmatrix-sample.xlsx
 #   soffice --headless --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76' capmatrix-sample.xlsx
 #   -> tests/fixtures/workbooks/lo-from-capmatrix-xlsx.csv (LibreOffice's reading of the Matrix sheet)
+#
+#   A guarded CSV through LibreOffice (names that look like formulas):
+#   capmatrix --db g.db import src.csv   (=SUM(A1:A2), '=x Zoë, +44 20 7946 in team Platform)
+#   capmatrix --db g.db export lo-guarded-source.csv
+#   soffice --headless --infilter=CSV:44,34,76 --convert-to xlsx lo-guarded-source.csv
+#   -> tests/fixtures/workbooks/lo-guarded-source.{csv,xlsx}

@@ -115,14 +115,15 @@ struct Header<'t> {
     cols: Vec<Col>,
     seen: HashMap<Col, usize>,
     ignored_columns: Vec<String>,
-    /// Whether text cells carry the formula guard (CSV) or not (a workbook's text cells).
-    guarded: bool,
 }
 
 impl Header<'_> {
-    /// A text cell as written by the person: the formula guard removed where files carry it.
+    /// A text cell as written by the person: the formula guard removed. CSV files carry it;
+    /// so does a guarded CSV that went through a spreadsheet and came back as a workbook
+    /// (LibreOffice keeps the `'`), and capmatrix's workbook guards the texts that need it to
+    /// survive this (those starting with `'`).
     fn text<'c>(&self, cell: &'c str) -> &'c str {
-        if self.guarded { unguard(cell) } else { cell }
+        unguard(cell)
     }
 
     /// The position of a column kind, if the file has it.
@@ -180,7 +181,6 @@ fn read_header<'t>(
         cols: Vec::with_capacity(keys.len()),
         seen: HashMap::new(),
         ignored_columns: Vec::new(),
-        guarded: true,
     };
     let mut unknown = 0usize;
     for (i, key) in keys.iter().enumerate() {
@@ -613,8 +613,7 @@ pub fn parse(
 ) -> Result<ParsedFile, Problems> {
     let mut problems = Problems::default();
     let (header_row, data) = find_header(table);
-    let mut header = read_header(header_row, framework, &mut problems);
-    header.guarded = table.sheet.is_none();
+    let header = read_header(header_row, framework, &mut problems);
     if let Some(sheet) = &table.sheet {
         place_problems(&mut problems.list, sheet, header_row, &header, false);
     }

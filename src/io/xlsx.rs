@@ -255,7 +255,7 @@ fn matrix_sheet(
             let c16 = c as u16;
             match cell {
                 Cell::Text(t) => {
-                    sheet.write_string_with_format(r, c16, *t, &f.text)?;
+                    sheet.write_string_with_format(r, c16, text_cell(t), &f.text)?;
                 }
                 Cell::Level(level) => {
                     let skill = skills[c - 3];
@@ -304,6 +304,17 @@ fn matrix_sheet(
     sheet.set_freeze_panes(1, 3)?;
     print_setup(sheet)?;
     Ok(())
+}
+
+/// A name or note as a text cell. Text cells are never formulas, so no guard is needed,
+/// except that import removes the CSV guard from workbooks too (a guarded CSV saved as a
+/// workbook keeps its `'`): a text that starts with `'` is guarded so it comes back as it was.
+fn text_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with('\'') {
+        super::guard(text)
+    } else {
+        text.into()
+    }
 }
 
 /// Printing (and PDF): landscape, one page wide, the header row on every page.
@@ -430,7 +441,7 @@ fn ratings_sheet(sheet: &mut Worksheet, long: &Table<'_>, f: &Formats) -> Result
         for (c, cell) in row.iter().enumerate() {
             let c = c as u16;
             match cell {
-                Cell::Text(t) => sheet.write_string(r, c, *t)?,
+                Cell::Text(t) => sheet.write_string(r, c, text_cell(t))?,
                 Cell::Level(Some(l)) => sheet.write_string(r, c, l.name())?,
                 Cell::Level(None) => sheet,
                 Cell::Date(t) => sheet.write_number_with_format(r, c, excel_serial(*t), &f.date)?,
