@@ -290,14 +290,7 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
             };
             let written = crate::transfer::export_file(&core, file, options, *history)?;
             if file != Path::new("-") {
-                let what = match crate::transfer::ExportType::of(file)? {
-                    crate::transfer::ExportType::Csv => plural(written.rows, "row", "rows"),
-                    crate::transfer::ExportType::Xlsx => format!(
-                        "a workbook of {}",
-                        plural(written.rows, "member", "members")
-                    ),
-                    _ => format!("a picture of {}", plural(written.rows, "member", "members")),
-                };
+                let what = crate::transfer::ExportType::of(file)?.describe(written);
                 writeln!(
                     out,
                     "exported {what} ({} bytes) to {}",

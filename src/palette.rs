@@ -55,5 +55,11 @@ pub const SHORT_TINT: Rgb = Rgb(0xfd, 0xd9, 0xb5);
 pub const COVERED: Rgb = Rgb(0x31, 0x82, 0xbd);
 /// Resting on one person.
 pub const SINGLE: Rgb = Rgb(0xfe, 0xc4, 0x4f);
+/// Every other row's band in a picture.
+pub const STRIPE: Rgb = Rgb(0xf4, 0xf6, 0xf9);
+/// The outline of an empty cell in a picture.
+pub const EMPTY_EDGE: Rgb = Rgb(0xe2, 0xe6, 0xec);
+/// Cell borders in a workbook.
+pub const GRID: Rgb = Rgb(0xc8, 0xd0, 0xdc);
 /// Header fills.
 pub const HEADER: Rgb = Rgb(0xe8, 0xee, 0xf6);

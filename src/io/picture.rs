@@ -177,6 +177,7 @@ pub fn heatmap_svg(
     );
     let ink = palette::INK.css();
     let muted = palette::MUTED.css();
+    let empty_edge = palette::EMPTY_EDGE.css();
     let _ = writeln!(
         s,
         r#"<text x="{MARGIN}" y="{}" font-size="20" fill="{ink}">{}</text>"#,
@@ -225,8 +226,9 @@ pub fn heatmap_svg(
         if r % 2 == 1 {
             let _ = writeln!(
                 s,
-                r##"<rect x="{MARGIN}" y="{y}" width="{}" height="{ROW_H}" fill="#f4f6f9"/>"##,
-                left - MARGIN
+                r##"<rect x="{MARGIN}" y="{y}" width="{}" height="{ROW_H}" fill="{}"/>"##,
+                left - MARGIN,
+                palette::STRIPE.css()
             );
         }
         let mut x = MARGIN;
@@ -287,7 +289,7 @@ pub fn heatmap_svg(
                 None => {
                     let _ = write!(
                         s,
-                        r##"<rect x="{cx}" y="{y}" width="{CELL_W}" height="{ROW_H}" fill="#ffffff" stroke="#e2e6ec"/>"##
+                        r##"<rect x="{cx}" y="{y}" width="{CELL_W}" height="{ROW_H}" fill="#ffffff" stroke="{empty_edge}"/>"##
                     );
                 }
             }
@@ -392,7 +394,7 @@ pub fn heatmap_svg(
             None => {
                 let _ = writeln!(
                     s,
-                    r##"<rect x="{cx}" y="{y}" width="{CELL_W}" height="{ROW_H}" fill="#ffffff" stroke="#e2e6ec"/>"##
+                    r##"<rect x="{cx}" y="{y}" width="{CELL_W}" height="{ROW_H}" fill="#ffffff" stroke="{empty_edge}"/>"##
                 );
             }
         }

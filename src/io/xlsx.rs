@@ -47,8 +47,10 @@ pub fn excel_serial(t: Timestamp) -> f64 {
     t.0 as f64 / MS_PER_DAY + EXCEL_UNIX_EPOCH
 }
 
-/// An Excel date serial number as a timestamp, to the millisecond.
-pub fn from_excel_serial(serial: f64) -> Option<Timestamp> {
+/// An Excel date serial number as a timestamp, to the millisecond (the inverse, to check the
+/// dates written; import reads dates through calamine).
+#[cfg(test)]
+fn from_excel_serial(serial: f64) -> Option<Timestamp> {
     let ms = ((serial - EXCEL_UNIX_EPOCH) * MS_PER_DAY).round();
     (0.0..253_402_300_800_000.0)
         .contains(&ms)
@@ -82,7 +84,6 @@ struct Formats {
 
 impl Formats {
     fn new() -> Formats {
-        let grid = Rgb(0xc8, 0xd0, 0xdc);
         let header = Format::new()
             .set_bold()
             .set_background_color(color(palette::HEADER))
@@ -98,7 +99,7 @@ impl Formats {
             level: Format::new()
                 .set_align(FormatAlign::Center)
                 .set_border(FormatBorder::Thin)
-                .set_border_color(color(grid)),
+                .set_border_color(color(palette::GRID)),
             below: Format::new()
                 .set_align(FormatAlign::Center)
                 .set_border(FormatBorder::Medium)

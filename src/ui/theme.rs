@@ -50,11 +50,13 @@ pub fn rgb(c: palette::Rgb) -> Color32 {
 /// Marks a cell below what the member's role level requires (with a corner triangle).
 pub const BELOW: Color32 = Color32::from_rgb(palette::SHORT.0, palette::SHORT.1, palette::SHORT.2);
 /// Coverage: target met.
-pub const COVERED: Color32 = Color32::from_rgb(0x31, 0x82, 0xbd);
+pub const COVERED: Color32 =
+    Color32::from_rgb(palette::COVERED.0, palette::COVERED.1, palette::COVERED.2);
 /// Coverage: short of the target.
 pub const SHORT: Color32 = Color32::from_rgb(palette::SHORT.0, palette::SHORT.1, palette::SHORT.2);
 /// Coverage: resting on one person.
-pub const SINGLE: Color32 = Color32::from_rgb(0xfe, 0xc4, 0x4f);
+pub const SINGLE: Color32 =
+    Color32::from_rgb(palette::SINGLE.0, palette::SINGLE.1, palette::SINGLE.2);
 /// Sort arrows and other accents (the selection has its own outline: see the heatmap).
 pub const SELECTED: Color32 = Color32::from_rgb(0x3b, 0x6e, 0xa8);
 
