@@ -22,6 +22,29 @@ fn workbook(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// A database file holding the sample team, made through the command line.
+fn sample_db(tmp: &Tmp) -> PathBuf {
+    let db = tmp.db();
+    let out = capmatrix(&db, &["import", example().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    db
+}
+
+/// `export FILE --team "data engineering"`, which must succeed; its standard output.
+fn export_sample_team(db: &Path, file: &Path) -> String {
+    let out = capmatrix(
+        db,
+        &[
+            "export",
+            file.to_str().unwrap(),
+            "--team",
+            "data engineering",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    stdout(&out)
+}
+
 fn csv_options(scope: Scope, format: ExportFormat) -> ExportOptions {
     ExportOptions {
         scope,
@@ -359,21 +382,10 @@ fn the_workbook_is_what_a_planner_opens_checked_by_a_reader_that_is_not_ours() {
 #[test]
 fn one_teams_gaps_sheet_matches_the_gaps_command() {
     let tmp = Tmp::new();
-    let db = tmp.db();
-    let out = capmatrix(&db, &["import", example().to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let db = sample_db(&tmp);
     let xlsx = tmp.path("team.xlsx");
-    let out = capmatrix(
-        &db,
-        &[
-            "export",
-            xlsx.to_str().unwrap(),
-            "--team",
-            "data engineering",
-        ],
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stdout(&out).starts_with("exported a workbook of 10 members"));
+    let out = export_sample_team(&db, &xlsx);
+    assert!(out.starts_with("exported a workbook of 10 members"));
     let gaps_csv = stdout(&capmatrix(
         &db,
         &[
@@ -594,9 +606,7 @@ fn bad_workbooks_are_refused_by_name_and_change_nothing() {
             "this is a text (CSV) file, not a workbook",
         ),
     ];
-    let db = tmp.db();
-    let out = capmatrix(&db, &["import", example().to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0));
+    let db = sample_db(&tmp);
     let before = stdout(&capmatrix(&db, &["export", "-", "--format", "long"]));
     for (file, sheet, words) in cases {
         let mut args = vec!["import", file.to_str().unwrap()];
@@ -666,25 +676,14 @@ fn a_workbook_import_is_one_plan_like_csv_dry_run_and_replace() {
 #[test]
 fn the_heatmap_picture_as_svg_and_png() {
     let tmp = Tmp::new();
-    let db = tmp.db();
-    let out = capmatrix(&db, &["import", example().to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0));
+    let db = sample_db(&tmp);
     let mut core = Core::open(&db).unwrap();
     let t = core.snapshot().team_named("Data Engineering").unwrap().id;
     member(&mut core, t, "Tom <&> \"Quote\"", "Data engineer");
     drop(core);
     let svg_path = tmp.path("team.svg");
-    let out = capmatrix(
-        &db,
-        &[
-            "export",
-            svg_path.to_str().unwrap(),
-            "--team",
-            "data engineering",
-        ],
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stdout(&out).starts_with("exported a picture of 11 members"));
+    let out = export_sample_team(&db, &svg_path);
+    assert!(out.starts_with("exported a picture of 11 members"));
     let svg = std::fs::read_to_string(&svg_path).unwrap();
     // Well-formed XML that a parser that is not ours reads (usvg's roxmltree via resvg is
     // ours too; count the structure instead): one titled group per cell.
@@ -716,16 +715,7 @@ fn the_heatmap_picture_as_svg_and_png() {
     assert!(svg.contains(capmatrix::model::OGL_CREDIT));
     // PNG: rendered from the same SVG at twice its size.
     let png_path = tmp.path("team.png");
-    let out = capmatrix(
-        &db,
-        &[
-            "export",
-            png_path.to_str().unwrap(),
-            "--team",
-            "data engineering",
-        ],
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    export_sample_team(&db, &png_path);
     let png = std::fs::read(&png_path).unwrap();
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
     let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
@@ -890,9 +880,7 @@ fn a_note_too_long_for_an_excel_cell_is_refused_by_name_and_nothing_is_written()
 #[test]
 fn csv_only_flags_are_refused_for_workbooks_and_pictures() {
     let tmp = Tmp::new();
-    let db = tmp.db();
-    let out = capmatrix(&db, &["import", example().to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0));
+    let db = sample_db(&tmp);
     for (file, flags, words, code) in [
         (
             "a.xlsx",
