@@ -45,6 +45,17 @@ fn export_sample_team(db: &Path, file: &Path) -> String {
     stdout(&out)
 }
 
+/// Exports everyone to a file (its type by extension), which must succeed.
+fn export_all(core: &Core, file: &Path) -> capmatrix::transfer::Written {
+    export_file(
+        core,
+        file,
+        csv_options(Scope::All, ExportFormat::Wide),
+        false,
+    )
+    .unwrap()
+}
+
 fn csv_options(scope: Scope, format: ExportFormat) -> ExportOptions {
     ExportOptions {
         scope,
@@ -138,13 +149,7 @@ fn an_exported_workbook_imports_back_to_exactly_the_same_matrix() {
     let tmp = Tmp::new();
     let core = awkward_core(&tmp.db());
     let xlsx = tmp.path("all.xlsx");
-    let written = export_file(
-        &core,
-        &xlsx,
-        csv_options(Scope::All, ExportFormat::Wide),
-        false,
-    )
-    .unwrap();
+    let written = export_all(&core, &xlsx);
     assert_eq!(written.rows, 13, "13 members");
     // By default the Matrix sheet, with the notes, interest and dates of the Ratings sheet:
     // the whole matrix, members without ratings too.
@@ -254,13 +259,7 @@ fn the_workbook_is_what_a_planner_opens_checked_by_a_reader_that_is_not_ours() {
     let tmp = Tmp::new();
     let core = awkward_core(&tmp.db());
     let xlsx = tmp.path("all.xlsx");
-    export_file(
-        &core,
-        &xlsx,
-        csv_options(Scope::All, ExportFormat::Wide),
-        false,
-    )
-    .unwrap();
+    export_all(&core, &xlsx);
     let book = open_xlsx(&xlsx);
     assert_eq!(
         book.sheet_names(),
@@ -637,13 +636,7 @@ fn a_workbook_import_is_one_plan_like_csv_dry_run_and_replace() {
     let mut core = Core::open(&tmp.db()).unwrap();
     import_file(&mut core, &example(), &ImportOptions::default()).unwrap();
     let xlsx = tmp.path("team.xlsx");
-    export_file(
-        &core,
-        &xlsx,
-        csv_options(Scope::All, ExportFormat::Wide),
-        false,
-    )
-    .unwrap();
+    export_all(&core, &xlsx);
     // Someone joins after the export: a replace-mode import of the workbook removes them,
     // a dry run only says so.
     let t = core.snapshot().team_named("Data Engineering").unwrap().id;
