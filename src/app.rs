@@ -560,6 +560,10 @@ impl CapmatrixApp {
                 let what = transfer::ExportType::of(&path)
                     .map_or_else(|_| String::new(), |kind| kind.describe(written));
                 let full = std::path::absolute(&path).unwrap_or(path);
+                // The next export suggests the same folder.
+                if let Some(dir) = full.parent().filter(|d| d.is_dir()) {
+                    self.state.documents_dir = dir.to_path_buf();
+                }
                 self.state
                     .notify(format!("Exported {what} to {}", full.display()), false);
                 self.state.dialog = None;

@@ -62,6 +62,9 @@ pub struct ExportDialog {
     pub target: Option<(String, ExportTarget)>,
     /// Why the last attempt failed, shown in the dialog.
     pub error: Option<String>,
+    /// The type chosen: by the Type buttons, or by typing a name with a known extension
+    /// (typing a name without one leaves it as it was).
+    pub kind: ExportType,
 }
 
 impl ExportDialog {
@@ -91,22 +94,37 @@ impl ExportDialog {
             overwrite: false,
             target: None,
             error: None,
+            kind,
         }
     }
 }
 
 impl ExportDialog {
-    /// The type the path's extension picks (CSV when it names none the export knows).
+    /// The type chosen.
     pub fn kind(&self) -> ExportType {
-        ExportType::of(std::path::Path::new(self.path.trim())).unwrap_or(ExportType::Csv)
+        self.kind
     }
 
-    /// Changes the path's extension to the type's.
+    /// Whether the file name's extension is one export writes (it decides the type).
+    pub fn extension_known(&self) -> bool {
+        ExportType::of(std::path::Path::new(self.path.trim())).is_ok()
+    }
+
+    /// Chooses a type and gives the file name its extension.
     pub fn set_kind(&mut self, kind: ExportType) {
+        self.kind = kind;
         let path = std::path::Path::new(self.path.trim()).with_extension(kind.extension());
         self.path = path.display().to_string();
         self.overwrite = false;
         self.error = None;
+    }
+
+    /// After the file name was typed: a known extension chooses the type.
+    fn path_typed(&mut self) {
+        self.overwrite = false;
+        if let Ok(kind) = ExportType::of(std::path::Path::new(self.path.trim())) {
+            self.kind = kind;
+        }
     }
 }
 
@@ -787,12 +805,18 @@ fn export_ui(
         ui.label(format!("Members: {team}"));
         ui.horizontal(|ui| {
             let l = ui.label("File:");
+            // A fixed id: the rows above change with the type, and the field must keep the
+            // keyboard while a name is typed.
             let field = ui
-                .add(egui::TextEdit::singleline(&mut d.path).desired_width(340.0))
+                .add(
+                    egui::TextEdit::singleline(&mut d.path)
+                        .id_salt("export file")
+                        .desired_width(340.0),
+                )
                 .labelled_by(l.id);
             focus_first(ui, &field);
             if field.changed() {
-                d.overwrite = false;
+                d.path_typed();
             }
             if ui.button("Choose...").clicked() {
                 out.push(Command::BrowseExport);
@@ -808,11 +832,17 @@ fn export_ui(
             ExportTarget::Exists => {
                 ui.checkbox(&mut d.overwrite, "Replace the existing file");
             }
+            ExportTarget::New if !d.extension_known() => {
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    format!(
+                        "End the name with {}: the extension decides the type.",
+                        crate::transfer::EXPORT_EXTENSIONS
+                    ),
+                );
+            }
             ExportTarget::New => {
-                ui.weak(format!(
-                    "A new file will be created ({}).",
-                    crate::transfer::EXPORT_EXTENSIONS
-                ));
+                ui.weak("A new file will be created.");
             }
             ExportTarget::NoFolder => {
                 ui.colored_label(
@@ -828,6 +858,7 @@ fn export_ui(
             ui,
             "Export",
             !d.path.trim().is_empty()
+                && d.extension_known()
                 && match target {
                     ExportTarget::New => true,
                     ExportTarget::Exists => d.overwrite,

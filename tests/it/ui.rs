@@ -1164,3 +1164,44 @@ fn the_import_dialog_previews_a_workbooks_chosen_sheet() {
     h.run();
     assert_eq!(h.state().core().snapshot().member_count(), 10);
 }
+
+#[test]
+fn typing_a_file_name_keeps_the_chosen_type_and_the_keyboard() {
+    let tmp = super::Tmp::new();
+    let mut h = harness(sample_core());
+    h.state_mut().state_mut().documents_dir = tmp.dir.path().to_path_buf();
+    h.get_by_label("Save picture...").click();
+    h.run();
+    let folder = format!("{}/", tmp.dir.path().display());
+    if let Some(capmatrix::ui::Dialog::Export(d)) = &mut h.state_mut().state_mut().dialog {
+        d.path = folder.clone();
+    }
+    h.run();
+    // On the way to "heat.png" the name has no extension: the type stays a PNG picture, the
+    // field keeps the keyboard, and Export waits for a name it can write.
+    h.get_by_label("File:").click();
+    h.run();
+    h.get_by_label("File:").type_text("heat");
+    h.run();
+    assert!(
+        h.query_by_label_contains("the extension decides the type")
+            .is_some()
+    );
+    h.get_by_label("File:").type_text(".png");
+    h.run();
+    let Some(capmatrix::ui::Dialog::Export(d)) = &h.state().state().dialog else {
+        panic!("no export dialog")
+    };
+    assert_eq!(d.path, format!("{folder}heat.png"));
+    assert_eq!(d.kind(), capmatrix::transfer::ExportType::Png);
+    h.get_by_label("Export").click();
+    h.run();
+    assert!(tmp.dir.path().join("heat.png").exists());
+    // The next export suggests the same folder.
+    h.get_by_label("Export...").click();
+    h.run();
+    let Some(capmatrix::ui::Dialog::Export(d)) = &h.state().state().dialog else {
+        panic!("no export dialog")
+    };
+    assert!(d.path.starts_with(&folder), "{}", d.path);
+}
