@@ -9,7 +9,7 @@ import openpyxl
 
 path = sys.argv[1]
 wb = openpyxl.load_workbook(path)
-assert wb.sheetnames == ["Matrix", "Gaps", "Ratings", "Framework", "About"], wb.sheetnames
+assert wb.sheetnames == ["Matrix", "Gaps", "Below role", "Ratings", "Framework", "About"], wb.sheetnames
 m = wb["Matrix"]
 header = [c.value for c in m[1]]
 assert header[:3] == ["Member", "Team", "Role level"], header

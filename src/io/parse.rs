@@ -104,13 +104,20 @@ fn fixed_column(name: &str) -> Option<Col> {
 }
 
 /// Header cells: trimmed, a stray byte order mark removed.
-fn header_name(cell: &str) -> &str {
-    cell.trim().trim_start_matches('\u{FEFF}').trim()
+/// Header cells: a stray byte order mark removed, and runs of spaces and line breaks made one
+/// space (a spreadsheet header often breaks a long name over two lines: Alt+Enter in Excel,
+/// and capmatrix's own workbook does it to keep its header row short).
+fn header_name(cell: &str) -> String {
+    cell.trim_start_matches('\u{FEFF}')
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The header row understood: the layout, what each column is, where each kind sits.
 struct Header<'t> {
-    names: Vec<&'t str>,
+    names: Vec<String>,
+    _row: std::marker::PhantomData<&'t str>,
     format: FileFormat,
     cols: Vec<Col>,
     seen: HashMap<Col, usize>,
@@ -168,7 +175,7 @@ fn read_header<'t>(
     problems: &mut Problems,
 ) -> Header<'t> {
     let line = header_row.line;
-    let names: Vec<&str> = header_row.cells.iter().map(header_name).collect();
+    let names: Vec<String> = header_row.cells.iter().map(header_name).collect();
     let keys: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
     let format = if keys.iter().any(|k| k == "skill") && keys.iter().any(|k| k == "level") {
         FileFormat::Long
@@ -181,10 +188,11 @@ fn read_header<'t>(
         cols: Vec::with_capacity(keys.len()),
         seen: HashMap::new(),
         ignored_columns: Vec::new(),
+        _row: std::marker::PhantomData,
     };
     let mut unknown = 0usize;
     for (i, key) in keys.iter().enumerate() {
-        let name = header.names[i];
+        let name = header.names[i].as_str();
         let col = classify_column(
             name,
             key,
@@ -213,7 +221,7 @@ fn read_header<'t>(
             line,
             format!(
                 "no Member column: a header row such as Member,Team,Role level,Testing must be within the first 20 rows (the first row has: {})",
-                header.names.iter().filter(|n| !n.is_empty()).copied().collect::<Vec<_>>().join(", ")
+                header.names.iter().filter(|n| !n.is_empty()).map(String::as_str).collect::<Vec<_>>().join(", ")
             ),
         ));
     }
@@ -398,7 +406,7 @@ fn read_identity(
                 };
                 problems.push(Problem::cell(
                     line,
-                    header.names[i],
+                    &header.names[i],
                     format!("\"{text}\" is not a role level{hint}"),
                 ));
                 None
@@ -429,7 +437,7 @@ fn read_wide_ratings(
         } else if let Some(l) = Level::parse(text) {
             Some(l)
         } else {
-            problems.push(level_problem(row.line, header.names[i], text));
+            problems.push(level_problem(row.line, &header.names[i], text));
             continue;
         };
         ratings.push(ParsedRating {
@@ -709,7 +717,7 @@ fn place_problems(
             match col.map(|i| header.cols[i]) {
                 Some(Col::SkillColumn(_)) => {
                     if let Some(i) = col {
-                        about.push(header.names[i]);
+                        about.push(&header.names[i]);
                     }
                 }
                 _ => {

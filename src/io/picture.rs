@@ -56,8 +56,9 @@ fn elide(text: &str, max: usize) -> String {
 /// Skill names longer than this go on two lines.
 const WRAP_CHARS: usize = 34;
 
-/// A name on one line, or on two split at the space nearest its middle.
-fn wrap_in_two(text: &str, max: usize) -> Vec<String> {
+/// A name on one line, or on two split at the space nearest its middle (pictures and the
+/// workbook's header row).
+pub(crate) fn wrap_in_two(text: &str, max: usize) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     if chars.len() <= max {
         return vec![text.to_string()];

@@ -2,8 +2,8 @@
 //! the CSV export ([`super::export::table`]) and the same gap report as `gaps`
 //! ([`super::report`]). Sheets: Matrix (levels as names, coloured by conditional formats so
 //! that a level changed in Excel recolours, a dropdown of the levels on every level cell,
-//! cells below the role's requirement outlined with a note), Gaps, Ratings (real dates),
-//! Framework, About. Every name and note is written as a text cell, never as a formula.
+//! cells below the role's requirement outlined with a note), Gaps, Below role, Ratings (real
+//! dates), Framework, About. Every name and note is written as a text cell, never as a formula.
 
 use super::export::{Cell, ExportFormat, LONG_HEADER, Table, table};
 use super::report::{GAPS_HEADER, GapsReport, gap_cells, gaps_report};
@@ -19,7 +19,14 @@ use rust_xlsxwriter::{
 use std::collections::BTreeSet;
 
 /// The sheets of an exported workbook, in order.
-pub const SHEETS: [&str; 5] = ["Matrix", "Gaps", "Ratings", "Framework", "About"];
+pub const SHEETS: [&str; 6] = [
+    "Matrix",
+    "Gaps",
+    "Below role",
+    "Ratings",
+    "Framework",
+    "About",
+];
 
 /// Where and when a workbook was exported, for its About sheet.
 #[derive(Debug, Clone, Copy)]
@@ -33,7 +40,7 @@ pub struct WorkbookInfo<'a> {
 }
 
 /// The most "needs <level>" notes a Matrix sheet gets. Beyond this (a profession-wide
-/// export) the orange outline alone marks the cells, and the Gaps sheet lists each with the
+/// export) the orange outline alone marks the cells, and the Below role sheet lists each with the
 /// level needed: 39,000 notes made LibreOffice take 74 s to open a workbook it otherwise
 /// opens in 2 s.
 pub const MAX_BELOW_NOTES: usize = 2_000;
@@ -93,6 +100,7 @@ impl Formats {
             skill_header: header
                 .clone()
                 .set_rotation(90)
+                .set_text_wrap()
                 .set_align(FormatAlign::Center),
             header,
             text: Format::new(),
@@ -125,6 +133,9 @@ fn width_of<'a>(texts: impl Iterator<Item = &'a str>, min: usize, max: usize) ->
         + 2.0
 }
 
+/// Skill names longer than this take two lines in the Matrix header.
+const HEADER_WRAP_CHARS: usize = 30;
+
 /// Excel's rows a sheet, and characters (UTF-16 units) a cell.
 const EXCEL_ROWS: usize = 1_048_576;
 const EXCEL_CELL_UNITS: usize = 32_767;
@@ -132,7 +143,7 @@ const EXCEL_CELL_UNITS: usize = 32_767;
 /// Refuses, naming what and where, a matrix that does not fit Excel's limits, before anything
 /// is built: too many rows for a sheet, a note too long for a cell.
 fn check_fits(wide: &Table<'_>, long: &Table<'_>) -> Result<()> {
-    for (sheet, rows) in [(SHEETS[0], wide.rows.len()), (SHEETS[2], long.rows.len())] {
+    for (sheet, rows) in [(SHEETS[0], wide.rows.len()), (SHEETS[3], long.rows.len())] {
         if rows >= EXCEL_ROWS {
             return Err(Error::Workbook {
                 reason: format!(
@@ -176,7 +187,8 @@ pub fn encode_xlsx(snapshot: &Snapshot, scope: Scope, info: &WorkbookInfo<'_>) -
     let long = table(snapshot, scope, ExportFormat::Long, None);
     check_fits(&wide, &long)?;
     matrix_sheet(book.add_worksheet(), snapshot, scope, &wide, &formats).map_err(xlsx_err)?;
-    gaps_sheet(book.add_worksheet(), snapshot, scope, &formats).map_err(xlsx_err)?;
+    let reports = gaps_sheet(book.add_worksheet(), snapshot, scope, &formats).map_err(xlsx_err)?;
+    below_sheet(book.add_worksheet(), &reports, &formats).map_err(xlsx_err)?;
     ratings_sheet(book.add_worksheet(), &long, &formats).map_err(xlsx_err)?;
     framework_sheet(book.add_worksheet(), snapshot, scope, &formats).map_err(xlsx_err)?;
     about_sheet(book.add_worksheet(), snapshot, scope, info, &formats).map_err(xlsx_err)?;
@@ -211,7 +223,10 @@ fn matrix_sheet(
     for (i, &skill) in skills.iter().enumerate() {
         let col = (i + 3) as u16;
         let s = fw.skill(skill);
-        sheet.write_string_with_format(0, col, &s.name, &f.skill_header)?;
+        // A long name on two lines (import reads a line break in a header as a space), so
+        // the frozen header row stays short.
+        let lines = super::picture::wrap_in_two(&s.name, HEADER_WRAP_CHARS);
+        sheet.write_string_with_format(0, col, lines.join("\n"), &f.skill_header)?;
         if let Some(d) = &s.description {
             let note = Note::new(truncate(d, 30_000))
                 .add_author_prefix(false)
@@ -223,7 +238,8 @@ fn matrix_sheet(
     }
     let longest = skills
         .iter()
-        .map(|&s| fw.skill(s).name.chars().count())
+        .flat_map(|&s| super::picture::wrap_in_two(&fw.skill(s).name, HEADER_WRAP_CHARS))
+        .map(|line| line.chars().count())
         .max()
         .unwrap_or(0);
     // Names written upwards in full: about 6.5 points per character, within Excel's 409.
@@ -325,16 +341,24 @@ fn print_setup(sheet: &mut Worksheet) -> Result<(), XlsxError> {
     Ok(())
 }
 
+/// How many lines a text takes wrapped in a column about `width` characters wide.
+fn wrapped_lines(text: &str, width: usize) -> usize {
+    text.split('\n')
+        .map(|p| p.chars().count().div_ceil(width).max(1))
+        .sum()
+}
+
 fn truncate(text: &str, max_chars: usize) -> String {
     text.chars().take(max_chars).collect()
 }
 
+/// The Gaps sheet; returns the reports, for the Below role sheet.
 fn gaps_sheet(
     sheet: &mut Worksheet,
     snapshot: &Snapshot,
     scope: Scope,
     f: &Formats,
-) -> Result<(), XlsxError> {
+) -> Result<Vec<GapsReport>, XlsxError> {
     sheet.set_name(SHEETS[1])?;
     let teams: Vec<(Scope, String)> = match scope {
         Scope::Team(id) => vec![(
@@ -366,36 +390,61 @@ fn gaps_sheet(
         .into_iter()
         .map(|(scope, name)| gaps_report(snapshot, scope, name, true))
         .collect();
+    // Column widths follow what is written in them (both tables share the columns).
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    widths.resize(8, 0);
+    let mut seen = |c: usize, text: &str| {
+        if let Some(w) = widths.get_mut(c) {
+            *w = (*w).max(text.chars().count());
+        }
+    };
+    let centred = |format: &Format| format.clone().set_align(FormatAlign::Center);
+    let number = Format::new().set_align(FormatAlign::Center);
     let mut r = 1u32;
     for report in &reports {
         for g in &report.skills {
             if with_team {
                 sheet.write_string(r, 0, &report.team)?;
+                seen(0, &report.team);
             }
             let cells = gap_cells(g);
             for (c, text) in cells.iter().enumerate() {
                 let col = c as u16 + offset;
+                seen(col as usize, text);
+                // Numbers centred under their headings, so a column cannot be misread.
                 match c {
-                    2 => sheet.write_number(r, col, g.target_count)?,
-                    3 => sheet.write_number(r, col, g.covered)?,
+                    2 => sheet.write_number_with_format(r, col, g.target_count, &number)?,
+                    3 => sheet.write_number_with_format(r, col, g.covered, &number)?,
                     4 if g.shortfall > 0 => {
-                        sheet.write_number_with_format(r, col, g.shortfall, &f.short)?
+                        sheet.write_number_with_format(r, col, g.shortfall, &centred(&f.short))?
                     }
-                    4 => sheet.write_number(r, col, g.shortfall)?,
+                    4 => sheet.write_number_with_format(r, col, g.shortfall, &number)?,
                     5 if g.single_point_of_failure => {
-                        sheet.write_string_with_format(r, col, text, &f.single)?
+                        sheet.write_string_with_format(r, col, text, &centred(&f.single))?
                     }
+                    5 => sheet.write_string_with_format(r, col, text, &number)?,
                     _ => sheet.write_string(r, col, text)?,
                 };
             }
             r += 1;
         }
     }
-    // Who is below their role level: the second half of the analysis, below the table.
-    r += 1;
-    sheet.write_string_with_format(r, 0, "Below what their role level requires", &f.title)?;
-    r += 1;
-    let below_header = [
+    for (c, w) in widths.iter().enumerate() {
+        sheet.set_column_width(c as u16, (*w).clamp(8, 60) as f64 + 2.0)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    print_setup(sheet)?;
+    Ok(reports)
+}
+
+/// Everyone below what their role level requires, skill by skill.
+fn below_sheet(
+    sheet: &mut Worksheet,
+    reports: &[GapsReport],
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    sheet.set_name(SHEETS[2])?;
+    let header = [
         "Member",
         "Team",
         "Role level",
@@ -403,9 +452,10 @@ fn gaps_sheet(
         "Required",
         "Actual",
     ];
-    header_row(sheet, r, &below_header, &f.header)?;
-    r += 1;
-    for report in &reports {
+    header_row(sheet, 0, &header, &f.header)?;
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    let mut r = 1u32;
+    for report in reports {
         for m in &report.members_below_role {
             let actual = m.actual.map_or("not rated", |l| l.name());
             let cells = [
@@ -417,6 +467,7 @@ fn gaps_sheet(
                 actual,
             ];
             for (c, text) in cells.iter().enumerate() {
+                widths[c] = widths[c].max(text.chars().count());
                 if c == 5 {
                     sheet.write_string_with_format(r, c as u16, *text, &f.short)?;
                 } else {
@@ -426,16 +477,17 @@ fn gaps_sheet(
             r += 1;
         }
     }
-    for (c, w) in [26, 30, 22, 30, 13, 13, 22, 13].into_iter().enumerate() {
-        sheet.set_column_width(c as u16, w)?;
+    for (c, w) in widths.iter().enumerate() {
+        sheet.set_column_width(c as u16, (*w).clamp(8, 60) as f64 + 2.0)?;
     }
-    sheet.set_freeze_panes(1, 0)?;
+    sheet.set_freeze_panes(1, 1)?;
+    sheet.autofilter(0, 0, r.saturating_sub(1).max(1), 5)?;
     print_setup(sheet)?;
     Ok(())
 }
 
 fn ratings_sheet(sheet: &mut Worksheet, long: &Table<'_>, f: &Formats) -> Result<(), XlsxError> {
-    sheet.set_name(SHEETS[2])?;
+    sheet.set_name(SHEETS[3])?;
     header_row(sheet, 0, &LONG_HEADER, &f.header)?;
     for (r, row) in long.rows.iter().enumerate() {
         let r = r as u32 + 1;
@@ -465,7 +517,7 @@ fn framework_sheet(
     scope: Scope,
     f: &Formats,
 ) -> Result<(), XlsxError> {
-    sheet.set_name(SHEETS[3])?;
+    sheet.set_name(SHEETS[4])?;
     let fw = &snapshot.framework;
     let members = scope_members(snapshot, scope);
     let skills = wide_skills(snapshot, &members);
@@ -484,13 +536,18 @@ fn framework_sheet(
         let s = fw.skill(skill);
         sheet.write_string_with_format(r, 0, &s.name, &f.wrap)?;
         sheet.write_string_with_format(r, 1, s.description.as_deref().unwrap_or(""), &f.wrap)?;
+        let mut lines = wrapped_lines(s.description.as_deref().unwrap_or(""), 45);
         for (i, level) in Level::ALL[1..].iter().enumerate() {
             let text = s
                 .descriptor(*level)
                 .map(|lines| truncate(&lines.join("\n"), 32_000))
                 .unwrap_or_default();
+            lines = lines.max(wrapped_lines(&text, 45));
             sheet.write_string_with_format(r, (i + 2) as u16, &text, &f.wrap)?;
         }
+        // Rows tall enough for their wrapped text (spreadsheets do not grow rows written by
+        // a program themselves): about 15 points a line, within Excel's 409.
+        sheet.set_row_height(r, (lines as f64 * 15.0).clamp(15.0, 409.0))?;
         for (i, &rl) in role_levels.iter().enumerate() {
             let text = fw.required(rl, skill).map_or("", |l| l.name());
             sheet.write_string(r, (i + 6) as u16, text)?;
@@ -517,7 +574,7 @@ fn about_sheet(
     info: &WorkbookInfo<'_>,
     f: &Formats,
 ) -> Result<(), XlsxError> {
-    sheet.set_name(SHEETS[4])?;
+    sheet.set_name(SHEETS[5])?;
     sheet.write_string_with_format(0, 0, format!("Skills matrix: {}", info.title), &f.title)?;
     let members = scope_members(snapshot, scope).len();
     let rows: [(&str, String); 6] = [
@@ -540,6 +597,8 @@ fn about_sheet(
         if i == 0 {
             let date = f.date.clone().set_align(FormatAlign::Left);
             sheet.write_number_with_format(r, 1, excel_serial(info.exported_at), &date)?;
+        } else if let Ok(n) = value.parse::<u32>() {
+            sheet.write_number_with_format(r, 1, n, &Format::new().set_align(FormatAlign::Left))?;
         } else {
             sheet.write_string(r, 1, value)?;
         }
@@ -553,8 +612,10 @@ fn about_sheet(
     )?;
     let lines = [
         "Matrix: one row per member; change a level with the dropdown and the colour follows.",
-        "Cells outlined in orange are below what the member's role level requires: the cell's note says which level (up to 2,000 such cells; the Gaps sheet lists them all).",
-        "Gaps: each skill's target, how many people cover it, the shortfall and single points of failure.",
+        "Cells outlined in orange were below what the member's role level requires when exported: the cell's note says which level (up to 2,000 such cells; the Below role sheet lists them all).",
+        "Gaps: each skill's target, how many people cover it, the shortfall and single points of failure, as exported.",
+        "Below role: each member below what their role level requires, skill by skill.",
+        "The outlines, notes, Gaps and Below role do not follow edits made here: import the workbook into capmatrix and export again.",
         "Ratings: every rating with its date, interest and note. Framework: what each level means.",
         "Import this workbook back with: capmatrix import FILE.xlsx (the Matrix sheet), or --sheet Ratings.",
     ];
@@ -563,6 +624,7 @@ fn about_sheet(
     }
     sheet.set_column_width(0, 18)?;
     sheet.set_column_width(1, 70)?;
+    print_setup(sheet)?;
     Ok(())
 }
 

@@ -927,3 +927,36 @@ fn the_header_may_sit_below_title_rows() {
     let err = import_text(&mut core, &text).unwrap_err().to_string();
     assert!(err.contains("line 1: no Member column"), "{err}");
 }
+
+#[test]
+fn a_header_broken_over_two_lines_in_its_cell_is_read_as_one_name() {
+    // Excel's Alt+Enter in a header cell, and capmatrix's own workbook header.
+    let mut core = Core::open_in_memory().unwrap();
+    let text = "Member,Team,\"Role\nlevel\",\"Programming and build\n(data engineering)\",\"Data  modelling\"\r\nAnn,Platform,Data engineer,Working,Expert\r\n";
+    let report = capmatrix::transfer::import_bytes(
+        &mut core,
+        text.as_bytes(),
+        std::path::Path::new("alt-enter.csv"),
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(report.summary.ratings_set, 2);
+    let snap = core.snapshot();
+    assert_eq!(
+        level(
+            snap,
+            "Platform",
+            "Ann",
+            "Programming and build (data engineering)"
+        ),
+        Some(Level::Working)
+    );
+    assert_eq!(
+        level(snap, "Platform", "Ann", "Data modelling"),
+        Some(Level::Expert)
+    );
+    assert_eq!(
+        role(snap, "Platform", "Ann").as_deref(),
+        Some("Data engineer")
+    );
+}
