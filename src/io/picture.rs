@@ -343,12 +343,13 @@ pub fn heatmap_svg(
         let Some(cov) = coverage.get(skill) else {
             continue;
         };
-        let (fill, text) = if cov.shortfall > 0 {
-            (palette::SHORT_TINT, palette::INK)
-        } else if cov.single_point_of_failure {
+        // As the window's footer: one person only (amber) before short (orange) before met.
+        let (fill, text) = if cov.single_point_of_failure {
             (palette::SINGLE, palette::INK)
+        } else if cov.shortfall > 0 {
+            (palette::SHORT, palette::WHITE)
         } else {
-            (palette::level_fill(Level::Awareness), palette::INK)
+            (palette::COVERED, palette::WHITE)
         };
         let tip = format!(
             "{}: {} of {} at {} or above{}{}",
@@ -469,7 +470,8 @@ fn legend(s: &mut String, top: f64) -> f64 {
         y + ROW_H / 2.0 + 4.0
     );
     x += CELL_W + 18.0 + text_width("required, not rated");
-    x = swatch(s, x, y, palette::SHORT_TINT, "", "short of target");
+    x = swatch(s, x, y, palette::COVERED, "", "target met");
+    x = swatch(s, x, y, palette::SHORT, "", "short of target");
     swatch(s, x, y, palette::SINGLE, "", "rests on one person")
 }
 

@@ -721,6 +721,24 @@ fn the_heatmap_picture_as_svg_and_png() {
         "below-role cells say what is needed"
     );
     assert!(svg.contains(">Coverage</text>") && svg.contains(">Team best</text>"));
+    // Coverage coloured as in the window: amber where one person covers a skill, orange where
+    // the team is short, blue where the target is met.
+    let coverage_fill = |words: &str| {
+        let at = svg
+            .find(words)
+            .unwrap_or_else(|| panic!("no coverage cell {words}"));
+        svg[at..]
+            .split("fill=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(coverage_fill("rests on one person</title>"), "#fec44f");
+    assert_eq!(coverage_fill("Data integration design: 0 of 2"), "#d95f02");
+    assert_eq!(coverage_fill("Testing: 8 of 2"), "#3182bd");
     assert!(svg.contains(">below role level</text>"), "a legend");
     assert!(svg.contains(capmatrix::model::OGL_CREDIT));
     // PNG: rendered from the same SVG at twice its size.
