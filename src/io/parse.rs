@@ -565,7 +565,7 @@ impl Members {
         format: FileFormat,
         framework: &Framework,
         problems: &mut Problems,
-    ) {
+    ) -> Option<usize> {
         let key = (name_key(&who.team), name_key(&who.name));
         let Some(&i) = self.index.get(&key) else {
             self.index.insert(key, self.list.len());
@@ -576,7 +576,7 @@ impl Members {
                 role_level: who.role_level,
                 ratings,
             });
-            return;
+            return Some(self.list.len() - 1);
         };
         let m = &mut self.list[i];
         if format == FileFormat::Wide {
@@ -588,7 +588,7 @@ impl Members {
                     who.name, who.team, self.unit, m.line
                 ),
             ));
-            return;
+            return None;
         }
         match (m.role_level, who.role_level) {
             (Some(Some(a)), Some(Some(b))) if a != b => {
@@ -609,6 +609,7 @@ impl Members {
             _ => {}
         }
         m.ratings.extend(ratings);
+        Some(i)
     }
 }
 
@@ -635,10 +636,31 @@ pub fn parse(
         ..Members::default()
     };
     let mut near_names = HashMap::new();
+    // A long file lists a member's ratings on consecutive rows: while the Member, Team and
+    // Role level cells are those of the last row read cleanly, the member is already known
+    // (names are not cleaned and looked up again: a third of a long import's time).
+    fn identity_cells<'r>(row: &'r RawRow, header: &Header<'_>) -> [&'r str; 3] {
+        [Col::Member, Col::Team, Col::RoleLevel]
+            .map(|c| header.find(c).and_then(|i| row.cells.get(i)).unwrap_or(""))
+    }
+    let mut last: Option<([String; 3], usize)> = None;
     for row in data {
         let before = problems.total();
         let listed = problems.list.len();
         check_row_shape(row, &header, &mut problems);
+        if header.format == FileFormat::Long
+            && let Some((cells, i)) = &last
+            && identity_cells(row, &header) == cells.each_ref().map(String::as_str)
+        {
+            let rating = read_long_rating(row, &header, framework, &mut near_names, &mut problems);
+            if problems.total() == before {
+                members.list[*i].ratings.extend(rating);
+            }
+            if let Some(sheet) = &table.sheet {
+                place_problems(&mut problems.list[listed..], sheet, row, &header, true);
+            }
+            continue;
+        }
         let who = read_identity(row, &header, framework, default_team, &mut problems);
         let ratings = match header.format {
             FileFormat::Wide => read_wide_ratings(row, &header, &mut problems),
@@ -649,7 +671,7 @@ pub fn parse(
             }
         };
         if problems.total() == before && !who.name.is_empty() && !who.team.is_empty() {
-            members.add(
+            let added = members.add(
                 who,
                 row.line,
                 ratings,
@@ -657,6 +679,11 @@ pub fn parse(
                 framework,
                 &mut problems,
             );
+            last = added
+                .filter(|_| problems.total() == before)
+                .map(|i| (identity_cells(row, &header).map(String::from), i));
+        } else {
+            last = None;
         }
         if let Some(sheet) = &table.sheet {
             place_problems(&mut problems.list[listed..], sheet, row, &header, true);
@@ -745,19 +772,21 @@ fn place_problems(
 /// level changed since (edited in the Matrix sheet) keeps its note and interest but takes
 /// today's date, as an edit would.
 pub fn take_details(wide: &mut ParsedFile, long: &ParsedFile) {
-    let mut index: HashMap<(String, String, SkillId), &ParsedRating> = HashMap::new();
-    for m in &long.members {
-        for r in &m.ratings {
-            index.insert((name_key(&m.team), name_key(&m.name), r.skill), r);
-        }
-    }
+    let index: HashMap<(String, String), &ParsedMember> = long
+        .members
+        .iter()
+        .map(|m| ((name_key(&m.team), name_key(&m.name)), m))
+        .collect();
     for m in &mut wide.members {
-        let (team, name) = (name_key(&m.team), name_key(&m.name));
+        let Some(details) = index.get(&(name_key(&m.team), name_key(&m.name))) else {
+            continue;
+        };
         for r in &mut m.ratings {
             if r.level.is_none() {
                 continue;
             }
-            let Some(d) = index.get(&(team.clone(), name.clone(), r.skill)) else {
+            // The last row for the skill, as an import of the long file would keep.
+            let Some(d) = details.ratings.iter().rev().find(|d| d.skill == r.skill) else {
                 continue;
             };
             r.note = d.note.clone();

@@ -215,7 +215,7 @@ pub fn sheet_ref(sheet: &str) -> String {
 struct Rows<'s> {
     sheet: &'s str,
     rows: Vec<RawRow>,
-    current: Option<(usize, Vec<String>)>,
+    current: Option<(usize, csv::StringRecord)>,
     cells: usize,
     problems: Problems,
 }
@@ -232,7 +232,8 @@ impl<'s> Rows<'s> {
     }
 
     /// Adds a cell at a 0-based position; cells arrive row by row. Returns false to stop.
-    fn add(&mut self, row: usize, col: usize, text: String) -> bool {
+    /// Cells go straight into the row's record (one buffer a row, no string per cell).
+    fn add(&mut self, row: usize, col: usize, text: &str) -> bool {
         if text.is_empty() {
             return true;
         }
@@ -243,23 +244,34 @@ impl<'s> Rows<'s> {
             )));
             return false;
         }
-        let chars = text.chars().count();
-        if chars > MAX_FIELD_CHARS {
-            self.problems.push(Problem::file(format!(
-                "{}: the cell has {chars} characters; a cell can have at most {MAX_FIELD_CHARS}",
-                cell_ref(self.sheet, row + 1, col)
-            )));
-            return self.problems.total() < super::MAX_PROBLEMS;
+        if text.len() > MAX_FIELD_CHARS {
+            let chars = text.chars().count();
+            if chars > MAX_FIELD_CHARS {
+                self.problems.push(Problem::file(format!(
+                    "{}: the cell has {chars} characters; a cell can have at most {MAX_FIELD_CHARS}",
+                    cell_ref(self.sheet, row + 1, col)
+                )));
+                return self.problems.total() < super::MAX_PROBLEMS;
+            }
         }
         if self.current.as_ref().is_some_and(|(r, _)| *r != row) {
             self.finish_row();
         }
-        let (_, cells) = self.current.get_or_insert_with(|| (row, Vec::new()));
-        if col >= cells.len() {
-            self.cells += col + 1 - cells.len();
-            cells.resize(col + 1, String::new());
+        let (_, record) = self
+            .current
+            .get_or_insert_with(|| (row, csv::StringRecord::new()));
+        if col >= record.len() {
+            self.cells += col + 1 - record.len();
+            while record.len() < col {
+                record.push_field("");
+            }
+            record.push_field(text);
+        } else {
+            // A cell before one already read (files written out of order): rebuild the row.
+            let mut cells: Vec<String> = record.iter().map(String::from).collect();
+            cells[col] = text.to_string();
+            *record = csv::StringRecord::from(cells);
         }
-        cells[col] = text;
         if self.cells > MAX_CELLS {
             self.problems.push(Problem::file(format!(
                 "sheet {} has more than {MAX_CELLS} cells, the most capmatrix imports",
@@ -276,7 +288,7 @@ impl<'s> Rows<'s> {
         {
             self.rows.push(RawRow {
                 line: row + 1,
-                cells: csv::StringRecord::from(cells),
+                cells,
             });
         }
     }
@@ -303,8 +315,12 @@ fn sheet_rows(book: &mut Book<'_>, name: &str) -> Result<Vec<RawRow>, Problems> 
             let mut reader = x.worksheet_cells_reader(name).map_err(damaged)?;
             while let Some(cell) = reader.next_cell().map_err(damaged)? {
                 let (r, c) = cell.get_position();
-                let value: Data = cell.get_value().clone().into();
-                if !rows.add(r as usize, c as usize, cell_text(&value)) {
+                let text = match cell.get_value() {
+                    calamine::DataRef::SharedString(s) => std::borrow::Cow::Borrowed(*s),
+                    calamine::DataRef::String(s) => std::borrow::Cow::Borrowed(s.as_str()),
+                    other => std::borrow::Cow::Owned(cell_text(&Data::from(other.clone()))),
+                };
+                if !rows.add(r as usize, c as usize, &text) {
                     break;
                 }
             }
@@ -317,7 +333,7 @@ fn sheet_rows(book: &mut Book<'_>, name: &str) -> Result<Vec<RawRow>, Problems> 
                     if value.is_empty() {
                         continue;
                     }
-                    if !rows.add(top as usize + i, left as usize + j, cell_text(value)) {
+                    if !rows.add(top as usize + i, left as usize + j, &cell_text(value)) {
                         break 'rows;
                     }
                 }
@@ -475,16 +491,16 @@ mod tests {
     #[test]
     fn the_guards_stop_long_cells_too_many_rows_and_too_many_cells() {
         let mut rows = Rows::new("Matrix");
-        assert!(rows.add(0, 0, "Member".into()));
-        rows.add(3, 5, "é".repeat(MAX_FIELD_CHARS + 1));
+        assert!(rows.add(0, 0, "Member"));
+        rows.add(3, 5, &"é".repeat(MAX_FIELD_CHARS + 1));
         let err = rows.finish().unwrap_err();
         assert_eq!(
             err.list[0].to_string(),
             "Matrix!F4: the cell has 32768 characters; a cell can have at most 32767"
         );
         let mut rows = Rows::new("Matrix");
-        assert!(rows.add(MAX_ROWS - 1, 0, "last row Excel has".into()));
-        assert!(!rows.add(MAX_ROWS, 0, "x".into()));
+        assert!(rows.add(MAX_ROWS - 1, 0, "last row Excel has"));
+        assert!(!rows.add(MAX_ROWS, 0, "x"));
         let err = rows.finish().unwrap_err();
         assert!(
             err.list[0].message.contains("more than 1048576 rows"),
@@ -493,7 +509,7 @@ mod tests {
         // A cell at the last column of every row: the blanks before it count.
         let mut rows = Rows::new("Wide");
         let mut row = 0;
-        while rows.add(row, 16_383, "x".into()) {
+        while rows.add(row, 16_383, "x") {
             row += 1;
         }
         assert_eq!(row, MAX_CELLS / 16_384);
@@ -504,9 +520,9 @@ mod tests {
         );
         // Blank and space-only rows are dropped; rows keep their sheet row numbers.
         let mut rows = Rows::new("Matrix");
-        rows.add(4, 1, "Member".into());
-        rows.add(6, 0, "   ".into());
-        rows.add(9, 2, "Ann".into());
+        rows.add(4, 1, "Member");
+        rows.add(6, 0, "   ");
+        rows.add(9, 2, "Ann");
         let kept = rows.finish().unwrap();
         assert_eq!(kept.iter().map(|r| r.line).collect::<Vec<_>>(), [5, 10]);
         assert_eq!(&kept[1].cells[2], "Ann");
