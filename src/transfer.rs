@@ -335,6 +335,7 @@ pub fn export_file(
     if history && options.format != io::ExportFormat::Long {
         return Err(Error::HistoryNeedsLong);
     }
+    let members = crate::model::analysis::scope_members(core.snapshot(), options.scope).len();
     let (bytes, rows) = match kind {
         ExportType::Csv => {
             let all_history = if history {
@@ -365,10 +366,6 @@ pub fn export_file(
                 exported_at: crate::core::now(),
                 title: &title,
             };
-            let members =
-                io::export::table(core.snapshot(), options.scope, io::ExportFormat::Wide, None)
-                    .rows
-                    .len();
             let bytes = io::xlsx::encode_xlsx(core.snapshot(), options.scope, &info).map_err(
                 |e| match e {
                     Error::Workbook { reason, .. } => Error::Workbook {
@@ -381,7 +378,12 @@ pub fn export_file(
             (bytes, members)
         }
         ExportType::Svg | ExportType::Png => {
-            let (svg, members) = picture(core, options.scope)?;
+            let svg = io::picture::heatmap_svg(
+                core.snapshot(),
+                options.scope,
+                &scope_title(core, options.scope),
+                crate::core::now(),
+            )?;
             let bytes = if kind == ExportType::Png {
                 io::picture::render_png(&svg)?
             } else {
@@ -415,18 +417,6 @@ fn scope_title(core: &Core, scope: crate::model::Scope) -> String {
             .unwrap_or_default(),
         crate::model::Scope::All => "All teams".to_string(),
     }
-}
-
-/// The heatmap of a scope as SVG, and how many members it shows.
-pub fn picture(core: &Core, scope: crate::model::Scope) -> Result<(String, usize)> {
-    let members = crate::model::analysis::scope_members(core.snapshot(), scope).len();
-    let svg = io::picture::heatmap_svg(
-        core.snapshot(),
-        scope,
-        &scope_title(core, scope),
-        crate::core::now(),
-    )?;
-    Ok((svg, members))
 }
 
 /// The kinds of file an export can write, picked by the target's extension.

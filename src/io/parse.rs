@@ -115,16 +115,15 @@ fn header_name(cell: &str) -> String {
 }
 
 /// The header row understood: the layout, what each column is, where each kind sits.
-struct Header<'t> {
+struct Header {
     names: Vec<String>,
-    _row: std::marker::PhantomData<&'t str>,
     format: FileFormat,
     cols: Vec<Col>,
     seen: HashMap<Col, usize>,
     ignored_columns: Vec<String>,
 }
 
-impl Header<'_> {
+impl Header {
     /// A text cell as written by the person: the formula guard removed. CSV files carry it;
     /// so does a guarded CSV that went through a spreadsheet and came back as a workbook
     /// (LibreOffice keeps the `'`), and capmatrix's workbook guards the texts that need it to
@@ -169,11 +168,7 @@ fn find_header(table: &RawTable) -> (&RawRow, &[RawRow]) {
 /// Works out the layout and what each header cell is. Problems that make the rows unreadable
 /// (no Member column, no Skill and Level in a long file, too many unknown columns) are
 /// line-level; problems with one column are cell-level and let the rows be read too.
-fn read_header<'t>(
-    header_row: &'t RawRow,
-    framework: &Framework,
-    problems: &mut Problems,
-) -> Header<'t> {
+fn read_header(header_row: &RawRow, framework: &Framework, problems: &mut Problems) -> Header {
     let line = header_row.line;
     let names: Vec<String> = header_row.cells.iter().map(header_name).collect();
     let keys: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
@@ -188,7 +183,6 @@ fn read_header<'t>(
         cols: Vec::with_capacity(keys.len()),
         seen: HashMap::new(),
         ignored_columns: Vec::new(),
-        _row: std::marker::PhantomData,
     };
     let mut unknown = 0usize;
     for (i, key) in keys.iter().enumerate() {
@@ -307,7 +301,7 @@ fn classify_column(
 }
 
 /// Cells beyond the header, or under a column with no header.
-fn check_row_shape(row: &RawRow, header: &Header<'_>, problems: &mut Problems) {
+fn check_row_shape(row: &RawRow, header: &Header, problems: &mut Problems) {
     let names = &header.names;
     if row.cells.len() > names.len()
         && row
@@ -348,7 +342,7 @@ struct Identity {
 
 fn read_identity(
     row: &RawRow,
-    header: &Header<'_>,
+    header: &Header,
     framework: &Framework,
     default_team: Option<&str>,
     problems: &mut Problems,
@@ -421,11 +415,7 @@ fn read_identity(
 }
 
 /// A wide row's ratings: one per skill column; an empty cell is "no rating given".
-fn read_wide_ratings(
-    row: &RawRow,
-    header: &Header<'_>,
-    problems: &mut Problems,
-) -> Vec<ParsedRating> {
+fn read_wide_ratings(row: &RawRow, header: &Header, problems: &mut Problems) -> Vec<ParsedRating> {
     let mut ratings = Vec::new();
     for (i, col) in header.cols.iter().enumerate() {
         let Col::SkillColumn(skill) = *col else {
@@ -455,7 +445,7 @@ fn read_wide_ratings(
 /// A long row's one rating: skill, level (empty: cleared), date, interest and note.
 fn read_long_rating(
     row: &RawRow,
-    header: &Header<'_>,
+    header: &Header,
     framework: &Framework,
     near_names: &mut HashMap<String, String>,
     problems: &mut Problems,
@@ -639,7 +629,7 @@ pub fn parse(
     // A long file lists a member's ratings on consecutive rows: while the Member, Team and
     // Role level cells are those of the last row read cleanly, the member is already known
     // (names are not cleaned and looked up again: a third of a long import's time).
-    fn identity_cells<'r>(row: &'r RawRow, header: &Header<'_>) -> [&'r str; 3] {
+    fn identity_cells<'r>(row: &'r RawRow, header: &Header) -> [&'r str; 3] {
         [Col::Member, Col::Team, Col::RoleLevel]
             .map(|c| header.find(c).and_then(|i| row.cells.get(i)).unwrap_or(""))
     }
@@ -714,7 +704,7 @@ fn place_problems(
     list: &mut [Problem],
     sheet: &str,
     row: &RawRow,
-    header: &Header<'_>,
+    header: &Header,
     data_row: bool,
 ) {
     if list.is_empty() {

@@ -251,22 +251,23 @@ fn matrix_sheet(
         });
         sheet.set_column_width(c, width_of(texts.chain([wide.header[c as usize]]), min, 40))?;
     }
-    let below_cells = members
+    // What each member's role level needs where they fall short, found once for the
+    // outlines and the notes.
+    let below: Vec<Vec<Option<Level>>> = members
         .iter()
         .map(|m| {
             skills
                 .iter()
-                .filter(|&&s| {
-                    matches!(
-                        member_fit(fw, m, s),
-                        Fit::Below { .. } | Fit::NotRated { .. }
-                    )
+                .map(|&s| match member_fit(fw, m, s) {
+                    Fit::Below { required, .. } | Fit::NotRated { required } => Some(required),
+                    _ => None,
                 })
-                .count()
+                .collect()
         })
-        .sum::<usize>();
+        .collect();
+    let below_cells = below.iter().flatten().flatten().count();
     let notes = below_cells <= MAX_BELOW_NOTES;
-    for (r, (row, member)) in wide.rows.iter().zip(&members).enumerate() {
+    for (r, (row, below)) in wide.rows.iter().zip(&below).enumerate() {
         let r = r as u32 + 1;
         for (c, cell) in row.iter().enumerate() {
             let c16 = c as u16;
@@ -275,11 +276,7 @@ fn matrix_sheet(
                     sheet.write_string_with_format(r, c16, text_cell(t), &f.text)?;
                 }
                 Cell::Level(level) => {
-                    let skill = skills[c - 3];
-                    let below = match member_fit(fw, member, skill) {
-                        Fit::Below { required, .. } | Fit::NotRated { required } => Some(required),
-                        _ => None,
-                    };
+                    let below = below[c - 3];
                     let format = if below.is_some() { &f.below } else { &f.level };
                     match level {
                         Some(l) => sheet.write_string_with_format(r, c16, l.name(), format)?,
