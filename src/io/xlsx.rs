@@ -630,6 +630,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_sheet_past_excels_row_limit_is_refused_before_anything_is_built() {
+        let table = |rows: usize| Table {
+            header: vec!["Member"],
+            rows: vec![Vec::new(); rows],
+        };
+        assert!(check_fits(&table(10), &table(EXCEL_ROWS - 1)).is_ok());
+        let err = check_fits(&table(10), &table(EXCEL_ROWS)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "cannot write the workbook: the Ratings sheet would have 1048576 rows and Excel's sheets hold 1048575 below the header: export one team, or export CSV"
+        );
+        let err = check_fits(&table(EXCEL_ROWS), &table(0)).unwrap_err();
+        assert!(err.to_string().contains("the Matrix sheet would have 1048576 rows"));
+    }
+
+    #[test]
     fn excel_serials_round_trip_to_the_millisecond() {
         for ms in [
             0i64,
