@@ -201,7 +201,7 @@ pub enum Error {
 
     /// A heatmap picture asked for more members than a slide can show legibly.
     #[error(
-        "a picture shows at most {limit} members and this has {members}: pick one team (--team NAME)"
+        "a picture shows at most {limit} members and this has {members}: pick one team (--team NAME on the command line, the team picker in the window)"
     )]
     PictureTooBig {
         /// Members in the scope asked for.

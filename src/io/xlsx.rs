@@ -642,7 +642,10 @@ mod tests {
             "cannot write the workbook: the Ratings sheet would have 1048576 rows and Excel's sheets hold 1048575 below the header: export one team, or export CSV"
         );
         let err = check_fits(&table(EXCEL_ROWS), &table(0)).unwrap_err();
-        assert!(err.to_string().contains("the Matrix sheet would have 1048576 rows"));
+        assert!(
+            err.to_string()
+                .contains("the Matrix sheet would have 1048576 rows")
+        );
     }
 
     #[test]

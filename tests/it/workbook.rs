@@ -779,7 +779,7 @@ fn a_picture_of_too_many_members_is_refused_with_advice() {
     assert_eq!(out.status.code(), Some(1));
     assert!(
         err.contains(
-            "a picture shows at most 200 members and this has 201: pick one team (--team NAME)"
+            "a picture shows at most 200 members and this has 201: pick one team (--team NAME on the command line, the team picker in the window)"
         ),
         "{err}"
     );
