@@ -792,7 +792,7 @@ fn export_ui(
         ui.weak(match kind {
             ExportType::Csv => "Comma-separated text for any spreadsheet or script.",
             ExportType::Xlsx => {
-                "Sheets: Matrix (coloured, with level dropdowns), Gaps, Ratings, Framework, About."
+                "Sheets: Matrix (coloured, with level dropdowns), Gaps, Below role, Ratings, Framework, About."
             }
             ExportType::Png | ExportType::Svg => {
                 "The heatmap for a slide: names, levels, coverage, legend (up to 200 members)."
