@@ -56,7 +56,7 @@ fn main() {
             level,
             note: String::new(),
             interested: i % 2 == 0,
-            at: None,
+            on: None,
         })
         .expect("edit");
         times.push(ms(t.elapsed()));

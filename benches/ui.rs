@@ -65,7 +65,7 @@ fn frame_ms(path: &Path) -> (f64, f64, f64) {
             level: capmatrix::model::Level::Expert,
             note: String::new(),
             interested: false,
-            at: None,
+            on: None,
         },
     ));
     let t = Instant::now();

@@ -261,11 +261,13 @@ impl CapmatrixApp {
         // What a removal takes away, said once it is done.
         let removed = match &action {
             Action::RemoveMember { member } => {
-                describe_focus(self.core.snapshot(), (*member, None)).map(|(what, _)| what)
+                describe_focus(self.core.snapshot(), (*member, None)).map(|(what, _)| {
+                    format!("{what} left: kept under Show former members (Undo brings them back)")
+                })
             }
             Action::RemoveTeam { team } => self.core.snapshot().team(*team).map(|t| {
                 format!(
-                    "team {} and its {}",
+                    "Removed team {} and its {} (Undo brings it back)",
                     t.name,
                     plural(t.members.len(), "member", "members")
                 )
@@ -284,8 +286,7 @@ impl CapmatrixApp {
                     self.followed_move(member, team, from);
                 }
                 if let Some(what) = removed {
-                    self.state
-                        .notify(format!("Removed {what} (Undo brings it back)"), false);
+                    self.state.notify(what, false);
                 }
             }
             Err(e) => self.state.notify(e.to_string(), true),
@@ -405,6 +406,7 @@ impl CapmatrixApp {
                     team: t,
                     name: name.to_string(),
                     role_level,
+                    joined_on: None,
                 })?
                 .member;
             Ok((t, m))

@@ -5,8 +5,8 @@
 
 use crate::error::{Error, Result};
 use crate::model::{
-    HistoryEntry, Level, Member, MemberId, Rating, RoleLevelId, SkillId, Snapshot, Target, Team,
-    TeamId, Timestamp,
+    DEFAULT_REVIEW_MONTHS, Date, EventKind, HistoryEntry, Level, Member, MemberEvent, MemberId,
+    Rating, RoleLevelId, SkillId, Snapshot, Target, Team, TeamId, Timestamp,
 };
 use crate::store::{Store, Writer};
 use std::path::Path;
@@ -36,7 +36,8 @@ pub enum Action {
         /// The team.
         team: TeamId,
     },
-    /// Add a member to a team.
+    /// Add a member to a team. A former member of the team with that name comes back
+    /// (with their ratings and history) instead.
     AddMember {
         /// The team.
         team: TeamId,
@@ -44,6 +45,8 @@ pub enum Action {
         name: String,
         /// The role level, if known.
         role_level: Option<RoleLevelId>,
+        /// The day they joined; `None` means today (an import gives its earliest rating date).
+        joined_on: Option<Date>,
     },
     /// Rename a member.
     RenameMember {
@@ -66,8 +69,14 @@ pub enum Action {
         /// The team to move to.
         team: TeamId,
     },
-    /// Remove a member with their ratings and history.
+    /// The member leaves the team today: kept as a former member with their ratings and
+    /// history, in as-of views before today.
     RemoveMember {
+        /// The member.
+        member: MemberId,
+    },
+    /// Delete a member (current or former) and their history permanently (right to erasure).
+    EraseMember {
         /// The member.
         member: MemberId,
     },
@@ -83,8 +92,18 @@ pub enum Action {
         note: String,
         /// Interested in developing the skill.
         interested: bool,
-        /// When it was rated; `None` means now. Imports of dated ratings set it.
-        at: Option<Timestamp>,
+        /// The assessment date. `None`: today, or the rating's own date when only the note or
+        /// the flag changes. Imports of dated ratings and `rate --on` set it.
+        on: Option<Date>,
+    },
+    /// "Reviewed, still at this level": re-stamp a rating's assessment date.
+    ReviewRating {
+        /// The member.
+        member: MemberId,
+        /// The skill.
+        skill: SkillId,
+        /// The assessment date; `None` means today.
+        on: Option<Date>,
     },
     /// Clear a member's rating in a skill (back to "not rated").
     ClearRating {
@@ -102,6 +121,41 @@ pub enum Action {
         /// The target, or `None` for the default.
         target: Option<Target>,
     },
+    /// Set how many months a team's ratings stay fresh.
+    SetReviewPeriod {
+        /// The team.
+        team: TeamId,
+        /// Months, 1 to 120.
+        months: u32,
+    },
+    /// Undo a rating change: records a retraction of its history entry and puts the rating
+    /// back as it was (used by undo).
+    RetractRating {
+        /// The member.
+        member: MemberId,
+        /// The skill.
+        skill: SkillId,
+        /// The history entry undone.
+        entry: i64,
+        /// The rating before it.
+        restore: Option<Rating>,
+    },
+    /// Undo a member event (joined again, left, moved, role change): records a retraction and
+    /// puts the member back as they were (used by undo).
+    RetractEvent {
+        /// The member.
+        member: MemberId,
+        /// The event undone.
+        event: i64,
+        /// Its kind (so redo can repeat it).
+        kind: EventKind,
+        /// The team before it.
+        team: TeamId,
+        /// The role level before it.
+        role_level: Option<RoleLevelId>,
+        /// When they had left, before it.
+        left_on: Option<Date>,
+    },
     /// Put back a removed team exactly as it was (used by undo).
     RestoreTeam(Box<TeamRecord>),
     /// Put back a removed member exactly as they were (used by undo).
@@ -113,8 +167,10 @@ pub enum Action {
 pub struct MemberRecord {
     /// The member with ratings.
     pub member: Member,
-    /// Their rating history, oldest first.
+    /// Their rating history, in recorded order.
     pub history: Vec<HistoryEntry>,
+    /// Their events, in recorded order.
+    pub events: Vec<MemberEvent>,
 }
 
 /// A removed team with everything needed to put it back.
@@ -124,9 +180,11 @@ pub struct TeamRecord {
     pub id: TeamId,
     /// Its name.
     pub name: String,
+    /// Its review period in months.
+    pub review_months: u32,
     /// Its own targets.
     pub targets: Vec<(SkillId, Target)>,
-    /// Its members.
+    /// Its members, current and former.
     pub members: Vec<MemberRecord>,
 }
 
@@ -183,10 +241,7 @@ impl Batch<'_, '_> {
 
 /// The current time.
 pub fn now() -> Timestamp {
-    let ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64);
-    Timestamp(ms)
+    Timestamp::now()
 }
 
 impl Core {
@@ -361,9 +416,27 @@ impl Core {
         self.redo.last().and_then(|s| step_focus(&s.actions))
     }
 
-    /// The rating history of a member (optionally one skill), oldest first.
+    /// The rating history of a member (optionally one skill), in recorded order, undone
+    /// entries marked.
     pub fn history(&self, member: MemberId, skill: Option<SkillId>) -> Result<Vec<HistoryEntry>> {
         self.store.history(member, skill)
+    }
+
+    /// A member's events (joined, left, moved, role changes), in recorded order.
+    pub fn events(&self, member: MemberId) -> Result<Vec<MemberEvent>> {
+        self.store.events(member)
+    }
+
+    /// Every rating entry and member event, for as-of views and trends.
+    pub fn timeline(&self) -> Result<crate::model::history::Timeline> {
+        self.store.timeline()
+    }
+
+    /// Forgets every undo and redo step (after a permanent deletion, so that nothing of the
+    /// erased person stays in memory).
+    pub fn forget_undo(&mut self) {
+        self.undo.clear();
+        self.redo.clear();
     }
 
     /// The database file.
@@ -435,12 +508,15 @@ impl Core {
 /// The member and skill a step's actions are about: the first action that names a member.
 fn step_focus(actions: &[Action]) -> Option<(MemberId, Option<SkillId>)> {
     actions.iter().find_map(|a| match a {
-        Action::SetRating { member, skill, .. } | Action::ClearRating { member, skill } => {
-            Some((*member, Some(*skill)))
-        }
+        Action::SetRating { member, skill, .. }
+        | Action::ReviewRating { member, skill, .. }
+        | Action::RetractRating { member, skill, .. }
+        | Action::ClearRating { member, skill } => Some((*member, Some(*skill))),
         Action::RenameMember { member, .. }
         | Action::SetRoleLevel { member, .. }
         | Action::MoveMember { member, .. }
+        | Action::RetractEvent { member, .. }
+        | Action::EraseMember { member }
         | Action::RemoveMember { member } => Some((*member, None)),
         Action::RestoreMember(record) => Some((record.member.id, None)),
         _ => None,
@@ -457,8 +533,13 @@ pub fn action_label(action: &Action) -> String {
         Action::RenameMember { .. } => "rename member",
         Action::SetRoleLevel { .. } => "change role level",
         Action::MoveMember { .. } => "move member",
-        Action::RemoveMember { .. } => "remove member",
+        Action::RemoveMember { .. } => "member leaving",
+        Action::EraseMember { .. } => "delete member permanently",
         Action::SetRating { .. } => "set rating",
+        Action::ReviewRating { .. } => "mark reviewed",
+        Action::SetReviewPeriod { .. } => "set review period",
+        Action::RetractRating { .. } => "undo rating",
+        Action::RetractEvent { .. } => "undo member change",
         Action::ClearRating { .. } => "clear rating",
         Action::SetTarget { .. } => "set team target",
         Action::RestoreTeam(_) => "restore team",
@@ -478,11 +559,41 @@ fn team_of(snapshot: &Snapshot, id: TeamId) -> Result<&Team> {
     })
 }
 
+/// A current member (a former member gets [`Error::MemberLeft`]).
 fn member_of(snapshot: &Snapshot, id: MemberId) -> Result<&Member> {
-    snapshot.member(id).ok_or(Error::UnknownId {
+    if let Some(m) = snapshot.member(id) {
+        return Ok(m);
+    }
+    match snapshot.former(id) {
+        Some(m) => Err(Error::MemberLeft {
+            member: m.name.clone(),
+            team: snapshot
+                .team(m.team)
+                .map(|t| t.name.clone())
+                .unwrap_or_default(),
+            left_on: m.left_on.unwrap_or(crate::model::time::EARLIEST),
+        }),
+        None => Err(Error::UnknownId {
+            kind: "member",
+            id: id.0,
+        }),
+    }
+}
+
+/// A member, current or former.
+fn anyone_of(snapshot: &Snapshot, id: MemberId) -> Result<&Member> {
+    snapshot.anyone(id).ok_or(Error::UnknownId {
         kind: "member",
         id: id.0,
     })
+}
+
+/// Refuses an assessment date after today.
+fn check_date(on: Option<Date>, today: Date) -> Result<()> {
+    match on {
+        Some(date) if date > today => Err(Error::FutureDate { date, today }),
+        _ => Ok(()),
+    }
 }
 
 fn check_team_name_free(snapshot: &Snapshot, name: &str, except: Option<TeamId>) -> Result<()> {
@@ -503,9 +614,18 @@ fn check_member_name_free(
     except: Option<MemberId>,
 ) -> Result<()> {
     let team_name = &team_of(snapshot, team)?.name;
-    match snapshot.member_named(team, name) {
-        Some(m) if Some(m.id) != except => Err(Error::NameTaken {
+    if let Some(m) = snapshot.member_named(team, name)
+        && Some(m.id) != except
+    {
+        return Err(Error::NameTaken {
             kind: "member",
+            name: m.name.clone(),
+            team: Some(team_name.clone()),
+        });
+    }
+    match snapshot.former_named(team, name) {
+        Some(m) if Some(m.id) != except => Err(Error::NameTaken {
+            kind: "former member",
             name: m.name.clone(),
             team: Some(team_name.clone()),
         }),
@@ -556,31 +676,55 @@ fn apply_one(
     action: Action,
     now: Timestamp,
 ) -> Result<Applied> {
-    let mut a = Applier { snapshot, w, now };
+    let today = now.local_date();
+    let mut a = Applier {
+        snapshot,
+        w,
+        now,
+        today,
+    };
     match action {
         Action::CreateTeam { name } => a.create_team(&name),
         Action::RenameTeam { team, name } => a.rename_team(team, &name),
         Action::RemoveTeam { team } => a.remove_team(team),
         Action::RestoreTeam(record) => a.restore_team(*record),
+        Action::SetReviewPeriod { team, months } => a.set_review_period(team, months),
         Action::AddMember {
             team,
             name,
             role_level,
-        } => a.add_member(team, &name, role_level),
+            joined_on,
+        } => a.add_member(team, &name, role_level, joined_on),
         Action::RenameMember { member, name } => a.rename_member(member, &name),
         Action::SetRoleLevel { member, role_level } => a.set_role_level(member, role_level),
         Action::MoveMember { member, team } => a.move_member(member, team),
-        Action::RemoveMember { member } => a.remove_member(member),
+        Action::RemoveMember { member } => a.leave(member),
+        Action::EraseMember { member } => a.erase_member(member),
         Action::RestoreMember(record) => a.restore_member(*record),
+        Action::RetractEvent {
+            member,
+            event,
+            kind,
+            team,
+            role_level,
+            left_on,
+        } => a.retract_event(member, event, kind, team, role_level, left_on),
         Action::SetRating {
             member,
             skill,
             level,
             note,
             interested,
-            at,
-        } => a.set_rating(member, skill, level, note, interested, at),
+            on,
+        } => a.set_rating(member, skill, level, note, interested, on),
+        Action::ReviewRating { member, skill, on } => a.review_rating(member, skill, on),
         Action::ClearRating { member, skill } => a.clear_rating(member, skill),
+        Action::RetractRating {
+            member,
+            skill,
+            entry,
+            restore,
+        } => a.retract_rating(member, skill, entry, restore),
         Action::SetTarget {
             team,
             skill,
@@ -589,11 +733,13 @@ fn apply_one(
     }
 }
 
-/// The snapshot, the writer of the open transaction and the time of the change.
+/// The snapshot, the writer of the open transaction, the time of the change and the user's
+/// date then.
 struct Applier<'a, 'w> {
     snapshot: &'a mut Snapshot,
     w: &'a Writer<'w>,
     now: Timestamp,
+    today: Date,
 }
 
 impl Applier<'_, '_> {
@@ -605,6 +751,7 @@ impl Applier<'_, '_> {
             id,
             name,
             members: Default::default(),
+            review_months: DEFAULT_REVIEW_MONTHS,
         });
         let outcome = Outcome {
             team: Some(id),
@@ -625,19 +772,43 @@ impl Applier<'_, '_> {
         Ok((changed(), Some(Action::RenameTeam { team, name: old })))
     }
 
+    fn set_review_period(&mut self, team: TeamId, months: u32) -> Result<Applied> {
+        if !(1..=120).contains(&months) {
+            return Err(Error::ReviewPeriod { months });
+        }
+        let old = team_of(self.snapshot, team)?.review_months;
+        if old == months {
+            return Ok((Outcome::default(), None));
+        }
+        self.w.set_review_months(team, months)?;
+        self.snapshot.set_review_months(team, months);
+        Ok((
+            changed(),
+            Some(Action::SetReviewPeriod { team, months: old }),
+        ))
+    }
+
+    fn member_record(&self, member: &Member) -> Result<MemberRecord> {
+        Ok(MemberRecord {
+            history: self.w.history(member.id)?,
+            events: self.w.events(member.id)?,
+            member: member.clone(),
+        })
+    }
+
     fn remove_team(&mut self, team: TeamId) -> Result<Applied> {
         let t = team_of(self.snapshot, team)?;
         let mut members = Vec::new();
         for &m in &t.members {
-            let member = member_of(self.snapshot, m)?.clone();
-            members.push(MemberRecord {
-                history: self.w.history(m)?,
-                member,
-            });
+            members.push(self.member_record(member_of(self.snapshot, m)?)?);
+        }
+        for m in self.snapshot.former_members(team) {
+            members.push(self.member_record(m)?);
         }
         let record = TeamRecord {
             id: team,
             name: t.name.clone(),
+            review_months: t.review_months,
             targets: self.snapshot.explicit_targets(team).collect(),
             members,
         };
@@ -655,16 +826,18 @@ impl Applier<'_, '_> {
         }
         check_team_name_free(self.snapshot, &record.name, None)?;
         let id = self.w.insert_team(Some(record.id), &record.name)?;
+        self.w.set_review_months(id, record.review_months)?;
         for &(skill, target) in &record.targets {
             self.w.set_target(id, skill, Some(target))?;
         }
         for m in &record.members {
-            insert_member_record(self.w, m)?;
+            insert_member_record(self.w, m, self.now)?;
         }
         self.snapshot.put_team(Team {
             id,
             name: record.name.clone(),
             members: Default::default(),
+            review_months: record.review_months,
         });
         for &(skill, target) in &record.targets {
             self.snapshot.set_target(id, skill, Some(target));
@@ -679,33 +852,107 @@ impl Applier<'_, '_> {
         Ok((outcome, Some(Action::RemoveTeam { team: id })))
     }
 
+    /// Appends a member event dated `on` and returns its id.
+    fn event(
+        &self,
+        member: MemberId,
+        kind: EventKind,
+        on: Date,
+        team: Option<TeamId>,
+        role_level: Option<RoleLevelId>,
+    ) -> Result<i64> {
+        self.w.append_event(
+            member,
+            &MemberEvent {
+                id: 0,
+                kind,
+                on,
+                recorded: self.now,
+                team,
+                role_level,
+                undone: None,
+            },
+        )
+    }
+
+    /// The action that undoes an event of `member` (as they are before it).
+    fn retraction(member: &Member, event: i64, kind: EventKind) -> Action {
+        Action::RetractEvent {
+            member: member.id,
+            event,
+            kind,
+            team: member.team,
+            role_level: member.role_level,
+            left_on: member.left_on,
+        }
+    }
+
     fn add_member(
         &mut self,
         team: TeamId,
         name: &str,
         role_level: Option<RoleLevelId>,
+        joined_on: Option<Date>,
     ) -> Result<Applied> {
         let name = clean_name("member", name)?;
-        check_member_name_free(self.snapshot, team, &name, None)?;
+        team_of(self.snapshot, team)?;
         check_role_level(self.snapshot, role_level)?;
-        let id = self.w.insert_member(None, team, &name, role_level)?;
+        check_date(joined_on, self.today)?;
+        let on = joined_on.unwrap_or(self.today);
+        if let Some(former) = self.snapshot.former_named(team, &name) {
+            return self.rejoin(former.id, role_level, on);
+        }
+        check_member_name_free(self.snapshot, team, &name, None)?;
+        let id = self.w.insert_member(None, team, &name, role_level, None)?;
+        self.event(id, EventKind::Joined, on, Some(team), role_level)?;
         self.snapshot.put_member(Member {
             id,
             team,
             name,
             role_level,
             ratings: Default::default(),
+            left_on: None,
         });
         let outcome = Outcome {
             member: Some(id),
             ..changed()
         };
-        Ok((outcome, Some(Action::RemoveMember { member: id })))
+        Ok((outcome, Some(Action::EraseMember { member: id })))
+    }
+
+    /// A former member comes back, with their ratings and history (and a new role level, if
+    /// given).
+    fn rejoin(
+        &mut self,
+        member: MemberId,
+        role_level: Option<RoleLevelId>,
+        on: Date,
+    ) -> Result<Applied> {
+        let before = anyone_of(self.snapshot, member)?.clone();
+        let role_level = role_level.or(before.role_level);
+        self.w.set_left(member, None)?;
+        if role_level != before.role_level {
+            self.w.set_role_level(member, role_level)?;
+        }
+        let event = self.event(member, EventKind::Joined, on, Some(before.team), role_level)?;
+        self.snapshot.put_member(Member {
+            left_on: None,
+            role_level,
+            ..before.clone()
+        });
+        let outcome = Outcome {
+            member: Some(member),
+            ..changed()
+        };
+        Ok((
+            outcome,
+            Some(Self::retraction(&before, event, EventKind::Joined)),
+        ))
     }
 
     fn rename_member(&mut self, member: MemberId, name: &str) -> Result<Applied> {
         let name = clean_name("member", name)?;
-        let m = member_of(self.snapshot, member)?;
+        let m = anyone_of(self.snapshot, member)?;
         let old = m.name.clone();
         if old == name {
             return Ok((Outcome::default(), None));
@@ -722,40 +969,114 @@ impl Applier<'_, '_> {
         role_level: Option<RoleLevelId>,
     ) -> Result<Applied> {
         check_role_level(self.snapshot, role_level)?;
-        let old = member_of(self.snapshot, member)?.role_level;
-        if old == role_level {
+        let before = member_of(self.snapshot, member)?.clone();
+        if before.role_level == role_level {
             return Ok((Outcome::default(), None));
         }
         self.w.set_role_level(member, role_level)?;
+        let event = self.event(member, EventKind::Role, self.today, None, role_level)?;
         self.snapshot.set_role_level(member, role_level);
         Ok((
             changed(),
-            Some(Action::SetRoleLevel {
-                member,
-                role_level: old,
-            }),
+            Some(Self::retraction(&before, event, EventKind::Role)),
         ))
     }
 
     fn move_member(&mut self, member: MemberId, team: TeamId) -> Result<Applied> {
-        let m = member_of(self.snapshot, member)?;
-        let old = m.team;
-        if old == team {
+        let before = member_of(self.snapshot, member)?.clone();
+        if before.team == team {
             return Ok((Outcome::default(), None));
         }
-        let name = m.name.clone();
-        check_member_name_free(self.snapshot, team, &name, Some(member))?;
+        check_member_name_free(self.snapshot, team, &before.name, Some(member))?;
         self.w.move_member(member, team)?;
+        let event = self.event(
+            member,
+            EventKind::Moved,
+            self.today,
+            Some(team),
+            before.role_level,
+        )?;
         self.snapshot.move_member(member, team);
-        Ok((changed(), Some(Action::MoveMember { member, team: old })))
+        Ok((
+            changed(),
+            Some(Self::retraction(&before, event, EventKind::Moved)),
+        ))
     }
 
-    fn remove_member(&mut self, member: MemberId) -> Result<Applied> {
-        let m = member_of(self.snapshot, member)?.clone();
-        let record = MemberRecord {
-            history: self.w.history(member)?,
-            member: m,
+    /// The member leaves today; their ratings and history stay.
+    fn leave(&mut self, member: MemberId) -> Result<Applied> {
+        let before = member_of(self.snapshot, member)?.clone();
+        self.w.set_left(member, Some(self.today))?;
+        let event = self.event(member, EventKind::Left, self.today, None, None)?;
+        self.snapshot.put_member(Member {
+            left_on: Some(self.today),
+            ..before.clone()
+        });
+        Ok((
+            changed(),
+            Some(Self::retraction(&before, event, EventKind::Left)),
+        ))
+    }
+
+    fn retract_event(
+        &mut self,
+        member: MemberId,
+        event: i64,
+        kind: EventKind,
+        team: TeamId,
+        role_level: Option<RoleLevelId>,
+        left_on: Option<Date>,
+    ) -> Result<Applied> {
+        let now = anyone_of(self.snapshot, member)?.clone();
+        team_of(self.snapshot, team)?;
+        check_role_level(self.snapshot, role_level)?;
+        if team != now.team {
+            check_member_name_free(self.snapshot, team, &now.name, Some(member))?;
+        }
+        // Redo repeats the change, recorded anew.
+        let redo = match kind {
+            EventKind::Joined => Action::AddMember {
+                team: now.team,
+                name: now.name.clone(),
+                role_level: now.role_level,
+                joined_on: None,
+            },
+            EventKind::Left => Action::RemoveMember { member },
+            EventKind::Moved => Action::MoveMember {
+                member,
+                team: now.team,
+            },
+            EventKind::Role => Action::SetRoleLevel {
+                member,
+                role_level: now.role_level,
+            },
         };
+        self.w.retract_event(member, event, self.now)?;
+        if team != now.team {
+            self.w.move_member(member, team)?;
+        }
+        if role_level != now.role_level {
+            self.w.set_role_level(member, role_level)?;
+        }
+        if left_on != now.left_on {
+            self.w.set_left(member, left_on)?;
+        }
+        self.snapshot.put_member(Member {
+            team,
+            role_level,
+            left_on,
+            ..now
+        });
+        let outcome = Outcome {
+            member: Some(member),
+            ..changed()
+        };
+        Ok((outcome, Some(redo)))
+    }
+
+    fn erase_member(&mut self, member: MemberId) -> Result<Applied> {
+        let m = anyone_of(self.snapshot, member)?;
+        let record = self.member_record(m)?;
         self.w.delete_member(member)?;
         self.snapshot.remove_member(member);
         Ok((changed(), Some(Action::RestoreMember(Box::new(record)))))
@@ -763,7 +1084,7 @@ impl Applier<'_, '_> {
 
     fn restore_member(&mut self, record: MemberRecord) -> Result<Applied> {
         let m = &record.member;
-        if self.snapshot.member(m.id).is_some() {
+        if self.snapshot.anyone(m.id).is_some() {
             return Err(Error::IdInUse {
                 kind: "member",
                 id: m.id.0,
@@ -771,14 +1092,14 @@ impl Applier<'_, '_> {
         }
         check_member_name_free(self.snapshot, m.team, &m.name, None)?;
         check_role_level(self.snapshot, m.role_level)?;
-        insert_member_record(self.w, &record)?;
+        insert_member_record(self.w, &record, self.now)?;
         let id = m.id;
         self.snapshot.put_member(record.member);
         let outcome = Outcome {
             member: Some(id),
             ..changed()
         };
-        Ok((outcome, Some(Action::RemoveMember { member: id })))
+        Ok((outcome, Some(Action::EraseMember { member: id })))
     }
 
     fn set_rating(
@@ -788,39 +1109,70 @@ impl Applier<'_, '_> {
         level: Level,
         note: String,
         interested: bool,
-        at: Option<Timestamp>,
+        on: Option<Date>,
     ) -> Result<Applied> {
         check_skill(self.snapshot, skill)?;
+        check_date(on, self.today)?;
         let old = member_of(self.snapshot, member)?
             .ratings
             .get(&skill)
             .cloned();
-        if old
-            .as_ref()
-            .is_some_and(|r| r.level == level && r.note == note && r.interested == interested)
-        {
-            return Ok((Outcome::default(), None));
-        }
-        let at = at.unwrap_or(self.now);
+        // Only the note or the flag changing keeps the assessment date.
+        let assessed_on = on.unwrap_or(match &old {
+            Some(o) if o.level == level => o.assessed_on,
+            _ => self.today,
+        });
         let rating = Rating {
             level,
             note,
             interested,
-            rated_at: at,
+            assessed_on,
         };
-        self.w.put_rating(member, skill, &rating)?;
-        self.w.append_history(
+        if old.as_ref() == Some(&rating) {
+            return Ok((Outcome::default(), None));
+        }
+        self.w.put_rating(member, skill, &rating, self.now)?;
+        let entry = self.w.append_history(
             member,
             &HistoryEntry {
+                id: 0,
                 skill,
                 level: Some(level),
                 note: rating.note.clone(),
                 interested,
-                at,
+                assessed_on,
+                recorded: self.now,
+                undone: None,
             },
         )?;
         self.snapshot.set_rating(member, skill, Some(rating));
-        Ok((changed(), Some(revert_rating(member, skill, old))))
+        Ok((
+            changed(),
+            Some(Action::RetractRating {
+                member,
+                skill,
+                entry,
+                restore: old,
+            }),
+        ))
+    }
+
+    fn review_rating(
+        &mut self,
+        member: MemberId,
+        skill: SkillId,
+        on: Option<Date>,
+    ) -> Result<Applied> {
+        check_skill(self.snapshot, skill)?;
+        let m = member_of(self.snapshot, member)?;
+        let Some(r) = m.ratings.get(&skill).cloned() else {
+            return Err(Error::NotRated {
+                member: m.name.clone(),
+                skill: self.snapshot.framework.skill(skill).name.clone(),
+            });
+        };
+        let on = Some(on.unwrap_or(self.today));
+        self.set_rating(member, skill, r.level, r.note, r.interested, on)
     }
 
     fn clear_rating(&mut self, member: MemberId, skill: SkillId) -> Result<Applied> {
@@ -833,18 +1185,62 @@ impl Applier<'_, '_> {
             return Ok((Outcome::default(), None));
         };
         self.w.delete_rating(member, skill)?;
-        self.w.append_history(
+        let entry = self.w.append_history(
             member,
             &HistoryEntry {
+                id: 0,
                 skill,
                 level: None,
                 note: String::new(),
                 interested: false,
-                at: self.now,
+                assessed_on: self.today,
+                recorded: self.now,
+                undone: None,
             },
         )?;
         self.snapshot.set_rating(member, skill, None);
-        Ok((changed(), Some(revert_rating(member, skill, Some(old)))))
+        Ok((
+            changed(),
+            Some(Action::RetractRating {
+                member,
+                skill,
+                entry,
+                restore: Some(old),
+            }),
+        ))
+    }
+
+    fn retract_rating(
+        &mut self,
+        member: MemberId,
+        skill: SkillId,
+        entry: i64,
+        restore: Option<Rating>,
+    ) -> Result<Applied> {
+        check_skill(self.snapshot, skill)?;
+        let current = member_of(self.snapshot, member)?
+            .ratings
+            .get(&skill)
+            .cloned();
+        self.w.retract_history(member, entry, self.now)?;
+        match &restore {
+            Some(r) => self.w.put_rating(member, skill, r, self.now)?,
+            None => self.w.delete_rating(member, skill)?,
+        }
+        self.snapshot.set_rating(member, skill, restore);
+        // Redo records the change anew, with the date it had.
+        let redo = match current {
+            Some(r) => Action::SetRating {
+                member,
+                skill,
+                level: r.level,
+                note: r.note,
+                interested: r.interested,
+                on: Some(r.assessed_on),
+            },
+            None => Action::ClearRating { member, skill },
+        };
+        Ok((changed(), Some(redo)))
     }
 
     fn set_target(
@@ -872,28 +1268,25 @@ impl Applier<'_, '_> {
     }
 }
 
-fn revert_rating(member: MemberId, skill: SkillId, old: Option<Rating>) -> Action {
-    match old {
-        Some(r) => Action::SetRating {
-            member,
-            skill,
-            level: r.level,
-            note: r.note,
-            interested: r.interested,
-            at: Some(r.rated_at),
-        },
-        None => Action::ClearRating { member, skill },
-    }
-}
-
-fn insert_member_record(w: &Writer<'_>, record: &MemberRecord) -> Result<()> {
+/// Writes a member back with their ratings, history (undone entries retracted again) and
+/// events, in their recorded order.
+fn insert_member_record(w: &Writer<'_>, record: &MemberRecord, now: Timestamp) -> Result<()> {
     let m = &record.member;
-    w.insert_member(Some(m.id), m.team, &m.name, m.role_level)?;
+    w.insert_member(Some(m.id), m.team, &m.name, m.role_level, m.left_on)?;
     for (&skill, rating) in &m.ratings {
-        w.put_rating(m.id, skill, rating)?;
+        w.put_rating(m.id, skill, rating, now)?;
     }
     for h in &record.history {
-        w.append_history(m.id, h)?;
+        let id = w.append_history(m.id, h)?;
+        if let Some(at) = h.undone {
+            w.retract_history(m.id, id, at)?;
+        }
+    }
+    for e in &record.events {
+        let id = w.append_event(m.id, e)?;
+        if let Some(at) = e.undone {
+            w.retract_event(m.id, id, at)?;
+        }
     }
     Ok(())
 }

@@ -155,6 +155,7 @@ pub fn add_demo(core: &mut Core, members: usize, teams: usize, seed: u64) -> Res
                     team,
                     name,
                     role_level,
+                    joined_on: None,
                 })?
                 .member
             else {
@@ -186,7 +187,7 @@ pub fn add_demo(core: &mut Core, members: usize, teams: usize, seed: u64) -> Res
                     level,
                     note,
                     interested: rng.u32(0..100) < 15,
-                    at: None,
+                    on: None,
                 })?;
                 ratings += 1;
             }

@@ -148,6 +148,44 @@ pub enum Error {
         team: Option<String>,
     },
 
+    /// An assessment date after today.
+    #[error("the assessment date {date} is in the future (today is {today})")]
+    FutureDate {
+        /// The date given.
+        date: crate::model::Date,
+        /// Today, in the user's time zone.
+        today: crate::model::Date,
+    },
+
+    /// Marking as reviewed a rating that does not exist.
+    #[error("{member} has no rating in {skill} to mark as reviewed; give a level")]
+    NotRated {
+        /// The member's name.
+        member: String,
+        /// The skill's name.
+        skill: String,
+    },
+
+    /// A review period outside 1-120 months.
+    #[error("a review period must be 1 to 120 months, not {months}")]
+    ReviewPeriod {
+        /// The number given.
+        months: u32,
+    },
+
+    /// A change to a member who has left (bring them back first).
+    #[error(
+        "{member} left {team} on {left_on}; bring them back (Show former members) to change them"
+    )]
+    MemberLeft {
+        /// The member's name.
+        member: String,
+        /// Their team's name.
+        team: String,
+        /// When they left.
+        left_on: crate::model::Date,
+    },
+
     /// An id that does not exist (a stale reference: a team, member, skill or role level).
     #[error("{kind} {id} does not exist")]
     UnknownId {
@@ -298,6 +336,9 @@ fn hint_suffix(hint: &Option<String>) -> String {
 
 fn name_taken(kind: &str, name: &str, team: Option<&str>) -> String {
     match team {
+        Some(team) if kind == "former member" => format!(
+            "\"{name}\" is a former member of team \"{team}\": bring them back (Show former members) or use another name"
+        ),
         Some(team) => format!("\"{name}\" is already a member of team \"{team}\""),
         None => format!("a {kind} named \"{name}\" already exists"),
     }

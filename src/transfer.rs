@@ -265,6 +265,15 @@ pub fn apply_plan(core: &mut Core, plan: &Plan, label: &str) -> Result<()> {
                         team: teams[m.team],
                         name: m.name.clone(),
                         role_level: m.role_level.flatten(),
+                        // A new member joined no later than their earliest dated rating.
+                        joined_on: m
+                            .ratings
+                            .iter()
+                            .filter_map(|c| match c {
+                                io::plan::RatingChange::Set { at, .. } => *at,
+                                io::plan::RatingChange::Clear { .. } => None,
+                            })
+                            .min(),
                     })?
                     .member
                     .ok_or(Error::UnknownId {
@@ -286,7 +295,7 @@ pub fn apply_plan(core: &mut Core, plan: &Plan, label: &str) -> Result<()> {
                         level: *level,
                         note: note.clone(),
                         interested: *interested,
-                        at: *at,
+                        on: *at,
                     },
                     io::plan::RatingChange::Clear { skill } => Action::ClearRating {
                         member,

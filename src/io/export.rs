@@ -6,7 +6,7 @@
 use super::guard;
 use crate::error::{Error, Result};
 use crate::model::analysis::{Scope, scope_members};
-use crate::model::{HistoryEntry, Level, Member, MemberId, SkillId, Snapshot, Timestamp};
+use crate::model::{Date, HistoryEntry, Level, Member, MemberId, SkillId, Snapshot};
 use std::collections::HashMap;
 
 /// The two layouts.
@@ -69,8 +69,8 @@ pub enum Cell<'a> {
     Text(&'a str),
     /// A level, or empty.
     Level(Option<Level>),
-    /// When a rating was given.
-    Date(Timestamp),
+    /// The day a rating was assessed.
+    Date(Date),
     /// Yes or no.
     Flag(bool),
 }
@@ -132,7 +132,7 @@ pub fn table<'a>(
             for m in &members {
                 let row = |skill: SkillId,
                            level: Option<Level>,
-                           at: Timestamp,
+                           at: Date,
                            interested: bool,
                            note: &'a str| {
                     vec![
@@ -148,15 +148,18 @@ pub fn table<'a>(
                 };
                 match history {
                     Some(h) => {
-                        for e in h.get(&m.id).map(Vec::as_slice).unwrap_or_default() {
-                            rows.push(row(e.skill, e.level, e.at, e.interested, &e.note));
+                        // Undone entries are kept in the database for audit, not exported
+                        // as history that happened.
+                        let entries = h.get(&m.id).map(Vec::as_slice).unwrap_or_default();
+                        for e in entries.iter().filter(|e| e.undone.is_none()) {
+                            rows.push(row(e.skill, e.level, e.assessed_on, e.interested, &e.note));
                         }
                     }
                     None => {
                         let mut ratings: Vec<_> = m.ratings.iter().collect();
                         ratings.sort_by_key(|(s, _)| **s);
                         for (&s, r) in ratings {
-                            rows.push(row(s, Some(r.level), r.rated_at, r.interested, &r.note));
+                            rows.push(row(s, Some(r.level), r.assessed_on, r.interested, &r.note));
                         }
                     }
                 }
@@ -184,7 +187,7 @@ pub fn encode_csv(table: &Table<'_>, levels: LevelStyle) -> Result<Vec<u8>> {
         record.extend(row.iter().map(|cell| match cell {
             Cell::Text(t) => guard(t),
             Cell::Level(l) => level_cell(*l, levels).into(),
-            Cell::Date(t) => t.to_rfc3339().into(),
+            Cell::Date(d) => d.to_string().into(),
             Cell::Flag(b) => if *b { "yes" } else { "no" }.into(),
         }));
         w.write_record(record.iter().map(|c| c.as_bytes()))

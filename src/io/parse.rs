@@ -5,7 +5,7 @@
 use super::records::{RawRow, RawTable};
 use super::{Problem, Problems, unguard};
 use crate::model::{
-    Framework, LEVEL_CHOICES, Level, RoleLevelId, SkillId, Timestamp, clean_name, name_key, nearest,
+    Framework, LEVEL_CHOICES, Level, RoleLevelId, SkillId, clean_name, name_key, nearest,
 };
 use std::collections::HashMap;
 
@@ -36,8 +36,8 @@ pub struct ParsedRating {
     pub skill: SkillId,
     /// The level; `None` for an empty cell.
     pub level: Option<Level>,
-    /// When it was rated, if the file says.
-    pub at: Option<Timestamp>,
+    /// The assessment date, if the file says.
+    pub at: Option<crate::model::Date>,
     /// The interested flag, if the file has that column.
     pub interested: Option<bool>,
     /// The note, if the file has that column.
@@ -449,6 +449,7 @@ fn read_long_rating(
     framework: &Framework,
     near_names: &mut HashMap<String, String>,
     problems: &mut Problems,
+    today: crate::model::Date,
 ) -> Option<ParsedRating> {
     let line = row.line;
     let cell = |c: Col| header.find(c).and_then(|i| row.cells.get(i));
@@ -497,15 +498,21 @@ fn read_long_rating(
     let at = match cell(Col::RatedOn).map(str::trim) {
         None | Some("") => None,
         Some(text) => {
-            let t = Timestamp::parse(text);
-            if t.is_none() {
-                problems.push(Problem::cell(
+            let t = crate::model::time::parse_date(text);
+            match t {
+                None => problems.push(Problem::cell(
                     line,
                     "Rated on",
                     format!(
-                        "\"{text}\" is not a date (expected e.g. 2026-11-25 or 2026-11-25T14:30:00Z)"
+                        "\"{text}\" is not a date (expected e.g. 2026-11-25, 25/11/2026 or 2026-11-25T14:30:00Z)"
                     ),
-                ));
+                )),
+                Some(d) if d > today => problems.push(Problem::cell(
+                    line,
+                    "Rated on",
+                    format!("{d} is in the future (today is {today})"),
+                )),
+                Some(_) => {}
             }
             t
         }
@@ -626,6 +633,7 @@ pub fn parse(
         ..Members::default()
     };
     let mut near_names = HashMap::new();
+    let today = crate::model::time::today();
     // A long file lists a member's ratings on consecutive rows: while the Member, Team and
     // Role level cells are those of the last row read cleanly, the member is already known
     // (names are not cleaned and looked up again: a third of a long import's time).
@@ -642,7 +650,14 @@ pub fn parse(
             && let Some((cells, i)) = &last
             && identity_cells(row, &header) == cells.each_ref().map(String::as_str)
         {
-            let rating = read_long_rating(row, &header, framework, &mut near_names, &mut problems);
+            let rating = read_long_rating(
+                row,
+                &header,
+                framework,
+                &mut near_names,
+                &mut problems,
+                today,
+            );
             if problems.total() == before {
                 members.list[*i].ratings.extend(rating);
             }
@@ -654,11 +669,16 @@ pub fn parse(
         let who = read_identity(row, &header, framework, default_team, &mut problems);
         let ratings = match header.format {
             FileFormat::Wide => read_wide_ratings(row, &header, &mut problems),
-            FileFormat::Long => {
-                read_long_rating(row, &header, framework, &mut near_names, &mut problems)
-                    .into_iter()
-                    .collect()
-            }
+            FileFormat::Long => read_long_rating(
+                row,
+                &header,
+                framework,
+                &mut near_names,
+                &mut problems,
+                today,
+            )
+            .into_iter()
+            .collect(),
         };
         if problems.total() == before && !who.name.is_empty() && !who.team.is_empty() {
             let added = members.add(

@@ -154,7 +154,7 @@ pub fn heatmap_svg(
         "{} · {} · {} · DDaT capability framework",
         plural(members.len(), "member", "members"),
         plural(skills.len(), "skill", "skills"),
-        date.date()
+        date.local_date()
     );
     // Everything decides the width: the angled names, the key, the title (20 px type).
     let width = [

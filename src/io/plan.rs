@@ -3,9 +3,7 @@
 //! Pure; the same plan is shown by a dry run and applied by a real import.
 
 use super::parse::{FileFormat, ParsedFile};
-use crate::model::{
-    Level, MemberId, Rating, RoleLevelId, SkillId, Snapshot, TeamId, Timestamp, name_key,
-};
+use crate::model::{Level, MemberId, Rating, RoleLevelId, SkillId, Snapshot, TeamId, name_key};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// How an import treats what is already in the database.
@@ -75,8 +73,8 @@ pub enum RatingChange {
         note: String,
         /// The interested flag.
         interested: bool,
-        /// The date, if the file gives one.
-        at: Option<Timestamp>,
+        /// The assessment date, if the file gives one.
+        at: Option<crate::model::Date>,
     },
     /// Clear a rating.
     Clear {
@@ -333,7 +331,8 @@ fn rating_changes(
             .unwrap_or_default();
         let interested = r.interested.or(old.map(|o| o.interested)).unwrap_or(false);
         if let Some(o) = old {
-            if o.level == level && o.note == note && o.interested == interested {
+            let same_date = r.at.is_none_or(|d| d == o.assessed_on);
+            if o.level == level && o.note == note && o.interested == interested && same_date {
                 continue;
             }
             summary.ratings_changed += 1;
@@ -346,7 +345,10 @@ fn rating_changes(
                 level,
                 note: note.clone(),
                 interested,
-                rated_at: r.at.unwrap_or(Timestamp(0)),
+                assessed_on: r
+                    .at
+                    .or(old.map(|o| o.assessed_on))
+                    .unwrap_or(crate::model::time::EARLIEST),
             },
         );
         changes.push(RatingChange::Set {

@@ -54,6 +54,13 @@ pub fn excel_serial(t: Timestamp) -> f64 {
     t.0 as f64 / MS_PER_DAY + EXCEL_UNIX_EPOCH
 }
 
+/// A calendar date as an Excel date serial number (whole days since 1899-12-30).
+pub fn excel_day(d: crate::model::Date) -> f64 {
+    jiff::civil::date(1899, 12, 30)
+        .until(d)
+        .map_or(0.0, |span| f64::from(span.get_days()))
+}
+
 /// An Excel date serial number as a timestamp, to the millisecond (the inverse, to check the
 /// dates written; import reads dates through calamine).
 #[cfg(test)]
@@ -83,6 +90,7 @@ struct Formats {
     level: Format,
     below: Format,
     date: Format,
+    day: Format,
     wrap: Format,
     short: Format,
     single: Format,
@@ -113,6 +121,7 @@ impl Formats {
                 .set_border(FormatBorder::Medium)
                 .set_border_color(color(palette::SHORT)),
             date: Format::new().set_num_format("yyyy-mm-dd hh:mm"),
+            day: Format::new().set_num_format("yyyy-mm-dd"),
             wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
             short: Format::new()
                 .set_bold()
@@ -494,7 +503,7 @@ fn ratings_sheet(sheet: &mut Worksheet, long: &Table<'_>, f: &Formats) -> Result
                 Cell::Text(t) => sheet.write_string(r, c, text_cell(t))?,
                 Cell::Level(Some(l)) => sheet.write_string(r, c, l.name())?,
                 Cell::Level(None) => sheet,
-                Cell::Date(t) => sheet.write_number_with_format(r, c, excel_serial(*t), &f.date)?,
+                Cell::Date(d) => sheet.write_number_with_format(r, c, excel_day(*d), &f.day)?,
                 Cell::Flag(b) => sheet.write_string(r, c, if *b { "yes" } else { "no" })?,
             };
         }
@@ -664,5 +673,6 @@ mod tests {
         // 2026-11-25 is day 46351 in Excel.
         assert_eq!(excel_serial(Timestamp(1_795_564_800_000)), 46_351.0);
         assert_eq!(from_excel_serial(-1.0), None);
+        assert_eq!(excel_day(jiff::civil::date(2026, 11, 25)), 46_351.0);
     }
 }

@@ -415,7 +415,7 @@ pub fn wide_skills(snapshot: &Snapshot, members: &[&Member]) -> Vec<SkillId> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Rating, Team, Timestamp};
+    use crate::model::{Rating, Team};
     use std::sync::Arc;
 
     struct T {
@@ -430,6 +430,7 @@ mod tests {
                 id: TeamId(1),
                 name: "Platform".into(),
                 members: Default::default(),
+                review_months: 12,
             });
             T { snap, next: 1 }
         }
@@ -457,7 +458,7 @@ mod tests {
                             level,
                             note: String::new(),
                             interested,
-                            rated_at: Timestamp(0),
+                            assessed_on: crate::model::time::EARLIEST,
                         },
                     )
                 })
@@ -468,6 +469,7 @@ mod tests {
                 name: name.into(),
                 role_level: Some(rl),
                 ratings,
+                left_on: None,
             });
             id
         }
@@ -573,7 +575,7 @@ mod tests {
                 level: Level::Working,
                 note: String::new(),
                 interested: false,
-                rated_at: Timestamp(1),
+                assessed_on: crate::model::time::EARLIEST,
             }),
         );
         let c = t.cov("Testing");

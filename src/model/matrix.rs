@@ -1,6 +1,7 @@
 //! Teams, members, ratings and targets: the matrix a lead edits, held in memory as a
 //! [`Snapshot`]. Pure data with incremental updates; the core keeps it in step with the store.
 
+use super::time::{Date, Timestamp};
 use super::{Framework, Level, RoleLevelId, SkillId, name_key};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -13,61 +14,6 @@ pub struct TeamId(pub i64);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct MemberId(pub i64);
 
-/// Milliseconds since 1970-01-01 UTC.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-pub struct Timestamp(pub i64);
-
-impl Timestamp {
-    /// RFC 3339 in UTC with milliseconds, e.g. `2026-11-25T14:30:00.000Z`.
-    ///
-    /// ```
-    /// use capmatrix::model::Timestamp;
-    /// assert_eq!(Timestamp(0).to_rfc3339(), "1970-01-01T00:00:00.000Z");
-    /// assert_eq!(Timestamp(i64::MAX).to_rfc3339(), "9999-12-31T23:59:59.999Z");
-    /// assert_eq!(Timestamp(-5).date(), "1970-01-01");
-    /// assert_eq!(Timestamp::parse("2026-11-25"), Some(Timestamp(1_795_564_800_000)));
-    /// assert_eq!(Timestamp::parse("25/11/2026 09:30"), Timestamp::parse("2026-11-25T09:30:00Z"));
-    /// ```
-    pub fn to_rfc3339(self) -> String {
-        // RFC 3339 stops at year 9999; a date outside 1970-9999 (only possible in a
-        // hand-edited file) is shown at the nearest end rather than failing.
-        const LAST_MS: i64 = 253_402_300_799_999;
-        let ms = self.0.clamp(0, LAST_MS) as u64;
-        let t = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms);
-        humantime::format_rfc3339_millis(t).to_string()
-    }
-
-    /// The date alone, `YYYY-MM-DD`.
-    pub fn date(self) -> String {
-        self.to_rfc3339()[..10].to_string()
-    }
-
-    /// Parses an ISO 8601 date or date-time in UTC (`2026-11-25`, `2026-11-25T14:30`,
-    /// `2026-11-25 14:30:00`, `2026-11-25T14:30:00.123Z`) or a UK-style `25/11/2026` with an
-    /// optional time, as spreadsheets rewrite dates. Dates before 1970 are not accepted.
-    pub fn parse(text: &str) -> Option<Timestamp> {
-        let text = text.trim();
-        let (date, time) = match text.split_once(['T', ' ']) {
-            Some((d, t)) => (d, t.trim_end_matches('Z')),
-            None => (text, ""),
-        };
-        let date = match date.split('/').collect::<Vec<_>>()[..] {
-            [d, m, y] if d.len() <= 2 && m.len() <= 2 && y.len() == 4 => {
-                format!("{y}-{m:0>2}-{d:0>2}")
-            }
-            _ => date.to_string(),
-        };
-        let time = match time.len() {
-            0 => "00:00:00".to_string(),
-            4 | 5 => format!("{time:0>5}:00"),
-            _ => time.to_string(),
-        };
-        let t = humantime::parse_rfc3339_weak(&format!("{date}T{time}")).ok()?;
-        let ms = t.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis();
-        i64::try_from(ms).ok().map(Timestamp)
-    }
-}
-
 /// A member's current rating in one skill.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rating {
@@ -77,14 +23,16 @@ pub struct Rating {
     pub note: String,
     /// Whether the member is interested in developing this skill.
     pub interested: bool,
-    /// When this rating was last changed.
-    pub rated_at: Timestamp,
+    /// The day the lead judged the level (kept when only the note or the flag changes).
+    pub assessed_on: Date,
 }
 
 /// One entry of a rating's append-only history. `level: None` records that the rating was
 /// cleared.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryEntry {
+    /// Its id: entries are numbered in the order they were recorded.
+    pub id: i64,
     /// The skill.
     pub skill: SkillId,
     /// The level set, or `None` when the rating was cleared.
@@ -93,8 +41,69 @@ pub struct HistoryEntry {
     pub note: String,
     /// The interested flag at that time.
     pub interested: bool,
-    /// When it happened.
-    pub at: Timestamp,
+    /// The assessment date the entry gave the rating.
+    pub assessed_on: Date,
+    /// When it was recorded (never backdated).
+    pub recorded: Timestamp,
+    /// When it was undone, if it was: an undone entry is kept for audit and ignored by
+    /// as-of views and trends.
+    pub undone: Option<Timestamp>,
+}
+
+/// What happened to a member, for the matrix as of a past date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum EventKind {
+    /// Joined a team (or came back).
+    Joined,
+    /// Left.
+    Left,
+    /// Moved to another team.
+    Moved,
+    /// Changed role level.
+    Role,
+}
+
+impl EventKind {
+    /// The word stored in the database.
+    pub fn code(self) -> &'static str {
+        match self {
+            EventKind::Joined => "joined",
+            EventKind::Left => "left",
+            EventKind::Moved => "moved",
+            EventKind::Role => "role",
+        }
+    }
+
+    /// The kind stored as `code`.
+    pub fn from_code(code: &str) -> Option<EventKind> {
+        [
+            EventKind::Joined,
+            EventKind::Left,
+            EventKind::Moved,
+            EventKind::Role,
+        ]
+        .into_iter()
+        .find(|k| k.code() == code)
+    }
+}
+
+/// One entry of a member's append-only record of joining, leaving, moving and role changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberEvent {
+    /// Its id, in recorded order.
+    pub id: i64,
+    /// What happened.
+    pub kind: EventKind,
+    /// The day it happened.
+    pub on: Date,
+    /// When it was recorded.
+    pub recorded: Timestamp,
+    /// The team after the event (joined, moved).
+    pub team: Option<TeamId>,
+    /// The role level after the event (joined, role).
+    pub role_level: Option<RoleLevelId>,
+    /// When it was undone, if it was.
+    pub undone: Option<Timestamp>,
 }
 
 /// How many people a team wants at or above which level in a skill.
@@ -116,9 +125,14 @@ pub struct Team {
     pub id: TeamId,
     /// Its name, unique (ignoring case).
     pub name: String,
-    /// Its members.
+    /// Its current members (former members are kept apart, see [`Snapshot::former_members`]).
     pub members: BTreeSet<MemberId>,
+    /// Ratings assessed longer ago than this many months are due for review.
+    pub review_months: u32,
 }
+
+/// The review period a new team starts with.
+pub const DEFAULT_REVIEW_MONTHS: u32 = 12;
 
 /// A person in a team.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,6 +147,8 @@ pub struct Member {
     pub role_level: Option<RoleLevelId>,
     /// Current ratings; a skill absent here is "not rated".
     pub ratings: BTreeMap<SkillId, Rating>,
+    /// The day they left, for a former member (kept with their ratings and history).
+    pub left_on: Option<Date>,
 }
 
 /// Everything in the database a screen or a command reads: the framework and the matrix.
@@ -149,6 +165,10 @@ pub struct Snapshot {
     team_index: HashMap<String, TeamId>,
     targets: BTreeMap<(TeamId, SkillId), Target>,
     rating_count: usize,
+    /// Former members (they left), with their ratings, apart from the current matrix.
+    former: HashMap<MemberId, Member>,
+    /// (team, name key) -> former member.
+    former_index: HashMap<(TeamId, String), MemberId>,
 }
 
 impl Snapshot {
@@ -175,9 +195,44 @@ impl Snapshot {
         self.teams.get(self.team_index.get(&name_key(name))?)
     }
 
-    /// A member by id.
+    /// A current member by id.
     pub fn member(&self, id: MemberId) -> Option<&Member> {
         self.members.get(&id)
+    }
+
+    /// A former member by id.
+    pub fn former(&self, id: MemberId) -> Option<&Member> {
+        self.former.get(&id)
+    }
+
+    /// A member, current or former, by id.
+    pub fn anyone(&self, id: MemberId) -> Option<&Member> {
+        self.members.get(&id).or_else(|| self.former.get(&id))
+    }
+
+    /// The former member of a team with this name (ignoring case).
+    pub fn former_named(&self, team: TeamId, name: &str) -> Option<&Member> {
+        let id = self.former_index.get(&(team, name_key(name)))?;
+        self.former.get(id)
+    }
+
+    /// A team's former members, ordered by name then id.
+    pub fn former_members(&self, team: TeamId) -> Vec<&Member> {
+        let mut out: Vec<&Member> = self.former.values().filter(|m| m.team == team).collect();
+        out.sort_by_cached_key(|m| (m.name.to_lowercase(), m.id));
+        out
+    }
+
+    /// Every former member, ordered by team, name and id.
+    pub fn all_former(&self) -> Vec<&Member> {
+        let mut out: Vec<&Member> = self.former.values().collect();
+        out.sort_by_cached_key(|m| (m.team, m.name.to_lowercase(), m.id));
+        out
+    }
+
+    /// How many former members there are.
+    pub fn former_count(&self) -> usize {
+        self.former.len()
     }
 
     /// The member of a team with this name (ignoring case).
@@ -262,6 +317,8 @@ impl Snapshot {
                     self.member_index.remove(&(id, name_key(&member.name)));
                 }
             }
+            self.former.retain(|_, m| m.team != id);
+            self.former_index.retain(|(t, _), _| *t != id);
         }
         let skills: Vec<SkillId> = self.explicit_targets(id).map(|(s, _)| s).collect();
         for s in skills {
@@ -269,9 +326,16 @@ impl Snapshot {
         }
     }
 
-    /// Adds or replaces a member, keeping its team's member set in step.
+    /// Adds or replaces a member, keeping its team's member set in step. A member with
+    /// `left_on` set goes to the former members.
     pub fn put_member(&mut self, member: Member) {
         self.remove_member(member.id);
+        if member.left_on.is_some() {
+            self.former_index
+                .insert((member.team, name_key(&member.name)), member.id);
+            self.former.insert(member.id, member);
+            return;
+        }
         if let Some(t) = self.teams.get_mut(&member.team) {
             t.members.insert(member.id);
         }
@@ -281,8 +345,12 @@ impl Snapshot {
         self.members.insert(member.id, member);
     }
 
-    /// Removes a member and its ratings.
+    /// Removes a member (current or former) and its ratings.
     pub fn remove_member(&mut self, id: MemberId) -> Option<Member> {
+        if let Some(m) = self.former.remove(&id) {
+            self.former_index.remove(&(m.team, name_key(&m.name)));
+            return Some(m);
+        }
         let member = self.members.remove(&id)?;
         if let Some(t) = self.teams.get_mut(&member.team) {
             t.members.remove(&id);
@@ -299,6 +367,17 @@ impl Snapshot {
             self.member_index.remove(&(m.team, name_key(&m.name)));
             m.name = name.to_string();
             self.member_index.insert((m.team, name_key(name)), id);
+        } else if let Some(m) = self.former.get_mut(&id) {
+            self.former_index.remove(&(m.team, name_key(&m.name)));
+            m.name = name.to_string();
+            self.former_index.insert((m.team, name_key(name)), id);
+        }
+    }
+
+    /// Sets a team's review period.
+    pub fn set_review_months(&mut self, team: TeamId, months: u32) {
+        if let Some(t) = self.teams.get_mut(&team) {
+            t.review_months = months;
         }
     }
 

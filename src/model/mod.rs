@@ -4,9 +4,11 @@
 
 pub mod analysis;
 mod framework;
+pub mod history;
 mod level;
 mod matrix;
 mod name;
+pub mod time;
 
 pub use analysis::{Analysis, Fit, Scope, SkillCoverage};
 pub use framework::{
@@ -15,10 +17,11 @@ pub use framework::{
 };
 pub use level::{LEVEL_CHOICES, Level};
 pub use matrix::{
-    DEFAULT_TARGET_COUNT, HistoryEntry, Member, MemberId, Rating, Snapshot, Target, Team, TeamId,
-    Timestamp,
+    DEFAULT_REVIEW_MONTHS, DEFAULT_TARGET_COUNT, EventKind, HistoryEntry, Member, MemberEvent,
+    MemberId, Rating, Snapshot, Target, Team, TeamId,
 };
 pub use name::{
     MAX_NAME_CHARS, NameProblem, clean_name, name_key, normalize_name, plural, repair_name,
     search_key,
 };
+pub use time::{Date, Timestamp};

@@ -10,9 +10,12 @@ mod schema;
 pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
 
 use crate::error::{Error, Result};
+use crate::model::history::Timeline;
+use crate::model::time::EARLIEST;
 use crate::model::{
-    Family, FamilyId, Framework, HistoryEntry, Level, Member, MemberId, Rating, Requirement, Role,
-    RoleId, RoleLevel, RoleLevelId, Skill, SkillId, Snapshot, Target, Team, TeamId, Timestamp,
+    Date, EventKind, Family, FamilyId, Framework, HistoryEntry, Level, Member, MemberEvent,
+    MemberId, Rating, Requirement, Role, RoleId, RoleLevel, RoleLevelId, Skill, SkillId, Snapshot,
+    Target, Team, TeamId, Timestamp,
 };
 use lock::WriteLock;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
@@ -40,8 +43,10 @@ impl<T> AtPath<T> for rusqlite::Result<T> {
 pub struct Counts {
     /// Teams.
     pub teams: i64,
-    /// Members.
+    /// Current members.
     pub members: i64,
+    /// Former members (left, kept with their history).
+    pub former: i64,
     /// Current ratings.
     pub ratings: i64,
     /// Entries in the rating history.
@@ -264,9 +269,9 @@ impl Store {
     }
 
     fn backup_before_migration(&self, version: i64) -> Result<PathBuf> {
-        let stamp = humantime::format_rfc3339_seconds(std::time::SystemTime::now())
-            .to_string()
-            .replace(':', "");
+        let stamp = jiff::Timestamp::now()
+            .strftime("%Y-%m-%dT%H%M%SZ")
+            .to_string();
         let name = format!(
             "{}.v{version}-backup-{stamp}.db",
             self.path
@@ -356,7 +361,8 @@ impl Store {
         };
         Ok(Counts {
             teams: count("team")?,
-            members: count("member")?,
+            members: count("member WHERE left_on IS NULL")?,
+            former: count("member WHERE left_on IS NOT NULL")?,
             ratings: count("rating")?,
             history: count("rating_history")?,
         })
@@ -382,6 +388,24 @@ impl Store {
             let row = row.at(&self.path)?;
             if row != "ok" {
                 problems.push(row);
+            }
+        }
+        for (table, column) in [
+            ("rating", "assessed_on"),
+            ("rating_history", "assessed_on"),
+            ("member", "left_on"),
+            ("member_event", "on_date"),
+        ] {
+            // Table and column names are fixed here, never from input.
+            let sql = format!(
+                "SELECT count(*) FROM {table} WHERE {column} IS NOT NULL AND \
+                 {column} NOT GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'"
+            );
+            let bad: i64 = self.conn.query_row(&sql, [], |r| r.get(0)).at(&self.path)?;
+            if bad > 0 {
+                problems.push(format!(
+                    "{bad} rows of {table} have a {column} that is not a date (read as {EARLIEST})"
+                ));
             }
         }
         for table in ["rating", "rating_history"] {
@@ -537,31 +561,25 @@ impl Store {
         Ok(all)
     }
 
-    /// Every member's rating history, oldest first per member.
+    /// Every member's rating history, in recorded order per member (undone entries marked).
     pub fn all_history(&self) -> Result<std::collections::HashMap<MemberId, Vec<HistoryEntry>>> {
         let mut out: std::collections::HashMap<MemberId, Vec<HistoryEntry>> = Default::default();
-        let mut stmt = self
-            .conn
-            .prepare("SELECT member_id, skill_id, level, note, interested, at FROM rating_history WHERE skill_id IN (SELECT id FROM skill) ORDER BY id")
-            .at(&self.path)?;
-        let mut rows = stmt.query([]).at(&self.path)?;
-        while let Some(r) = rows.next().at(&self.path)? {
-            let entry = (|| {
-                Ok::<_, rusqlite::Error>((
-                    MemberId(r.get(0)?),
-                    HistoryEntry {
-                        skill: SkillId(r.get(1)?),
-                        level: level_from_sql(r.get(2)?),
-                        note: r.get(3)?,
-                        interested: r.get(4)?,
-                        at: Timestamp(r.get(5)?),
-                    },
-                ))
-            })()
-            .at(&self.path)?;
-            out.entry(entry.0).or_default().push(entry.1);
+        for (m, e) in all_entries(&self.conn).at(&self.path)? {
+            out.entry(m).or_default().push(e);
         }
         Ok(out)
+    }
+
+    /// Every rating entry and member event: what as-of views and trends are computed from.
+    pub fn timeline(&self) -> Result<Timeline> {
+        let entries = all_entries(&self.conn).at(&self.path)?;
+        let events = all_events(&self.conn).at(&self.path)?;
+        Ok(Timeline::new(entries, events))
+    }
+
+    /// A member's events (joined, left, moved, role), in recorded order.
+    pub fn events(&self, member: MemberId) -> Result<Vec<MemberEvent>> {
+        member_events(&self.conn, member).at(&self.path)
     }
 
     /// Runs `f` inside one IMMEDIATE transaction, committing if it returns `Ok`. Fails with
@@ -1019,18 +1037,19 @@ fn load_framework(conn: &Connection) -> rusqlite::Result<Result<Framework>> {
 }
 
 fn load_matrix(conn: &Connection, snapshot: &mut Snapshot) -> rusqlite::Result<()> {
-    let mut stmt = conn.prepare("SELECT id, name FROM team ORDER BY id")?;
+    let mut stmt = conn.prepare("SELECT id, name, review_months FROM team ORDER BY id")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         snapshot.put_team(Team {
             id: TeamId(r.get(0)?),
             name: r.get(1)?,
             members: Default::default(),
+            review_months: r.get(2)?,
         });
     }
     let mut ratings: BTreeMap<i64, BTreeMap<SkillId, Rating>> = BTreeMap::new();
     let mut stmt = conn.prepare(
-        "SELECT member_id, skill_id, level, note, interested, rated_at FROM rating WHERE skill_id IN (SELECT id FROM skill) ORDER BY member_id",
+        "SELECT member_id, skill_id, level, note, interested, assessed_on FROM rating WHERE skill_id IN (SELECT id FROM skill) ORDER BY member_id",
     )?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
@@ -1043,12 +1062,12 @@ fn load_matrix(conn: &Connection, snapshot: &mut Snapshot) -> rusqlite::Result<(
                 level,
                 note: r.get(3)?,
                 interested: r.get(4)?,
-                rated_at: Timestamp(r.get(5)?),
+                assessed_on: date_from_sql(&r.get::<_, String>(5)?),
             },
         );
     }
     let mut stmt =
-        conn.prepare("SELECT id, team_id, name, role_level_id FROM member ORDER BY id")?;
+        conn.prepare("SELECT id, team_id, name, role_level_id, left_on FROM member ORDER BY id")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
@@ -1062,6 +1081,7 @@ fn load_matrix(conn: &Connection, snapshot: &mut Snapshot) -> rusqlite::Result<(
                 .map(RoleLevelId)
                 .filter(|&rl| snapshot.framework.has_role_level(rl)),
             ratings: ratings.remove(&id).unwrap_or_default(),
+            left_on: r.get::<_, Option<String>>(4)?.map(|t| date_from_sql(&t)),
         });
     }
     let mut stmt = conn.prepare("SELECT team_id, skill_id, level, count FROM team_target WHERE skill_id IN (SELECT id FROM skill)")?;
@@ -1081,21 +1101,87 @@ fn load_matrix(conn: &Connection, snapshot: &mut Snapshot) -> rusqlite::Result<(
     Ok(())
 }
 
+/// A stored date; a malformed one (only in a hand-edited file, reported by `check`) reads as
+/// the earliest date, so it shows as due for review rather than stopping the file opening.
+fn date_from_sql(text: &str) -> Date {
+    text.parse().unwrap_or(EARLIEST)
+}
+
+/// The columns of a history entry with when it was undone, `h` being rating_history.
+const ENTRY_COLUMNS: &str = "h.id, h.skill_id, h.level, h.note, h.interested, h.assessed_on, h.at,
+    (SELECT min(u.at) FROM rating_history u WHERE u.retracts = h.id)";
+
+fn entry_from_row(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<HistoryEntry> {
+    Ok(HistoryEntry {
+        id: r.get(first)?,
+        skill: SkillId(r.get(first + 1)?),
+        level: level_from_sql(r.get(first + 2)?),
+        note: r.get(first + 3)?,
+        interested: r.get(first + 4)?,
+        assessed_on: date_from_sql(&r.get::<_, String>(first + 5)?),
+        recorded: Timestamp(r.get(first + 6)?),
+        undone: r.get::<_, Option<i64>>(first + 7)?.map(Timestamp),
+    })
+}
+
 fn member_history(conn: &Connection, member: MemberId) -> rusqlite::Result<Vec<HistoryEntry>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT skill_id, level, note, interested, at FROM rating_history
-         WHERE member_id = ?1 AND skill_id IN (SELECT id FROM skill) ORDER BY id",
-    )?;
-    stmt.query_map([member.0], |r| {
-        Ok(HistoryEntry {
-            skill: SkillId(r.get(0)?),
-            level: level_from_sql(r.get(1)?),
-            note: r.get(2)?,
-            interested: r.get(3)?,
-            at: Timestamp(r.get(4)?),
-        })
-    })?
-    .collect()
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM rating_history h
+         WHERE h.member_id = ?1 AND h.retracts IS NULL AND h.skill_id IN (SELECT id FROM skill)
+         ORDER BY h.id"
+    ))?;
+    stmt.query_map([member.0], |r| entry_from_row(r, 0))?
+        .collect()
+}
+
+fn all_entries(conn: &Connection) -> rusqlite::Result<Vec<(MemberId, HistoryEntry)>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT h.member_id, {ENTRY_COLUMNS} FROM rating_history h
+         WHERE h.retracts IS NULL AND h.skill_id IN (SELECT id FROM skill) ORDER BY h.id"
+    ))?;
+    stmt.query_map([], |r| Ok((MemberId(r.get(0)?), entry_from_row(r, 1)?)))?
+        .collect()
+}
+
+/// The columns of a member event with when it was undone, `e` being member_event.
+const EVENT_COLUMNS: &str = "e.id, e.kind, e.on_date, e.at, e.team_id, e.role_level_id,
+    (SELECT min(u.at) FROM member_event u WHERE u.retracts = e.id)";
+
+fn event_from_row(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Option<MemberEvent>> {
+    let kind: String = r.get(first + 1)?;
+    let Some(kind) = EventKind::from_code(&kind) else {
+        return Ok(None);
+    };
+    Ok(Some(MemberEvent {
+        id: r.get(first)?,
+        kind,
+        on: date_from_sql(&r.get::<_, String>(first + 2)?),
+        recorded: Timestamp(r.get(first + 3)?),
+        team: r.get::<_, Option<i64>>(first + 4)?.map(TeamId),
+        role_level: r.get::<_, Option<u32>>(first + 5)?.map(RoleLevelId),
+        undone: r.get::<_, Option<i64>>(first + 6)?.map(Timestamp),
+    }))
+}
+
+fn member_events(conn: &Connection, member: MemberId) -> rusqlite::Result<Vec<MemberEvent>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {EVENT_COLUMNS} FROM member_event e
+         WHERE e.member_id = ?1 AND e.kind != 'undo' ORDER BY e.id"
+    ))?;
+    let rows = stmt.query_map([member.0], |r| event_from_row(r, 0))?;
+    rows.filter_map(Result::transpose).collect()
+}
+
+fn all_events(conn: &Connection) -> rusqlite::Result<Vec<(MemberId, MemberEvent)>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT e.member_id, {EVENT_COLUMNS} FROM member_event e
+         WHERE e.kind != 'undo' ORDER BY e.id"
+    ))?;
+    let rows = stmt.query_map([], |r| {
+        let member = MemberId(r.get(0)?);
+        Ok(event_from_row(r, 1)?.map(|e| (member, e)))
+    })?;
+    rows.filter_map(Result::transpose).collect()
 }
 
 /// The writes the core makes, all inside one transaction (see [`Store::write`]).
@@ -1109,15 +1195,15 @@ pub struct Writer<'t> {
 }
 
 const PUT_RATING: &str =
-    "INSERT INTO rating (member_id, skill_id, level, note, interested, rated_at)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+    "INSERT INTO rating (member_id, skill_id, level, note, interested, rated_at, assessed_on)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
      ON CONFLICT (member_id, skill_id) DO UPDATE SET
-       level = excluded.level, note = excluded.note,
-       interested = excluded.interested, rated_at = excluded.rated_at";
+       level = excluded.level, note = excluded.note, interested = excluded.interested,
+       rated_at = excluded.rated_at, assessed_on = excluded.assessed_on";
 
 const APPEND_HISTORY: &str =
-    "INSERT INTO rating_history (member_id, skill_id, level, note, interested, at)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    "INSERT INTO rating_history (member_id, skill_id, level, note, interested, assessed_on, at)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
 impl<'t> Writer<'t> {
     /// Runs a statement kept for the whole transaction, preparing it on first use.
@@ -1171,12 +1257,71 @@ impl<'t> Writer<'t> {
         team: TeamId,
         name: &str,
         role_level: Option<RoleLevelId>,
+        left_on: Option<Date>,
     ) -> Result<MemberId> {
         self.exec(
-            "INSERT INTO member (id, team_id, name, role_level_id) VALUES (?1, ?2, ?3, ?4)",
-            params![id.map(|m| m.0), team.0, name, role_level.map(|r| r.0)],
+            "INSERT INTO member (id, team_id, name, role_level_id, left_on)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                id.map(|m| m.0),
+                team.0,
+                name,
+                role_level.map(|r| r.0),
+                left_on.map(|d| d.to_string())
+            ],
         )?;
         Ok(MemberId(self.tx.last_insert_rowid()))
+    }
+
+    /// Records that a member left on a date, or (`None`) is back.
+    pub fn set_left(&self, id: MemberId, left_on: Option<Date>) -> Result<()> {
+        self.exec(
+            "UPDATE member SET left_on = ?2 WHERE id = ?1",
+            params![id.0, left_on.map(|d| d.to_string())],
+        )
+        .map(drop)
+    }
+
+    /// Sets a team's review period in months.
+    pub fn set_review_months(&self, team: TeamId, months: u32) -> Result<()> {
+        self.exec(
+            "UPDATE team SET review_months = ?2 WHERE id = ?1",
+            params![team.0, months],
+        )
+        .map(drop)
+    }
+
+    /// Appends a member event and returns its id.
+    pub fn append_event(&self, member: MemberId, e: &MemberEvent) -> Result<i64> {
+        self.exec(
+            "INSERT INTO member_event (member_id, kind, on_date, at, team_id, role_level_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                member.0,
+                e.kind.code(),
+                e.on.to_string(),
+                e.recorded.0,
+                e.team.map(|t| t.0),
+                e.role_level.map(|r| r.0)
+            ],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Records that a member event was undone.
+    pub fn retract_event(&self, member: MemberId, event: i64, at: Timestamp) -> Result<()> {
+        self.exec(
+            "INSERT INTO member_event (member_id, kind, on_date, at, retracts)
+             SELECT member_id, 'undo', on_date, ?3, id FROM member_event
+             WHERE id = ?2 AND member_id = ?1",
+            params![member.0, event, at.0],
+        )
+        .map(drop)
+    }
+
+    /// A member's events, in recorded order.
+    pub fn events(&self, member: MemberId) -> Result<Vec<MemberEvent>> {
+        member_events(self.tx, member).at(&self.path)
     }
 
     /// Renames a member.
@@ -1213,7 +1358,13 @@ impl<'t> Writer<'t> {
     }
 
     /// Sets a member's current rating in a skill.
-    pub fn put_rating(&self, member: MemberId, skill: SkillId, rating: &Rating) -> Result<()> {
+    pub fn put_rating(
+        &self,
+        member: MemberId,
+        skill: SkillId,
+        rating: &Rating,
+        recorded: Timestamp,
+    ) -> Result<()> {
         self.exec_kept(
             &self.rating_stmt,
             PUT_RATING,
@@ -1223,7 +1374,8 @@ impl<'t> Writer<'t> {
                 rating.level.number(),
                 rating.note,
                 rating.interested,
-                rating.rated_at.0
+                recorded.0,
+                rating.assessed_on.to_string()
             ],
         )
         .map(drop)
@@ -1238,8 +1390,9 @@ impl<'t> Writer<'t> {
         .map(drop)
     }
 
-    /// Appends an entry to a member's rating history.
-    pub fn append_history(&self, member: MemberId, entry: &HistoryEntry) -> Result<()> {
+    /// Appends an entry to a member's rating history (its `id` and `undone` are ignored) and
+    /// returns the new entry's id.
+    pub fn append_history(&self, member: MemberId, entry: &HistoryEntry) -> Result<i64> {
         self.exec_kept(
             &self.history_stmt,
             APPEND_HISTORY,
@@ -1249,8 +1402,21 @@ impl<'t> Writer<'t> {
                 entry.level.map(Level::number),
                 entry.note,
                 entry.interested,
-                entry.at.0
+                entry.assessed_on.to_string(),
+                entry.recorded.0
             ],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Records that a history entry was undone: a retraction, kept for audit.
+    pub fn retract_history(&self, member: MemberId, entry: i64, at: Timestamp) -> Result<()> {
+        self.exec(
+            "INSERT INTO rating_history
+               (member_id, skill_id, level, note, interested, assessed_on, at, retracts)
+             SELECT member_id, skill_id, NULL, '', 0, assessed_on, ?3, id FROM rating_history
+             WHERE id = ?2 AND member_id = ?1",
+            params![member.0, entry, at.0],
         )
         .map(drop)
     }

@@ -103,6 +103,52 @@ pub const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL
     ) WITHOUT ROWID;
     ",
+    // 4: time. A rating's assessment date (a calendar date, `YYYY-MM-DD`) apart from the
+    // instant it was recorded; undo recorded as a retraction of the entry it undoes; members
+    // leave rather than vanish, and their joining, leaving, moves and role changes are kept;
+    // a review period per team. Existing timestamps become both the assessment date (their
+    // UTC date) and the recorded instant; every existing member gets a "joined" event on the
+    // date of their earliest history entry (today when they have none).
+    "
+    ALTER TABLE rating ADD COLUMN assessed_on TEXT NOT NULL DEFAULT '1970-01-01';
+    UPDATE rating SET assessed_on = date(rated_at / 1000, 'unixepoch');
+    DROP TRIGGER rating_history_append_only;
+    ALTER TABLE rating_history ADD COLUMN assessed_on TEXT NOT NULL DEFAULT '1970-01-01';
+    -- A retraction: the entry it undoes (its own level, note and flag mean nothing).
+    ALTER TABLE rating_history ADD COLUMN retracts INTEGER REFERENCES rating_history(id);
+    UPDATE rating_history SET assessed_on = date(at / 1000, 'unixepoch');
+    CREATE TRIGGER rating_history_append_only BEFORE UPDATE ON rating_history
+    BEGIN
+        SELECT RAISE(ABORT, 'rating history is append-only');
+    END;
+    CREATE INDEX rating_history_retracts ON rating_history(retracts) WHERE retracts IS NOT NULL;
+    ALTER TABLE member ADD COLUMN left_on TEXT;
+    ALTER TABLE team ADD COLUMN review_months INTEGER NOT NULL DEFAULT 12
+        CHECK (review_months BETWEEN 1 AND 120);
+    -- What happened to a member: team_id and role_level_id are the state after the event;
+    -- kind 'undo' retracts the event `retracts`.
+    CREATE TABLE member_event (
+        id            INTEGER PRIMARY KEY,
+        member_id     INTEGER NOT NULL REFERENCES member(id) ON DELETE CASCADE,
+        kind          TEXT NOT NULL CHECK (kind IN ('joined', 'left', 'moved', 'role', 'undo')),
+        on_date       TEXT NOT NULL,
+        at            INTEGER NOT NULL,
+        team_id       INTEGER,
+        role_level_id INTEGER,
+        retracts      INTEGER REFERENCES member_event(id)
+    );
+    CREATE INDEX member_event_member ON member_event(member_id, id);
+    CREATE TRIGGER member_event_append_only BEFORE UPDATE ON member_event
+    BEGIN
+        SELECT RAISE(ABORT, 'member events are append-only');
+    END;
+    INSERT INTO member_event (member_id, kind, on_date, at, team_id, role_level_id)
+        SELECT m.id, 'joined',
+               COALESCE((SELECT min(h.assessed_on) FROM rating_history h WHERE h.member_id = m.id),
+                        date('now')),
+               CAST(strftime('%s', 'now') AS INTEGER) * 1000, m.team_id, m.role_level_id
+        FROM member m ORDER BY m.id;
+    ",
 ];
 
 /// The schema version this build writes.

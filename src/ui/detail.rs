@@ -252,7 +252,7 @@ fn evidence_ui(
                 level: r.level,
                 note: r.note.clone(),
                 interested,
-                at: None,
+                on: None,
             }));
         }
         if let Some((_, _, text)) = state.note_draft.as_mut() {
@@ -281,7 +281,8 @@ fn evidence_ui(
     }
 }
 
-/// The rating's history, newest first.
+/// The rating's history in recorded order, latest first: each entry's assessment date,
+/// level and note, and when it was recorded; undone entries struck through and marked.
 fn history_ui(ui: &mut Ui, f: &Frame<'_>) {
     ui.add_space(6.0);
     ui.strong("History");
@@ -295,10 +296,20 @@ fn history_ui(ui: &mut Ui, f: &Frame<'_>) {
         } else {
             format!(" — {}", h.note)
         };
-        ui.label(format!(
-            "{}  {what}{extra}",
-            h.at.to_rfc3339()[..16].replace('T', " ")
-        ));
+        let mut text = egui::RichText::new(format!("{}  {what}{extra}", h.assessed_on));
+        if h.undone.is_some() {
+            text = text.strikethrough().weak();
+        }
+        ui.label(text);
+        let recorded = match h.undone {
+            Some(u) => format!(
+                "recorded {}, undone {}",
+                h.recorded.local_minute(),
+                u.local_minute()
+            ),
+            None => format!("recorded {}", h.recorded.local_minute()),
+        };
+        ui.label(egui::RichText::new(recorded).small().weak());
     }
 }
 
@@ -362,7 +373,7 @@ fn member_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Comm
             .response
             .labelled_by(label.id);
     });
-    if ui.button("Remove member...").clicked() {
+    if ui.button("Mark as left...").clicked() {
         state.dialog = Some(Dialog::ConfirmRemoveMember { member: m.id });
     }
 }
@@ -385,7 +396,7 @@ fn save_note(
         level: r.level,
         note,
         interested: r.interested,
-        at: None,
+        on: None,
     }))
 }
 

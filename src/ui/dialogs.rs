@@ -251,15 +251,20 @@ pub fn dialogs_ui(ctx: &Context, f: &Frame<'_>, state: &mut UiState, out: &mut V
             role_level,
         } => add_member_ui(ctx, f.snapshot, team, name, role_level, out),
         Dialog::ConfirmRemoveMember { member } => {
-            let who = f
+            let (who, team) = f
                 .snapshot
                 .member(*member)
-                .map_or(String::new(), |m| m.name.clone());
+                .map_or_else(Default::default, |m| {
+                    let team = f.snapshot.team(m.team).map(|t| t.name.clone());
+                    (m.name.clone(), team.unwrap_or_default())
+                });
             confirm_ui(
                 ctx,
-                "Remove member",
-                &format!("Remove {who} with their ratings and history? You can undo this."),
-                "Remove",
+                "Member leaving",
+                &format!(
+                    "{who} leaves {team} today. Their ratings and history are kept: they are listed under Show former members and stay in the matrix as of earlier dates. You can undo this."
+                ),
+                "Mark as left",
                 || out.push(Command::Apply(Action::RemoveMember { member: *member })),
             )
         }
@@ -281,7 +286,7 @@ pub fn dialogs_ui(ctx: &Context, f: &Frame<'_>, state: &mut UiState, out: &mut V
                 ctx,
                 "Remove team",
                 &format!(
-                    "Remove team {name} with its {count} members, their ratings and the team's targets? You can undo this."
+                    "Remove team {name} with its {count} members (and any former members), their ratings, their whole history and the team's targets? Nothing of the team stays in as-of views or trends. You can undo this."
                 ),
                 "Remove",
                 || out.push(Command::Apply(Action::RemoveTeam { team: *team })),
@@ -525,6 +530,7 @@ fn add_member_ui(
                     team: t,
                     name: member.0,
                     role_level: member.1,
+                    joined_on: None,
                 })),
                 None => out.push(Command::AddMemberToNewTeam {
                     team: team.trim().to_string(),

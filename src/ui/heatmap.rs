@@ -249,7 +249,7 @@ fn cell_tooltip(ui: &mut Ui, snapshot: &Snapshot, m: &Member, skill: SkillId) {
     ui.strong(format!("{} — {}", m.name, s.name));
     let rating = m.ratings.get(&skill);
     ui.label(rating.map_or("Not rated".to_string(), |r| {
-        format!("{} ({})", r.level.name(), r.rated_at.date())
+        format!("{} ({})", r.level.name(), r.assessed_on)
     }));
     match member_fit(fw, m, skill) {
         Fit::NotRequired => ui.weak("Not required by their role level"),
@@ -828,7 +828,7 @@ fn member_menu_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, m: &Member) {
         });
         ui.close();
     }
-    if ui.button("Remove...").clicked() {
+    if ui.button("Left the team...").clicked() {
         state.dialog = Some(super::Dialog::ConfirmRemoveMember { member: m.id });
         ui.close();
     }
@@ -1175,7 +1175,7 @@ pub fn rating_action(
             level,
             note: current.map(|r| r.note.clone()).unwrap_or_default(),
             interested: current.is_some_and(|r| r.interested),
-            at: None,
+            on: None,
         },
         None => Action::ClearRating { member, skill },
     }

@@ -12,7 +12,7 @@ fn info_prints_path_version_and_counts_one_key_per_line() {
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], format!("database: {}", db.display()));
-    assert!(lines.contains(&"schema version: 3"));
+    assert!(lines.contains(&"schema version: 4"));
     assert!(lines.contains(&"teams: 0"));
     assert!(lines.contains(&"members: 0"));
     assert!(lines.contains(&"ratings: 0"));

@@ -24,6 +24,7 @@ pub fn member(core: &mut Core, team: TeamId, name: &str, role_level: &str) -> Me
         team,
         name: name.into(),
         role_level: rl,
+        joined_on: None,
     })
     .unwrap()
     .member
@@ -41,7 +42,7 @@ pub fn rate(core: &mut Core, member: MemberId, skill: SkillId, level: Level) {
         level,
         note: String::new(),
         interested: false,
-        at: None,
+        on: None,
     })
     .unwrap();
 }
@@ -66,6 +67,7 @@ fn every_action_updates_snapshot_and_database_alike() {
             team: platform,
             name: "Bob".into(),
             role_level: None,
+            joined_on: None,
         },
         Action::RenameMember {
             member: ann,
@@ -84,7 +86,7 @@ fn every_action_updates_snapshot_and_database_alike() {
             level: Level::Practitioner,
             note: "Wrote the contract tests".into(),
             interested: true,
-            at: None,
+            on: None,
         },
         Action::SetTarget {
             team: platform,
@@ -153,6 +155,7 @@ fn names_are_validated_before_anything_is_written() {
                 team: platform,
                 name: "ANN".into(),
                 role_level: None,
+                joined_on: None,
             },
             "\"Ann\" is already a member of team \"Platform\"",
         ),
@@ -175,6 +178,7 @@ fn names_are_validated_before_anything_is_written() {
                 team: platform,
                 name: "x".repeat(201),
                 role_level: None,
+                joined_on: None,
             },
             "at most 200 characters",
         ),
@@ -183,6 +187,7 @@ fn names_are_validated_before_anything_is_written() {
                 team: TeamId(999),
                 name: "Zed".into(),
                 role_level: None,
+                joined_on: None,
             },
             "team 999 does not exist",
         ),
@@ -211,7 +216,7 @@ fn ratings_keep_an_append_only_history_and_unchanged_ratings_add_none() {
             level: Level::Working,
             note: String::new(),
             interested: false,
-            at: None,
+            on: None,
         })
         .unwrap();
     assert!(!outcome.changed);
@@ -225,35 +230,37 @@ fn ratings_keep_an_append_only_history_and_unchanged_ratings_add_none() {
     core.undo().unwrap();
     assert_eq!(level_of(&core, ann, testing), Some(Level::Practitioner));
 
+    // The undo is recorded as a retraction of the clearing: kept, marked undone, not a new
+    // entry re-appending the old level.
     let history = core.history(ann, Some(testing)).unwrap();
     let levels: Vec<Option<Level>> = history.iter().map(|h| h.level).collect();
     assert_eq!(
         levels,
-        [
-            Some(Level::Working),
-            Some(Level::Practitioner),
-            None,
-            Some(Level::Practitioner)
-        ]
+        [Some(Level::Working), Some(Level::Practitioner), None]
     );
-    // Undo restores the rating as it was, including when it was rated.
-    assert_eq!(history[3].at, history[1].at);
+    let undone: Vec<bool> = history.iter().map(|h| h.undone.is_some()).collect();
+    assert_eq!(undone, [false, false, true]);
+    assert!(history.windows(2).all(|w| w[0].id < w[1].id));
+    // Undo restores the rating as it was, including when it was assessed.
     assert_eq!(
-        core.snapshot().member(ann).unwrap().ratings[&testing].rated_at,
-        history[1].at
+        core.snapshot().member(ann).unwrap().ratings[&testing].assessed_on,
+        history[1].assessed_on
     );
-    // A dated rating (as imports set) keeps its date.
-    let dated = capmatrix::model::Timestamp(1_700_000_000_000);
+    // A dated rating (as imports set) keeps its assessment date; it is recorded now.
+    let dated = capmatrix::model::Date::new(2023, 11, 14).unwrap();
     core.apply(Action::SetRating {
         member: ann,
         skill: testing,
         level: Level::Expert,
         note: String::new(),
         interested: false,
-        at: Some(dated),
+        on: Some(dated),
     })
     .unwrap();
-    assert_eq!(core.history(ann, Some(testing)).unwrap()[4].at, dated);
+    let last = core.history(ann, Some(testing)).unwrap().pop().unwrap();
+    assert_eq!(last.assessed_on, dated);
+    assert!(last.recorded >= history[2].recorded);
+    assert_eq!(last.recorded.local_date(), capmatrix::model::time::today());
 }
 
 #[test]
@@ -279,22 +286,61 @@ fn removing_a_member_or_team_is_undone_with_ratings_history_and_targets() {
     let full = core.snapshot().clone();
     let ann_history = core.history(ann, None).unwrap();
 
+    // Removing a member: they leave today, kept as a former member with ratings and history.
     core.apply(Action::RemoveMember { member: ann }).unwrap();
     assert!(core.snapshot().member(ann).is_none());
-    assert!(core.history(ann, None).unwrap().is_empty());
+    let former = core.snapshot().former(ann).unwrap();
+    assert_eq!(former.left_on, Some(capmatrix::model::time::today()));
+    assert_eq!(former.ratings.len(), 2);
+    assert_eq!(core.history(ann, None).unwrap(), ann_history);
+    assert_in_step(&core);
     core.undo().unwrap();
     assert_eq!(*core.snapshot(), full);
     assert_eq!(core.history(ann, None).unwrap(), ann_history);
+    let events = core.events(ann).unwrap();
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert!(
+        events[1].undone.is_some(),
+        "the leaving is kept, marked undone"
+    );
 
+    // Removing the team deletes everything; undo puts it back with the same history.
+    let comparable = |h: Vec<capmatrix::model::HistoryEntry>| {
+        h.into_iter()
+            .map(|e| (e.skill, e.level, e.assessed_on, e.recorded, e.undone))
+            .collect::<Vec<_>>()
+    };
     core.apply(Action::RemoveTeam { team: t }).unwrap();
     assert_eq!(core.snapshot().member_count(), 0);
     assert_eq!(core.counts().unwrap().ratings, 0);
     core.undo().unwrap();
     assert_eq!(*core.snapshot(), full);
-    assert_eq!(core.history(ann, None).unwrap(), ann_history);
+    assert_eq!(
+        comparable(core.history(ann, None).unwrap()),
+        comparable(ann_history)
+    );
+    assert_eq!(core.events(ann).unwrap().len(), 2);
     assert_in_step(&core);
     core.redo().unwrap();
     assert_eq!(core.snapshot().teams().count(), 0);
+}
+
+#[test]
+fn delete_permanently_erases_a_person_and_their_history() {
+    let mut core = Core::open_in_memory().unwrap();
+    let t = team(&mut core, "Platform");
+    let ann = member(&mut core, t, "Ann", "Data engineer");
+    let testing = skill(&core, "Testing");
+    rate(&mut core, ann, testing, Level::Expert);
+    core.apply(Action::RemoveMember { member: ann }).unwrap();
+    core.apply(Action::EraseMember { member: ann }).unwrap();
+    core.forget_undo();
+    assert!(core.snapshot().anyone(ann).is_none());
+    assert!(core.history(ann, None).unwrap().is_empty());
+    assert!(core.events(ann).unwrap().is_empty());
+    assert_eq!(core.counts().unwrap().history, 0);
+    assert_eq!(core.undo_label(), None);
+    assert_in_step(&core);
 }
 
 #[test]
@@ -321,6 +367,7 @@ fn a_failing_batch_changes_nothing() {
                     team: t,
                     name: "Ann".into(),
                     role_level: None,
+                    joined_on: None,
                 })?
                 .member
                 .unwrap();
@@ -330,12 +377,13 @@ fn a_failing_batch_changes_nothing() {
                 level: Level::Expert,
                 note: String::new(),
                 interested: false,
-                at: None,
+                on: None,
             })?;
             b.apply(Action::AddMember {
                 team: t,
                 name: "ann".into(),
                 role_level: None,
+                joined_on: None,
             })?;
             Ok(())
         })

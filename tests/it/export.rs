@@ -124,7 +124,7 @@ fn formulas_are_guarded_and_the_guard_is_removed_on_import() {
             level: Level::Expert,
             note: "-2 defects\nper sprint".into(),
             interested: true,
-            at: None,
+            on: None,
         })
         .unwrap();
     }

@@ -239,10 +239,10 @@ fn the_long_format_with_dates_flags_notes_and_quoted_newlines() {
     assert_eq!(r.level, Level::Working);
     assert!(r.interested);
     assert_eq!(r.note, "Wrote the \"contract\" tests,\r\nthen taught them");
-    assert_eq!(r.rated_at.to_rfc3339(), "2026-03-01T00:00:00.000Z");
+    assert_eq!(r.assessed_on.to_string(), "2026-03-01");
     let bob = member(snap, "Platform", "Bob Roy");
     let r = &bob.ratings[&testing];
-    assert_eq!(r.rated_at.to_rfc3339(), "2026-11-25T14:05:00.000Z");
+    assert_eq!(r.assessed_on.to_string(), "2026-11-25");
     assert!(r.interested);
     // The formula guard is removed on import: the note is the text the person typed.
     assert_eq!(r.note, "=cmd|' /C calc'!A0");

@@ -5,6 +5,7 @@ mod cli;
 mod core;
 mod export;
 mod framework;
+mod history;
 mod import;
 mod roundtrip;
 mod safety;

@@ -4,8 +4,8 @@
 
 use capmatrix::core::{Action, Core};
 use capmatrix::io::{ExportFormat, ExportOptions, LevelStyle};
+use capmatrix::model::Level;
 use capmatrix::model::analysis::Scope;
-use capmatrix::model::{Level, Timestamp};
 use capmatrix::transfer::{ImportOptions, import_bytes};
 use proptest::prelude::*;
 
@@ -55,7 +55,8 @@ fn rating() -> impl Strategy<Value = GenRating> {
         0u8..5,
         note(),
         any::<bool>(),
-        0i64..4_000_000_000_000,
+        // Days after 1970-01-01: up to 2024, never in the future.
+        0i64..20_000,
     )
         .prop_map(|(skill, level, note, interested, at)| GenRating {
             skill,
@@ -103,6 +104,7 @@ fn build(teams: &[(String, Vec<GenMember>)]) -> Core {
                     team,
                     name: format!("{}#{i}", m.name),
                     role_level,
+                    joined_on: None,
                 })
                 .unwrap()
                 .member
@@ -114,7 +116,12 @@ fn build(teams: &[(String, Vec<GenMember>)]) -> Core {
                     level: Level::from_number(i64::from(r.level)).unwrap(),
                     note: r.note.clone(),
                     interested: r.interested,
-                    at: Some(Timestamp(r.at)),
+                    on: Some(
+                        capmatrix::model::Date::new(1970, 1, 1)
+                            .unwrap()
+                            .checked_add(jiff::Span::new().days(r.at))
+                            .unwrap(),
+                    ),
                 })
                 .unwrap();
             }
@@ -124,7 +131,7 @@ fn build(teams: &[(String, Vec<GenMember>)]) -> Core {
 }
 
 /// One rating as a matrix holds it: level, note, interested, date.
-type CellState = (Level, String, bool, i64);
+type CellState = (Level, String, bool, String);
 /// Team -> member -> (role level, skill -> rating).
 type MatrixState = std::collections::BTreeMap<
     String,
@@ -144,9 +151,14 @@ fn matrix(core: &Core, full: bool) -> MatrixState {
                 .iter()
                 .map(|(s, r)| {
                     let cell = if full {
-                        (r.level, r.note.clone(), r.interested, r.rated_at.0)
+                        (
+                            r.level,
+                            r.note.clone(),
+                            r.interested,
+                            r.assessed_on.to_string(),
+                        )
                     } else {
-                        (r.level, String::new(), false, 0)
+                        (r.level, String::new(), false, String::new())
                     };
                     (s.0, cell)
                 })

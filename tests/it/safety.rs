@@ -259,6 +259,7 @@ fn a_reader_never_blocks_or_fails_a_writer_and_sees_one_consistent_state() {
             team,
             name: "Quinn Newcomer".into(),
             role_level: None,
+            joined_on: None,
         })
         .unwrap();
     let mut rest = Vec::new();
@@ -607,7 +608,7 @@ fn a_reader_reads_one_state_even_across_several_reads() {
             level: capmatrix::model::Level::Expert,
             note: "edited while the export ran".into(),
             interested: false,
-            at: None,
+            on: None,
         })
         .unwrap();
     let target = tmp.path("history.csv");

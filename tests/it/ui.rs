@@ -291,21 +291,24 @@ fn remove_a_member_with_confirmation_and_undo_it() {
         .click();
     h.run();
     // The member's section is at the foot of the side panel: scroll to it, as a person would.
-    h.get_by_label("Remove member...").scroll_to_me();
+    h.get_by_label("Mark as left...").scroll_to_me();
     h.run();
-    h.get_by_label("Remove member...").click();
+    h.get_by_label("Mark as left...").click();
     h.run();
     assert!(
-        h.query_by_label_contains("Remove Callum Reid with their ratings and history?")
-            .is_some()
+        h.query_by_label_contains(
+            "Callum Reid leaves Data Engineering today. Their ratings and history are kept"
+        )
+        .is_some()
     );
-    h.get_by_label("Remove").click();
+    h.get_by_label("Mark as left").click();
     h.run();
     assert!(h.query_by_label("Callum Reid").is_none());
     assert_eq!(h.state().core().counts().unwrap().members, 9);
+    assert_eq!(h.state().core().counts().unwrap().former, 1);
     assert_eq!(
         h.state().state().notice.clone().unwrap().text,
-        "Removed Callum Reid (Data Engineering) (Undo brings it back)"
+        "Callum Reid (Data Engineering) left: kept under Show former members (Undo brings them back)"
     );
     h.get_by_label("Undo").click();
     h.run();
@@ -937,18 +940,13 @@ fn the_member_menu_renames_sets_the_role_and_removes() {
 
     h.get_by_label("Laura Chen-Okoro").click_secondary();
     h.run();
-    h.get_by_label("Remove...").click();
+    h.get_by_label("Left the team...").click();
     h.run();
-    h.get_by_label("Remove").click();
+    h.get_by_label("Mark as left").click();
     h.run();
-    assert!(
-        h.state()
-            .core()
-            .read_back()
-            .unwrap()
-            .member_named(team, "Laura Chen-Okoro")
-            .is_none()
-    );
+    let back = h.state().core().read_back().unwrap();
+    assert!(back.member_named(team, "Laura Chen-Okoro").is_none());
+    assert!(back.former_named(team, "Laura Chen-Okoro").is_some());
     // And redo after undo says what it did, naming the member.
     h.get_by_label("Undo").click();
     h.run();
@@ -956,7 +954,7 @@ fn the_member_menu_renames_sets_the_role_and_removes() {
     h.run();
     assert_eq!(
         h.state().state().notice.clone().unwrap().text,
-        "Redid remove member: Laura Chen-Okoro (Data Engineering)"
+        "Redid member leaving: Laura Chen-Okoro (Data Engineering)"
     );
 }
 

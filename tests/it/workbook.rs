@@ -11,7 +11,7 @@ use capmatrix::Error;
 use capmatrix::core::{Action, Core};
 use capmatrix::io::{ExportFormat, ExportOptions, LevelStyle, Mode};
 use capmatrix::model::analysis::Scope;
-use capmatrix::model::{Level, Snapshot, Timestamp};
+use capmatrix::model::{Level, Snapshot};
 use capmatrix::transfer::{ImportOptions, export_file, import_file};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -101,7 +101,7 @@ fn awkward_core(db: &Path) -> Core {
         level: Level::Working,
         note: "=HYPERLINK(\"http://x\")\nsecond line".into(),
         interested: true,
-        at: Some(Timestamp(1_785_000_000_123)),
+        on: Some(capmatrix::model::Date::new(2026, 7, 25).unwrap()),
     })
     .unwrap();
     member(&mut core, t, "No Ratings Yet", "Data engineer");
@@ -191,7 +191,7 @@ fn an_exported_workbook_imports_back_to_exactly_the_same_matrix() {
     let r = &m.ratings[&skill(&back, "Data modelling")];
     assert_eq!(r.note, "=HYPERLINK(\"http://x\")\nsecond line");
     assert!(r.interested);
-    assert_eq!(r.rated_at, Timestamp(1_785_000_000_123));
+    assert_eq!(r.assessed_on.to_string(), "2026-07-25");
     assert!(back.snapshot().member_named(t, "'=x Zoë").is_some());
     // Importing the same workbook again, even replacing each team, changes nothing.
     for mode in [Mode::Merge, Mode::Replace] {
@@ -257,7 +257,10 @@ fn a_level_changed_in_the_matrix_sheet_keeps_its_note_and_is_dated_as_new() {
         .iter()
         .find(|r| r.skill == skill(&core, "Data modelling"))
         .unwrap();
-    assert_eq!(modelling.at, Timestamp::parse("2026-01-03"));
+    assert_eq!(
+        modelling.at.map(|d| d.to_string()).as_deref(),
+        Some("2026-01-03")
+    );
     assert_eq!(modelling.note.as_deref(), Some("Led the model"));
 }
 
@@ -507,15 +510,12 @@ fn an_excel_style_template_imports_numbers_floats_letters_titles_and_dates() {
     let t = snap.team_named("Platform").unwrap().id;
     let ann = snap.member_named(t, "Ann Lee").unwrap();
     let testing = &ann.ratings[&skill(&core, "Testing")];
-    assert_eq!(
-        testing.rated_at,
-        Timestamp::parse("2026-07-25T14:30:00Z").unwrap()
-    );
+    assert_eq!(testing.assessed_on.to_string(), "2026-07-25");
     assert!(testing.interested);
     assert_eq!(testing.note, "Led the test strategy");
     let bob = snap.member_named(t, "Bob Roy").unwrap();
     let modelling = &bob.ratings[&skill(&core, "Data modelling")];
-    assert_eq!(modelling.rated_at, Timestamp::parse("2026-03-01").unwrap());
+    assert_eq!(modelling.assessed_on.to_string(), "2026-03-01");
     assert!(!modelling.interested);
 }
 
@@ -874,7 +874,7 @@ fn a_note_too_long_for_an_excel_cell_is_refused_by_name_and_nothing_is_written()
         level: Level::Working,
         note: "😀".repeat(20_000),
         interested: false,
-        at: None,
+        on: None,
     })
     .unwrap();
     let xlsx = tmp.path("team.xlsx");
