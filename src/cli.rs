@@ -46,6 +46,33 @@ pub enum GapsFormat {
     Json,
 }
 
+/// Output formats for trends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TrendFormat {
+    /// CSV for spreadsheets.
+    Csv,
+    /// JSON for other programs.
+    Json,
+}
+
+/// How often a trend samples the matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EveryArg {
+    /// Each month's end.
+    Month,
+    /// Each quarter's end.
+    Quarter,
+}
+
+/// Yes or no.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum YesNo {
+    /// Yes.
+    Yes,
+    /// No.
+    No,
+}
+
 /// Import modes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ImportMode {
@@ -99,6 +126,66 @@ pub enum Command {
         /// List every skill of the team, not only the gaps.
         #[arg(long)]
         all: bool,
+        /// The gaps as they stood at the end of this date (e.g. 2026-03-31 or 31/03/2026).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+    },
+    /// Set, change or re-stamp one rating.
+    Rate {
+        /// The member's name.
+        member: String,
+        /// The skill's name.
+        skill: String,
+        /// The level: a name, a letter (A W P E), a number 0-4, or `clear` to remove the
+        /// rating. Without it, only the note, the flag or the date change.
+        level: Option<String>,
+        /// The member's team (needed when the name is in more than one team).
+        #[arg(long, value_name = "NAME")]
+        team: Option<String>,
+        /// Evidence for the rating (replaces the note).
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+        /// Interested in developing the skill.
+        #[arg(long, value_enum)]
+        interested: Option<YesNo>,
+        /// The assessment date (default: today; a note or flag change alone keeps the date).
+        #[arg(long, value_name = "DATE")]
+        on: Option<String>,
+        /// Reviewed, still at this level: re-stamp the assessment date (today, or --on).
+        #[arg(long)]
+        reviewed: bool,
+    },
+    /// Ratings due for review (assessed longer ago than the team's review period) and skills
+    /// a member's role level requires that were never rated.
+    Review {
+        /// Only this team (default: all teams).
+        #[arg(long, value_name = "NAME")]
+        team: Option<String>,
+        /// List ratings older than this many months instead of each team's review period.
+        #[arg(long, value_name = "MONTHS", value_parser = clap::value_parser!(u32).range(0..=1200))]
+        older_than: Option<u32>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: TableFormat,
+    },
+    /// Coverage over time: per period end and skill, the people covering it against the
+    /// target.
+    Trend {
+        /// The team (default: everyone, as one pool).
+        #[arg(long, value_name = "NAME")]
+        team: Option<String>,
+        /// The first date (default: the earliest date in the history).
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// The last date (default: today).
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// How often to sample.
+        #[arg(long, value_enum, default_value = "month")]
+        every: EveryArg,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "csv")]
+        format: TrendFormat,
     },
     /// Add generated demonstration teams, members and ratings.
     Demo {
@@ -111,6 +198,10 @@ pub enum Command {
         /// The random seed; the same seed gives the same data.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Months of plausible history behind today's ratings (reassessments, people
+        /// improving, joining and leaving); 0 rates everything today.
+        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=240))]
+        history_months: u32,
     },
     /// Full integrity check; exits 1 if the database is damaged.
     Check,
@@ -149,6 +240,10 @@ pub enum Command {
         /// With --format long: every historical rating, not just the current ones.
         #[arg(long)]
         history: bool,
+        /// The matrix as it stood at the end of this date (members who had left by then
+        /// excluded, undone edits ignored).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
     },
     /// Write a consistent copy of the database to FILE while it stays in use.
     Backup {
@@ -195,22 +290,96 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
             *format,
             out,
         ),
-        Command::Gaps { team, format, all } => gaps(
-            Core::open_read_only(db)?.snapshot(),
-            team.as_deref(),
-            *format,
-            *all,
+        Command::Gaps {
+            team,
+            format,
+            all,
+            as_of,
+        } => {
+            let core = Core::open_read_only(db)?;
+            match as_of {
+                Some(text) => {
+                    let date = date_arg("--as-of", text)?;
+                    let then =
+                        crate::model::history::as_of(core.snapshot(), &core.timeline()?, date);
+                    gaps(&then, team.as_deref(), *format, *all, out)
+                }
+                None => gaps(core.snapshot(), team.as_deref(), *format, *all, out),
+            }
+        }
+        Command::Rate {
+            member,
+            skill,
+            level,
+            team,
+            note,
+            interested,
+            on,
+            reviewed,
+        } => rate(
+            db,
+            &RateArgs {
+                member,
+                skill,
+                level: level.as_deref(),
+                team: team.as_deref(),
+                note: note.as_deref(),
+                interested: interested.map(|i| i == YesNo::Yes),
+                on: on.as_deref().map(|t| date_arg("--on", t)).transpose()?,
+                reviewed: *reviewed,
+            },
             out,
         ),
+        Command::Review {
+            team,
+            older_than,
+            format,
+        } => review(
+            Core::open_read_only(db)?.snapshot(),
+            team.as_deref(),
+            *older_than,
+            *format,
+            out,
+        ),
+        Command::Trend {
+            team,
+            from,
+            to,
+            every,
+            format,
+        } => {
+            let from = from.as_deref().map(|t| date_arg("--from", t)).transpose()?;
+            let to = to.as_deref().map(|t| date_arg("--to", t)).transpose()?;
+            let every = match every {
+                EveryArg::Month => crate::model::history::Every::Month,
+                EveryArg::Quarter => crate::model::history::Every::Quarter,
+            };
+            trend(
+                &Core::open_read_only(db)?,
+                team.as_deref(),
+                from,
+                to,
+                every,
+                *format,
+                out,
+            )
+        }
         Command::Demo {
             members,
             teams,
             seed,
+            history_months,
         } => {
             let members = *members as usize;
             let teams = teams.map_or(members.div_ceil(10).max(1), |t| t as usize);
             let mut core = Core::open(db)?;
-            let s = crate::demo::add_demo(&mut core, members, teams, *seed)?;
+            let s = crate::demo::add_demo_with_history(
+                &mut core,
+                members,
+                teams,
+                *seed,
+                *history_months,
+            )?;
             writeln!(
                 out,
                 "added {} teams, {} members and {} ratings to {}",
@@ -248,7 +417,12 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
             format,
             levels,
             history,
+            as_of,
         } => {
+            let as_of = as_of
+                .as_deref()
+                .map(|t| date_arg("--as-of", t))
+                .transpose()?;
             if *history && *format != ExportFormatArg::Long {
                 return Err(Error::Usage(
                     "--history needs --format long (the wide format holds current ratings only)"
@@ -288,7 +462,8 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
                     LevelsArg::Numbers => crate::io::LevelStyle::Numbers,
                 },
             };
-            let written = crate::transfer::export_file(&core, file, options, *history)?;
+            let written =
+                crate::transfer::export_file_as_of(&core, file, options, *history, as_of)?;
             if file != Path::new("-") {
                 let what = crate::transfer::ExportType::of(file)?.describe(written);
                 writeln!(
@@ -304,6 +479,366 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
         Command::Backup { file } => {
             Store::open_read_only(db)?.backup_to(file)?;
             writeln!(out, "backed up {} to {}", db.display(), file.display()).map_err(out_err)
+        }
+    }
+}
+
+/// A date argument, in the user's time zone: ISO (2026-11-25), UK (25/11/2026) or an instant
+/// with an offset.
+fn date_arg(flag: &str, text: &str) -> Result<crate::model::Date> {
+    crate::model::time::parse_date(text).ok_or_else(|| {
+        Error::Usage(format!(
+            "{flag}: \"{text}\" is not a date (e.g. 2026-11-25 or 25/11/2026)"
+        ))
+    })
+}
+
+/// What `rate` was asked to do.
+struct RateArgs<'a> {
+    member: &'a str,
+    skill: &'a str,
+    level: Option<&'a str>,
+    team: Option<&'a str>,
+    note: Option<&'a str>,
+    interested: Option<bool>,
+    on: Option<crate::model::Date>,
+    reviewed: bool,
+}
+
+/// The member with this name (in `team`, or in the one team that has the name).
+fn find_member(
+    snapshot: &Snapshot,
+    name: &str,
+    team: Option<&str>,
+) -> Result<crate::model::MemberId> {
+    if let Some(team) = team {
+        let t = find_team(snapshot, team)?;
+        return snapshot
+            .member_named(t, name)
+            .map(|m| m.id)
+            .ok_or_else(|| Error::NotFound {
+                kind: "member",
+                name: name.to_string(),
+                hint: snapshot
+                    .former_named(t, name)
+                    .and_then(|m| m.left_on)
+                    .map(|d| format!("they left on {d}")),
+            });
+    }
+    let found: Vec<&crate::model::Member> = snapshot
+        .teams()
+        .filter_map(|t| snapshot.member_named(t.id, name))
+        .collect();
+    match found[..] {
+        [m] => Ok(m.id),
+        [] => Err(Error::NotFound {
+            kind: "member",
+            name: name.to_string(),
+            hint: None,
+        }),
+        _ => {
+            let teams: Vec<&str> = found
+                .iter()
+                .filter_map(|m| snapshot.team(m.team).map(|t| t.name.as_str()))
+                .collect();
+            Err(Error::Usage(format!(
+                "\"{name}\" is a member of {}: give --team",
+                teams.join(", ")
+            )))
+        }
+    }
+}
+
+/// `rate`: one rating set, changed, cleared or re-stamped, through the core.
+fn rate(db: &Path, a: &RateArgs<'_>, out: &mut dyn Write) -> Result<()> {
+    use crate::core::Action;
+    let mut core = Core::open(db)?;
+    let snap = core.snapshot();
+    let member = find_member(snap, a.member, a.team)?;
+    let skill = snap.framework.find_skill(a.skill)?;
+    let Some(m) = snap.member(member) else {
+        return Err(Error::UnknownId {
+            kind: "member",
+            id: member.0,
+        });
+    };
+    let old = m.ratings.get(&skill).cloned();
+    let clear = a
+        .level
+        .is_some_and(|l| l.trim().eq_ignore_ascii_case("clear"));
+    let action = if clear {
+        if a.note.is_some() || a.interested.is_some() || a.on.is_some() || a.reviewed {
+            return Err(Error::Usage(
+                "`clear` removes the rating: --note, --interested, --on and --reviewed do not go with it"
+                    .into(),
+            ));
+        }
+        Action::ClearRating { member, skill }
+    } else {
+        let level = match a.level {
+            Some(text) => Some(Level::parse(text).ok_or_else(|| {
+                Error::Usage(format!(
+                    "\"{text}\" is not a level ({})",
+                    crate::model::LEVEL_CHOICES
+                ))
+            })?),
+            None => None,
+        };
+        match (level, &old) {
+            (None, None) => {
+                return Err(Error::NotRated {
+                    member: m.name.clone(),
+                    skill: snap.framework.skill(skill).name.clone(),
+                });
+            }
+            (None, Some(_)) if a.reviewed && a.note.is_none() && a.interested.is_none() => {
+                Action::ReviewRating {
+                    member,
+                    skill,
+                    on: a.on,
+                }
+            }
+            (None, Some(_)) if a.note.is_none() && a.interested.is_none() && a.on.is_none() => {
+                return Err(Error::Usage(
+                    "nothing to change: give a LEVEL, --note, --interested, --on or --reviewed"
+                        .into(),
+                ));
+            }
+            (level, old) => {
+                let restamp = a.reviewed.then(crate::model::time::today);
+                Action::SetRating {
+                    member,
+                    skill,
+                    level: level
+                        .or(old.as_ref().map(|o| o.level))
+                        .unwrap_or(Level::None),
+                    note: a
+                        .note
+                        .map(str::to_string)
+                        .or_else(|| old.as_ref().map(|o| o.note.clone()))
+                        .unwrap_or_default(),
+                    interested: a
+                        .interested
+                        .or(old.as_ref().map(|o| o.interested))
+                        .unwrap_or(false),
+                    on: a.on.or(restamp),
+                }
+            }
+        }
+    };
+    let who = format!(
+        "{} ({}), {}",
+        m.name,
+        snap.team(m.team)
+            .map(|t| t.name.as_str())
+            .unwrap_or_default(),
+        snap.framework.skill(skill).name
+    );
+    let outcome = core.apply(action)?;
+    let now = core
+        .snapshot()
+        .member(member)
+        .and_then(|m| m.ratings.get(&skill));
+    let state = match now {
+        Some(r) => format!("{}, assessed on {}", r.level, r.assessed_on),
+        None => "not rated".to_string(),
+    };
+    let verb = if outcome.changed { "" } else { "unchanged: " };
+    writeln!(out, "{verb}{who}: {state}").map_err(out_err)
+}
+
+/// The header of `review`.
+pub const REVIEW_HEADER: [&str; 6] = ["Member", "Team", "Skill", "Level", "Assessed on", "Months"];
+
+/// `review`: ratings due for review, oldest first, then required skills never rated.
+fn review(
+    snapshot: &Snapshot,
+    team: Option<&str>,
+    older_than: Option<u32>,
+    format: TableFormat,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let scope = match team {
+        Some(name) => Scope::Team(find_team(snapshot, name)?),
+        None => Scope::All,
+    };
+    let today = crate::model::time::today();
+    let due = crate::model::history::due_for_review(snapshot, scope, today, older_than);
+    let fw = &snapshot.framework;
+    let rows: Vec<[String; 6]> = due
+        .iter()
+        .map(|d| {
+            [
+                snapshot
+                    .member(d.member)
+                    .map(|m| m.name.clone())
+                    .unwrap_or_default(),
+                snapshot
+                    .team(d.team)
+                    .map(|t| t.name.clone())
+                    .unwrap_or_default(),
+                fw.skill(d.skill).name.clone(),
+                level_text(d.level, ""),
+                d.assessed_on.map(|a| a.to_string()).unwrap_or_default(),
+                d.months.map(|m| m.to_string()).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    match format {
+        TableFormat::Csv => write_csv(out, &REVIEW_HEADER, rows),
+        TableFormat::Text => {
+            let stale = due.iter().filter(|d| d.level.is_some()).count();
+            let never = due.len() - stale;
+            let period = match older_than {
+                Some(m) => format!("older than {}", plural(m as usize, "month", "months")),
+                None => "older than each team's review period".to_string(),
+            };
+            writeln!(
+                out,
+                "{} due for review ({period}); {} required by a role level never rated.",
+                plural(stale, "rating", "ratings"),
+                plural(never, "skill", "skills")
+            )
+            .map_err(out_err)?;
+            if rows.is_empty() {
+                return Ok(());
+            }
+            let rows: Vec<[String; 6]> = rows
+                .into_iter()
+                .map(|mut r| {
+                    if r[3].is_empty() {
+                        r[3] = "never rated".into();
+                    }
+                    r
+                })
+                .collect();
+            writeln!(out).map_err(out_err)?;
+            write_table(out, &REVIEW_HEADER, &rows)
+        }
+    }
+}
+
+/// The header of `trend --format csv`.
+pub const TREND_HEADER: [&str; 6] = [
+    "Date",
+    "Skill",
+    "Covered",
+    "Target count",
+    "Shortfall",
+    "Best level",
+];
+
+/// Most periods a trend samples (50 years of months).
+const MAX_TREND_PERIODS: usize = 600;
+
+/// `trend`: coverage per period end and skill.
+fn trend(
+    core: &Core,
+    team: Option<&str>,
+    from: Option<crate::model::Date>,
+    to: Option<crate::model::Date>,
+    every: crate::model::history::Every,
+    format: TrendFormat,
+    out: &mut dyn Write,
+) -> Result<()> {
+    use crate::model::history;
+    let snapshot = core.snapshot();
+    let (scope, team_name) = match team {
+        Some(name) => {
+            let id = find_team(snapshot, name)?;
+            let name = snapshot
+                .team(id)
+                .map(|t| t.name.clone())
+                .unwrap_or_default();
+            (Scope::Team(id), name)
+        }
+        None => (Scope::All, "All teams".to_string()),
+    };
+    let timeline = core.timeline()?;
+    let today = crate::model::time::today();
+    let to = to.unwrap_or(today);
+    let from = from.or_else(|| timeline.first_date()).unwrap_or(to);
+    if from > to {
+        return Err(Error::Usage(format!("--from {from} is after --to {to}")));
+    }
+    let dates = history::period_ends(from, to, every);
+    if dates.len() > MAX_TREND_PERIODS {
+        return Err(Error::Usage(format!(
+            "{from} to {to} is {} periods; at most {MAX_TREND_PERIODS}: give a later --from or --every quarter",
+            dates.len()
+        )));
+    }
+    let tr = history::trend(snapshot, &timeline, scope, &dates);
+    let fw = &snapshot.framework;
+    match format {
+        TrendFormat::Csv => {
+            let rows: Vec<[String; 6]> = tr
+                .points
+                .iter()
+                .map(|p| {
+                    [
+                        p.date.to_string(),
+                        fw.skill(p.skill).name.clone(),
+                        p.covered.to_string(),
+                        p.target_count.to_string(),
+                        p.shortfall.to_string(),
+                        level_text(p.best, ""),
+                    ]
+                })
+                .collect();
+            write_csv(out, &TREND_HEADER, rows)
+        }
+        TrendFormat::Json => {
+            #[derive(serde::Serialize)]
+            struct Row<'a> {
+                date: String,
+                skill: &'a str,
+                covered: u32,
+                target_count: u32,
+                shortfall: u32,
+                best_level: Option<Level>,
+            }
+            #[derive(serde::Serialize)]
+            struct Below {
+                date: String,
+                members_below_role: usize,
+            }
+            #[derive(serde::Serialize)]
+            struct Doc<'a> {
+                team: String,
+                from: String,
+                to: String,
+                rows: Vec<Row<'a>>,
+                below_role: Vec<Below>,
+            }
+            let doc = Doc {
+                team: team_name,
+                from: from.to_string(),
+                to: to.to_string(),
+                rows: tr
+                    .points
+                    .iter()
+                    .map(|p| Row {
+                        date: p.date.to_string(),
+                        skill: &fw.skill(p.skill).name,
+                        covered: p.covered,
+                        target_count: p.target_count,
+                        shortfall: p.shortfall,
+                        best_level: p.best,
+                    })
+                    .collect(),
+                below_role: tr
+                    .below_role
+                    .iter()
+                    .map(|(d, n)| Below {
+                        date: d.to_string(),
+                        members_below_role: *n,
+                    })
+                    .collect(),
+            };
+            serde_json::to_writer_pretty(&mut *out, &doc)
+                .map_err(|e| out_err(std::io::Error::from(e)))?;
+            writeln!(out).map_err(out_err)
         }
     }
 }
@@ -412,6 +947,7 @@ fn info(core: &Core, out: &mut dyn Write) -> Result<()> {
         ("schema version", store.schema_version()?.to_string()),
         ("teams", counts.teams.to_string()),
         ("members", counts.members.to_string()),
+        ("former members", counts.former.to_string()),
         ("ratings", counts.ratings.to_string()),
         ("rating history", counts.history.to_string()),
         ("framework skills", fw.skills.len().to_string()),

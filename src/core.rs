@@ -75,6 +75,14 @@ pub enum Action {
         /// The member.
         member: MemberId,
     },
+    /// The member left on a past date (as [`Action::RemoveMember`], dated; demo data and
+    /// scripts).
+    Leave {
+        /// The member.
+        member: MemberId,
+        /// The day they left.
+        on: Date,
+    },
     /// Delete a member (current or former) and their history permanently (right to erasure).
     EraseMember {
         /// The member.
@@ -517,6 +525,7 @@ fn step_focus(actions: &[Action]) -> Option<(MemberId, Option<SkillId>)> {
         | Action::MoveMember { member, .. }
         | Action::RetractEvent { member, .. }
         | Action::EraseMember { member }
+        | Action::Leave { member, .. }
         | Action::RemoveMember { member } => Some((*member, None)),
         Action::RestoreMember(record) => Some((record.member.id, None)),
         _ => None,
@@ -533,7 +542,7 @@ pub fn action_label(action: &Action) -> String {
         Action::RenameMember { .. } => "rename member",
         Action::SetRoleLevel { .. } => "change role level",
         Action::MoveMember { .. } => "move member",
-        Action::RemoveMember { .. } => "member leaving",
+        Action::RemoveMember { .. } | Action::Leave { .. } => "member leaving",
         Action::EraseMember { .. } => "delete member permanently",
         Action::SetRating { .. } => "set rating",
         Action::ReviewRating { .. } => "mark reviewed",
@@ -698,7 +707,8 @@ fn apply_one(
         Action::RenameMember { member, name } => a.rename_member(member, &name),
         Action::SetRoleLevel { member, role_level } => a.set_role_level(member, role_level),
         Action::MoveMember { member, team } => a.move_member(member, team),
-        Action::RemoveMember { member } => a.leave(member),
+        Action::RemoveMember { member } => a.leave(member, None),
+        Action::Leave { member, on } => a.leave(member, Some(on)),
         Action::EraseMember { member } => a.erase_member(member),
         Action::RestoreMember(record) => a.restore_member(*record),
         Action::RetractEvent {
@@ -1003,13 +1013,15 @@ impl Applier<'_, '_> {
         ))
     }
 
-    /// The member leaves today; their ratings and history stay.
-    fn leave(&mut self, member: MemberId) -> Result<Applied> {
+    /// The member leaves (today, or on a past date); their ratings and history stay.
+    fn leave(&mut self, member: MemberId, on: Option<Date>) -> Result<Applied> {
+        check_date(on, self.today)?;
+        let on = on.unwrap_or(self.today);
         let before = member_of(self.snapshot, member)?.clone();
-        self.w.set_left(member, Some(self.today))?;
-        let event = self.event(member, EventKind::Left, self.today, None, None)?;
+        self.w.set_left(member, Some(on))?;
+        let event = self.event(member, EventKind::Left, on, None, None)?;
         self.snapshot.put_member(Member {
-            left_on: Some(self.today),
+            left_on: Some(on),
             ..before.clone()
         });
         Ok((

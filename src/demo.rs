@@ -5,6 +5,7 @@
 
 use crate::core::{Action, Core};
 use crate::error::{Error, Result};
+use crate::model::time::{Date, months_before};
 use crate::model::{Level, RoleLevelId, TeamId};
 
 const FIRST: &[&str] = &[
@@ -99,6 +100,99 @@ pub struct DemoSummary {
 /// Adds `teams` generated teams holding `members` members between them, with ratings, in one
 /// transaction. The same seed gives the same data.
 pub fn add_demo(core: &mut Core, members: usize, teams: usize, seed: u64) -> Result<DemoSummary> {
+    add_demo_with_history(core, members, teams, seed, 0)
+}
+
+/// Adds `days` days to a date (clamped to the calendar's range).
+fn plus_days(date: Date, days: u32) -> Date {
+    date.checked_add(jiff::Span::new().days(i64::from(days)))
+        .unwrap_or(date)
+}
+
+/// One generated person's time in the team: when they joined, whether they left, and whether
+/// their lead reassesses them (a "lax" lead rates once and never again, so those ratings go
+/// stale).
+struct Tenure {
+    joined: Date,
+    left: Option<Date>,
+    lax: bool,
+}
+
+impl Tenure {
+    fn new(rng: &mut fastrand::Rng, start: Date, today: Date, months: u32) -> Tenure {
+        let joined = if rng.u32(0..100) < 12 {
+            plus_days(start, rng.u32(30..=months.max(2) * 30)).min(today)
+        } else {
+            start
+                .checked_sub(jiff::Span::new().days(i64::from(rng.u32(0..365))))
+                .unwrap_or(start)
+        };
+        let earliest_leave = plus_days(joined.max(start), 90);
+        let left = (rng.u32(0..100) < 6 && earliest_leave < today).then(|| {
+            let span = earliest_leave
+                .until(today)
+                .map_or(1, |s| s.get_days().max(1));
+            plus_days(earliest_leave, rng.u32(0..span as u32))
+        });
+        Tenure {
+            joined,
+            left,
+            lax: rng.u32(0..100) < 20,
+        }
+    }
+
+    /// The dates and levels of one skill's assessments, ending at `last` (today's level).
+    fn assessments(
+        &self,
+        rng: &mut fastrand::Rng,
+        start: Date,
+        today: Date,
+        last: Level,
+    ) -> Vec<(Date, Level)> {
+        let end = self.left.unwrap_or(today);
+        let first = plus_days(self.joined.max(start), rng.u32(0..45)).min(end);
+        let mut dates = vec![first];
+        if !self.lax {
+            let mut d = plus_days(first, rng.u32(150..240));
+            while d <= end {
+                dates.push(d);
+                d = plus_days(d, rng.u32(150..240));
+            }
+        }
+        let wanted: u32 = match rng.u32(0..100) {
+            0..45 => 0,
+            45..85 => 1,
+            _ => 2,
+        };
+        let mut steps = wanted
+            .min(dates.len() as u32 - 1)
+            .min(u32::from(last.number()));
+        let mut level = u32::from(last.number()) - steps;
+        let mut out = Vec::with_capacity(dates.len());
+        let count = dates.len();
+        for (i, d) in dates.into_iter().enumerate() {
+            let left_after = (count - i) as u32;
+            if i > 0 && steps > 0 && (rng.bool() || left_after <= steps) {
+                level += 1;
+                steps -= 1;
+            }
+            out.push((d, Level::from_number(i64::from(level)).unwrap_or(last)));
+        }
+        out
+    }
+}
+
+/// As [`add_demo`], with `months` months of plausible history behind today's ratings: people
+/// joined before or during the period (a few left), were reassessed every five to eight months
+/// (some improving a level or two), and a fifth of them only once, so their ratings are due
+/// for review. With 0 months, everything is rated today, as [`add_demo`].
+pub fn add_demo_with_history(
+    core: &mut Core,
+    members: usize,
+    teams: usize,
+    seed: u64,
+    months: u32,
+) -> Result<DemoSummary> {
     if teams == 0 {
         return Err(Error::Usage("demo needs at least one team".into()));
     }
@@ -108,6 +202,11 @@ pub fn add_demo(core: &mut Core, members: usize, teams: usize, seed: u64) -> Res
         .ok_or_else(|| Error::Framework("the framework names no central role".into()))?;
     let levels: Vec<RoleLevelId> = framework.role(role).levels.clone();
     let mut rng = fastrand::Rng::with_seed(seed);
+    // History draws from its own generator, so the same seed gives the same matrix today
+    // with or without history.
+    let mut hist = fastrand::Rng::with_seed(seed ^ 0x7157_0A7E_5EED);
+    let today = crate::model::time::today();
+    let start = months_before(today, months);
     core.apply_batch("add demo data", |batch| {
         let mut team_ids: Vec<TeamId> = Vec::new();
         for t in 0..teams {
@@ -150,18 +249,24 @@ pub fn add_demo(core: &mut Core, members: usize, teams: usize, seed: u64) -> Res
                 name = format!("{base} {n}");
                 n += 1;
             }
+            let tenure = (months > 0).then(|| Tenure::new(&mut hist, start, today, months));
             let Some(member) = batch
                 .apply(Action::AddMember {
                     team,
                     name,
                     role_level,
-                    joined_on: None,
+                    joined_on: tenure.as_ref().map(|t| t.joined),
                 })?
                 .member
             else {
                 continue;
             };
-            let Some(rl) = role_level else { continue };
+            let Some(rl) = role_level else {
+                if let Some(left) = tenure.as_ref().and_then(|t| t.left) {
+                    batch.apply(Action::Leave { member, on: left })?;
+                }
+                continue;
+            };
             for q in &framework.role_level(rl).requires {
                 let Some(required) = q.level else { continue };
                 if rng.u32(0..100) < 8 {
@@ -181,15 +286,35 @@ pub fn add_demo(core: &mut Core, members: usize, teams: usize, seed: u64) -> Res
                 } else {
                     String::new()
                 };
-                batch.apply(Action::SetRating {
-                    member,
-                    skill: q.skill,
-                    level,
-                    note,
-                    interested: rng.u32(0..100) < 15,
-                    on: None,
-                })?;
+                let interested = rng.u32(0..100) < 15;
+                let steps = match &tenure {
+                    Some(t) => t.assessments(&mut hist, start, today, level),
+                    None => Vec::new(),
+                };
+                if steps.is_empty() {
+                    batch.apply(Action::SetRating {
+                        member,
+                        skill: q.skill,
+                        level,
+                        note: note.clone(),
+                        interested,
+                        on: None,
+                    })?;
+                }
+                for (on, level) in steps {
+                    batch.apply(Action::SetRating {
+                        member,
+                        skill: q.skill,
+                        level,
+                        note: note.clone(),
+                        interested,
+                        on: Some(on),
+                    })?;
+                }
                 ratings += 1;
+            }
+            if let Some(left) = tenure.as_ref().and_then(|t| t.left) {
+                batch.apply(Action::Leave { member, on: left })?;
             }
         }
         Ok(DemoSummary {

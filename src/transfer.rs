@@ -331,6 +331,32 @@ pub fn export_file(
     options: ExportOptions,
     history: bool,
 ) -> Result<Written> {
+    export_file_as_of(core, target, options, history, None)
+}
+
+/// As [`export_file`], with the matrix as it stood at the end of `as_of` (members who had left
+/// by then excluded, undone edits ignored) when a date is given.
+pub fn export_file_as_of(
+    core: &Core,
+    target: &Path,
+    options: ExportOptions,
+    history: bool,
+    as_of: Option<crate::model::Date>,
+) -> Result<Written> {
+    if history && as_of.is_some() {
+        return Err(Error::Usage(
+            "--history lists every entry; --as-of gives the matrix on one date: use one of them"
+                .into(),
+        ));
+    }
+    let then;
+    let snapshot = match as_of {
+        Some(date) => {
+            then = crate::model::history::as_of(core.snapshot(), &core.timeline()?, date);
+            &then
+        }
+        None => core.snapshot(),
+    };
     let to_stdout = target == Path::new("-");
     let kind = if to_stdout {
         ExportType::Csv
@@ -344,7 +370,11 @@ pub fn export_file(
     if history && options.format != io::ExportFormat::Long {
         return Err(Error::HistoryNeedsLong);
     }
-    let members = crate::model::analysis::scope_members(core.snapshot(), options.scope).len();
+    let members = crate::model::analysis::scope_members(snapshot, options.scope).len();
+    let title = match as_of {
+        Some(date) => format!("{} as of {date}", scope_title(core, options.scope)),
+        None => scope_title(core, options.scope),
+    };
     let (bytes, rows) = match kind {
         ExportType::Csv => {
             let all_history = if history {
@@ -353,7 +383,7 @@ pub fn export_file(
                 None
             };
             let table = io::export::table(
-                core.snapshot(),
+                snapshot,
                 options.scope,
                 options.format,
                 all_history.as_ref(),
@@ -364,7 +394,6 @@ pub fn export_file(
             )
         }
         ExportType::Xlsx => {
-            let title = scope_title(core, options.scope);
             let db = core.store().path();
             let database = std::fs::canonicalize(db)
                 .unwrap_or_else(|_| db.to_path_buf())
@@ -375,24 +404,19 @@ pub fn export_file(
                 exported_at: crate::core::now(),
                 title: &title,
             };
-            let bytes = io::xlsx::encode_xlsx(core.snapshot(), options.scope, &info).map_err(
-                |e| match e {
+            let bytes =
+                io::xlsx::encode_xlsx(snapshot, options.scope, &info).map_err(|e| match e {
                     Error::Workbook { reason, .. } => Error::Workbook {
                         reason,
                         path: Some(target.to_path_buf()),
                     },
                     other => other,
-                },
-            )?;
+                })?;
             (bytes, members)
         }
         ExportType::Svg | ExportType::Png => {
-            let svg = io::picture::heatmap_svg(
-                core.snapshot(),
-                options.scope,
-                &scope_title(core, options.scope),
-                crate::core::now(),
-            )?;
+            let svg =
+                io::picture::heatmap_svg(snapshot, options.scope, &title, crate::core::now())?;
             let bytes = if kind == ExportType::Png {
                 io::picture::render_png(&svg)?
             } else {

@@ -67,11 +67,14 @@ impl Timeline {
         self.events.get(&member).map_or(&[], Vec::as_slice)
     }
 
-    /// The earliest date anything was assessed or happened, if anything was.
+    /// The earliest assessment date (undone entries aside), if anything was assessed: where a
+    /// trend starts by default.
     pub fn first_date(&self) -> Option<Date> {
-        let entries = self.entries.iter().map(|(_, e)| e.assessed_on);
-        let events = self.events.values().flatten().map(|e| e.on);
-        entries.chain(events).min()
+        self.entries
+            .iter()
+            .filter(|(_, e)| e.undone.is_none())
+            .map(|(_, e)| e.assessed_on)
+            .min()
     }
 
     /// How many rating entries there are (undone ones included).

@@ -1,8 +1,8 @@
 //! Time: assessment dates, undo as retraction, leavers, member events, the matrix as of a
 //! date, trends, stale ratings and the migration that brings existing history along.
 
-use super::Tmp;
 use super::core::{member, skill, team};
+use super::{Tmp, capmatrix, stderr, stdout};
 use capmatrix::core::{Action, Core};
 use capmatrix::model::analysis::Scope;
 use capmatrix::model::history::{Every, as_of, due_for_review, period_ends, trend};
@@ -445,4 +445,416 @@ fn a_schema_2_database_with_history_migrates_keeping_it() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, 4);
+}
+
+/// Runs a command and returns its standard output, failing the test on an error.
+fn ok(db: &std::path::Path, args: &[&str]) -> String {
+    let out = capmatrix(db, args);
+    assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+    stdout(&out)
+}
+
+fn fails(db: &std::path::Path, args: &[&str]) -> String {
+    let out = capmatrix(db, args);
+    assert_ne!(out.status.code(), Some(0), "{args:?} should fail");
+    stderr(&out)
+}
+
+#[test]
+fn rate_sets_changes_restamps_and_clears_one_rating_from_the_command_line() {
+    let tmp = Tmp::new();
+    let db = tmp.db();
+    let sample = tmp.path("team.csv");
+    std::fs::write(
+        &sample,
+        "Member,Team,Role level,Testing\r\nAnn Lee,Platform,Data engineer,W\r\nAnn Lee,Data,Data engineer,A\r\n",
+    )
+    .unwrap();
+    ok(&db, &["import", sample.to_str().unwrap()]);
+    // The name is in two teams: --team says which.
+    let err = fails(&db, &["rate", "Ann Lee", "Testing", "P"]);
+    assert!(err.contains("\"Ann Lee\" is a member of"), "{err}");
+    let out = ok(
+        &db,
+        &[
+            "rate",
+            "ann lee",
+            "testing",
+            "3",
+            "--team",
+            "Platform",
+            "--on",
+            "01/03/2026",
+        ],
+    );
+    assert_eq!(
+        out,
+        "Ann Lee (Platform), Testing: Practitioner, assessed on 2026-03-01\n"
+    );
+    // A note alone keeps the date; --reviewed re-stamps it without changing the level.
+    let out = ok(
+        &db,
+        &[
+            "rate",
+            "Ann Lee",
+            "Testing",
+            "--team",
+            "Platform",
+            "--note",
+            "led the guild",
+            "--interested",
+            "yes",
+        ],
+    );
+    assert_eq!(
+        out,
+        "Ann Lee (Platform), Testing: Practitioner, assessed on 2026-03-01\n"
+    );
+    let out = ok(
+        &db,
+        &[
+            "rate",
+            "Ann Lee",
+            "Testing",
+            "--team",
+            "Platform",
+            "--reviewed",
+        ],
+    );
+    assert_eq!(
+        out,
+        format!(
+            "Ann Lee (Platform), Testing: Practitioner, assessed on {}\n",
+            today()
+        )
+    );
+    let csv = ok(
+        &db,
+        &["export", "-", "--team", "Platform", "--format", "long"],
+    );
+    assert!(
+        csv.contains(&format!(
+            "Testing,Practitioner,{},yes,led the guild",
+            today()
+        )),
+        "{csv}"
+    );
+    // Refusals change nothing.
+    let before = ok(&db, &["export", "-", "--format", "long"]);
+    for (args, says) in [
+        (
+            &["rate", "Ann Lee", "Testing", "X", "--team", "Data"][..],
+            "\"X\" is not a level",
+        ),
+        (
+            &[
+                "rate",
+                "Ann Lee",
+                "Testing",
+                "E",
+                "--team",
+                "Data",
+                "--on",
+                "2999-01-01",
+            ],
+            "in the future",
+        ),
+        (
+            &[
+                "rate",
+                "Ann Lee",
+                "Testing",
+                "E",
+                "--team",
+                "Data",
+                "--on",
+                "31/02/2026",
+            ],
+            "is not a date",
+        ),
+        (
+            &[
+                "rate",
+                "Ann Lee",
+                "Data modelling",
+                "--team",
+                "Data",
+                "--reviewed",
+            ],
+            "no rating in Data modelling",
+        ),
+        (
+            &["rate", "Nobody", "Testing", "E"],
+            "no member named \"Nobody\"",
+        ),
+        (
+            &["rate", "Ann Lee", "Testing", "--team", "Data"],
+            "nothing to change",
+        ),
+    ] {
+        let err = fails(&db, args);
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    assert_eq!(ok(&db, &["export", "-", "--format", "long"]), before);
+    let out = ok(
+        &db,
+        &["rate", "Ann Lee", "Testing", "clear", "--team", "Data"],
+    );
+    assert_eq!(out, "Ann Lee (Data), Testing: not rated\n");
+}
+
+#[test]
+fn review_lists_stale_ratings_and_never_rated_required_skills() {
+    let tmp = Tmp::new();
+    let db = tmp.db();
+    let sample = tmp.path("team.csv");
+    std::fs::write(
+        &sample,
+        "Member,Team,Role level,Skill,Level,Rated on\r\n\
+         Ann Lee,Platform,Data engineer,Testing,Working,2024-01-15\r\n\
+         Ann Lee,Platform,Data engineer,Data modelling,Working,2026-11-01\r\n",
+    )
+    .unwrap();
+    ok(&db, &["import", sample.to_str().unwrap()]);
+    let csv = ok(&db, &["review", "--format", "csv"]);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "Member,Team,Skill,Level,Assessed on,Months");
+    let months = capmatrix::model::time::months_between(d(2024, 1, 15), today());
+    assert_eq!(
+        lines[1],
+        format!("Ann Lee,Platform,Testing,Working,2024-01-15,{months}")
+    );
+    assert!(lines[2..].iter().all(|l| l.ends_with(",,,")), "{csv}");
+    assert!(!csv.contains("Data modelling,Working"));
+    // --older-than overrides the team's period.
+    let csv = ok(&db, &["review", "--format", "csv", "--older-than", "0"]);
+    assert!(csv.contains("Data modelling,Working,2026-11-01"));
+    let text = ok(&db, &["review", "--team", "Platform"]);
+    assert!(
+        text.starts_with("1 rating due for review (older than each team's review period); "),
+        "{text}"
+    );
+    assert!(text.contains("never rated"));
+}
+
+#[test]
+fn gaps_and_export_as_of_a_date_use_the_matrix_as_it_stood() {
+    let tmp = Tmp::new();
+    let db = tmp.db();
+    let sample = tmp.path("team.csv");
+    std::fs::write(
+        &sample,
+        "Member,Team,Role level,Skill,Level,Rated on\r\n\
+         Ann Lee,Platform,Data engineer,Testing,Awareness,2025-01-15\r\n\
+         Ann Lee,Platform,Data engineer,Testing,Expert,2026-02-01\r\n\
+         Bob Roy,Platform,Data engineer,Testing,Expert,2025-01-20\r\n",
+    )
+    .unwrap();
+    ok(&db, &["import", sample.to_str().unwrap()]);
+    ok(&db, &["rate", "Ann Lee", "Testing", "W"]);
+    // Undo is the window's; here Bob leaves (a replace import without him).
+    let only_ann = tmp.path("ann.csv");
+    std::fs::write(
+        &only_ann,
+        "Member,Team,Role level,Testing\r\nAnn Lee,Platform,Data engineer,W\r\n",
+    )
+    .unwrap();
+    ok(
+        &db,
+        &["import", only_ann.to_str().unwrap(), "--mode", "replace"],
+    );
+    let wide = |date: &str| ok(&db, &["export", "-", "--as-of", date]);
+    // Testing is the last column of the wide layout.
+    let row = |csv: &str, who: &str| {
+        csv.lines()
+            .find(|l| l.starts_with(who))
+            .map(|l| l.rsplit(',').next().unwrap_or("").to_string())
+    };
+    let mid = wide("2025-06-30");
+    assert_eq!(row(&mid, "Ann Lee,").as_deref(), Some("Awareness"), "{mid}");
+    assert_eq!(row(&mid, "Bob Roy,").as_deref(), Some("Expert"), "{mid}");
+    let later = wide("2026-06-30");
+    assert_eq!(
+        row(&later, "Ann Lee,").as_deref(),
+        Some("Expert"),
+        "{later}"
+    );
+    let now = wide(&today().to_string());
+    assert_eq!(row(&now, "Ann Lee,").as_deref(), Some("Working"), "{now}");
+    assert!(!now.contains("Bob Roy"), "Bob left today: {now}");
+    assert_eq!(now, ok(&db, &["export", "-"]));
+    let before = wide("2024-12-31");
+    assert_eq!(before.lines().count(), 1, "nobody yet: {before}");
+    let gaps = |date: &str| {
+        ok(
+            &db,
+            &[
+                "gaps", "--team", "Platform", "--all", "--format", "csv", "--as-of", date,
+            ],
+        )
+    };
+    let testing = |csv: String| {
+        csv.lines()
+            .find(|l| l.starts_with("Testing,"))
+            .map(str::to_string)
+            .unwrap()
+    };
+    assert!(
+        testing(gaps("2025-06-30")).ends_with(",1,1,yes,Expert"),
+        "Bob covers it alone"
+    );
+    assert!(testing(gaps("2026-06-30")).ends_with(",2,0,no,Expert"));
+    let err = fails(&db, &["gaps", "--as-of", "soon"]);
+    assert!(err.contains("--as-of: \"soon\" is not a date"), "{err}");
+    let err = fails(
+        &db,
+        &[
+            "export",
+            "-",
+            "--format",
+            "long",
+            "--history",
+            "--as-of",
+            "2025-01-01",
+        ],
+    );
+    assert!(err.contains("use one of them"), "{err}");
+}
+
+#[test]
+fn trend_gives_one_row_per_period_end_and_skill() {
+    let tmp = Tmp::new();
+    let db = tmp.db();
+    let sample = tmp.path("team.csv");
+    std::fs::write(
+        &sample,
+        "Member,Team,Role level,Skill,Level,Rated on\r\n\
+         Ann Lee,Platform,Data engineer,Testing,Awareness,2026-01-15\r\n\
+         Ann Lee,Platform,Data engineer,Testing,Expert,2026-02-10\r\n",
+    )
+    .unwrap();
+    ok(&db, &["import", sample.to_str().unwrap()]);
+    let csv = ok(
+        &db,
+        &[
+            "trend",
+            "--team",
+            "Platform",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-03-31",
+        ],
+    );
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Date,Skill,Covered,Target count,Shortfall,Best level"
+    );
+    let testing: Vec<&str> = lines
+        .iter()
+        .filter(|l| l.contains(",Testing,"))
+        .copied()
+        .collect();
+    assert_eq!(testing.len(), 3, "one row per month end: {csv}");
+    assert!(testing[0].starts_with("2026-01-31,Testing,0,"), "{csv}");
+    assert!(testing[0].ends_with(",Awareness"), "{csv}");
+    assert!(testing[1].starts_with("2026-02-28,Testing,"));
+    assert!(testing[1].ends_with(",Expert"));
+    let skills = lines.len() - 1;
+    assert_eq!(skills % 3, 0);
+    let json = ok(
+        &db,
+        &[
+            "trend",
+            "--team",
+            "Platform",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-06-30",
+            "--every",
+            "quarter",
+            "--format",
+            "json",
+        ],
+    );
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let dates: std::collections::BTreeSet<&str> = doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["date"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        dates.into_iter().collect::<Vec<_>>(),
+        ["2026-03-31", "2026-06-30"]
+    );
+    assert_eq!(doc["below_role"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn demo_with_history_gives_trends_something_to_show_and_as_of_today_is_today() {
+    let mut core = Core::open_in_memory().unwrap();
+    let s = capmatrix::demo::add_demo_with_history(&mut core, 60, 3, 7, 24).unwrap();
+    assert_eq!(s.members, 60);
+    let counts = core.counts().unwrap();
+    assert!(counts.history as usize > 2 * s.ratings, "{counts:?}");
+    assert!(counts.former > 0, "some people left: {counts:?}");
+    let timeline = core.timeline().unwrap();
+    let first = timeline.first_date().unwrap();
+    assert!(first < capmatrix::model::time::months_before(today(), 20));
+    // The matrix as of today is the current one, leavers and all.
+    let now = as_of(core.snapshot(), &timeline, today());
+    assert_eq!(now.all_members(), core.snapshot().all_members());
+    // People improved: a year ago fewer ratings were at Practitioner or above.
+    let strong = |snap: &capmatrix::model::Snapshot| {
+        snap.all_members()
+            .iter()
+            .flat_map(|m| m.ratings.values())
+            .filter(|r| r.level >= Level::Practitioner)
+            .count()
+    };
+    let year_ago = as_of(
+        core.snapshot(),
+        &timeline,
+        capmatrix::model::time::months_before(today(), 12),
+    );
+    assert!(strong(&year_ago) < strong(core.snapshot()));
+    // Some ratings are stale (a lax lead), most are not.
+    let due = due_for_review(core.snapshot(), Scope::All, today(), None);
+    let stale = due.iter().filter(|d| d.level.is_some()).count();
+    assert!(
+        stale > 0 && stale < s.ratings / 2,
+        "{stale} of {}",
+        s.ratings
+    );
+    // Without history months, the same seed gives the same matrix (all dated today).
+    let mut plain = Core::open_in_memory().unwrap();
+    capmatrix::demo::add_demo(&mut plain, 60, 3, 7).unwrap();
+    let levels = |snap: &capmatrix::model::Snapshot| {
+        snap.all_members()
+            .iter()
+            .map(|m| {
+                (
+                    m.name.clone(),
+                    m.ratings
+                        .iter()
+                        .map(|(s, r)| (*s, r.level))
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut with_former = levels(core.snapshot());
+    for m in core.snapshot().all_former() {
+        with_former.push((
+            m.name.clone(),
+            m.ratings.iter().map(|(s, r)| (*s, r.level)).collect(),
+        ));
+    }
+    with_former.sort();
+    let mut plain_levels = levels(plain.snapshot());
+    plain_levels.sort();
+    assert_eq!(with_former, plain_levels);
 }
