@@ -6,7 +6,8 @@ use crate::core::{Action, Core};
 use crate::error::Result;
 use crate::io::{ExportFormat, ExportOptions, LevelStyle};
 use crate::model::analysis::Scope;
-use crate::model::{HistoryEntry, MemberId, SkillId, TeamId, plural};
+use crate::model::history::Timeline;
+use crate::model::{Date, HistoryEntry, MemberId, SkillId, Snapshot, TeamId, plural};
 use crate::transfer::{self, ImportOptions};
 use crate::ui::{self, Command, Dialog, ImportPreview, Prefs, UiState, View};
 use std::path::{Path, PathBuf};
@@ -24,7 +25,18 @@ pub struct CapmatrixApp {
     history: Vec<HistoryEntry>,
     commands: Vec<Command>,
     native_dialogs: bool,
+    /// Every rating entry and member event, read when a view of the past needs them, by
+    /// generation.
+    timeline: Option<(u64, Timeline)>,
+    /// The matrix as of the chosen date, by (generation, date).
+    past: Option<((u64, Date), Snapshot)>,
+    /// The comparison shown, by (generation, date shown, compared date, team).
+    compare: Option<(CompareKey, ui::Compare)>,
+    /// The trend charts' data, by (generation, team).
+    trends: Option<((u64, Option<TeamId>), ui::Trends)>,
 }
+
+type CompareKey = (u64, Option<Date>, Date, Option<TeamId>);
 
 /// "Ann Lee, Testing (Platform)" for a step's member and skill, with the member's team.
 fn describe_focus(
@@ -75,6 +87,10 @@ impl CapmatrixApp {
             history: Vec::new(),
             commands: Vec::new(),
             native_dialogs: false,
+            timeline: None,
+            past: None,
+            compare: None,
+            trends: None,
         }
     }
 
@@ -123,22 +139,46 @@ impl CapmatrixApp {
         {
             self.state.team = None;
         }
+        self.refresh_time();
+        let snapshot = match (&self.past, self.state.as_of) {
+            (Some((_, past)), Some(_)) => past,
+            _ => self.core.snapshot(),
+        };
         if self
             .view
-            .refresh(self.core.snapshot(), self.core.generation(), &self.state)
+            .refresh(snapshot, self.core.generation(), &self.state)
         {
             self.state.scroll_to_top = true;
         }
         self.select_added_member();
         self.refresh_history();
         self.refresh_export_target();
+        self.refresh_compare();
+        self.refresh_trends();
+        let snapshot = match (&self.past, self.state.as_of) {
+            (Some((_, past)), Some(_)) => past,
+            _ => self.core.snapshot(),
+        };
         let frame = ui::Frame {
-            snapshot: self.core.snapshot(),
+            snapshot,
             view: &self.view,
             history: &self.history,
             db_path: self.core.db_path(),
             undo: self.core.undo_label(),
             redo: self.core.redo_label(),
+            today: self.state.as_of.unwrap_or_else(crate::model::time::today),
+            as_of: self.state.as_of,
+            compare: self
+                .compare
+                .as_ref()
+                .filter(|_| self.state.compare.is_some())
+                .map(|(_, c)| c),
+            trends: self
+                .trends
+                .as_ref()
+                .filter(|_| self.state.trends_open)
+                .map(|(_, t)| t),
+            timeline: self.timeline.as_ref().map(|(_, t)| t),
         };
         let mut commands = std::mem::take(&mut self.commands);
         ui::main_ui(ui, &frame, &mut self.state, &mut commands);
@@ -189,6 +229,95 @@ impl CapmatrixApp {
                 d.error = None;
             }
         }
+    }
+
+    /// Reads the timeline afresh after any change, when a view of the past needs it; false
+    /// (with the error shown) when it cannot be read.
+    fn load_timeline(&mut self) -> bool {
+        let generation = self.core.generation();
+        if self.timeline.as_ref().is_none_or(|(g, _)| *g != generation) {
+            match self.core.timeline() {
+                Ok(t) => self.timeline = Some((generation, t)),
+                Err(e) => {
+                    self.state.notify(e.to_string(), true);
+                    self.state.as_of = None;
+                    self.state.compare = None;
+                    self.state.trends_open = false;
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// The matrix as of the chosen date, rebuilt when the date or the data change.
+    fn refresh_time(&mut self) {
+        let Some(date) = self.state.as_of else {
+            self.past = None;
+            return;
+        };
+        let key = (self.core.generation(), date);
+        if self.past.as_ref().is_some_and(|(k, _)| *k == key) {
+            return;
+        }
+        if !self.load_timeline() {
+            return;
+        }
+        let Some((_, timeline)) = &self.timeline else {
+            return;
+        };
+        let past = crate::model::history::as_of(self.core.snapshot(), timeline, date);
+        self.past = Some((key, past));
+    }
+
+    /// The comparison with an earlier (or later) date.
+    fn refresh_compare(&mut self) {
+        let Some(date) = self.state.compare else {
+            self.compare = None;
+            return;
+        };
+        let key = (
+            self.core.generation(),
+            self.state.as_of,
+            date,
+            self.state.team,
+        );
+        if self.compare.as_ref().is_some_and(|(k, _)| *k == key) {
+            return;
+        }
+        if !self.load_timeline() {
+            return;
+        }
+        let Some((_, timeline)) = &self.timeline else {
+            return;
+        };
+        let baseline = crate::model::history::as_of(self.core.snapshot(), timeline, date);
+        let now = match (&self.past, self.state.as_of) {
+            (Some((_, past)), Some(_)) => past,
+            _ => self.core.snapshot(),
+        };
+        let compare = ui::Compare::new(baseline, date, now, &self.view, self.state.scope());
+        self.compare = Some((key, compare));
+    }
+
+    /// The trend charts' data, when the Trends window is open.
+    fn refresh_trends(&mut self) {
+        if !self.state.trends_open {
+            return;
+        }
+        let key = (self.core.generation(), self.state.team);
+        if self.trends.as_ref().is_some_and(|(k, _)| *k == key) {
+            return;
+        }
+        let scope = self.state.scope();
+        if !self.load_timeline() {
+            return;
+        }
+        let Some((_, timeline)) = &self.timeline else {
+            return;
+        };
+        let trends = ui::Trends::new(self.core.snapshot(), timeline, scope);
+        self.trends = Some((key, trends));
     }
 
     fn refresh_history(&mut self) {
@@ -344,7 +473,24 @@ impl CapmatrixApp {
 
     /// Runs one command.
     pub fn run(&mut self, command: Command) {
+        let changes = !matches!(
+            command,
+            Command::BrowseImport
+                | Command::PreviewImport
+                | Command::BrowseExport
+                | Command::RunExport
+        );
+        if changes && let Some(date) = self.state.as_of {
+            self.state.notify(
+                format!(
+                    "Read-only: this is the matrix as of {date}. Press \"Back to today\" to make changes."
+                ),
+                true,
+            );
+            return;
+        }
         match command {
+            Command::Erase(member) => self.erase(member),
             Command::Apply(action) => self.apply(action),
             Command::Undo => self.step(true),
             Command::Redo => self.step(false),
@@ -362,6 +508,31 @@ impl CapmatrixApp {
             Command::RunImport => self.run_import(),
             Command::BrowseExport => self.browse_export(),
             Command::RunExport => self.run_export(),
+        }
+    }
+
+    /// "Delete permanently": the person and their whole history, with nothing kept for undo.
+    fn erase(&mut self, member: MemberId) {
+        let name = self
+            .core
+            .snapshot()
+            .anyone(member)
+            .map(|m| m.name.clone())
+            .unwrap_or_default();
+        match self.core.apply(Action::EraseMember { member }) {
+            Ok(_) => {
+                // Undo steps hold the person's data: forget them all, so nothing of the
+                // erased person stays, even in memory.
+                self.core.forget_undo();
+                if self.state.selected.is_some_and(|(m, _)| m == member) {
+                    self.state.selected = None;
+                }
+                self.state.notify(
+                    format!("Deleted {name} and their whole history permanently"),
+                    false,
+                );
+            }
+            Err(e) => self.state.notify(e.to_string(), true),
         }
     }
 

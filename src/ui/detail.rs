@@ -168,6 +168,49 @@ fn skill_detail_ui(
         current.map_or("not rated".to_string(), |l| l.to_string()),
         required.map_or(String::new(), |r| format!(" (role needs {r})"))
     ));
+    if let Some(r) = rating {
+        let months = f
+            .snapshot
+            .team(m.team)
+            .map_or(crate::model::DEFAULT_REVIEW_MONTHS, |t| t.review_months);
+        let age = crate::model::time::months_between(r.assessed_on, f.today);
+        let stale = crate::model::history::is_stale(r.assessed_on, f.today, months);
+        ui.horizontal_wrapped(|ui| {
+            let text = format!(
+                "Assessed on {} ({})",
+                r.assessed_on,
+                match age {
+                    0 => "this month".to_string(),
+                    n => format!(
+                        "{} ago",
+                        crate::model::plural(n as usize, "month", "months")
+                    ),
+                }
+            );
+            if stale {
+                ui.label(
+                    RichText::new(format!("{text}: due for review (every {months} months)"))
+                        .color(theme::FELL),
+                );
+            } else {
+                ui.label(text);
+            }
+            if f.as_of.is_none()
+                && ui
+                    .button(format!("Reviewed, still {}", r.level))
+                    .on_hover_text(
+                        "Re-stamp the assessment date as today without changing the level (R)",
+                    )
+                    .clicked()
+            {
+                out.push(Command::Apply(Action::ReviewRating {
+                    member: m.id,
+                    skill: skill_id,
+                    on: None,
+                }));
+            }
+        });
+    }
     descriptors_ui(ui, skill, current, required);
     evidence_ui(ui, f, state, out, m, skill_id);
     history_ui(ui, f);
@@ -373,9 +416,18 @@ fn member_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Comm
             .response
             .labelled_by(label.id);
     });
-    if ui.button("Mark as left...").clicked() {
-        state.dialog = Some(Dialog::ConfirmRemoveMember { member: m.id });
-    }
+    ui.horizontal(|ui| {
+        if ui.button("Mark as left...").clicked() {
+            state.dialog = Some(Dialog::ConfirmRemoveMember { member: m.id });
+        }
+        if ui
+            .button("Delete permanently...")
+            .on_hover_text("Erase this person and their whole history (cannot be undone)")
+            .clicked()
+        {
+            state.dialog = Some(Dialog::ConfirmErase { member: m.id });
+        }
+    });
 }
 
 /// The action that stores a note typed for a rating, if the rating still exists and the note
@@ -437,4 +489,76 @@ fn below_role_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState) {
                 ui.weak(format!("and {} more", people.len() - 12));
             }
         });
+}
+
+/// "Due for review": ratings assessed longer ago than the team's review period, oldest first,
+/// then skills a member's role level requires that were never rated. A line selects the cell.
+pub fn due_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState) {
+    /// Lines listed before "and N more".
+    const SHOWN: usize = 30;
+    let due = &f.view.due;
+    let stale = due.iter().filter(|d| d.level.is_some()).count();
+    let never = due.len() - stale;
+    ui.add_space(4.0);
+    egui::CollapsingHeader::new(format!(
+        "Due for review ({stale} stale, {never} never rated)"
+    ))
+    .id_salt("due_for_review")
+    .show(ui, |ui| {
+        if due.is_empty() {
+            ui.label("Every rating was assessed within its team's review period.");
+            return;
+        }
+        let fw = &f.snapshot.framework;
+        for d in due.iter().take(SHOWN) {
+            let Some(m) = f.snapshot.member(d.member) else {
+                continue;
+            };
+            let what = match (d.level, d.assessed_on, d.months) {
+                (Some(level), Some(on), Some(months)) => {
+                    format!("{level}, {on} ({months} months)")
+                }
+                _ => "never rated".to_string(),
+            };
+            let text = format!("{}: {} — {what}", m.name, fw.skill(d.skill).name);
+            if ui
+                .add(egui::Label::new(text).sense(egui::Sense::click()))
+                .on_hover_text("Select this cell")
+                .clicked()
+            {
+                state.selected = Some((d.member, d.skill));
+                state.scroll_to_selection = true;
+            }
+        }
+        if due.len() > SHOWN {
+            ui.weak(format!(
+                "and {} more (capmatrix review lists them all)",
+                due.len() - SHOWN
+            ));
+        }
+    });
+}
+
+/// With "Compare with": the gaps opened and closed since that date.
+pub fn changes_ui(ui: &mut Ui, f: &Frame<'_>) {
+    let Some(c) = f.compare else {
+        return;
+    };
+    let fw = &f.snapshot.framework;
+    ui.add_space(4.0);
+    ui.strong(format!("Since {}", c.date));
+    ui.label(format!(
+        "{} rose, {} fell.",
+        crate::model::plural(c.rose, "cell", "cells"),
+        c.fell
+    ));
+    if c.opened.is_empty() && c.closed.is_empty() {
+        ui.label("No gap opened or closed.");
+    }
+    for &s in &c.opened {
+        ui.colored_label(theme::FELL, format!("Gap opened: {}", fw.skill(s).name));
+    }
+    for &s in &c.closed {
+        ui.colored_label(theme::ROSE, format!("Gap closed: {}", fw.skill(s).name));
+    }
 }

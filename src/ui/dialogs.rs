@@ -168,6 +168,16 @@ pub enum Dialog {
         /// The new name.
         name: String,
     },
+    /// Former members: bring one back, or delete one permanently.
+    FormerMembers {
+        /// The team shown, or all teams.
+        team: Option<TeamId>,
+    },
+    /// Confirm deleting a member and their history permanently.
+    ConfirmErase {
+        /// Who (current or former).
+        member: MemberId,
+    },
     /// Confirm removing a team.
     ConfirmRemoveTeam {
         /// Which.
@@ -244,6 +254,8 @@ pub fn dialogs_ui(ctx: &Context, f: &Frame<'_>, state: &mut UiState, out: &mut V
     let first = state.dialog_seen != Some(kind);
     state.dialog_seen = Some(kind);
     ctx.data_mut(|d| d.insert_temp(first_frame_id(), first));
+    // "Delete permanently..." in the former members' list opens its confirmation.
+    let mut erase = None;
     let keep = match &mut dialog {
         Dialog::AddMember {
             team,
@@ -279,6 +291,24 @@ pub fn dialogs_ui(ctx: &Context, f: &Frame<'_>, state: &mut UiState, out: &mut V
                 out.push(Command::Apply(Action::RenameTeam { team, name: n }));
             })
         }
+        Dialog::FormerMembers { team } => {
+            former_members_ui(ctx, f.snapshot, *team, &mut erase, out)
+        }
+        Dialog::ConfirmErase { member } => {
+            let who = f
+                .snapshot
+                .anyone(*member)
+                .map_or(String::new(), |m| m.name.clone());
+            confirm_ui(
+                ctx,
+                "Delete permanently",
+                &format!(
+                    "Delete {who} and their whole history permanently? Every rating, note and date recorded for them is erased from this database (the right to erasure). This cannot be undone, and the undo history is cleared. Backups taken earlier still hold them."
+                ),
+                "Delete permanently",
+                || out.push(Command::Erase(*member)),
+            )
+        }
         Dialog::ConfirmRemoveTeam { team } => {
             let t = f.snapshot.team(*team);
             let (name, count) = t.map_or((String::new(), 0), |t| (t.name.clone(), t.members.len()));
@@ -306,7 +336,9 @@ pub fn dialogs_ui(ctx: &Context, f: &Frame<'_>, state: &mut UiState, out: &mut V
         Dialog::Import(d) => import_ui(ctx, d, out),
         Dialog::Export(d) => export_ui(ctx, f.snapshot, d, out),
     };
-    if keep && state.dialog.is_none() {
+    if let Some(member) = erase {
+        state.dialog = Some(Dialog::ConfirmErase { member });
+    } else if keep && state.dialog.is_none() {
         state.dialog = Some(dialog);
     }
 }
@@ -335,6 +367,62 @@ fn buttons(ui: &mut egui::Ui, ok: &str, ok_enabled: bool) -> (bool, bool) {
         result.1 = ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape));
     });
     result
+}
+
+/// Former members of a team (or all teams), with when they left: bring one back, or delete
+/// one permanently.
+fn former_members_ui(
+    ctx: &Context,
+    snapshot: &Snapshot,
+    team: Option<TeamId>,
+    erase: &mut Option<MemberId>,
+    out: &mut Vec<Command>,
+) -> bool {
+    let former = match team {
+        Some(t) => snapshot.former_members(t),
+        None => snapshot.all_former(),
+    };
+    let mut keep = true;
+    let title = match team.and_then(|t| snapshot.team(t)) {
+        Some(t) => format!("Former members of {}", t.name),
+        None => "Former members".to_string(),
+    };
+    window(&title).min_width(460.0).show(ctx, |ui| {
+        if former.is_empty() {
+            ui.label("Nobody has left. When someone leaves (Mark as left...), they are listed here with their ratings and history, and stay in the matrix as of earlier dates.");
+        } else {
+            ui.label("People who left, kept with their ratings and history: they appear in the matrix as of dates before they left.");
+        }
+        egui::ScrollArea::vertical().max_height(360.0).id_salt("former_scroll").show(ui, |ui| {
+            egui::Grid::new("former_grid").num_columns(4).striped(true).show(ui, |ui| {
+                for m in &former {
+                    let name = ui.label(&m.name);
+                    let team_name = snapshot.team(m.team).map_or("", |t| t.name.as_str());
+                    ui.label(format!(
+                        "{team_name}, left {}",
+                        m.left_on.map_or(String::new(), |d| d.to_string())
+                    ));
+                    if ui.button("Bring back").labelled_by(name.id).clicked() {
+                        out.push(Command::Apply(Action::AddMember {
+                            team: m.team,
+                            name: m.name.clone(),
+                            role_level: None,
+                            joined_on: None,
+                        }));
+                    }
+                    if ui.button("Delete permanently...").labelled_by(name.id).clicked() {
+                        *erase = Some(m.id);
+                    }
+                    ui.end_row();
+                }
+            });
+        });
+        ui.add_space(6.0);
+        if ui.button("Close").clicked() {
+            keep = false;
+        }
+    });
+    keep
 }
 
 fn confirm_ui(ctx: &Context, title: &str, text: &str, ok: &str, on_ok: impl FnOnce()) -> bool {
@@ -554,6 +642,18 @@ fn targets_ui(ctx: &Context, snapshot: &Snapshot, team: TeamId, out: &mut Vec<Co
     };
     let scope = crate::model::analysis::Scope::Team(team);
     window(&format!("Targets for {}", t.name)).min_width(640.0).show(ctx, |ui| {
+        ui.horizontal(|ui| {
+            let label = ui.label("Review period:");
+            let mut months = t.review_months;
+            ui.add(egui::DragValue::new(&mut months).range(1..=120).suffix(" months"))
+                .labelled_by(label.id)
+                .on_hover_text("Ratings assessed longer ago are marked due for review");
+            if months != t.review_months {
+                out.push(Command::Apply(Action::SetReviewPeriod { team, months }));
+            }
+            ui.weak("ratings older than this are due for review");
+        });
+        ui.separator();
         ui.label("How many people the team wants at or above which level, per skill. Defaults come from the lead role level's requirements, 2 people.");
         // A mixed team can have dozens of skills: they scroll, the buttons stay in view.
         egui::ScrollArea::vertical().max_height(420.0).id_salt("targets_scroll").show(ui, |ui| {
@@ -889,6 +989,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
         "set the level (0 None, Awareness, Working, Practitioner, Expert)",
     ),
     ("Delete or Backspace", "clear the rating"),
+    (
+        "R",
+        "reviewed, still at this level: re-stamp the assessment date",
+    ),
     (
         "Enter or double-click",
         "open the level editor with the descriptors",

@@ -133,6 +133,67 @@ pub fn paint_below_mark(painter: &egui::Painter, rect: Rect) {
     ));
 }
 
+/// Paints "due for review": a grey triangle in the bottom-left corner.
+pub fn paint_stale_mark(painter: &egui::Painter, rect: Rect) {
+    let s = 8.0;
+    painter.add(egui::Shape::convex_polygon(
+        vec![
+            rect.left_bottom(),
+            pos2(rect.left(), rect.bottom() - s),
+            pos2(rect.left() + s, rect.bottom()),
+        ],
+        theme::STALE,
+        Stroke::new(1.0, Color32::WHITE),
+    ));
+}
+
+/// Paints a change since the compared date: a small triangle in the bottom-right corner,
+/// pointing up (rose) or down (fell), on a white disc so it reads on every level's colour.
+pub fn paint_change_mark(painter: &egui::Painter, rect: Rect, rose: bool) {
+    let c = pos2(rect.right() - 7.0, rect.bottom() - 7.0);
+    painter.circle_filled(c, 5.5, Color32::WHITE);
+    let (h, w) = (3.5, 4.0);
+    let points = if rose {
+        vec![
+            pos2(c.x - w, c.y + h),
+            pos2(c.x + w, c.y + h),
+            pos2(c.x, c.y - h),
+        ]
+    } else {
+        vec![
+            pos2(c.x - w, c.y - h),
+            pos2(c.x + w, c.y - h),
+            pos2(c.x, c.y + h),
+        ]
+    };
+    let color = if rose { theme::ROSE } else { theme::FELL };
+    painter.add(egui::Shape::convex_polygon(points, color, Stroke::NONE));
+}
+
+/// What a cell's marks of time say: due for review, and the change since the compared date.
+fn time_marks(f: &Frame<'_>, m: &Member, skill: SkillId) -> (bool, Option<(bool, String)>) {
+    let rating = m.ratings.get(&skill);
+    let months = f
+        .snapshot
+        .team(m.team)
+        .map_or(crate::model::DEFAULT_REVIEW_MONTHS, |t| t.review_months);
+    let stale =
+        rating.is_some_and(|r| crate::model::history::is_stale(r.assessed_on, f.today, months));
+    let change = f.compare.and_then(|c| {
+        let then = c.level(m.id, skill);
+        let now = rating.map(|r| r.level);
+        let was = then.map_or("not rated".to_string(), |l| l.name().to_string());
+        match now.cmp(&then) {
+            std::cmp::Ordering::Greater => {
+                Some((true, format!("rose from {was} since {}", c.date)))
+            }
+            std::cmp::Ordering::Less => Some((false, format!("fell from {was} since {}", c.date))),
+            std::cmp::Ordering::Equal => None,
+        }
+    });
+    (stale, change)
+}
+
 fn cell_label(snapshot: &Snapshot, m: &Member, skill: SkillId) -> String {
     let level = m
         .ratings
@@ -249,7 +310,7 @@ fn cell_tooltip(ui: &mut Ui, snapshot: &Snapshot, m: &Member, skill: SkillId) {
     ui.strong(format!("{} — {}", m.name, s.name));
     let rating = m.ratings.get(&skill);
     ui.label(rating.map_or("Not rated".to_string(), |r| {
-        format!("{} ({})", r.level.name(), r.assessed_on)
+        format!("{}, assessed on {}", r.level.name(), r.assessed_on)
     }));
     match member_fit(fw, m, skill) {
         Fit::NotRequired => ui.weak("Not required by their role level"),
@@ -762,13 +823,28 @@ fn row_cells_ui(
             skill,
             state.prefs.gap_mode,
         );
+        let (stale, change) = time_marks(f, m, skill);
+        if stale {
+            paint_stale_mark(&cell_painter, r.shrink(1.0));
+        }
+        if let Some((rose, _)) = &change {
+            paint_change_mark(&cell_painter, r.shrink(1.0), *rose);
+        }
         let resp = ui.interact(
             r.intersect(clip),
             Id::unique(("cell", m.id, skill)),
             Sense::click(),
         );
         resp.widget_info(|| {
-            egui::WidgetInfo::labeled(egui::Role::Cell, true, cell_label(snapshot, m, skill))
+            let mut label = cell_label(snapshot, m, skill);
+            if stale {
+                label.push_str(", due for review");
+            }
+            if let Some((_, what)) = &change {
+                label.push_str(", ");
+                label.push_str(what);
+            }
+            egui::WidgetInfo::labeled(egui::Role::Cell, true, label)
         });
         if state.selected == Some((m.id, skill)) {
             let focused = ui.memory(|mem| mem.has_focus(grid_id));
@@ -1085,6 +1161,7 @@ fn keyboard(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Comma
     let mut moved = None;
     let mut set: Option<Option<Level>> = None;
     let mut open_editor = false;
+    let mut reviewed = false;
     ui.input_mut(|i| {
         let (last_r, last_c) = (rows.len() - 1, skills.len() - 1);
         if i.consume_key(Modifiers::NONE, Key::ArrowDown) {
@@ -1113,6 +1190,8 @@ fn keyboard(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Comma
             });
         } else if i.consume_key(Modifiers::NONE, Key::Enter) {
             open_editor = true;
+        } else if i.consume_key(Modifiers::NONE, Key::R) {
+            reviewed = true;
         } else if i.consume_key(Modifiers::NONE, Key::Delete)
             || i.consume_key(Modifiers::NONE, Key::Backspace)
         {
@@ -1152,6 +1231,17 @@ fn keyboard(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Comma
     }
     if open_editor {
         state.editor_open = true;
+    }
+    let rated = f
+        .snapshot
+        .member(member)
+        .is_some_and(|m| m.ratings.contains_key(&skill));
+    if reviewed && rated {
+        out.push(Command::Apply(Action::ReviewRating {
+            member,
+            skill,
+            on: None,
+        }));
     }
     if let Some(level) = set {
         out.push(Command::Apply(rating_action(

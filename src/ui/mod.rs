@@ -7,11 +7,13 @@ mod detail;
 mod dialogs;
 mod heatmap;
 pub mod theme;
+mod time;
 
 use crate::core::Action;
 use crate::io::Mode;
 use crate::model::analysis::{self, Analysis, Scope};
-use crate::model::{HistoryEntry, Level, MemberId, SkillId, Snapshot, TeamId, search_key};
+use crate::model::history::{self, Due, Every, Timeline, Trend};
+use crate::model::{Date, HistoryEntry, Level, MemberId, SkillId, Snapshot, TeamId, search_key};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -47,6 +49,8 @@ pub enum Command {
     BrowseExport,
     /// Write the export.
     RunExport,
+    /// Delete a member and their history permanently (confirmed; not undoable).
+    Erase(MemberId),
 }
 
 /// How heatmap rows are ordered.
@@ -140,6 +144,18 @@ pub struct UiState {
     pub scroll_to_top: bool,
     /// Where exports go by default (the user's documents folder; set by the app).
     pub documents_dir: std::path::PathBuf,
+    /// The matrix is shown as it stood at the end of this date (read-only).
+    pub as_of: Option<Date>,
+    /// The date typed in the "As of" field.
+    pub as_of_text: String,
+    /// Cells and gaps are compared with the matrix as of this date.
+    pub compare: Option<Date>,
+    /// The date typed in the "Compare with" field.
+    pub compare_text: String,
+    /// The Trends window is open.
+    pub trends_open: bool,
+    /// The skill the Trends window charts.
+    pub trend_skill: Option<SkillId>,
 }
 
 impl UiState {
@@ -157,11 +173,14 @@ impl UiState {
     }
 }
 
+/// What a [`View`] was built from: generation, team, search, order, direction, as-of date.
+type ViewKey = (u64, Option<TeamId>, String, SortKey, bool, Option<Date>);
+
 /// What the screens derive from the snapshot, recomputed only when the data, the team, the
 /// filter or the order change (so a frame stays cheap at 10,000 members).
 #[derive(Debug, Clone, Default)]
 pub struct View {
-    key: Option<(u64, Option<TeamId>, String, SortKey, bool)>,
+    key: Option<ViewKey>,
     /// Members shown, in display order.
     pub rows: Vec<MemberId>,
     /// Skill columns, in display order.
@@ -177,6 +196,8 @@ pub struct View {
     pub below_role: Vec<(MemberId, usize, usize)>,
     /// "All teams": per skill, how many teams meet their own target, of those that need it.
     pub teams_meeting: std::collections::BTreeMap<SkillId, (usize, usize)>,
+    /// Ratings due for review and required skills never rated, oldest first.
+    pub due: Vec<Due>,
 }
 
 impl View {
@@ -212,6 +233,8 @@ impl View {
         } else {
             Default::default()
         };
+        let today = state.as_of.unwrap_or_else(crate::model::time::today);
+        self.due = history::due_for_review(snapshot, scope, today, None);
     }
 
     /// Brings the view up to date with the snapshot and the state; cheap when nothing changed.
@@ -223,6 +246,7 @@ impl View {
             state.search.clone(),
             state.prefs.sort,
             state.prefs.descending,
+            state.as_of,
         );
         if self.key.as_ref() == Some(&key) {
             return false;
@@ -238,7 +262,7 @@ impl View {
         if self
             .key
             .as_ref()
-            .is_none_or(|k| k.0 != key.0 || k.1 != key.1)
+            .is_none_or(|k| k.0 != key.0 || k.1 != key.1 || k.5 != key.5)
         {
             self.analyse(snapshot, state, &members);
         }
@@ -301,13 +325,114 @@ pub struct Frame<'a> {
     pub undo: Option<&'a str>,
     /// What redo would re-apply.
     pub redo: Option<&'a str>,
+    /// The date the matrix shown stands on: today, or the "as of" date.
+    pub today: Date,
+    /// The "as of" date, when the window shows the past (read-only).
+    pub as_of: Option<Date>,
+    /// The comparison with another date, if one is asked for.
+    pub compare: Option<&'a Compare>,
+    /// The trend charts' data, while the Trends window is open.
+    pub trends: Option<&'a Trends>,
+    /// Every rating entry and member event, once a view of the past has read them.
+    pub timeline: Option<&'a Timeline>,
+}
+
+/// The matrix compared with another date: the baseline, the gaps opened and closed since,
+/// and how many cells rose or fell.
+#[derive(Debug, Clone)]
+pub struct Compare {
+    /// The date compared with.
+    pub date: Date,
+    /// The matrix as of that date.
+    pub baseline: Snapshot,
+    /// Skills that are gaps now and were not then.
+    pub opened: Vec<SkillId>,
+    /// Skills that were gaps then and are not now.
+    pub closed: Vec<SkillId>,
+    /// Cells (member, skill) whose level rose, of the members shown.
+    pub rose: usize,
+    /// Cells whose level fell (or were cleared).
+    pub fell: usize,
+}
+
+impl Compare {
+    /// Compares `now` (with its view) against `baseline`, the matrix as of `date`.
+    pub fn new(
+        baseline: Snapshot,
+        date: Date,
+        now: &Snapshot,
+        view: &View,
+        scope: Scope,
+    ) -> Compare {
+        let then = analysis::analyse(&baseline, scope);
+        let gap_then: std::collections::BTreeSet<SkillId> = then.gaps().map(|c| c.skill).collect();
+        let gap_now: std::collections::BTreeSet<SkillId> =
+            view.analysis.gaps().map(|c| c.skill).collect();
+        let (mut rose, mut fell) = (0, 0);
+        for &m in &view.rows {
+            let Some(member) = now.member(m) else {
+                continue;
+            };
+            let before = baseline.member(m);
+            for &s in &view.skills {
+                let a = before.and_then(|b| b.ratings.get(&s)).map(|r| r.level);
+                let b = member.ratings.get(&s).map(|r| r.level);
+                match b.cmp(&a) {
+                    std::cmp::Ordering::Greater => rose += 1,
+                    std::cmp::Ordering::Less => fell += 1,
+                    std::cmp::Ordering::Equal => {}
+                }
+            }
+        }
+        Compare {
+            date,
+            opened: gap_now.difference(&gap_then).copied().collect(),
+            closed: gap_then.difference(&gap_now).copied().collect(),
+            baseline,
+            rose,
+            fell,
+        }
+    }
+
+    /// A member's level in a skill on the compared date.
+    pub fn level(&self, member: MemberId, skill: SkillId) -> Option<Level> {
+        self.baseline
+            .member(member)
+            .and_then(|m| m.ratings.get(&skill))
+            .map(|r| r.level)
+    }
+}
+
+/// What the Trends window charts: the team's coverage at each month end over the record.
+#[derive(Debug, Clone, Default)]
+pub struct Trends {
+    /// The month ends sampled.
+    pub dates: Vec<Date>,
+    /// Coverage per date and skill, and people below their role level per date.
+    pub trend: Trend,
+}
+
+impl Trends {
+    /// At most this many month ends are charted (the last ten years).
+    pub const MAX_MONTHS: u32 = 120;
+
+    /// The trend of a scope from its first assessment (at most ten years back) to today.
+    pub fn new(current: &Snapshot, timeline: &Timeline, scope: Scope) -> Trends {
+        let today = crate::model::time::today();
+        let earliest = crate::model::time::months_before(today, Self::MAX_MONTHS);
+        let from = timeline.first_date().unwrap_or(today).max(earliest);
+        let dates = history::period_ends(from, today, Every::Month);
+        let trend = history::trend(current, timeline, scope, &dates);
+        Trends { dates, trend }
+    }
 }
 
 /// The whole main screen.
 pub fn main_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Command>) {
     shortcuts(ui, f, state, out);
     egui::Panel::top("top_bar").show(ui, |ui| top_bar_ui(ui, f, state, out));
-    egui::Panel::bottom("status_bar").show(ui, |ui| status_bar_ui(ui, state));
+    time::time_bar(ui, f, state);
+    egui::Panel::bottom("status_bar").show(ui, |ui| status_bar_ui(ui, f, state));
     if f.snapshot.member_count() == 0 && f.snapshot.teams().count() == 0 {
         egui::CentralPanel::default().show(ui, |ui| first_run_ui(ui, state, out));
     } else {
@@ -319,7 +444,9 @@ pub fn main_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut 
                 egui::ScrollArea::vertical()
                     .id_salt("side_scroll")
                     .show(ui, |ui| {
+                        detail::changes_ui(ui, f);
                         detail::gaps_ui(ui, f, state);
+                        detail::due_ui(ui, f, state);
                         ui.separator();
                         detail::detail_ui(ui, f, state, out);
                     });
@@ -335,6 +462,9 @@ pub fn main_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut 
     }
     if state.shortcuts_open {
         dialogs::shortcuts_ui(ui.ctx(), state);
+    }
+    if state.trends_open {
+        time::trends_window(ui.ctx(), f, state);
     }
 }
 
@@ -476,6 +606,9 @@ fn team_menu_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
         {
             state.dialog = Some(Dialog::Targets { team: t.id });
         }
+        if ui.button("Show former members...").clicked() {
+            state.dialog = Some(Dialog::FormerMembers { team: state.team });
+        }
         if ui
             .add_enabled(team.is_some(), egui::Button::new("Remove team..."))
             .clicked()
@@ -577,7 +710,7 @@ fn view_options_ui(ui: &mut egui::Ui, state: &mut UiState) {
     }
 }
 
-fn status_bar_ui(ui: &mut egui::Ui, state: &UiState) {
+fn status_bar_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &UiState) {
     // The notice has a line of its own, so a long message is never cut off by the legend.
     if let Some(n) = &state.notice {
         let color = if n.error {
@@ -594,6 +727,7 @@ fn status_bar_ui(ui: &mut egui::Ui, state: &UiState) {
         } else {
             legend_ui(ui);
         }
+        time_legend_ui(ui, f);
     });
 }
 
@@ -697,6 +831,24 @@ fn legend_ui(ui: &mut egui::Ui) {
                 text,
             );
         });
+    }
+}
+
+/// The marks of time: a rating due for review, and (comparing) a cell that rose or fell.
+fn time_legend_ui(ui: &mut egui::Ui, f: &Frame<'_>) {
+    ui.separator();
+    let dark = ui.visuals().dark_mode;
+    swatch(ui, "due for review", |p, r| {
+        p.rect_filled(r, 2.0, theme::level_fill(Level::Working, dark));
+        heatmap::paint_stale_mark(p, r);
+    });
+    if let Some(c) = f.compare {
+        for (rose, meaning) in [(true, "rose"), (false, "fell")] {
+            swatch(ui, &format!("{meaning} since {}", c.date), |p, r| {
+                p.rect_filled(r, 2.0, theme::level_fill(Level::Working, dark));
+                heatmap::paint_change_mark(p, r, rose);
+            });
+        }
     }
 }
 

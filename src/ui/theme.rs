@@ -59,6 +59,15 @@ pub const SINGLE: Color32 =
     Color32::from_rgb(palette::SINGLE.0, palette::SINGLE.1, palette::SINGLE.2);
 /// Sort arrows and other accents (the selection has its own outline: see the heatmap).
 pub const SELECTED: Color32 = Color32::from_rgb(0x3b, 0x6e, 0xa8);
+/// The time bar's background while the window shows the past (read-only): a pale amber no
+/// level colour uses.
+pub const PAST_BANNER: Color32 = Color32::from_rgb(0xfd, 0xe6, 0x9c);
+/// A rating due for review: the corner mark's colour (dark grey, visible on every level).
+pub const STALE: Color32 = Color32::from_rgb(0x55, 0x55, 0x55);
+/// A cell that rose since the compared date.
+pub const ROSE: Color32 = Color32::from_rgb(0x1b, 0x5e, 0x20);
+/// A cell that fell since the compared date.
+pub const FELL: Color32 = Color32::from_rgb(0xb3, 0x3c, 0x00);
 
 /// Gap mode: how far a member is from their role's requirement (negative: below), as a
 /// diverging orange-white-blue scale.

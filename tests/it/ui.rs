@@ -217,6 +217,9 @@ fn the_detail_panel_edits_a_note_and_the_interest_flag() {
     h.get_by_label("Save note").click();
     h.run();
     h.get_by_label("Interested in developing this skill")
+        .scroll_to_me();
+    h.run();
+    h.get_by_label("Interested in developing this skill")
         .click();
     h.run();
     let snap = h.state().core().read_back().unwrap();

@@ -1,0 +1,368 @@
+//! Time in the window: the bar that shows the matrix as of a date (read-only, clearly marked)
+//! and compares it with another date, and the Trends window's charts (egui_plot: dates on the
+//! axis as day numbers with date labels, values on hover).
+
+use super::{Frame, UiState, theme};
+use crate::model::time::{Date, months_before, parse_date, today};
+use crate::model::{Level, SkillId};
+use egui::{Color32, RichText};
+use egui_plot::{Legend, Line, LineStyle, Plot, PlotPoints};
+
+/// Day number of a date (days since 1970-01-01), for a chart's x axis.
+fn day(d: Date) -> f64 {
+    jiff::civil::date(1970, 1, 1)
+        .until(d)
+        .map_or(0.0, |s| f64::from(s.get_days()))
+}
+
+/// The date of a chart's x value.
+fn date_of(x: f64) -> Option<Date> {
+    let days = x.round();
+    if !(-25_000.0..=2_900_000.0).contains(&days) {
+        return None;
+    }
+    jiff::civil::date(1970, 1, 1)
+        .checked_add(jiff::Span::new().days(days as i64))
+        .ok()
+}
+
+/// Parses a typed date for a field, or says what is wrong with it.
+fn typed_date(text: &str, what: &str) -> Result<Date, String> {
+    let Some(date) = parse_date(text) else {
+        return Err(format!(
+            "{what}: \"{}\" is not a date (e.g. 2026-03-31 or 31/03/2026)",
+            text.trim()
+        ));
+    };
+    if date > today() {
+        return Err(format!("{what}: {date} is in the future"));
+    }
+    Ok(date)
+}
+
+/// A date field: a text box (Enter applies) with a hint. Returns the date applied, if any.
+fn date_field(
+    ui: &mut egui::Ui,
+    label: &str,
+    text: &mut String,
+    hint: &str,
+    state_error: &mut Option<String>,
+) -> Option<Date> {
+    let l = ui.label(label);
+    let edit = ui
+        .add(
+            egui::TextEdit::singleline(text)
+                .hint_text(hint)
+                .desired_width(92.0),
+        )
+        .labelled_by(l.id);
+    let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+    if enter && !text.trim().is_empty() {
+        match typed_date(text, label.trim_end_matches(':')) {
+            Ok(d) => return Some(d),
+            Err(e) => *state_error = Some(e),
+        }
+    }
+    None
+}
+
+/// The time bar under the toolbar: "As of" and "Compare with", the Trends button, and while
+/// the past is shown, a coloured read-only banner.
+pub fn time_bar(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
+    if f.snapshot.teams().next().is_none() && f.as_of.is_none() {
+        return;
+    }
+    let past = f.as_of.is_some();
+    let fill = if past {
+        theme::PAST_BANNER
+    } else {
+        ui.visuals().panel_fill
+    };
+    let mut error = None;
+    egui::Panel::top("time_bar")
+        .frame(egui::Frame::side_top_panel(ui.style()).fill(fill))
+        .show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                if past {
+                    ui.visuals_mut().override_text_color = Some(Color32::BLACK);
+                }
+                if let Some(d) =
+                    date_field(ui, "As of:", &mut state.as_of_text, "today", &mut error)
+                {
+                    state.as_of = (d != today()).then_some(d);
+                    state.selected = None;
+                }
+                for (label, months) in [("3 months ago", 3), ("A year ago", 12)] {
+                    if ui.button(label).clicked() {
+                        let d = months_before(today(), months);
+                        state.as_of = Some(d);
+                        state.as_of_text = d.to_string();
+                    }
+                }
+                if let Some(d) = f.as_of {
+                    ui.label(
+                        RichText::new(format!(
+                            "Read-only: the matrix as it stood at the end of {d}"
+                        ))
+                        .strong(),
+                    );
+                    if ui.button("Back to today").clicked() {
+                        state.as_of = None;
+                        state.as_of_text.clear();
+                    }
+                }
+                ui.separator();
+                if let Some(d) = date_field(
+                    ui,
+                    "Compare with:",
+                    &mut state.compare_text,
+                    "a date",
+                    &mut error,
+                ) {
+                    state.compare = Some(d);
+                }
+                if let Some(c) = f.compare {
+                    ui.label(format!(
+                        "since {}: {} rose, {} fell",
+                        c.date,
+                        super::dialogs::plural(c.rose, "cell", "cells"),
+                        c.fell
+                    ));
+                    if ui.button("Stop comparing").clicked() {
+                        state.compare = None;
+                        state.compare_text.clear();
+                    }
+                }
+                ui.separator();
+                if ui
+                    .button("Trends...")
+                    .on_hover_text("Coverage, levels and people below their role level over time")
+                    .clicked()
+                {
+                    state.trends_open = true;
+                }
+            });
+        });
+    if let Some(e) = error {
+        state.notify(e, true);
+    }
+}
+
+/// The x axis of a time chart: dates.
+fn date_plot(id: &str, height: f32) -> Plot<'static> {
+    Plot::new(id.to_string())
+        .height(height)
+        .legend(Legend::default())
+        .allow_scroll(false)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .include_y(0.0)
+        .x_axis_formatter(|mark, _| date_of(mark.value).map_or(String::new(), |d| d.to_string()))
+        .label_formatter(|pos| {
+            use egui_plot::HoverPosition;
+            match pos {
+                HoverPosition::NearDataPoint {
+                    plot_name,
+                    position,
+                    ..
+                } => Some(format!(
+                    "{plot_name}\n{}: {}",
+                    date_of(position.x).map_or(String::new(), |d| d.to_string()),
+                    position.y
+                )),
+                HoverPosition::Elsewhere { .. } => None,
+            }
+        })
+}
+
+/// The Trends window: per skill, covered against the target over time; the selected
+/// member's level in that skill as a step line; people below their role level over time.
+pub fn trends_window(ctx: &egui::Context, f: &Frame<'_>, state: &mut UiState) {
+    let mut open = state.trends_open;
+    egui::Window::new("Trends")
+        .open(&mut open)
+        .default_size([640.0, 620.0])
+        .vscroll(true)
+        .show(ctx, |ui| trends_ui(ui, f, state));
+    state.trends_open = open;
+}
+
+fn trends_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
+    let Some(t) = f.trends else {
+        ui.weak("Reading the history...");
+        return;
+    };
+    let fw = &f.snapshot.framework;
+    let (Some(first), Some(last)) = (t.dates.first(), t.dates.last()) else {
+        ui.label(
+            "Nothing has been assessed yet: trends appear once ratings are recorded over time.",
+        );
+        return;
+    };
+    ui.label(format!(
+        "{}, month by month from {first} to {last}.",
+        state
+            .team
+            .and_then(|id| f.snapshot.team(id))
+            .map_or("All teams", |t| t.name.as_str())
+    ));
+    let mut skills: Vec<SkillId> = t.trend.points.iter().map(|p| p.skill).collect();
+    skills.sort_by(|a, b| fw.skill(*a).name.cmp(&fw.skill(*b).name));
+    skills.dedup();
+    let default = f
+        .view
+        .analysis
+        .gaps()
+        .next()
+        .map(|c| c.skill)
+        .or_else(|| skills.first().copied());
+    let skill = state
+        .trend_skill
+        .filter(|s| skills.contains(s))
+        .or_else(|| {
+            state
+                .selected
+                .map(|(_, s)| s)
+                .filter(|s| skills.contains(s))
+        })
+        .or(default);
+    let Some(skill) = skill else {
+        ui.label("No skills to chart: give members their role levels or set targets.");
+        return;
+    };
+    ui.horizontal(|ui| {
+        let label = ui.label("Skill:");
+        egui::ComboBox::from_id_salt("trend_skill")
+            .selected_text(&fw.skill(skill).name)
+            .width(320.0)
+            .show_ui(ui, |ui| {
+                for &s in &skills {
+                    if ui.selectable_label(s == skill, &fw.skill(s).name).clicked() {
+                        state.trend_skill = Some(s);
+                    }
+                }
+            })
+            .response
+            .labelled_by(label.id);
+    });
+    ui.add_space(4.0);
+    ui.strong(format!(
+        "People covering {} against the target",
+        fw.skill(skill).name
+    ));
+    let points: Vec<_> = t.trend.points.iter().filter(|p| p.skill == skill).collect();
+    let covered: PlotPoints<'_> = points
+        .iter()
+        .map(|p| [day(p.date), f64::from(p.covered)])
+        .collect();
+    let target: PlotPoints<'_> = points
+        .iter()
+        .map(|p| [day(p.date), f64::from(p.target_count)])
+        .collect();
+    date_plot("trend_coverage", 170.0).show(ui, |p| {
+        p.line(
+            Line::new("Covered", covered)
+                .color(theme::COVERED)
+                .width(2.0),
+        );
+        p.line(
+            Line::new("Target", target)
+                .color(theme::SHORT)
+                .style(LineStyle::dashed_loose()),
+        );
+    });
+    ui.add_space(6.0);
+    match state.selected.and_then(|(m, _)| f.snapshot.anyone(m)) {
+        Some(m) => {
+            ui.strong(format!("{}'s level in {}", m.name, fw.skill(skill).name));
+            let steps = level_steps(f, m.id, skill, *first, *last);
+            if steps.is_empty() {
+                ui.weak("Not rated in this period.");
+            } else {
+                date_plot("trend_member", 150.0)
+                    .include_y(f64::from(Level::Expert.number()))
+                    .y_axis_formatter(|mark, _| level_name(mark.value))
+                    .show(ui, |p| {
+                        p.line(
+                            Line::new(m.name.clone(), PlotPoints::from(steps))
+                                .color(theme::SELECTED)
+                                .width(2.0),
+                        );
+                    });
+            }
+        }
+        None => {
+            ui.weak("Select a cell in the matrix to chart that person's level over time.");
+        }
+    }
+    ui.add_space(6.0);
+    ui.strong("People below their role level's requirement (in at least one skill)");
+    let below: PlotPoints<'_> = t
+        .trend
+        .below_role
+        .iter()
+        .map(|(d, n)| [day(*d), *n as f64])
+        .collect();
+    date_plot("trend_below", 150.0).show(ui, |p| {
+        p.line(
+            Line::new("Below role level", below)
+                .color(theme::SHORT)
+                .width(2.0),
+        );
+    });
+}
+
+/// A level's name for a chart's axis (whole numbers only).
+fn level_name(y: f64) -> String {
+    if (y - y.round()).abs() > 1e-6 {
+        return String::new();
+    }
+    Level::from_number(y.round() as i64).map_or(String::new(), |l| l.name().to_string())
+}
+
+/// A member's level in a skill as a step line from `from` to `to`: flat until each change
+/// (undone entries left out, as in the matrix as of a date).
+fn level_steps(
+    f: &Frame<'_>,
+    member: crate::model::MemberId,
+    skill: SkillId,
+    from: Date,
+    to: Date,
+) -> Vec<[f64; 2]> {
+    let Some(timeline) = f.timeline else {
+        return Vec::new();
+    };
+    // The level at the start, then at each assessment date in the period.
+    let mut changes: Vec<(Date, Option<Level>)> =
+        vec![(from, timeline.level_on(member, skill, from))];
+    let mut dates: Vec<Date> = timeline
+        .entries(member)
+        .iter()
+        .filter(|(_, e)| e.skill == skill && e.undone.is_none())
+        .map(|(_, e)| e.assessed_on)
+        .filter(|a| *a > from && *a <= to)
+        .collect();
+    dates.sort();
+    dates.dedup();
+    changes.extend(
+        dates
+            .into_iter()
+            .map(|a| (a, timeline.level_on(member, skill, a))),
+    );
+    let mut out = Vec::new();
+    let mut last: Option<f64> = None;
+    for (date, level) in changes {
+        let y = level.map(|l| f64::from(l.number()));
+        if let (Some(prev), Some(_)) = (last, y) {
+            out.push([day(date), prev]);
+        }
+        if let Some(y) = y {
+            out.push([day(date), y]);
+        }
+        last = y;
+    }
+    if let Some(y) = last {
+        out.push([day(to), y]);
+    }
+    out
+}
