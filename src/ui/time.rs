@@ -5,7 +5,7 @@
 use super::{Frame, UiState, theme};
 use crate::model::time::{Date, months_before, parse_date, today};
 use crate::model::{Level, SkillId};
-use egui::{Color32, RichText};
+use egui::RichText;
 use egui_plot::{Legend, Line, LineStyle, Plot, PlotPoints};
 
 /// Day number of a date (days since 1970-01-01), for a chart's x axis.
@@ -84,7 +84,9 @@ pub fn time_bar(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
         .show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {
                 if past {
-                    ui.visuals_mut().override_text_color = Some(Color32::BLACK);
+                    // Light controls on the amber banner, whatever the theme, so every word
+                    // reads.
+                    ui.set_visuals(egui::Visuals::light());
                 }
                 if let Some(d) =
                     date_field(ui, "As of:", &mut state.as_of_text, "today", &mut error)
@@ -120,6 +122,16 @@ pub fn time_bar(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
                     &mut error,
                 ) {
                     state.compare = Some(d);
+                }
+                if f.compare.is_none()
+                    && ui
+                        .button("With a year ago")
+                        .on_hover_text("Compare with the matrix as it stood a year before the date shown")
+                        .clicked()
+                {
+                    let d = months_before(f.today, 12);
+                    state.compare = Some(d);
+                    state.compare_text = d.to_string();
                 }
                 if let Some(c) = f.compare {
                     ui.label(format!(
