@@ -301,7 +301,7 @@ pub fn dialogs_ui(ctx: &Context, f: &Frame<'_>, state: &mut UiState, out: &mut V
                 .map_or(String::new(), |m| m.name.clone());
             confirm_ui(
                 ctx,
-                "Delete permanently",
+                "Delete a person permanently",
                 &format!(
                     "Delete {who} and their whole history permanently? Every rating, note and date recorded for them is erased from this database (the right to erasure). This cannot be undone, and the undo history is cleared. Backups taken earlier still hold them."
                 ),
@@ -396,13 +396,13 @@ fn former_members_ui(
         egui::ScrollArea::vertical().max_height(360.0).id_salt("former_scroll").show(ui, |ui| {
             egui::Grid::new("former_grid").num_columns(4).striped(true).show(ui, |ui| {
                 for m in &former {
-                    let name = ui.label(&m.name);
+                    ui.label(&m.name);
                     let team_name = snapshot.team(m.team).map_or("", |t| t.name.as_str());
                     ui.label(format!(
                         "{team_name}, left {}",
                         m.left_on.map_or(String::new(), |d| d.to_string())
                     ));
-                    if ui.button("Bring back").labelled_by(name.id).clicked() {
+                    if ui.button("Bring back").clicked() {
                         out.push(Command::Apply(Action::AddMember {
                             team: m.team,
                             name: m.name.clone(),
@@ -410,7 +410,7 @@ fn former_members_ui(
                             joined_on: None,
                         }));
                     }
-                    if ui.button("Delete permanently...").labelled_by(name.id).clicked() {
+                    if ui.button("Delete permanently...").clicked() {
                         *erase = Some(m.id);
                     }
                     ui.end_row();

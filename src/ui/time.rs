@@ -111,6 +111,13 @@ pub fn time_bar(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
                     if ui.button("Back to today").clicked() {
                         state.as_of = None;
                         state.as_of_text.clear();
+                        if state
+                            .notice
+                            .as_ref()
+                            .is_some_and(|n| n.text.starts_with("Read-only"))
+                        {
+                            state.notice = None;
+                        }
                     }
                 }
                 ui.separator();
@@ -126,7 +133,9 @@ pub fn time_bar(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
                 if f.compare.is_none()
                     && ui
                         .button("With a year ago")
-                        .on_hover_text("Compare with the matrix as it stood a year before the date shown")
+                        .on_hover_text(
+                            "Compare with the matrix as it stood a year before the date shown",
+                        )
                         .clicked()
                 {
                     let d = months_before(f.today, 12);

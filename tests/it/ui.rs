@@ -1206,3 +1206,229 @@ fn typing_a_file_name_keeps_the_chosen_type_and_the_keyboard() {
     };
     assert!(d.path.starts_with(&folder), "{}", d.path);
 }
+
+/// A core with two years of generated history in one team of 12.
+fn history_core() -> Core {
+    let mut core = Core::open_in_memory().unwrap();
+    capmatrix::demo::add_demo_with_history(&mut core, 12, 1, 3, 24).unwrap();
+    core
+}
+
+#[test]
+fn as_of_a_year_ago_shows_the_past_read_only_and_back_to_today_edits_again() {
+    let mut h = harness(history_core());
+    h.run();
+    let today_rows = h.state().visible_rows().to_vec();
+    h.get_by_label("A year ago").click();
+    h.run();
+    h.run();
+    let a_year_ago = capmatrix::model::time::months_before(capmatrix::model::time::today(), 12);
+    assert!(
+        h.query_by_label_contains(&format!(
+            "Read-only: the matrix as it stood at the end of {a_year_ago}"
+        ))
+        .is_some()
+    );
+    let past_rows = h.state().visible_rows().to_vec();
+    assert_ne!(past_rows, today_rows, "the people then differ from today's");
+    // An edit is refused, with the reason, and changes nothing.
+    let first = h.state().visible_rows()[0];
+    let snap = h.state().core().snapshot().clone();
+    let skill = snap.framework.skill_named("Testing").unwrap();
+    h.state_mut().run(capmatrix::ui::Command::Apply(
+        capmatrix::core::Action::ClearRating {
+            member: first,
+            skill,
+        },
+    ));
+    assert!(
+        h.state()
+            .state()
+            .notice
+            .clone()
+            .unwrap()
+            .text
+            .starts_with("Read-only: this is the matrix as of")
+    );
+    assert_eq!(*h.state().core().snapshot(), snap);
+    h.get_by_label("Back to today").click();
+    h.run();
+    h.run();
+    assert_eq!(h.state().visible_rows(), today_rows.as_slice());
+    assert!(
+        h.query_by_label_contains("Read-only").is_none(),
+        "the banner and the refusal go"
+    );
+}
+
+#[test]
+fn a_date_typed_in_as_of_is_shown_and_a_wrong_one_is_explained() {
+    let mut h = harness(history_core());
+    h.run();
+    let field = h.get_by_label("As of:");
+    field.focus();
+    field.type_text("31/02/2026");
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(
+        h.state().state().notice.clone().unwrap().text,
+        "As of: \"31/02/2026\" is not a date (e.g. 2026-03-31 or 31/03/2026)"
+    );
+    assert!(h.state().state().as_of.is_none());
+    h.state_mut().state_mut().as_of_text = "2025-06-30".into();
+    h.run();
+    let field = h.get_by_label("As of:");
+    field.focus();
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.run();
+    assert_eq!(
+        h.state().state().as_of,
+        Some(capmatrix::model::Date::new(2025, 6, 30).unwrap())
+    );
+}
+
+#[test]
+fn comparing_with_a_year_ago_marks_cells_and_lists_gaps_opened_and_closed() {
+    let mut h = harness(history_core());
+    h.run();
+    h.get_by_label("With a year ago").click();
+    h.run();
+    h.run();
+    let since = capmatrix::model::time::months_before(capmatrix::model::time::today(), 12);
+    assert!(
+        h.query_by_label_contains(&format!("Since {since}"))
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains(&format!("rose since {since}"))
+            .is_some()
+    );
+    // Cells that changed say so to screen readers.
+    assert!(
+        h.query_all_by_label_contains(&format!("since {since}"))
+            .count()
+            > 2
+    );
+    h.get_by_label("Stop comparing").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains(&format!("Since {since}"))
+            .is_none()
+    );
+}
+
+#[test]
+fn the_trends_window_charts_coverage_and_people_below_their_role() {
+    let mut h = harness(history_core());
+    h.run();
+    h.get_by_label("Trends...").click();
+    h.run();
+    h.run();
+    assert!(h.query_by_label_contains("month by month from").is_some());
+    assert!(h.query_by_label_contains("People covering").is_some());
+    assert!(
+        h.query_by_label_contains("Select a cell in the matrix to chart")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("People below their role level's requirement")
+            .is_some()
+    );
+}
+
+#[test]
+fn reviewed_restamps_the_selected_rating_from_the_panel_and_the_r_key() {
+    let mut core = sample_core();
+    let snap = core.snapshot().clone();
+    let team = snap.team_named("Data Engineering").unwrap().id;
+    let tom = snap.member_named(team, "Tom Fletcher").unwrap();
+    for skill in ["Data modelling", "Testing"] {
+        let skill = snap.framework.skill_named(skill).unwrap();
+        let r = &tom.ratings[&skill];
+        core.apply(capmatrix::core::Action::SetRating {
+            member: tom.id,
+            skill,
+            level: r.level,
+            note: r.note.clone(),
+            interested: r.interested,
+            on: Some(capmatrix::model::Date::new(2024, 5, 1).unwrap()),
+        })
+        .unwrap();
+    }
+    let mut h = harness(core);
+    assert!(
+        h.query_by_label_contains("Tom Fletcher, Testing: Practitioner, due for review")
+            .is_some()
+    );
+    h.get_by_label("Tom Fletcher, Data modelling: Practitioner, due for review")
+        .click();
+    h.run();
+    h.get_by_label("Reviewed, still Practitioner").click();
+    h.run();
+    let assessed = |h: &Harness<'static, CapmatrixApp>| {
+        let snap = h.state().core().read_back().unwrap();
+        let team = snap.team_named("Data Engineering").unwrap();
+        let tom = snap.member_named(team.id, "Tom Fletcher").unwrap();
+        tom.ratings[&snap.framework.skill_named("Data modelling").unwrap()].assessed_on
+    };
+    assert_eq!(assessed(&h), capmatrix::model::time::today());
+    assert_eq!(h.state().core().undo_label(), Some("mark reviewed"));
+    // R on the keyboard does the same for the selected cell.
+    h.get_by_label("Tom Fletcher, Testing: Practitioner, due for review")
+        .click();
+    h.run();
+    h.key_press(egui::Key::R);
+    h.run();
+    let snap = h.state().core().read_back().unwrap();
+    let team = snap.team_named("Data Engineering").unwrap();
+    let tom = snap.member_named(team.id, "Tom Fletcher").unwrap();
+    assert_eq!(
+        tom.ratings[&snap.framework.skill_named("Testing").unwrap()].assessed_on,
+        capmatrix::model::time::today()
+    );
+}
+
+#[test]
+fn former_members_can_be_brought_back_or_deleted_permanently() {
+    let mut h = harness(sample_core());
+    h.get_by_label("Tom Fletcher").click_secondary();
+    h.run();
+    h.get_by_label("Left the team...").click();
+    h.run();
+    h.get_by_label("Mark as left").click();
+    h.run();
+    h.get_by_label("Team").click();
+    h.run();
+    h.get_by_label("Show former members...").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("Data Engineering, left")
+            .is_some()
+    );
+    h.get_by_label("Bring back").click();
+    h.run();
+    assert_eq!(h.state().core().counts().unwrap().former, 0);
+    // Delete permanently, from the member's panel, after a confirmation.
+    h.get_by_label("Close").click();
+    h.run();
+    h.get_by_label("Tom Fletcher, Testing: Practitioner")
+        .click();
+    h.run();
+    h.get_by_label("Delete permanently...").scroll_to_me();
+    h.run();
+    h.get_by_label("Delete permanently...").click();
+    h.run();
+    assert!(h.query_by_label_contains("This cannot be undone").is_some());
+    h.get_by_label("Delete permanently").click();
+    h.run();
+    let counts = h.state().core().counts().unwrap();
+    assert_eq!((counts.members, counts.former), (9, 0));
+    assert_eq!(h.state().core().undo_label(), None);
+    assert_eq!(
+        h.state().state().notice.clone().unwrap().text,
+        "Deleted Tom Fletcher and their whole history permanently"
+    );
+}
