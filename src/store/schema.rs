@@ -138,6 +138,7 @@ pub const MIGRATIONS: &[&str] = &[
         retracts      INTEGER REFERENCES member_event(id)
     );
     CREATE INDEX member_event_member ON member_event(member_id, id);
+    CREATE INDEX member_event_retracts ON member_event(retracts) WHERE retracts IS NOT NULL;
     CREATE TRIGGER member_event_append_only BEFORE UPDATE ON member_event
     BEGIN
         SELECT RAISE(ABORT, 'member events are append-only');
