@@ -114,7 +114,10 @@ fn time_views(dir: &std::path::Path) {
     );
     let team = core.snapshot().teams().next().map(|t| t.id).expect("team");
     let date = months_before(today(), 12);
-    for (scope, what) in [(Scope::Team(team), "one team of 100"), (Scope::All, "all teams")] {
+    for (scope, what) in [
+        (Scope::Team(team), "one team of 100"),
+        (Scope::All, "all teams"),
+    ] {
         let mut switches = Vec::new();
         for _ in 0..5 {
             let t = Instant::now();
@@ -167,7 +170,11 @@ fn time_views(dir: &std::path::Path) {
                 .args(["--from", &months_before(today(), 24).to_string()])
                 .output()
                 .expect("run");
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             runs.push(ms(t.elapsed()));
         }
         println!(
