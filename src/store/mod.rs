@@ -404,7 +404,7 @@ impl Store {
             let bad: i64 = self.conn.query_row(&sql, [], |r| r.get(0)).at(&self.path)?;
             if bad > 0 {
                 problems.push(format!(
-                    "{bad} rows of {table} have a {column} that is not a date (read as {EARLIEST})"
+                    "{table}.{column} is not a date in {bad} rows (read as {EARLIEST})"
                 ));
             }
         }
