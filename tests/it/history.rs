@@ -858,3 +858,32 @@ fn demo_with_history_gives_trends_something_to_show_and_as_of_today_is_today() {
     plain_levels.sort();
     assert_eq!(with_former, plain_levels);
 }
+
+#[test]
+fn check_reports_a_stored_date_that_is_not_a_date_and_it_reads_as_due_for_review() {
+    let tmp = Tmp::new();
+    let db = tmp.db();
+    let sample = tmp.path("team.csv");
+    std::fs::write(
+        &sample,
+        "Member,Team,Role level,Testing\r\nAnn Lee,Platform,Data engineer,W\r\n",
+    )
+    .unwrap();
+    ok(&db, &["import", sample.to_str().unwrap()]);
+    assert!(ok(&db, &["check"]).starts_with("ok: "));
+    let conn = Connection::open(&db).unwrap();
+    conn.execute("UPDATE rating SET assessed_on = 'last Tuesday'", [])
+        .unwrap();
+    drop(conn);
+    let err = fails(&db, &["check"]);
+    assert!(
+        err.contains("rating.assessed_on is not a date in 1 rows (read as 1900-01-01)"),
+        "{err}"
+    );
+    // The file still opens; the rating shows as long due for review.
+    let csv = ok(&db, &["review", "--format", "csv"]);
+    assert!(
+        csv.contains("Ann Lee,Platform,Testing,Working,1900-01-01,"),
+        "{csv}"
+    );
+}
