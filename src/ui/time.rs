@@ -169,16 +169,52 @@ pub fn time_bar(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
     }
 }
 
+/// Grid lines on the first of months (every 1, 3, 6 or 12 months, whichever keeps about
+/// six labels), so the axis reads "Jan 2026", "Apr 2026" rather than arbitrary days.
+fn month_grid(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    let (Some(lo), Some(hi)) = (date_of(input.bounds.0), date_of(input.bounds.1)) else {
+        return Vec::new();
+    };
+    let months = (i32::from(hi.year()) - i32::from(lo.year())) * 12
+        + i32::from(hi.month())
+        - i32::from(lo.month());
+    let stride = [1, 3, 6, 12, 24, 60]
+        .into_iter()
+        .find(|s| months / s <= 6)
+        .unwrap_or(120);
+    let mut out = Vec::new();
+    let mut d = lo.first_of_month();
+    while d <= hi {
+        let index = i32::from(d.year()) * 12 + i32::from(d.month()) - 1;
+        if index % stride == 0 && d >= lo {
+            out.push(egui_plot::GridMark {
+                value: day(d),
+                step_size: f64::from(stride) * 30.4,
+            });
+        }
+        match d.checked_add(jiff::Span::new().months(1)) {
+            Ok(next) => d = next,
+            Err(_) => break,
+        }
+    }
+    out
+}
+
 /// The x axis of a time chart: dates.
-fn date_plot(id: &str, height: f32) -> Plot<'static> {
+fn date_plot(id: &str, height: f32, from: Date, to: Date) -> Plot<'static> {
     Plot::new(id.to_string())
+        .include_x(day(from))
+        .include_x(day(to))
+        .x_grid_spacer(month_grid)
         .height(height)
         .legend(Legend::default())
         .allow_scroll(false)
         .allow_zoom(false)
         .allow_drag(false)
         .include_y(0.0)
-        .x_axis_formatter(|mark, _| date_of(mark.value).map_or(String::new(), |d| d.to_string()))
+        .x_axis_formatter(|mark, _| {
+            date_of(mark.value).map_or(String::new(), |d| d.strftime("%b %Y").to_string())
+        })
         .label_formatter(|pos| {
             use egui_plot::HoverPosition;
             match pos {
@@ -280,7 +316,7 @@ fn trends_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
         .iter()
         .map(|p| [day(p.date), f64::from(p.target_count)])
         .collect();
-    date_plot("trend_coverage", 170.0).show(ui, |p| {
+    date_plot("trend_coverage", 170.0, *first, *last).show(ui, |p| {
         p.line(
             Line::new("Covered", covered)
                 .color(theme::COVERED)
@@ -300,7 +336,7 @@ fn trends_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
             if steps.is_empty() {
                 ui.weak("Not rated in this period.");
             } else {
-                date_plot("trend_member", 150.0)
+                date_plot("trend_member", 150.0, *first, *last)
                     .include_y(f64::from(Level::Expert.number()))
                     .y_axis_formatter(|mark, _| level_name(mark.value))
                     .show(ui, |p| {
@@ -324,7 +360,7 @@ fn trends_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
         .iter()
         .map(|(d, n)| [day(*d), *n as f64])
         .collect();
-    date_plot("trend_below", 150.0).show(ui, |p| {
+    date_plot("trend_below", 150.0, *first, *last).show(ui, |p| {
         p.line(
             Line::new("Below role level", below)
                 .color(theme::SHORT)
