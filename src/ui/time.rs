@@ -171,12 +171,12 @@ pub fn time_bar(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
 
 /// Grid lines on the first of months (every 1, 3, 6 or 12 months, whichever keeps about
 /// six labels), so the axis reads "Jan 2026", "Apr 2026" rather than arbitrary days.
+#[allow(clippy::needless_pass_by_value)] // egui_plot's grid spacer takes its input by value
 fn month_grid(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
     let (Some(lo), Some(hi)) = (date_of(input.bounds.0), date_of(input.bounds.1)) else {
         return Vec::new();
     };
-    let months = (i32::from(hi.year()) - i32::from(lo.year())) * 12
-        + i32::from(hi.month())
+    let months = (i32::from(hi.year()) - i32::from(lo.year())) * 12 + i32::from(hi.month())
         - i32::from(lo.month());
     let stride = [1, 3, 6, 12, 24, 60]
         .into_iter()
