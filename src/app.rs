@@ -685,9 +685,10 @@ impl CapmatrixApp {
                 let s = report.summary;
                 self.state.notify(
                     format!(
-                        "Imported {}: {} added, {} updated, {} removed; {} set, {} changed, {} cleared",
+                        "Imported {}: {} added, {} back, {} updated, {} left; {} set, {} changed, {} cleared",
                         path.display(),
                         plural(s.members_added, "member", "members"),
+                        s.members_rejoining,
                         s.members_updated,
                         s.members_removed,
                         plural(s.ratings_set, "rating", "ratings"),

@@ -157,6 +157,8 @@ pub enum Action {
         event: i64,
         /// Its kind (so redo can repeat it).
         kind: EventKind,
+        /// Its date (so redo repeats it on the same day).
+        on: Date,
         /// The team before it.
         team: TeamId,
         /// The role level before it.
@@ -715,10 +717,11 @@ fn apply_one(
             member,
             event,
             kind,
+            on,
             team,
             role_level,
             left_on,
-        } => a.retract_event(member, event, kind, team, role_level, left_on),
+        } => a.retract_event(member, event, (kind, on), team, role_level, left_on),
         Action::SetRating {
             member,
             skill,
@@ -886,11 +889,12 @@ impl Applier<'_, '_> {
     }
 
     /// The action that undoes an event of `member` (as they are before it).
-    fn retraction(member: &Member, event: i64, kind: EventKind) -> Action {
+    fn retraction(member: &Member, event: i64, kind: EventKind, on: Date) -> Action {
         Action::RetractEvent {
             member: member.id,
             event,
             kind,
+            on,
             team: member.team,
             role_level: member.role_level,
             left_on: member.left_on,
@@ -940,6 +944,9 @@ impl Applier<'_, '_> {
     ) -> Result<Applied> {
         let before = anyone_of(self.snapshot, member)?.clone();
         let role_level = role_level.or(before.role_level);
+        // Back no earlier than the day they left (an import dates a new member from their
+        // earliest rating, which for someone coming back is from their first time).
+        let on = before.left_on.map_or(on, |left| on.max(left));
         self.w.set_left(member, None)?;
         if role_level != before.role_level {
             self.w.set_role_level(member, role_level)?;
@@ -956,7 +963,7 @@ impl Applier<'_, '_> {
         };
         Ok((
             outcome,
-            Some(Self::retraction(&before, event, EventKind::Joined)),
+            Some(Self::retraction(&before, event, EventKind::Joined, on)),
         ))
     }
 
@@ -988,7 +995,12 @@ impl Applier<'_, '_> {
         self.snapshot.set_role_level(member, role_level);
         Ok((
             changed(),
-            Some(Self::retraction(&before, event, EventKind::Role)),
+            Some(Self::retraction(
+                &before,
+                event,
+                EventKind::Role,
+                self.today,
+            )),
         ))
     }
 
@@ -1009,7 +1021,12 @@ impl Applier<'_, '_> {
         self.snapshot.move_member(member, team);
         Ok((
             changed(),
-            Some(Self::retraction(&before, event, EventKind::Moved)),
+            Some(Self::retraction(
+                &before,
+                event,
+                EventKind::Moved,
+                self.today,
+            )),
         ))
     }
 
@@ -1018,6 +1035,22 @@ impl Applier<'_, '_> {
         check_date(on, self.today)?;
         let on = on.unwrap_or(self.today);
         let before = member_of(self.snapshot, member)?.clone();
+        let joined = self
+            .w
+            .events(member)?
+            .into_iter()
+            .filter(|e| e.kind == EventKind::Joined && e.undone.is_none())
+            .map(|e| e.on)
+            .max();
+        if let Some(joined) = joined
+            && on < joined
+        {
+            return Err(Error::LeftBeforeJoining {
+                member: before.name.clone(),
+                left: on,
+                joined,
+            });
+        }
         self.w.set_left(member, Some(on))?;
         let event = self.event(member, EventKind::Left, on, None, None)?;
         self.snapshot.put_member(Member {
@@ -1026,7 +1059,7 @@ impl Applier<'_, '_> {
         });
         Ok((
             changed(),
-            Some(Self::retraction(&before, event, EventKind::Left)),
+            Some(Self::retraction(&before, event, EventKind::Left, on)),
         ))
     }
 
@@ -1034,7 +1067,7 @@ impl Applier<'_, '_> {
         &mut self,
         member: MemberId,
         event: i64,
-        kind: EventKind,
+        (kind, on): (EventKind, Date),
         team: TeamId,
         role_level: Option<RoleLevelId>,
         left_on: Option<Date>,
@@ -1051,9 +1084,9 @@ impl Applier<'_, '_> {
                 team: now.team,
                 name: now.name.clone(),
                 role_level: now.role_level,
-                joined_on: None,
+                joined_on: Some(on),
             },
-            EventKind::Left => Action::RemoveMember { member },
+            EventKind::Left => Action::Leave { member, on },
             EventKind::Moved => Action::MoveMember {
                 member,
                 team: now.team,

@@ -173,6 +173,17 @@ pub enum Error {
         months: u32,
     },
 
+    /// Leaving dated before the member (last) joined.
+    #[error("{member} cannot have left on {left}: they joined on {joined}")]
+    LeftBeforeJoining {
+        /// The member's name.
+        member: String,
+        /// The leaving date given.
+        left: crate::model::Date,
+        /// When they joined.
+        joined: crate::model::Date,
+    },
+
     /// A change to a member who has left (bring them back first).
     #[error(
         "{member} left {team} on {left_on}; bring them back (Show former members) to change them"

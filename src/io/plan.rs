@@ -27,8 +27,12 @@ pub struct Summary {
     pub members_added: usize,
     /// Existing members whose role level changed.
     pub members_updated: usize,
-    /// Members removed (replace mode).
+    /// Members who leave (replace mode): kept as former members with their history.
     pub members_removed: usize,
+    /// Former members the file names, who come back with their history.
+    pub members_rejoining: usize,
+    /// Ratings in the file assessed before the ones held: left as they are.
+    pub ratings_older: usize,
     /// Ratings set where there was none.
     pub ratings_set: usize,
     /// Ratings changed.
@@ -56,6 +60,18 @@ impl Summary {
         ]
         .iter()
         .map(|(k, v)| format!("{k}: {v}"))
+        .chain(
+            [
+                ("members rejoining (former members)", self.members_rejoining),
+                (
+                    "ratings older than those held (kept as they are)",
+                    self.ratings_older,
+                ),
+            ]
+            .iter()
+            .filter(|(_, v)| *v > 0)
+            .map(|(k, v)| format!("{k}: {v}")),
+        )
         .collect()
     }
 }
@@ -105,6 +121,8 @@ pub struct MemberPlan {
     pub role_level: Option<Option<RoleLevelId>>,
     /// Rating changes, in order.
     pub ratings: Vec<RatingChange>,
+    /// A former member of the team, who comes back (adding them brings them back).
+    pub rejoining: Option<MemberId>,
 }
 
 /// Everything an import does.
@@ -167,6 +185,7 @@ impl Plan {
         for m in &self.members {
             let team = self.teams[m.team].name.clone();
             let current = m.existing.and_then(|id| snapshot.member(id));
+            let former = m.rejoining.and_then(|id| snapshot.former(id));
             let change = |what: String, old: String, new: String| Change {
                 member: m.name.clone(),
                 team: team.clone(),
@@ -175,6 +194,16 @@ impl Plan {
                 new,
             };
             match (current, m.role_level) {
+                (None, _) if former.is_some() => push(change(
+                    "member".into(),
+                    format!(
+                        "left on {}",
+                        former
+                            .and_then(|f| f.left_on)
+                            .map_or(String::new(), |d| d.to_string())
+                    ),
+                    "comes back, with their history".into(),
+                )),
                 (None, rl) => push(change(
                     "member".into(),
                     String::new(),
@@ -188,6 +217,7 @@ impl Plan {
                 (Some(_), None) => {}
             }
             let mut levels: BTreeMap<SkillId, Level> = current
+                .or(former)
                 .map(|c| c.ratings.iter().map(|(s, r)| (*s, r.level)).collect())
                 .unwrap_or_default();
             for r in &m.ratings {
@@ -252,6 +282,14 @@ pub fn plan(snapshot: &Snapshot, file: &ParsedFile, mode: Mode) -> Plan {
         if let (Some(t), Some(m)) = (plan.teams[team].existing, existing) {
             in_file.entry(t).or_default().insert(m.id);
         }
+        // A former member of the team named in the file comes back (adding them brings them
+        // back), and their ratings are compared with the ones they had.
+        let former = match existing {
+            Some(_) => None,
+            None => plan.teams[team]
+                .existing
+                .and_then(|t| snapshot.former_named(t, &pm.name)),
+        };
         let current_role = existing.and_then(|m| m.role_level);
         let role_level = match (existing, pm.role_level, mode) {
             (None, rl, _) => Some(rl.flatten()),
@@ -259,14 +297,15 @@ pub fn plan(snapshot: &Snapshot, file: &ParsedFile, mode: Mode) -> Plan {
             (Some(_), Some(None), Mode::Replace) if current_role.is_some() => Some(None),
             _ => None,
         };
-        match existing {
-            None => plan.summary.members_added += 1,
-            Some(_) if role_level.is_some() => plan.summary.members_updated += 1,
-            Some(_) => {}
+        match (existing, former) {
+            (None, Some(_)) => plan.summary.members_rejoining += 1,
+            (None, None) => plan.summary.members_added += 1,
+            (Some(_), _) if role_level.is_some() => plan.summary.members_updated += 1,
+            (Some(_), _) => {}
         }
 
         let changes = rating_changes(
-            existing.map(|m| &m.ratings),
+            existing.or(former).map(|m| &m.ratings),
             &pm.ratings,
             file.format,
             mode,
@@ -279,6 +318,7 @@ pub fn plan(snapshot: &Snapshot, file: &ParsedFile, mode: Mode) -> Plan {
                 existing: existing.map(|m| m.id),
                 role_level,
                 ratings: changes,
+                rejoining: former.map(|m| m.id),
             });
         }
     }
@@ -309,13 +349,19 @@ fn rating_changes(
     let mut given: BTreeSet<SkillId> = BTreeSet::new();
     let mut changes = Vec::new();
     let mut ratings: Vec<_> = given_ratings.iter().collect();
-    // Long files may list a rating's history: apply it oldest first.
+    // Long files may list a rating's history: apply it oldest first (file order within a
+    // day, the order a history export records).
     ratings.sort_by_key(|r| r.at);
     for r in ratings {
         let Some(level) = r.level else {
             // An empty cell of a wide file is "no rating given"; an empty Level in a long
             // file is a cleared rating.
-            if format == FileFormat::Long && current.remove(&r.skill).is_some() {
+            let older = current
+                .get(&r.skill)
+                .is_some_and(|o| r.at.is_some_and(|d| d < o.assessed_on));
+            if format == FileFormat::Long && older {
+                summary.ratings_older += 1;
+            } else if format == FileFormat::Long && current.remove(&r.skill).is_some() {
                 given.remove(&r.skill);
                 summary.ratings_cleared += 1;
                 changes.push(RatingChange::Clear { skill: r.skill });
@@ -332,6 +378,12 @@ fn rating_changes(
         let interested = r.interested.or(old.map(|o| o.interested)).unwrap_or(false);
         if let Some(o) = old {
             let same_date = r.at.is_none_or(|d| d == o.assessed_on);
+            // A rating assessed before the one held is history, not a change: merging last
+            // year's file (or re-importing a history export) never takes levels back.
+            if r.at.is_some_and(|d| d < o.assessed_on) {
+                summary.ratings_older += 1;
+                continue;
+            }
             if o.level == level && o.note == note && o.interested == interested && same_date {
                 continue;
             }

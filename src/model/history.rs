@@ -130,12 +130,22 @@ pub fn member_on(
             _ => Some(state),
         };
     }
+    // Events apply in date order (recorded order within a day). The first joining counts
+    // from the first assessment when that is earlier.
+    let first_join = live
+        .iter()
+        .find(|e| e.kind == EventKind::Joined)
+        .map(|e| e.id);
+    let mut dated: Vec<(Date, &MemberEvent)> = live
+        .into_iter()
+        .map(|e| match (Some(e.id) == first_join, first_rated) {
+            (true, Some(first)) => (e.on.min(first), e),
+            _ => (e.on, e),
+        })
+        .collect();
+    dated.sort_by_key(|(on, e)| (*on, e.id));
     let mut present = false;
-    for (i, e) in live.into_iter().enumerate() {
-        let on = match (i, e.kind, first_rated) {
-            (0, EventKind::Joined, Some(first)) => e.on.min(first),
-            _ => e.on,
-        };
+    for (on, e) in dated {
         if on > date {
             break;
         }
@@ -324,7 +334,8 @@ pub fn trend(current: &Snapshot, timeline: &Timeline, scope: Scope, dates: &[Dat
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_default())
+            // A worker's panic is a bug: carry it on rather than lose its rows.
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     });
     let mut out = Trend::default();

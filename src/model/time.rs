@@ -88,6 +88,9 @@ pub const EARLIEST: Date = jiff::civil::date(1900, 1, 1);
 /// assert_eq!(parse_date_in("2026-01-31T23:30:00Z", &london), d(2026, 1, 31));
 /// assert_eq!(parse_date_in("2026-07-25T00:30:00+01:00", &london), d(2026, 7, 25));
 /// assert_eq!(parse_date_in("31/02/2026", &london), None);
+/// assert_eq!(parse_date_in("5/3/2026", &london), d(2026, 3, 5));
+/// assert_eq!(parse_date_in("05/03/2026 09:05:30", &london), d(2026, 3, 5));
+/// assert_eq!(parse_date_in("05/03/26", &london), None);
 /// assert_eq!(parse_date_in("next Tuesday", &london), None);
 /// ```
 pub fn parse_date_in(text: &str, tz: &TimeZone) -> Option<Date> {
@@ -107,24 +110,16 @@ pub fn parse_date(text: &str) -> Option<Date> {
     parse_date_in(text, &local_zone())
 }
 
-/// `25/11/2026` or `25/11/2026 14:30[:05]`: a date as UK spreadsheets display it.
+/// `25/11/2026` or `25/11/2026 14:30[:05]`: a date as UK spreadsheets display it (day first;
+/// the time, local, does not change the day).
 fn day_first(text: &str) -> Option<Date> {
-    let (date, time) = match text.split_once(' ') {
-        Some((d, t)) => (d, Some(t.trim())),
-        None => (text, None),
-    };
-    let parts: Vec<&str> = date.split('/').collect();
-    let [d, m, y] = parts[..] else {
-        return None;
-    };
-    if d.len() > 2 || m.len() > 2 || y.len() != 4 {
-        return None;
+    if let Ok(d) = Date::strptime("%d/%m/%Y", text) {
+        return Some(d);
     }
-    let date = Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()?;
-    if let Some(time) = time {
-        time.parse::<jiff::civil::Time>().ok()?;
-    }
-    Some(date)
+    ["%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S"]
+        .into_iter()
+        .find_map(|f| jiff::civil::DateTime::strptime(f, text).ok())
+        .map(|dt| dt.date())
 }
 
 /// Whole months from `from` to `to` (0 when `to` is earlier): a rating assessed on 25 May

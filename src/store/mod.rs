@@ -1062,7 +1062,7 @@ fn load_matrix(conn: &Connection, snapshot: &mut Snapshot) -> rusqlite::Result<(
                 level,
                 note: r.get(3)?,
                 interested: r.get(4)?,
-                assessed_on: date_from_sql(&r.get::<_, String>(5)?),
+                assessed_on: date_at(r, 5)?,
             },
         );
     }
@@ -1081,7 +1081,7 @@ fn load_matrix(conn: &Connection, snapshot: &mut Snapshot) -> rusqlite::Result<(
                 .map(RoleLevelId)
                 .filter(|&rl| snapshot.framework.has_role_level(rl)),
             ratings: ratings.remove(&id).unwrap_or_default(),
-            left_on: r.get::<_, Option<String>>(4)?.map(|t| date_from_sql(&t)),
+            left_on: optional_date_at(r, 4)?,
         });
     }
     let mut stmt = conn.prepare("SELECT team_id, skill_id, level, count FROM team_target WHERE skill_id IN (SELECT id FROM skill)")?;
@@ -1107,6 +1107,25 @@ fn date_from_sql(text: &str) -> Date {
     text.parse().unwrap_or(EARLIEST)
 }
 
+/// The date in column `i`, whatever SQLite holds there (a number or a blob in a hand-edited
+/// file reads as the earliest date, as malformed text does).
+fn date_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Date> {
+    Ok(match r.get_ref(i)? {
+        rusqlite::types::ValueRef::Text(t) => {
+            std::str::from_utf8(t).map_or(EARLIEST, date_from_sql)
+        }
+        _ => EARLIEST,
+    })
+}
+
+/// As [`date_at`], for a column that may be NULL.
+fn optional_date_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<Date>> {
+    Ok(match r.get_ref(i)? {
+        rusqlite::types::ValueRef::Null => None,
+        _ => Some(date_at(r, i)?),
+    })
+}
+
 /// The columns of a history entry with when it was undone, `h` being rating_history.
 const ENTRY_COLUMNS: &str = "h.id, h.skill_id, h.level, h.note, h.interested, h.assessed_on, h.at,
     (SELECT min(u.at) FROM rating_history u WHERE u.retracts = h.id)";
@@ -1118,7 +1137,7 @@ fn entry_from_row(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Histo
         level: level_from_sql(r.get(first + 2)?),
         note: r.get(first + 3)?,
         interested: r.get(first + 4)?,
-        assessed_on: date_from_sql(&r.get::<_, String>(first + 5)?),
+        assessed_on: date_at(r, first + 5)?,
         recorded: Timestamp(r.get(first + 6)?),
         undone: r.get::<_, Option<i64>>(first + 7)?.map(Timestamp),
     })
@@ -1171,7 +1190,7 @@ fn all_entries(conn: &Connection) -> rusqlite::Result<Vec<(MemberId, HistoryEntr
                 level: level_from_sql(r.get(3)?),
                 note: r.get(4)?,
                 interested: r.get(5)?,
-                assessed_on: date_from_sql(r.get_ref(6)?.as_str()?),
+                assessed_on: date_at(r, 6)?,
                 recorded: Timestamp(r.get(7)?),
                 undone: undone.get(&id).copied().map(Timestamp),
             },
@@ -1192,7 +1211,7 @@ fn event_from_row(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Optio
     Ok(Some(MemberEvent {
         id: r.get(first)?,
         kind,
-        on: date_from_sql(&r.get::<_, String>(first + 2)?),
+        on: date_at(r, first + 2)?,
         recorded: Timestamp(r.get(first + 3)?),
         team: r.get::<_, Option<i64>>(first + 4)?.map(TeamId),
         role_level: r.get::<_, Option<u32>>(first + 5)?.map(RoleLevelId),
@@ -1238,9 +1257,9 @@ const PUT_RATING: &str =
        level = excluded.level, note = excluded.note, interested = excluded.interested,
        rated_at = excluded.rated_at, assessed_on = excluded.assessed_on";
 
-const APPEND_HISTORY: &str =
-    "INSERT INTO rating_history (member_id, skill_id, level, note, interested, assessed_on, at)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+const APPEND_HISTORY: &str = "INSERT INTO rating_history
+       (id, member_id, skill_id, level, note, interested, assessed_on, at)
+     VALUES (?8, ?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
 impl<'t> Writer<'t> {
     /// Runs a statement kept for the whole transaction, preparing it on first use.
@@ -1328,32 +1347,41 @@ impl<'t> Writer<'t> {
         .map(drop)
     }
 
-    /// Appends a member event and returns its id.
+    /// Appends a member event and returns its id (a new one when `e.id` is 0, else that id,
+    /// as for history entries).
     pub fn append_event(&self, member: MemberId, e: &MemberEvent) -> Result<i64> {
         self.exec(
-            "INSERT INTO member_event (member_id, kind, on_date, at, team_id, role_level_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO member_event (id, member_id, kind, on_date, at, team_id, role_level_id)
+             VALUES (?7, ?1, ?2, ?3, ?4, ?5, ?6)",
             params![
                 member.0,
                 e.kind.code(),
                 e.on.to_string(),
                 e.recorded.0,
                 e.team.map(|t| t.0),
-                e.role_level.map(|r| r.0)
+                e.role_level.map(|r| r.0),
+                (e.id > 0).then_some(e.id)
             ],
         )?;
         Ok(self.tx.last_insert_rowid())
     }
 
-    /// Records that a member event was undone.
+    /// Records that a member event was undone. Fails when the member has no such event.
     pub fn retract_event(&self, member: MemberId, event: i64, at: Timestamp) -> Result<()> {
-        self.exec(
+        let n = self.exec(
             "INSERT INTO member_event (member_id, kind, on_date, at, retracts)
              SELECT member_id, 'undo', on_date, ?3, id FROM member_event
-             WHERE id = ?2 AND member_id = ?1",
+             WHERE id = ?2 AND member_id = ?1 AND kind != 'undo'",
             params![member.0, event, at.0],
-        )
-        .map(drop)
+        )?;
+        if n == 1 {
+            Ok(())
+        } else {
+            Err(Error::UnknownId {
+                kind: "member event",
+                id: event,
+            })
+        }
     }
 
     /// A member's events, in recorded order.
@@ -1427,8 +1455,9 @@ impl<'t> Writer<'t> {
         .map(drop)
     }
 
-    /// Appends an entry to a member's rating history (its `id` and `undone` are ignored) and
-    /// returns the new entry's id.
+    /// Appends an entry to a member's rating history and returns its id: a new id when
+    /// `entry.id` is 0, else that id (a member put back by undo keeps their entries' ids, which
+    /// undo steps name; ids are never reused). `undone` is ignored (see `retract_history`).
     pub fn append_history(&self, member: MemberId, entry: &HistoryEntry) -> Result<i64> {
         self.exec_kept(
             &self.history_stmt,
@@ -1440,22 +1469,31 @@ impl<'t> Writer<'t> {
                 entry.note,
                 entry.interested,
                 entry.assessed_on.to_string(),
-                entry.recorded.0
+                entry.recorded.0,
+                (entry.id > 0).then_some(entry.id)
             ],
         )?;
         Ok(self.tx.last_insert_rowid())
     }
 
-    /// Records that a history entry was undone: a retraction, kept for audit.
+    /// Records that a history entry was undone: a retraction, kept for audit. Fails when the
+    /// member has no such entry (nothing is retracted silently).
     pub fn retract_history(&self, member: MemberId, entry: i64, at: Timestamp) -> Result<()> {
-        self.exec(
+        let n = self.exec(
             "INSERT INTO rating_history
                (member_id, skill_id, level, note, interested, assessed_on, at, retracts)
              SELECT member_id, skill_id, NULL, '', 0, assessed_on, ?3, id FROM rating_history
-             WHERE id = ?2 AND member_id = ?1",
+             WHERE id = ?2 AND member_id = ?1 AND retracts IS NULL",
             params![member.0, entry, at.0],
-        )
-        .map(drop)
+        )?;
+        if n == 1 {
+            Ok(())
+        } else {
+            Err(Error::UnknownId {
+                kind: "history entry",
+                id: entry,
+            })
+        }
     }
 
     /// A member's whole rating history, oldest first.

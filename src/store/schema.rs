@@ -111,12 +111,28 @@ pub const MIGRATIONS: &[&str] = &[
     // date of their earliest history entry (today when they have none).
     "
     ALTER TABLE rating ADD COLUMN assessed_on TEXT NOT NULL DEFAULT '1970-01-01';
-    UPDATE rating SET assessed_on = date(rated_at / 1000, 'unixepoch');
-    DROP TRIGGER rating_history_append_only;
-    ALTER TABLE rating_history ADD COLUMN assessed_on TEXT NOT NULL DEFAULT '1970-01-01';
-    -- A retraction: the entry it undoes (its own level, note and flag mean nothing).
-    ALTER TABLE rating_history ADD COLUMN retracts INTEGER REFERENCES rating_history(id);
-    UPDATE rating_history SET assessed_on = date(at / 1000, 'unixepoch');
+    UPDATE rating SET assessed_on = COALESCE(date(rated_at / 1000, 'unixepoch'), '1970-01-01');
+    -- Rebuilt with AUTOINCREMENT, so an id is never used twice: undo steps name entries by
+    -- id, and a member put back by undo gets their entries back under the same ids.
+    CREATE TABLE rating_history_v4 (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        member_id   INTEGER NOT NULL REFERENCES member(id) ON DELETE CASCADE,
+        skill_id    INTEGER NOT NULL,
+        level       INTEGER CHECK (level BETWEEN 0 AND 4),
+        note        TEXT NOT NULL,
+        interested  INTEGER NOT NULL,
+        at          INTEGER NOT NULL,
+        assessed_on TEXT NOT NULL,
+        -- A retraction: the entry it undoes (its own level, note and flag mean nothing).
+        retracts    INTEGER REFERENCES rating_history(id)
+    );
+    INSERT INTO rating_history_v4 (id, member_id, skill_id, level, note, interested, at, assessed_on)
+        SELECT id, member_id, skill_id, level, note, interested, at,
+               COALESCE(date(at / 1000, 'unixepoch'), '1970-01-01')
+        FROM rating_history ORDER BY id;
+    DROP TABLE rating_history;
+    ALTER TABLE rating_history_v4 RENAME TO rating_history;
+    CREATE INDEX rating_history_member ON rating_history(member_id, skill_id, id);
     CREATE TRIGGER rating_history_append_only BEFORE UPDATE ON rating_history
     BEGIN
         SELECT RAISE(ABORT, 'rating history is append-only');
@@ -128,7 +144,7 @@ pub const MIGRATIONS: &[&str] = &[
     -- What happened to a member: team_id and role_level_id are the state after the event;
     -- kind 'undo' retracts the event `retracts`.
     CREATE TABLE member_event (
-        id            INTEGER PRIMARY KEY,
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
         member_id     INTEGER NOT NULL REFERENCES member(id) ON DELETE CASCADE,
         kind          TEXT NOT NULL CHECK (kind IN ('joined', 'left', 'moved', 'role', 'undo')),
         on_date       TEXT NOT NULL,

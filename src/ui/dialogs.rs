@@ -602,6 +602,13 @@ fn add_member_ui(
                 ui.visuals().error_fg_color,
                 format!("{} is already in {}", name.trim(), team.trim()),
             );
+        } else if let Some(f) = existing.and_then(|t| snapshot.former_named(t, name)) {
+            ui.label(format!(
+                "{} left {} on {}: adding brings them back, with their ratings and history.",
+                f.name,
+                team.trim(),
+                f.left_on.map_or(String::new(), |d| d.to_string())
+            ));
         } else if existing.is_none() && !team.trim().is_empty() {
             ui.weak(format!("A new team \"{}\" will be created.", team.trim()));
         }
@@ -644,8 +651,21 @@ fn targets_ui(ctx: &Context, snapshot: &Snapshot, team: TeamId, out: &mut Vec<Co
     window(&format!("Targets for {}", t.name)).min_width(640.0).show(ctx, |ui| {
         ui.horizontal(|ui| {
             let label = ui.label("Review period:");
+            // A choice, not a drag: each change is one undo step.
             let mut months = t.review_months;
-            ui.add(egui::DragValue::new(&mut months).range(1..=120).suffix(" months"))
+            let mut choices = vec![3, 6, 9, 12, 18, 24, 36];
+            if !choices.contains(&months) {
+                choices.push(months);
+                choices.sort_unstable();
+            }
+            egui::ComboBox::from_id_salt("review_period")
+                .selected_text(format!("{months} months"))
+                .show_ui(ui, |ui| {
+                    for m in choices {
+                        ui.selectable_value(&mut months, m, format!("{m} months"));
+                    }
+                })
+                .response
                 .labelled_by(label.id)
                 .on_hover_text("Ratings assessed longer ago are marked due for review");
             if months != t.review_months {

@@ -358,7 +358,15 @@ fn due_for_review_lists_stale_ratings_and_required_skills_never_rated() {
         "",
         Some(d(2020, 5, 1)),
     );
-    set(&mut core, ann, modelling, Level::Working, "", None);
+    let two_months_ago = capmatrix::model::time::months_before(today(), 2);
+    set(
+        &mut core,
+        ann,
+        modelling,
+        Level::Working,
+        "",
+        Some(two_months_ago),
+    );
     let due = due_for_review(core.snapshot(), Scope::Team(t), today(), None);
     let stale: Vec<SkillId> = due
         .iter()
@@ -376,14 +384,15 @@ fn due_for_review_lists_stale_ratings_and_required_skills_never_rated() {
         .filter(|r| r.level.is_some() && r.skill != testing && r.skill != modelling)
         .count();
     assert_eq!(due.iter().filter(|d| d.level.is_none()).count(), required);
-    // A shorter review period makes nothing younger than today stale.
+    // A one-month review period makes the two-month-old rating due too.
     core.apply(Action::SetReviewPeriod { team: t, months: 1 })
         .unwrap();
     let due = due_for_review(core.snapshot(), Scope::Team(t), today(), None);
     assert!(
-        !due.iter()
+        due.iter()
             .any(|d| d.skill == modelling && d.level.is_some())
     );
+    assert_eq!(core.read_back().unwrap().team(t).unwrap().review_months, 1);
     let err = core
         .apply(Action::SetReviewPeriod { team: t, months: 0 })
         .unwrap_err();
@@ -608,11 +617,15 @@ fn review_lists_stale_ratings_and_never_rated_required_skills() {
     let tmp = Tmp::new();
     let db = tmp.db();
     let sample = tmp.path("team.csv");
+    // Relative to today, so the test means the same whenever it runs.
+    let recent = capmatrix::model::time::months_before(today(), 1);
     std::fs::write(
         &sample,
-        "Member,Team,Role level,Skill,Level,Rated on\r\n\
-         Ann Lee,Platform,Data engineer,Testing,Working,2024-01-15\r\n\
-         Ann Lee,Platform,Data engineer,Data modelling,Working,2026-11-01\r\n",
+        format!(
+            "Member,Team,Role level,Skill,Level,Rated on\r\n\
+             Ann Lee,Platform,Data engineer,Testing,Working,2024-01-15\r\n\
+             Ann Lee,Platform,Data engineer,Data modelling,Working,{recent}\r\n"
+        ),
     )
     .unwrap();
     ok(&db, &["import", sample.to_str().unwrap()]);
@@ -628,7 +641,7 @@ fn review_lists_stale_ratings_and_never_rated_required_skills() {
     assert!(!csv.contains("Data modelling,Working"));
     // --older-than overrides the team's period.
     let csv = ok(&db, &["review", "--format", "csv", "--older-than", "0"]);
-    assert!(csv.contains("Data modelling,Working,2026-11-01"));
+    assert!(csv.contains(&format!("Data modelling,Working,{recent}")));
     let text = ok(&db, &["review", "--team", "Platform"]);
     assert!(
         text.starts_with("1 rating due for review (older than each team's review period); "),
@@ -886,4 +899,222 @@ fn check_reports_a_stored_date_that_is_not_a_date_and_it_reads_as_due_for_review
         csv.contains("Ann Lee,Platform,Testing,Working,1900-01-01,"),
         "{csv}"
     );
+}
+
+#[test]
+fn undo_still_retracts_the_right_entry_after_a_removed_team_is_put_back() {
+    let mut core = Core::open_in_memory().unwrap();
+    let t = team(&mut core, "Platform");
+    let ann = member(&mut core, t, "Ann", "Data engineer");
+    let testing = skill(&core, "Testing");
+    set(
+        &mut core,
+        ann,
+        testing,
+        Level::Working,
+        "",
+        Some(d(2025, 1, 1)),
+    );
+    set(
+        &mut core,
+        ann,
+        testing,
+        Level::Expert,
+        "",
+        Some(d(2025, 6, 1)),
+    );
+    core.apply(Action::RemoveTeam { team: t }).unwrap();
+    // New entries for someone else take ids after the removed ones (never the same ids).
+    let other = team(&mut core, "Data");
+    let bob = member(&mut core, other, "Bob", "Data engineer");
+    set(&mut core, bob, testing, Level::Awareness, "", None);
+    for _ in 0..3 {
+        core.undo().unwrap(); // Bob's rating, Bob, the Data team
+    }
+    core.undo().unwrap(); // the removal: the team comes back, entries under their ids
+    core.undo().unwrap(); // the Expert rating: retracted
+    let history = core.history(ann, Some(testing)).unwrap();
+    let undone: Vec<bool> = history.iter().map(|h| h.undone.is_some()).collect();
+    assert_eq!(undone, [false, true]);
+    assert_eq!(level_on(&core, ann, testing, today()), Some(Level::Working));
+    assert_eq!(*core.snapshot(), core.read_back().unwrap());
+}
+
+#[test]
+fn redo_of_a_dated_leaving_keeps_its_date_and_leaving_before_joining_is_refused() {
+    let mut core = Core::open_in_memory().unwrap();
+    let t = team(&mut core, "Platform");
+    let ann = core
+        .apply(Action::AddMember {
+            team: t,
+            name: "Ann".into(),
+            role_level: None,
+            joined_on: Some(d(2025, 1, 1)),
+        })
+        .unwrap()
+        .member
+        .unwrap();
+    let err = core
+        .apply(Action::Leave {
+            member: ann,
+            on: d(2024, 12, 31),
+        })
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Ann cannot have left on 2024-12-31: they joined on 2025-01-01"
+    );
+    core.apply(Action::Leave {
+        member: ann,
+        on: d(2025, 6, 30),
+    })
+    .unwrap();
+    core.undo().unwrap();
+    assert!(core.snapshot().member(ann).is_some());
+    core.redo().unwrap();
+    assert_eq!(
+        core.snapshot().former(ann).unwrap().left_on,
+        Some(d(2025, 6, 30))
+    );
+}
+
+#[test]
+fn a_former_member_named_in_an_import_comes_back_no_earlier_than_they_left() {
+    let tmp = Tmp::new();
+    let db = tmp.db();
+    let first = tmp.path("first.csv");
+    std::fs::write(
+        &first,
+        "Member,Team,Role level,Skill,Level,Rated on\r\n\
+         Ann Lee,Platform,Data engineer,Testing,Working,2024-03-01\r\n\
+         Ann Lee,Platform,Data engineer,Data modelling,Working,2024-03-01\r\n\
+         Bob Roy,Platform,Data engineer,Testing,Expert,2024-03-01\r\n",
+    )
+    .unwrap();
+    ok(&db, &["import", first.to_str().unwrap()]);
+    let mut core = Core::open(&db).unwrap();
+    let t = core.snapshot().team_named("Platform").unwrap().id;
+    let ann = core.snapshot().member_named(t, "Ann Lee").unwrap().id;
+    core.apply(Action::Leave {
+        member: ann,
+        on: d(2025, 1, 31),
+    })
+    .unwrap();
+    drop(core);
+    // A replace import names Ann again, with her first rating's date and Testing only.
+    let again = tmp.path("again.csv");
+    std::fs::write(
+        &again,
+        "Member,Team,Role level,Skill,Level,Rated on\r\n\
+         Ann Lee,Platform,Data engineer,Testing,Practitioner,2025-03-01\r\n\
+         Bob Roy,Platform,Data engineer,Testing,Expert,2024-03-01\r\n",
+    )
+    .unwrap();
+    let dry = ok(
+        &db,
+        &[
+            "import",
+            again.to_str().unwrap(),
+            "--mode",
+            "replace",
+            "--dry-run",
+        ],
+    );
+    assert!(dry.contains("members added: 0"), "{dry}");
+    assert!(
+        dry.contains("members rejoining (former members): 1"),
+        "{dry}"
+    );
+    ok(
+        &db,
+        &["import", again.to_str().unwrap(), "--mode", "replace"],
+    );
+    let core = Core::open(&db).unwrap();
+    let m = core
+        .snapshot()
+        .member(ann)
+        .expect("Ann is back, the same person");
+    let testing = skill(&core, "Testing");
+    let modelling = skill(&core, "Data modelling");
+    assert_eq!(m.ratings[&testing].level, Level::Practitioner);
+    assert!(
+        !m.ratings.contains_key(&modelling),
+        "replace clears what the file does not list"
+    );
+    // Present before she left and after she came back; not in between.
+    assert!(level_on(&core, ann, testing, d(2024, 6, 1)).is_some());
+    assert!(level_on(&core, ann, testing, d(2025, 2, 15)).is_none());
+    assert!(level_on(&core, ann, testing, today()).is_some());
+}
+
+#[test]
+fn an_import_never_takes_a_rating_back_to_an_older_assessment() {
+    let tmp = Tmp::new();
+    let db = tmp.db();
+    let now = tmp.path("now.csv");
+    std::fs::write(
+        &now,
+        "Member,Team,Role level,Skill,Level,Rated on\r\n\
+         Ann Lee,Platform,Data engineer,Testing,Expert,2026-02-01\r\n",
+    )
+    .unwrap();
+    ok(&db, &["import", now.to_str().unwrap()]);
+    // Last year's file, merged: the older level is history, not a change.
+    let old = tmp.path("old.csv");
+    std::fs::write(
+        &old,
+        "Member,Team,Role level,Skill,Level,Rated on\r\n\
+         Ann Lee,Platform,Data engineer,Testing,Working,2025-02-01\r\n\
+         Ann Lee,Platform,Data engineer,Testing,,2025-03-01\r\n",
+    )
+    .unwrap();
+    let out = ok(&db, &["import", old.to_str().unwrap()]);
+    assert!(
+        out.contains("ratings older than those held (kept as they are): 2"),
+        "{out}"
+    );
+    let csv = ok(&db, &["export", "-", "--format", "long"]);
+    assert!(csv.contains("Testing,Expert,2026-02-01"), "{csv}");
+    // A history export imported again changes nothing.
+    let history = tmp.path("history.csv");
+    ok(
+        &db,
+        &[
+            "export",
+            history.to_str().unwrap(),
+            "--format",
+            "long",
+            "--history",
+        ],
+    );
+    let dry = ok(&db, &["import", history.to_str().unwrap(), "--dry-run"]);
+    assert!(
+        dry.contains("ratings set: 0") && dry.contains("ratings changed: 0"),
+        "{dry}"
+    );
+}
+
+#[test]
+fn history_and_member_events_stay_append_only_after_the_migration() {
+    let tmp = Tmp::new();
+    let path = tmp.db();
+    Store::create_at_version(&path, 2).unwrap();
+    let core = Core::open(&path).unwrap();
+    drop(core);
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "INSERT INTO team (id, name) VALUES (1, 'Platform');
+         INSERT INTO member (id, team_id, name) VALUES (1, 1, 'Ann');
+         INSERT INTO rating_history (member_id, skill_id, level, note, interested, at, assessed_on)
+             VALUES (1, 0, 2, '', 0, 0, '2026-01-01');
+         INSERT INTO member_event (member_id, kind, on_date, at) VALUES (1, 'joined', '2026-01-01', 0);",
+    )
+    .unwrap();
+    for sql in [
+        "UPDATE rating_history SET level = 4",
+        "UPDATE member_event SET on_date = '2020-01-01'",
+    ] {
+        let err = conn.execute(sql, []).unwrap_err().to_string();
+        assert!(err.contains("append-only"), "{sql}: {err}");
+    }
 }

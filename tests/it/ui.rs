@@ -1426,6 +1426,25 @@ fn former_members_can_be_brought_back_or_deleted_permanently() {
     h.run();
     let counts = h.state().core().counts().unwrap();
     assert_eq!((counts.members, counts.former), (9, 0));
+    let tom = h
+        .state()
+        .core()
+        .read_back()
+        .unwrap()
+        .team_named("Data Engineering")
+        .map(|t| t.id);
+    assert!(tom.is_some());
+    // Nothing of Tom is left: no member row, no history, no events.
+    let history_left = h.state().core().counts().unwrap().history;
+    let others: usize = h
+        .state()
+        .core()
+        .snapshot()
+        .all_members()
+        .iter()
+        .map(|m| h.state().core().history(m.id, None).unwrap().len())
+        .sum();
+    assert_eq!(history_left as usize, others);
     assert_eq!(h.state().core().undo_label(), None);
     assert_eq!(
         h.state().state().notice.clone().unwrap().text,
