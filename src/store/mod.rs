@@ -49,7 +49,7 @@ pub struct Counts {
     pub former: i64,
     /// Current ratings.
     pub ratings: i64,
-    /// Entries in the rating history.
+    /// Entries in the rating history (undone ones included; their retractions not).
     pub history: i64,
 }
 
@@ -364,7 +364,7 @@ impl Store {
             members: count("member WHERE left_on IS NULL")?,
             former: count("member WHERE left_on IS NOT NULL")?,
             ratings: count("rating")?,
-            history: count("rating_history")?,
+            history: count("rating_history WHERE retracts IS NULL")?,
         })
     }
 
