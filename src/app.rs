@@ -379,6 +379,15 @@ impl CapmatrixApp {
 
     fn apply(&mut self, action: Action) {
         let created_team = matches!(action, Action::CreateTeam { .. });
+        // Adding a former member's name brings them back: say so.
+        let back = match &action {
+            Action::AddMember { team, name, .. } => self
+                .core
+                .snapshot()
+                .former_named(*team, name)
+                .map(|m| (m.name.clone(), *team)),
+            _ => None,
+        };
         let added_member = matches!(action, Action::AddMember { .. });
         let moved = match action {
             Action::MoveMember { member, team } => Some((member, team)),
@@ -416,6 +425,17 @@ impl CapmatrixApp {
                 }
                 if let Some(what) = removed {
                     self.state.notify(what, false);
+                }
+                if let Some((name, team)) = back {
+                    let team = self
+                        .core
+                        .snapshot()
+                        .team(team)
+                        .map_or(String::new(), |t| t.name.clone());
+                    self.state.notify(
+                        format!("{name} is back in {team}, with their ratings and history"),
+                        false,
+                    );
                 }
             }
             Err(e) => self.state.notify(e.to_string(), true),

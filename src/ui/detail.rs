@@ -138,7 +138,7 @@ pub fn detail_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<
     }
     skill_detail_ui(ui, f, state, out, m, skill_id);
     ui.separator();
-    member_ui(ui, f, state, out, m);
+    ui.add_enabled_ui(f.as_of.is_none(), |ui| member_ui(ui, f, state, out, m));
 }
 
 fn skill_detail_ui(
@@ -190,12 +190,13 @@ fn skill_detail_ui(
             if stale {
                 ui.label(
                     RichText::new(format!("{text}: due for review (every {months} months)"))
-                        .color(theme::FELL),
+                        .strong(),
                 );
             } else {
                 ui.label(text);
             }
             if f.as_of.is_none()
+                && r.assessed_on != f.today
                 && ui
                     .button(format!("Reviewed, still {}", r.level))
                     .on_hover_text(
@@ -212,7 +213,9 @@ fn skill_detail_ui(
         });
     }
     descriptors_ui(ui, skill, current, required);
-    evidence_ui(ui, f, state, out, m, skill_id);
+    ui.add_enabled_ui(f.as_of.is_none(), |ui| {
+        evidence_ui(ui, f, state, out, m, skill_id);
+    });
     history_ui(ui, f);
 }
 
@@ -339,9 +342,19 @@ fn history_ui(ui: &mut Ui, f: &Frame<'_>) {
         } else {
             format!(" — {}", h.note)
         };
-        let mut text = egui::RichText::new(format!("{}  {what}{extra}", h.assessed_on));
+        let after = f
+            .as_of
+            .is_some_and(|d| h.assessed_on > d || h.recorded.local_date() > d);
+        let later = if after {
+            "  (after the date shown)"
+        } else {
+            ""
+        };
+        let mut text = egui::RichText::new(format!("{}  {what}{extra}{later}", h.assessed_on));
         if h.undone.is_some() {
             text = text.strikethrough().weak();
+        } else if after {
+            text = text.weak();
         }
         ui.label(text);
         let recorded = match h.undone {
@@ -352,7 +365,7 @@ fn history_ui(ui: &mut Ui, f: &Frame<'_>) {
             ),
             None => format!("recorded {}", h.recorded.local_minute()),
         };
-        ui.label(egui::RichText::new(recorded).small().weak());
+        ui.label(egui::RichText::new(recorded).small());
     }
 }
 
@@ -520,7 +533,12 @@ pub fn due_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState) {
                 }
                 _ => "never rated".to_string(),
             };
-            let text = format!("{}: {} — {what}", m.name, fw.skill(d.skill).name);
+            let text = if state.team.is_none() {
+                let team = f.snapshot.team(d.team).map_or("", |t| t.name.as_str());
+                format!("{} ({team}): {} — {what}", m.name, fw.skill(d.skill).name)
+            } else {
+                format!("{}: {} — {what}", m.name, fw.skill(d.skill).name)
+            };
             if ui
                 .add(egui::Label::new(text).sense(egui::Sense::click()))
                 .on_hover_text("Select this cell")
@@ -532,7 +550,7 @@ pub fn due_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState) {
         }
         if due.len() > SHOWN {
             ui.weak(format!(
-                "and {} more (capmatrix review lists them all)",
+                "and {} more (pick one team to see its own; the command `capmatrix review` lists every one)",
                 due.len() - SHOWN
             ));
         }
@@ -540,7 +558,7 @@ pub fn due_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState) {
 }
 
 /// With "Compare with": the gaps opened and closed since that date.
-pub fn changes_ui(ui: &mut Ui, f: &Frame<'_>) {
+pub fn changes_ui(ui: &mut Ui, f: &Frame<'_>, all_teams: bool) {
     let Some(c) = f.compare else {
         return;
     };
@@ -552,13 +570,49 @@ pub fn changes_ui(ui: &mut Ui, f: &Frame<'_>) {
         crate::model::plural(c.rose, "cell", "cells"),
         c.fell
     ));
-    if c.opened.is_empty() && c.closed.is_empty() {
+    let list = |names: &[String]| {
+        let shown: Vec<&str> = names.iter().take(8).map(String::as_str).collect();
+        let more = names.len().saturating_sub(8);
+        if more > 0 {
+            format!("{} and {more} more", shown.join(", "))
+        } else {
+            shown.join(", ")
+        }
+    };
+    if !c.gone.is_empty() {
+        ui.label(format!(
+            "{} gone (left or moved away): {}",
+            crate::model::plural(c.gone.len(), "person", "people"),
+            list(&c.gone)
+        ));
+    }
+    if !c.joined.is_empty() {
+        ui.label(format!(
+            "{} new (joined, back or moved in): {}",
+            crate::model::plural(c.joined.len(), "person", "people"),
+            list(&c.joined)
+        ));
+    }
+    for &(s, then, now) in &c.teams_short {
+        let color = if now > then { theme::FELL } else { theme::ROSE };
+        ui.colored_label(
+            color,
+            format!("{}: {then} -> {now} teams short", fw.skill(s).name),
+        );
+    }
+    // All teams: each team against its own target (above), not the pool's gaps.
+    let (opened, closed) = if all_teams {
+        (&[][..], &[][..])
+    } else {
+        (c.opened.as_slice(), c.closed.as_slice())
+    };
+    if opened.is_empty() && closed.is_empty() && c.teams_short.is_empty() {
         ui.label("No gap opened or closed.");
     }
-    for &s in &c.opened {
+    for &s in opened {
         ui.colored_label(theme::FELL, format!("Gap opened: {}", fw.skill(s).name));
     }
-    for &s in &c.closed {
+    for &s in closed {
         ui.colored_label(theme::ROSE, format!("Gap closed: {}", fw.skill(s).name));
     }
 }

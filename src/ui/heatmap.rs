@@ -183,7 +183,9 @@ fn time_marks(f: &Frame<'_>, m: &Member, skill: SkillId) -> (bool, Option<(bool,
         let then = c.level(m.id, skill);
         let now = rating.map(|r| r.level);
         let was = then.map_or("not rated".to_string(), |l| l.name().to_string());
-        match now.cmp(&then) {
+        // Not rated and None are the same capability: no arrow between them.
+        let level = |l: Option<Level>| l.map_or(0, Level::number);
+        match level(now).cmp(&level(then)) {
             std::cmp::Ordering::Greater => {
                 Some((true, format!("rose from {was} since {}", c.date)))
             }
@@ -769,7 +771,10 @@ fn row_fixed_ui(
         }
         ui.memory_mut(|mem| mem.request_focus(grid_id));
     }
-    name_resp.context_menu(|ui| member_menu_ui(ui, f, state, m));
+    match f.as_of {
+        Some(d) => name_resp.context_menu(|ui| read_only_menu(ui, d)),
+        None => name_resp.context_menu(|ui| member_menu_ui(ui, f, state, m)),
+    };
     let role = m.role_level.map_or("—".to_string(), |rl| {
         snapshot.framework.role_level(rl).name.clone()
     });
@@ -854,10 +859,13 @@ fn row_cells_ui(
             state.selected = Some((m.id, skill));
             ui.memory_mut(|mem| mem.request_focus(grid_id));
         }
-        if resp.double_clicked() {
+        if resp.double_clicked() && f.as_of.is_none() {
             state.editor_open = true;
         }
-        resp.context_menu(|ui| cell_menu_ui(ui, snapshot, state, out, m, skill));
+        match f.as_of {
+            Some(d) => resp.context_menu(|ui| read_only_menu(ui, d)),
+            None => resp.context_menu(|ui| cell_menu_ui(ui, snapshot, state, out, m, skill)),
+        };
         resp.on_hover_ui(|ui| cell_tooltip(ui, snapshot, m, skill));
     }
 }
@@ -881,6 +889,13 @@ fn paint_selection(painter: &egui::Painter, r: Rect, focused: bool, visuals: &eg
 }
 
 /// The member's actions, on a right-click of their name.
+/// The menu in place of a cell's or a member's actions while the past is shown.
+fn read_only_menu(ui: &mut Ui, date: crate::model::Date) {
+    ui.label(format!(
+        "Read-only: the matrix as of {date}. \"Back to today\" (above) to make changes."
+    ));
+}
+
 fn member_menu_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, m: &Member) {
     ui.label(egui::RichText::new(&m.name).strong());
     if ui.button("Rename...").clicked() {
@@ -1228,6 +1243,10 @@ fn keyboard(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Comma
         )
         .cells_width;
         state.h_scroll = scroll_to_column(state.h_scroll, c, cells_width);
+    }
+    if f.as_of.is_some() {
+        // The past is read-only: moving around works, changing does not.
+        return;
     }
     if open_editor {
         state.editor_open = true;

@@ -353,6 +353,19 @@ pub struct Compare {
     pub rose: usize,
     /// Cells whose level fell (or were cleared).
     pub fell: usize,
+    /// People in the scope now who were not then (joined, came back or moved in).
+    pub joined: Vec<String>,
+    /// People in the scope then who are not now (left or moved away).
+    pub gone: Vec<String>,
+    /// "All teams": per skill whose count changed, the teams short of their own target then
+    /// and now.
+    pub teams_short: Vec<(SkillId, usize, usize)>,
+}
+
+/// A level for comparing two dates: not rated counts as None (0), so rating someone "None"
+/// for the first time is not a rise.
+fn compared(level: Option<Level>) -> u8 {
+    level.map_or(0, Level::number)
 }
 
 impl Compare {
@@ -375,8 +388,8 @@ impl Compare {
             };
             let before = baseline.member(m);
             for &s in &view.skills {
-                let a = before.and_then(|b| b.ratings.get(&s)).map(|r| r.level);
-                let b = member.ratings.get(&s).map(|r| r.level);
+                let a = compared(before.and_then(|b| b.ratings.get(&s)).map(|r| r.level));
+                let b = compared(member.ratings.get(&s).map(|r| r.level));
                 match b.cmp(&a) {
                     std::cmp::Ordering::Greater => rose += 1,
                     std::cmp::Ordering::Less => fell += 1,
@@ -384,6 +397,47 @@ impl Compare {
                 }
             }
         }
+        let ids = |snap: &Snapshot| -> std::collections::BTreeSet<MemberId> {
+            analysis::scope_members(snap, scope)
+                .iter()
+                .map(|m| m.id)
+                .collect()
+        };
+        let (then_ids, now_ids) = (ids(&baseline), ids(now));
+        let names = |set: Vec<&MemberId>, snap: &Snapshot| -> Vec<String> {
+            let mut v: Vec<String> = set
+                .into_iter()
+                .filter_map(|id| snap.member(*id).map(|m| m.name.clone()))
+                .collect();
+            v.sort_by_key(|n| n.to_lowercase());
+            v
+        };
+        let joined = names(now_ids.difference(&then_ids).collect(), now);
+        let gone = names(then_ids.difference(&now_ids).collect(), &baseline);
+        let teams_short = if scope == Scope::All {
+            let short = |snap: &Snapshot| -> std::collections::BTreeMap<SkillId, usize> {
+                analysis::teams_meeting_targets(snap)
+                    .into_iter()
+                    .map(|(s, (meeting, needing))| (s, needing.saturating_sub(meeting)))
+                    .collect()
+            };
+            let (a, b) = (short(&baseline), short(now));
+            let skills: std::collections::BTreeSet<SkillId> =
+                a.keys().chain(b.keys()).copied().collect();
+            skills
+                .into_iter()
+                .map(|s| {
+                    (
+                        s,
+                        a.get(&s).copied().unwrap_or(0),
+                        b.get(&s).copied().unwrap_or(0),
+                    )
+                })
+                .filter(|(_, x, y)| x != y)
+                .collect()
+        } else {
+            Vec::new()
+        };
         Compare {
             date,
             opened: gap_now.difference(&gap_then).copied().collect(),
@@ -391,6 +445,9 @@ impl Compare {
             baseline,
             rose,
             fell,
+            joined,
+            gone,
+            teams_short,
         }
     }
 
@@ -444,7 +501,7 @@ pub fn main_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut 
                 egui::ScrollArea::vertical()
                     .id_salt("side_scroll")
                     .show(ui, |ui| {
-                        detail::changes_ui(ui, f);
+                        detail::changes_ui(ui, f, state.team.is_none());
                         detail::gaps_ui(ui, f, state);
                         detail::due_ui(ui, f, state);
                         ui.separator();
@@ -508,7 +565,11 @@ fn top_bar_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut V
         ui.separator();
         team_picker_ui(ui, f, state);
         team_menu_ui(ui, f, state);
-        if ui.button("Add member...").clicked() {
+        let editable = f.as_of.is_none();
+        if ui
+            .add_enabled(editable, egui::Button::new("Add member..."))
+            .clicked()
+        {
             state.dialog = Some(Dialog::add_member(f.snapshot, state.team));
         }
         ui.separator();
@@ -583,14 +644,21 @@ fn team_picker_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
 /// New, rename, targets, remove.
 fn team_menu_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
     ui.menu_button("Team", |ui| {
-        if ui.button("New team...").clicked() {
+        let editable = f.as_of.is_none();
+        if ui
+            .add_enabled(editable, egui::Button::new("New team..."))
+            .clicked()
+        {
             state.dialog = Some(Dialog::CreateTeam {
                 name: String::new(),
             });
         }
         let team = state.team.and_then(|t| f.snapshot.team(t));
         if ui
-            .add_enabled(team.is_some(), egui::Button::new("Rename team..."))
+            .add_enabled(
+                team.is_some() && editable,
+                egui::Button::new("Rename team..."),
+            )
             .clicked()
             && let Some(t) = team
         {
@@ -600,7 +668,10 @@ fn team_menu_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
             });
         }
         if ui
-            .add_enabled(team.is_some(), egui::Button::new("Team targets..."))
+            .add_enabled(
+                team.is_some() && editable,
+                egui::Button::new("Team targets..."),
+            )
             .clicked()
             && let Some(t) = team
         {
@@ -610,7 +681,10 @@ fn team_menu_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
             state.dialog = Some(Dialog::FormerMembers { team: state.team });
         }
         if ui
-            .add_enabled(team.is_some(), egui::Button::new("Remove team..."))
+            .add_enabled(
+                team.is_some() && editable,
+                egui::Button::new("Remove team..."),
+            )
             .clicked()
             && let Some(t) = team
         {
@@ -632,7 +706,10 @@ fn search_ui(ui: &mut egui::Ui, state: &mut UiState) {
 
 /// Import and export.
 fn files_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Command>) {
-    if ui.button("Import...").clicked() {
+    if ui
+        .add_enabled(f.as_of.is_none(), egui::Button::new("Import..."))
+        .clicked()
+    {
         state.dialog = Some(Dialog::Import(ImportDialog::default()));
         out.push(Command::BrowseImport);
     }
@@ -659,7 +736,10 @@ fn files_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec
 
 fn undo_redo_ui(ui: &mut egui::Ui, f: &Frame<'_>, out: &mut Vec<Command>) {
     let undo = ui
-        .add_enabled(f.undo.is_some(), egui::Button::new("Undo"))
+        .add_enabled(
+            f.undo.is_some() && f.as_of.is_none(),
+            egui::Button::new("Undo"),
+        )
         .on_hover_text(
             f.undo
                 .map_or("Nothing to undo".into(), |l| format!("Undo {l} (Ctrl+Z)")),
@@ -668,7 +748,10 @@ fn undo_redo_ui(ui: &mut egui::Ui, f: &Frame<'_>, out: &mut Vec<Command>) {
         out.push(Command::Undo);
     }
     let redo = ui
-        .add_enabled(f.redo.is_some(), egui::Button::new("Redo"))
+        .add_enabled(
+            f.redo.is_some() && f.as_of.is_none(),
+            egui::Button::new("Redo"),
+        )
         .on_hover_text(f.redo.map_or("Nothing to redo".into(), |l| {
             format!("Redo {l} (Ctrl+Shift+Z)")
         }));
@@ -756,9 +839,12 @@ fn gap_legend_ui(ui: &mut egui::Ui) {
 
 /// A legend swatch: a small cell painted by `paint`, then its meaning.
 fn swatch(ui: &mut egui::Ui, meaning: &str, paint: impl FnOnce(&egui::Painter, egui::Rect)) {
-    let (rect, _) = ui.allocate_exact_size(egui::vec2(24.0, 16.0), egui::Sense::hover());
-    paint(ui.painter(), rect);
-    ui.label(meaning);
+    // Swatch and meaning together, so a wrapping legend never parts them.
+    ui.horizontal(|ui| {
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(24.0, 16.0), egui::Sense::hover());
+        paint(ui.painter(), rect);
+        ui.label(meaning);
+    });
 }
 
 /// The legend: every colour and mark the heatmap uses, in words.

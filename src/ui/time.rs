@@ -86,7 +86,8 @@ pub fn time_bar(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
                 if past {
                     // Light controls on the amber banner, whatever the theme, so every word
                     // reads.
-                    ui.set_visuals(egui::Visuals::light());
+                    // This bar's own visuals (ui.set_visuals would change the whole window).
+                    *ui.visuals_mut() = egui::Visuals::light();
                 }
                 if let Some(d) =
                     date_field(ui, "As of:", &mut state.as_of_text, "today", &mut error)
@@ -200,6 +201,42 @@ fn month_grid(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
     out
 }
 
+/// A step line as separate two-point segments: flat from each point to the next, then a
+/// vertical jump. (Counts of people and levels change at dates; a slanted line between two
+/// samples would show fractions of people or levels nobody had.)
+fn step_segments(points: &[[f64; 2]]) -> Vec<[[f64; 2]; 2]> {
+    let mut out = Vec::new();
+    for w in points.windows(2) {
+        let ([x0, y0], [x1, y1]) = (w[0], w[1]);
+        out.push([[x0, y0], [x1, y0]]);
+        if (y1 - y0).abs() > f64::EPSILON {
+            out.push([[x1, y0], [x1, y1]]);
+        }
+    }
+    if let [only] = points {
+        out.push([*only, *only]);
+    }
+    out
+}
+
+/// Draws a step line (one legend entry, many segments).
+fn step_line(
+    p: &mut egui_plot::PlotUi<'_>,
+    name: &str,
+    points: &[[f64; 2]],
+    color: egui::Color32,
+    style: LineStyle,
+) {
+    for seg in step_segments(points) {
+        p.line(
+            Line::new(name.to_string(), PlotPoints::from(seg.to_vec()))
+                .color(color)
+                .width(2.0)
+                .style(style),
+        );
+    }
+}
+
 /// The x axis of a time chart: dates.
 fn date_plot(id: &str, height: f32, from: Date, to: Date) -> Plot<'static> {
     Plot::new(id.to_string())
@@ -207,7 +244,8 @@ fn date_plot(id: &str, height: f32, from: Date, to: Date) -> Plot<'static> {
         .include_x(day(to))
         .x_grid_spacer(month_grid)
         .height(height)
-        .legend(Legend::default())
+        .legend(Legend::default().position(egui_plot::Corner::LeftTop))
+        .y_axis_min_width(44.0)
         .allow_scroll(false)
         .allow_zoom(false)
         .allow_drag(false)
@@ -238,7 +276,7 @@ pub fn trends_window(ctx: &egui::Context, f: &Frame<'_>, state: &mut UiState) {
     let mut open = state.trends_open;
     egui::Window::new("Trends")
         .open(&mut open)
-        .default_size([640.0, 620.0])
+        .default_size([660.0, 640.0])
         .vscroll(true)
         .show(ctx, |ui| trends_ui(ui, f, state));
     state.trends_open = open;
@@ -308,25 +346,30 @@ fn trends_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
         fw.skill(skill).name
     ));
     let points: Vec<_> = t.trend.points.iter().filter(|p| p.skill == skill).collect();
-    let covered: PlotPoints<'_> = points
+    let covered: Vec<[f64; 2]> = points
         .iter()
         .map(|p| [day(p.date), f64::from(p.covered)])
         .collect();
-    let target: PlotPoints<'_> = points
+    let target: Vec<[f64; 2]> = points
         .iter()
         .map(|p| [day(p.date), f64::from(p.target_count)])
         .collect();
-    date_plot("trend_coverage", 170.0, *first, *last).show(ui, |p| {
-        p.line(
-            Line::new("Covered", covered)
-                .color(theme::COVERED)
-                .width(2.0),
-        );
-        p.line(
-            Line::new("Target", target)
-                .color(theme::SHORT)
-                .style(LineStyle::dashed_loose()),
-        );
+    // "All teams" pools everyone: each team has its own target, so none is drawn.
+    let pooled = state.team.is_none();
+    if pooled {
+        ui.weak("All teams as one pool; each team's own target is in its own trend.");
+    }
+    date_plot("trend_coverage", 150.0, *first, *last).show(ui, |p| {
+        step_line(p, "Covered", &covered, theme::COVERED, LineStyle::Solid);
+        if !pooled {
+            step_line(
+                p,
+                "Target",
+                &target,
+                theme::SHORT,
+                LineStyle::dashed_loose(),
+            );
+        }
     });
     ui.add_space(6.0);
     match state.selected.and_then(|(m, _)| f.snapshot.anyone(m)) {
@@ -336,15 +379,11 @@ fn trends_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
             if steps.is_empty() {
                 ui.weak("Not rated in this period.");
             } else {
-                date_plot("trend_member", 150.0, *first, *last)
+                date_plot("trend_member", 130.0, *first, *last)
                     .include_y(f64::from(Level::Expert.number()))
                     .y_axis_formatter(|mark, _| level_name(mark.value))
                     .show(ui, |p| {
-                        p.line(
-                            Line::new(m.name.clone(), PlotPoints::from(steps))
-                                .color(theme::SELECTED)
-                                .width(2.0),
-                        );
+                        step_line(p, &m.name, &steps, theme::SELECTED, LineStyle::Solid);
                     });
             }
         }
@@ -354,17 +393,19 @@ fn trends_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
     }
     ui.add_space(6.0);
     ui.strong("People below their role level's requirement (in at least one skill)");
-    let below: PlotPoints<'_> = t
+    let below: Vec<[f64; 2]> = t
         .trend
         .below_role
         .iter()
         .map(|(d, n)| [day(*d), *n as f64])
         .collect();
-    date_plot("trend_below", 150.0, *first, *last).show(ui, |p| {
-        p.line(
-            Line::new("Below role level", below)
-                .color(theme::SHORT)
-                .width(2.0),
+    date_plot("trend_below", 130.0, *first, *last).show(ui, |p| {
+        step_line(
+            p,
+            "Below role level",
+            &below,
+            theme::SHORT,
+            LineStyle::Solid,
         );
     });
 }
@@ -406,19 +447,12 @@ fn level_steps(
             .into_iter()
             .map(|a| (a, timeline.level_on(member, skill, a))),
     );
-    let mut out = Vec::new();
-    let mut last: Option<f64> = None;
-    for (date, level) in changes {
-        let y = level.map(|l| f64::from(l.number()));
-        if let (Some(prev), Some(_)) = (last, y) {
-            out.push([day(date), prev]);
-        }
-        if let Some(y) = y {
-            out.push([day(date), y]);
-        }
-        last = y;
-    }
-    if let Some(y) = last {
+    // One point per assessment (while rated), and the last level held until `to`.
+    let mut out: Vec<[f64; 2]> = changes
+        .into_iter()
+        .filter_map(|(date, level)| level.map(|l| [day(date), f64::from(l.number())]))
+        .collect();
+    if let Some(&[_, y]) = out.last() {
         out.push([day(to), y]);
     }
     out

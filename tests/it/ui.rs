@@ -1231,6 +1231,13 @@ fn as_of_a_year_ago_shows_the_past_read_only_and_back_to_today_edits_again() {
     );
     let past_rows = h.state().visible_rows().to_vec();
     assert_ne!(past_rows, today_rows, "the people then differ from today's");
+    // Nothing offers to change the past.
+    for control in ["Add member...", "Import...", "Undo"] {
+        assert!(
+            h.get_by_label(control).accesskit_node().is_disabled(),
+            "{control}"
+        );
+    }
     // An edit is refused, with the reason, and changes nothing.
     let first = h.state().visible_rows()[0];
     let snap = h.state().core().snapshot().clone();
@@ -1449,5 +1456,58 @@ fn former_members_can_be_brought_back_or_deleted_permanently() {
     assert_eq!(
         h.state().state().notice.clone().unwrap().text,
         "Deleted Tom Fletcher and their whole history permanently"
+    );
+}
+
+#[test]
+fn comparing_counts_not_rated_to_none_as_no_change_and_names_who_left() {
+    let mut core = history_core();
+    let snap = core.snapshot().clone();
+    let members = snap.all_members();
+    // Someone with a skill their role requires but never rated, rated None today.
+    let fw = &snap.framework;
+    let (who, skill) = members
+        .iter()
+        .find_map(|m| {
+            let rl = m.role_level?;
+            fw.role_level(rl)
+                .requires
+                .iter()
+                .find(|r| r.level.is_some() && !m.ratings.contains_key(&r.skill))
+                .map(|r| (m.id, r.skill))
+        })
+        .expect("a required skill never rated");
+    core.apply(capmatrix::core::Action::SetRating {
+        member: who,
+        skill,
+        level: Level::None,
+        note: String::new(),
+        interested: false,
+        on: None,
+    })
+    .unwrap();
+    let leaver = members.iter().find(|m| m.id != who).unwrap();
+    let leaver_name = leaver.name.clone();
+    core.apply(capmatrix::core::Action::RemoveMember { member: leaver.id })
+        .unwrap();
+    let cell = format!(
+        "{}, {}: None",
+        snap.member(who).unwrap().name,
+        fw.skill(skill).name
+    );
+    let mut h = harness(core);
+    h.state_mut().state_mut().compare = capmatrix::model::time::today().yesterday().ok();
+    h.run();
+    h.run();
+    let label = h
+        .query_by_label_contains(&cell)
+        .map(|n| n.accesskit_node().label().unwrap_or_default().to_string())
+        .expect("the cell");
+    assert!(!label.contains("rose"), "{label}");
+    assert!(
+        h.query_by_label_contains(&format!(
+            "1 person gone (left or moved away): {leaver_name}"
+        ))
+        .is_some()
     );
 }
