@@ -151,7 +151,13 @@ fn skill_detail_ui(
 ) {
     let fw = &f.snapshot.framework;
     let skill = fw.skill(skill_id);
-    ui.heading(&skill.name);
+    let heading = ui.heading(&skill.name);
+    // A newly selected cell brings its details into view (in a short window they sit below
+    // the gaps).
+    if state.detail_shown != Some((m.id, skill_id)) {
+        state.detail_shown = Some((m.id, skill_id));
+        heading.scroll_to_me(Some(egui::Align::TOP));
+    }
     ui.label(
         skill
             .description
@@ -431,7 +437,10 @@ fn member_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Comm
     });
     ui.horizontal(|ui| {
         if ui.button("Mark as left...").clicked() {
-            state.dialog = Some(Dialog::ConfirmRemoveMember { member: m.id });
+            state.dialog = Some(Dialog::ConfirmRemoveMember {
+                member: m.id,
+                on: String::new(),
+            });
         }
         if ui
             .button("Delete permanently...")

@@ -151,10 +151,12 @@ pub enum Dialog {
         /// The role level.
         role_level: Option<RoleLevelId>,
     },
-    /// Confirm removing a member.
+    /// Confirm that a member left (today, or on a date typed).
     ConfirmRemoveMember {
         /// Who.
         member: MemberId,
+        /// The day they left, as typed (empty: today).
+        on: String,
     },
     /// Create a team.
     CreateTeam {
@@ -262,24 +264,7 @@ pub fn dialogs_ui(ctx: &Context, f: &Frame<'_>, state: &mut UiState, out: &mut V
             name,
             role_level,
         } => add_member_ui(ctx, f.snapshot, team, name, role_level, out),
-        Dialog::ConfirmRemoveMember { member } => {
-            let (who, team) = f
-                .snapshot
-                .member(*member)
-                .map_or_else(Default::default, |m| {
-                    let team = f.snapshot.team(m.team).map(|t| t.name.clone());
-                    (m.name.clone(), team.unwrap_or_default())
-                });
-            confirm_ui(
-                ctx,
-                "Member leaving",
-                &format!(
-                    "{who} leaves {team} today. Their ratings and history are kept: they are listed under Show former members and stay in the matrix as of earlier dates. You can undo this."
-                ),
-                "Mark as left",
-                || out.push(Command::Apply(Action::RemoveMember { member: *member })),
-            )
-        }
+        Dialog::ConfirmRemoveMember { member, on } => leaving_ui(ctx, f.snapshot, *member, on, out),
         Dialog::CreateTeam { name } => {
             name_ui(ctx, "New team", "Team name:", name, "Create", |n| {
                 out.push(Command::Apply(Action::CreateTeam { name: n }));
@@ -367,6 +352,63 @@ fn buttons(ui: &mut egui::Ui, ok: &str, ok_enabled: bool) -> (bool, bool) {
         result.1 = ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape));
     });
     result
+}
+
+/// "Member leaving": they leave today or on a past date typed; kept as a former member.
+fn leaving_ui(
+    ctx: &Context,
+    snapshot: &Snapshot,
+    member: MemberId,
+    on: &mut String,
+    out: &mut Vec<Command>,
+) -> bool {
+    let (who, team) = snapshot.member(member).map_or_else(Default::default, |m| {
+        let team = snapshot.team(m.team).map(|t| t.name.clone());
+        (m.name.clone(), team.unwrap_or_default())
+    });
+    let today = crate::model::time::today();
+    let date = match on.trim() {
+        "" => Ok(None),
+        text => match crate::model::time::parse_date(text) {
+            Some(d) if d > today => Err(format!("{d} is in the future")),
+            Some(d) => Ok(Some(d)),
+            None => Err(format!("\"{text}\" is not a date (e.g. 31/10/2026)")),
+        },
+    };
+    let mut keep = true;
+    window("Member leaving").show(ctx, |ui| {
+        let when = match &date {
+            Ok(Some(d)) => format!("on {d}"),
+            _ => "today".to_string(),
+        };
+        ui.label(format!(
+            "{who} leaves {team} {when}. Their ratings and history are kept: they are listed under Show former members and stay in the matrix as of earlier dates. You can undo this."
+        ));
+        ui.horizontal(|ui| {
+            let l = ui.label("Left on:");
+            let edit = ui
+                .add(
+                    egui::TextEdit::singleline(on)
+                        .hint_text("today")
+                        .desired_width(110.0),
+                )
+                .labelled_by(l.id);
+            focus_first(ui, &edit);
+        });
+        if let Err(e) = &date {
+            ui.colored_label(ui.visuals().error_fg_color, e);
+        }
+        ui.add_space(6.0);
+        let (yes, no) = buttons(ui, "Mark as left", date.is_ok());
+        if yes && let Ok(d) = date {
+            out.push(Command::Apply(match d {
+                Some(on) => Action::Leave { member, on },
+                None => Action::RemoveMember { member },
+            }));
+        }
+        keep = !(yes || no);
+    });
+    keep
 }
 
 /// Former members of a team (or all teams), with when they left: bring one back, or delete

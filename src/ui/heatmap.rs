@@ -17,10 +17,16 @@ const FOOTER_ROWS: f32 = 2.0;
 /// Where each column of the grid sits: the fixed columns (Team in "All teams", Member, Role
 /// level, Total) and the skill columns, which scroll sideways. The header, every row and the
 /// footer lay themselves out with the same `Columns`, so they cannot drift apart.
+/// The narrowest the role level column gets to make room for the skills.
+const MIN_ROLE_WIDTH: f32 = 90.0;
+
 #[derive(Debug, Clone, Copy)]
 struct Columns {
     left: f32,
     team: f32,
+    /// The role level column: narrower (down to [`MIN_ROLE_WIDTH`]) when that lets every skill
+    /// column fit, rather than cutting the last one off.
+    role: f32,
     cells_width: f32,
     h_scroll: f32,
     count: usize,
@@ -29,10 +35,17 @@ struct Columns {
 impl Columns {
     fn new(left: f32, width: f32, all_teams: bool, count: usize) -> Columns {
         let team = if all_teams { TEAM_WIDTH } else { 0.0 };
-        let fixed = team + NAME_WIDTH + ROLE_WIDTH + TOTAL_WIDTH;
+        let over = team + NAME_WIDTH + ROLE_WIDTH + TOTAL_WIDTH + count as f32 * CELL_WIDTH - width;
+        let role = if over > 0.0 && over <= ROLE_WIDTH - MIN_ROLE_WIDTH {
+            ROLE_WIDTH - over
+        } else {
+            ROLE_WIDTH
+        };
+        let fixed = team + NAME_WIDTH + role + TOTAL_WIDTH;
         Columns {
             left,
             team,
+            role,
             cells_width: (width - fixed).max(CELL_WIDTH),
             h_scroll: 0.0,
             count,
@@ -41,7 +54,7 @@ impl Columns {
 
     /// The width of the fixed columns.
     fn fixed(&self) -> f32 {
-        self.team + NAME_WIDTH + ROLE_WIDTH + TOTAL_WIDTH
+        self.team + NAME_WIDTH + self.role + TOTAL_WIDTH
     }
 
     /// How far the skill columns can scroll (a few points of overflow are not worth it).
@@ -63,16 +76,11 @@ impl Columns {
     }
 
     fn role(&self, top: f32, height: f32) -> Rect {
-        self.span(self.team + NAME_WIDTH, ROLE_WIDTH, top, height)
+        self.span(self.team + NAME_WIDTH, self.role, top, height)
     }
 
     fn total(&self, top: f32, height: f32) -> Rect {
-        self.span(
-            self.team + NAME_WIDTH + ROLE_WIDTH,
-            TOTAL_WIDTH,
-            top,
-            height,
-        )
+        self.span(self.team + NAME_WIDTH + self.role, TOTAL_WIDTH, top, height)
     }
 
     /// The area the skill columns are drawn in (and clipped to).
@@ -920,7 +928,10 @@ fn member_menu_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, m: &Member) {
         ui.close();
     }
     if ui.button("Left the team...").clicked() {
-        state.dialog = Some(super::Dialog::ConfirmRemoveMember { member: m.id });
+        state.dialog = Some(super::Dialog::ConfirmRemoveMember {
+            member: m.id,
+            on: String::new(),
+        });
         ui.close();
     }
 }

@@ -156,6 +156,8 @@ pub struct UiState {
     pub trends_open: bool,
     /// The skill the Trends window charts.
     pub trend_skill: Option<SkillId>,
+    /// The cell whose details the side panel last scrolled to.
+    pub detail_shown: Option<(MemberId, SkillId)>,
 }
 
 impl UiState {

@@ -1511,3 +1511,47 @@ fn comparing_counts_not_rated_to_none_as_no_change_and_names_who_left() {
         .is_some()
     );
 }
+
+#[test]
+fn a_leaving_can_be_dated_in_the_past_and_a_wrong_date_keeps_the_dialog() {
+    let mut h = harness(history_core());
+    h.run();
+    let member = h.state().visible_rows()[0];
+    let name = h
+        .state()
+        .core()
+        .snapshot()
+        .member(member)
+        .unwrap()
+        .name
+        .clone();
+    h.get_by_label(&name).click_secondary();
+    h.run();
+    h.get_by_label("Left the team...").click();
+    h.run();
+    let field = h.get_by_label("Left on:");
+    field.focus();
+    field.type_text("31/02/2026");
+    h.run();
+    assert!(h.query_by_label_contains("is not a date").is_some());
+    assert!(
+        h.get_by_label("Mark as left")
+            .accesskit_node()
+            .is_disabled()
+    );
+    let when = capmatrix::model::time::today().yesterday().unwrap();
+    if let Some(capmatrix::ui::Dialog::ConfirmRemoveMember { on, .. }) =
+        h.state_mut().state_mut().dialog.as_mut()
+    {
+        *on = when.to_string();
+    }
+    h.run();
+    assert!(
+        h.query_by_label_contains(&format!("leaves Data Platform on {when}"))
+            .is_some()
+    );
+    h.get_by_label("Mark as left").click();
+    h.run();
+    let snap = h.state().core().read_back().unwrap();
+    assert_eq!(snap.former(member).unwrap().left_on, Some(when));
+}
