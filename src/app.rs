@@ -672,6 +672,7 @@ impl CapmatrixApp {
             mode: d.mode,
             dry_run,
             sheet: Some(d.sheet.trim().to_string()).filter(|s| !s.is_empty()),
+            source: crate::model::Source::Lead,
         }
     }
 
@@ -743,6 +744,7 @@ impl CapmatrixApp {
             } else {
                 LevelStyle::Names
             },
+            source: Default::default(),
         };
         match transfer::export_file(
             &self.core,

@@ -73,6 +73,28 @@ pub enum YesNo {
     No,
 }
 
+/// Whose ratings a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SourceArg {
+    /// The lead's ratings (what coverage and gaps use).
+    Lead,
+    /// The people's own ratings (self-assessment).
+    #[value(name = "self")]
+    SelfAssessed,
+}
+
+/// Whose ratings to export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportSourceArg {
+    /// The lead's ratings.
+    Lead,
+    /// The people's own ratings.
+    #[value(name = "self")]
+    SelfAssessed,
+    /// Both, in the long layout with a Source column.
+    Both,
+}
+
 /// Import modes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ImportMode {
@@ -222,6 +244,9 @@ pub enum Command {
         /// Report what would change, change nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Whose ratings the rows are (a long file's Source column says it row by row).
+        #[arg(long, value_enum, default_value = "lead")]
+        source: SourceArg,
     },
     /// Export the matrix; the file's extension picks the type: .csv/.txt (CSV; `-` for
     /// standard output), .xlsx (an Excel workbook), .svg or .png (a picture of the heatmap).
@@ -244,6 +269,10 @@ pub enum Command {
         /// excluded, undone edits ignored).
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
+        /// Whose ratings (CSV only): the lead's, the people's own, or both (long layout, with a
+        /// Source column).
+        #[arg(long, value_enum, default_value = "lead")]
+        source: ExportSourceArg,
     },
     /// Write a consistent copy of the database to FILE while it stays in use.
     Backup {
@@ -397,20 +426,34 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
             team,
             mode,
             dry_run,
-        } => import(
-            file,
-            &crate::transfer::ImportOptions {
-                team: team.clone(),
-                mode: match mode {
-                    ImportMode::Merge => crate::io::Mode::Merge,
-                    ImportMode::Replace => crate::io::Mode::Replace,
+            source,
+        } => {
+            let source = match source {
+                SourceArg::Lead => crate::model::Source::Lead,
+                SourceArg::SelfAssessed => crate::model::Source::SelfAssessed,
+            };
+            if source == crate::model::Source::SelfAssessed && *mode == ImportMode::Replace {
+                return Err(Error::Usage(
+                    "--mode replace decides who is in each team; people's own ratings are added with --mode merge"
+                        .into(),
+                ));
+            }
+            import(
+                file,
+                &crate::transfer::ImportOptions {
+                    team: team.clone(),
+                    mode: match mode {
+                        ImportMode::Merge => crate::io::Mode::Merge,
+                        ImportMode::Replace => crate::io::Mode::Replace,
+                    },
+                    dry_run: *dry_run,
+                    sheet: sheet.clone(),
+                    source,
                 },
-                dry_run: *dry_run,
-                sheet: sheet.clone(),
-            },
-            db,
-            out,
-        ),
+                db,
+                out,
+            )
+        }
         Command::Export {
             file,
             team,
@@ -418,11 +461,23 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
             levels,
             history,
             as_of,
+            source,
         } => {
             let as_of = as_of
                 .as_deref()
                 .map(|t| date_arg("--as-of", t))
                 .transpose()?;
+            let source = match source {
+                ExportSourceArg::Lead => crate::io::export::ExportSource::Lead,
+                ExportSourceArg::SelfAssessed => crate::io::export::ExportSource::SelfAssessed,
+                ExportSourceArg::Both => crate::io::export::ExportSource::Both,
+            };
+            if source == crate::io::export::ExportSource::Both && *format != ExportFormatArg::Long {
+                return Err(Error::Usage(
+                    "--source both needs --format long (a Source column says whose each rating is)"
+                        .into(),
+                ));
+            }
             if *history && *format != ExportFormatArg::Long {
                 return Err(Error::Usage(
                     "--history needs --format long (the wide format holds current ratings only)"
@@ -439,9 +494,12 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
                 if *history {
                     return Err(Error::HistoryNeedsCsv);
                 }
-                if *format != ExportFormatArg::Wide || *levels != LevelsArg::Names {
+                if *format != ExportFormatArg::Wide
+                    || *levels != LevelsArg::Names
+                    || source != crate::io::export::ExportSource::Lead
+                {
                     return Err(Error::Usage(
-                        "--format and --levels choose a CSV file's layout; a workbook holds both layouts (its Matrix and Ratings sheets) and a picture shows levels as letters"
+                        "--format, --levels and --source choose a CSV file's layout; a workbook holds both layouts (its Matrix and Ratings sheets) and a picture shows levels as letters, both of the lead's ratings"
                             .into(),
                     ));
                 }
@@ -461,6 +519,7 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
                     LevelsArg::Names => crate::io::LevelStyle::Names,
                     LevelsArg::Numbers => crate::io::LevelStyle::Numbers,
                 },
+                source,
             };
             let written =
                 crate::transfer::export_file_as_of(&core, file, options, *history, as_of)?;

@@ -6,7 +6,7 @@
 use crate::error::{Error, Result};
 use crate::model::{
     DEFAULT_REVIEW_MONTHS, Date, EventKind, HistoryEntry, Level, Member, MemberEvent, MemberId,
-    Rating, RoleLevelId, SkillId, Snapshot, Target, Team, TeamId, Timestamp,
+    Rating, RoleLevelId, SkillId, Snapshot, Source, Target, Team, TeamId, Timestamp,
 };
 use crate::store::{Store, Writer};
 use std::path::Path;
@@ -104,6 +104,28 @@ pub enum Action {
         /// the flag changes. Imports of dated ratings and `rate --on` set it.
         on: Option<Date>,
     },
+    /// Set a member's own rating (self-assessment) in a skill. Coverage and gaps do not use it.
+    SetSelfRating {
+        /// The member.
+        member: MemberId,
+        /// The skill.
+        skill: SkillId,
+        /// The level they gave themselves.
+        level: Level,
+        /// Their evidence, possibly empty.
+        note: String,
+        /// Interested in developing the skill.
+        interested: bool,
+        /// The assessment date (as for [`Action::SetRating`]).
+        on: Option<Date>,
+    },
+    /// Clear a member's own rating in a skill.
+    ClearSelfRating {
+        /// The member.
+        member: MemberId,
+        /// The skill.
+        skill: SkillId,
+    },
     /// "Reviewed, still at this level": re-stamp a rating's assessment date.
     ReviewRating {
         /// The member.
@@ -147,6 +169,8 @@ pub enum Action {
         entry: i64,
         /// The rating before it.
         restore: Option<Rating>,
+        /// Whose rating.
+        source: Source,
     },
     /// Undo a member event (joined again, left, moved, role change): records a retraction and
     /// puts the member back as they were (used by undo).
@@ -519,6 +543,8 @@ impl Core {
 fn step_focus(actions: &[Action]) -> Option<(MemberId, Option<SkillId>)> {
     actions.iter().find_map(|a| match a {
         Action::SetRating { member, skill, .. }
+        | Action::SetSelfRating { member, skill, .. }
+        | Action::ClearSelfRating { member, skill }
         | Action::ReviewRating { member, skill, .. }
         | Action::RetractRating { member, skill, .. }
         | Action::ClearRating { member, skill } => Some((*member, Some(*skill))),
@@ -548,6 +574,8 @@ pub fn action_label(action: &Action) -> String {
         Action::EraseMember { .. } => "delete member permanently",
         Action::SetRating { .. } => "set rating",
         Action::ReviewRating { .. } => "mark reviewed",
+        Action::SetSelfRating { .. } => "set self-assessment",
+        Action::ClearSelfRating { .. } => "clear self-assessment",
         Action::SetReviewPeriod { .. } => "set review period",
         Action::RetractRating { .. } => "undo rating",
         Action::RetractEvent { .. } => "undo member change",
@@ -729,15 +757,34 @@ fn apply_one(
             note,
             interested,
             on,
-        } => a.set_rating(member, skill, level, note, interested, on),
+        } => a.set_rating(Source::Lead, (member, skill), level, note, interested, on),
+        Action::SetSelfRating {
+            member,
+            skill,
+            level,
+            note,
+            interested,
+            on,
+        } => a.set_rating(
+            Source::SelfAssessed,
+            (member, skill),
+            level,
+            note,
+            interested,
+            on,
+        ),
+        Action::ClearSelfRating { member, skill } => {
+            a.clear_rating(Source::SelfAssessed, member, skill)
+        }
         Action::ReviewRating { member, skill, on } => a.review_rating(member, skill, on),
-        Action::ClearRating { member, skill } => a.clear_rating(member, skill),
+        Action::ClearRating { member, skill } => a.clear_rating(Source::Lead, member, skill),
         Action::RetractRating {
             member,
             skill,
             entry,
             restore,
-        } => a.retract_rating(member, skill, entry, restore),
+            source,
+        } => a.retract_rating(source, (member, skill), entry, restore),
         Action::SetTarget {
             team,
             skill,
@@ -925,6 +972,7 @@ impl Applier<'_, '_> {
             name,
             role_level,
             ratings: Default::default(),
+            self_ratings: Default::default(),
             left_on: None,
         });
         let outcome = Outcome {
@@ -1147,10 +1195,37 @@ impl Applier<'_, '_> {
         Ok((outcome, Some(Action::EraseMember { member: id })))
     }
 
-    fn set_rating(
+    /// A member's current ratings from one source.
+    fn ratings_of(
+        &self,
+        source: Source,
+        member: MemberId,
+    ) -> Result<&std::collections::BTreeMap<SkillId, Rating>> {
+        let m = member_of(self.snapshot, member)?;
+        Ok(match source {
+            Source::Lead => &m.ratings,
+            Source::SelfAssessed => &m.self_ratings,
+        })
+    }
+
+    /// Puts a rating (or none) into the snapshot for one source.
+    fn put_in_snapshot(
         &mut self,
+        source: Source,
         member: MemberId,
         skill: SkillId,
+        rating: Option<Rating>,
+    ) {
+        match source {
+            Source::Lead => self.snapshot.set_rating(member, skill, rating),
+            Source::SelfAssessed => self.snapshot.set_self_rating(member, skill, rating),
+        }
+    }
+
+    fn set_rating(
+        &mut self,
+        source: Source,
+        (member, skill): (MemberId, SkillId),
         level: Level,
         note: String,
         interested: bool,
@@ -1158,10 +1233,7 @@ impl Applier<'_, '_> {
     ) -> Result<Applied> {
         check_skill(self.snapshot, skill)?;
         check_date(on, self.today)?;
-        let old = member_of(self.snapshot, member)?
-            .ratings
-            .get(&skill)
-            .cloned();
+        let old = self.ratings_of(source, member)?.get(&skill).cloned();
         // Only the note or the flag changing keeps the assessment date.
         let assessed_on = on.unwrap_or(match &old {
             Some(o) if o.level == level => o.assessed_on,
@@ -1176,7 +1248,8 @@ impl Applier<'_, '_> {
         if old.as_ref() == Some(&rating) {
             return Ok((Outcome::default(), None));
         }
-        self.w.put_rating(member, skill, &rating, self.now)?;
+        self.w
+            .put_rating_of(source, member, skill, &rating, self.now)?;
         let entry = self.w.append_history(
             member,
             &HistoryEntry {
@@ -1188,9 +1261,10 @@ impl Applier<'_, '_> {
                 assessed_on,
                 recorded: self.now,
                 undone: None,
+                source,
             },
         )?;
-        self.snapshot.set_rating(member, skill, Some(rating));
+        self.put_in_snapshot(source, member, skill, Some(rating));
         Ok((
             changed(),
             Some(Action::RetractRating {
@@ -1198,6 +1272,7 @@ impl Applier<'_, '_> {
                 skill,
                 entry,
                 restore: old,
+                source,
             }),
         ))
     }
@@ -1217,19 +1292,27 @@ impl Applier<'_, '_> {
             });
         };
         let on = Some(on.unwrap_or(self.today));
-        self.set_rating(member, skill, r.level, r.note, r.interested, on)
+        self.set_rating(
+            Source::Lead,
+            (member, skill),
+            r.level,
+            r.note,
+            r.interested,
+            on,
+        )
     }
 
-    fn clear_rating(&mut self, member: MemberId, skill: SkillId) -> Result<Applied> {
+    fn clear_rating(
+        &mut self,
+        source: Source,
+        member: MemberId,
+        skill: SkillId,
+    ) -> Result<Applied> {
         check_skill(self.snapshot, skill)?;
-        let Some(old) = member_of(self.snapshot, member)?
-            .ratings
-            .get(&skill)
-            .cloned()
-        else {
+        let Some(old) = self.ratings_of(source, member)?.get(&skill).cloned() else {
             return Ok((Outcome::default(), None));
         };
-        self.w.delete_rating(member, skill)?;
+        self.w.delete_rating_of(source, member, skill)?;
         let entry = self.w.append_history(
             member,
             &HistoryEntry {
@@ -1241,9 +1324,10 @@ impl Applier<'_, '_> {
                 assessed_on: self.today,
                 recorded: self.now,
                 undone: None,
+                source,
             },
         )?;
-        self.snapshot.set_rating(member, skill, None);
+        self.put_in_snapshot(source, member, skill, None);
         Ok((
             changed(),
             Some(Action::RetractRating {
@@ -1251,31 +1335,29 @@ impl Applier<'_, '_> {
                 skill,
                 entry,
                 restore: Some(old),
+                source,
             }),
         ))
     }
 
     fn retract_rating(
         &mut self,
-        member: MemberId,
-        skill: SkillId,
+        source: Source,
+        (member, skill): (MemberId, SkillId),
         entry: i64,
         restore: Option<Rating>,
     ) -> Result<Applied> {
         check_skill(self.snapshot, skill)?;
-        let current = member_of(self.snapshot, member)?
-            .ratings
-            .get(&skill)
-            .cloned();
+        let current = self.ratings_of(source, member)?.get(&skill).cloned();
         self.w.retract_history(member, entry, self.now)?;
         match &restore {
-            Some(r) => self.w.put_rating(member, skill, r, self.now)?,
-            None => self.w.delete_rating(member, skill)?,
+            Some(r) => self.w.put_rating_of(source, member, skill, r, self.now)?,
+            None => self.w.delete_rating_of(source, member, skill)?,
         }
-        self.snapshot.set_rating(member, skill, restore);
+        self.put_in_snapshot(source, member, skill, restore);
         // Redo records the change anew, with the date it had.
-        let redo = match current {
-            Some(r) => Action::SetRating {
+        let redo = match (current, source) {
+            (Some(r), Source::Lead) => Action::SetRating {
                 member,
                 skill,
                 level: r.level,
@@ -1283,7 +1365,16 @@ impl Applier<'_, '_> {
                 interested: r.interested,
                 on: Some(r.assessed_on),
             },
-            None => Action::ClearRating { member, skill },
+            (Some(r), Source::SelfAssessed) => Action::SetSelfRating {
+                member,
+                skill,
+                level: r.level,
+                note: r.note,
+                interested: r.interested,
+                on: Some(r.assessed_on),
+            },
+            (None, Source::Lead) => Action::ClearRating { member, skill },
+            (None, Source::SelfAssessed) => Action::ClearSelfRating { member, skill },
         };
         Ok((changed(), Some(redo)))
     }
@@ -1320,6 +1411,9 @@ fn insert_member_record(w: &Writer<'_>, record: &MemberRecord, now: Timestamp) -
     w.insert_member(Some(m.id), m.team, &m.name, m.role_level, m.left_on)?;
     for (&skill, rating) in &m.ratings {
         w.put_rating(m.id, skill, rating, now)?;
+    }
+    for (&skill, rating) in &m.self_ratings {
+        w.put_rating_of(Source::SelfAssessed, m.id, skill, rating, now)?;
     }
     for h in &record.history {
         let id = w.append_history(m.id, h)?;

@@ -20,6 +20,8 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// A workbook's sheet to read (default: the first with a Member column).
     pub sheet: Option<String>,
+    /// Whose ratings the file's rows are, unless a Source column says (default: the lead's).
+    pub source: crate::model::Source,
 }
 
 /// What an import did (or would do).
@@ -207,7 +209,7 @@ pub fn import_bytes(
         problems,
         path: path.to_path_buf(),
     })?;
-    let plan = io::plan(core.snapshot(), &read.parsed, options.mode);
+    let plan = io::plan_from(core.snapshot(), &read.parsed, options.mode, options.source);
     let (changes, changes_total) = plan.changes(core.snapshot(), MAX_LISTED_CHANGES);
     if !options.dry_run {
         let label = format!(
@@ -225,6 +227,61 @@ pub fn import_bytes(
         changes,
         changes_total,
     })
+}
+
+/// The action for one planned rating change of a member, the lead's or their own.
+fn rating_action(
+    member: crate::model::MemberId,
+    change: &io::plan::RatingChange,
+    source: crate::model::Source,
+) -> Action {
+    use crate::model::Source;
+    match (change, source) {
+        (
+            io::plan::RatingChange::Set {
+                skill,
+                level,
+                note,
+                interested,
+                at,
+            },
+            Source::Lead,
+        ) => Action::SetRating {
+            member,
+            skill: *skill,
+            level: *level,
+            note: note.clone(),
+            interested: *interested,
+            on: *at,
+        },
+        (
+            io::plan::RatingChange::Set {
+                skill,
+                level,
+                note,
+                interested,
+                at,
+            },
+            Source::SelfAssessed,
+        ) => Action::SetSelfRating {
+            member,
+            skill: *skill,
+            level: *level,
+            note: note.clone(),
+            interested: *interested,
+            on: *at,
+        },
+        (io::plan::RatingChange::Clear { skill }, Source::Lead) => Action::ClearRating {
+            member,
+            skill: *skill,
+        },
+        (io::plan::RatingChange::Clear { skill }, Source::SelfAssessed) => {
+            Action::ClearSelfRating {
+                member,
+                skill: *skill,
+            }
+        }
+    }
 }
 
 /// Applies an import plan through the core, in one transaction.
@@ -282,27 +339,14 @@ pub fn apply_plan(core: &mut Core, plan: &Plan, label: &str) -> Result<()> {
                     })?,
             };
             for change in &m.ratings {
-                let action = match change {
-                    io::plan::RatingChange::Set {
-                        skill,
-                        level,
-                        note,
-                        interested,
-                        at,
-                    } => Action::SetRating {
-                        member,
-                        skill: *skill,
-                        level: *level,
-                        note: note.clone(),
-                        interested: *interested,
-                        on: *at,
-                    },
-                    io::plan::RatingChange::Clear { skill } => Action::ClearRating {
-                        member,
-                        skill: *skill,
-                    },
-                };
-                b.apply(action)?;
+                b.apply(rating_action(member, change, crate::model::Source::Lead))?;
+            }
+            for change in &m.self_ratings {
+                b.apply(rating_action(
+                    member,
+                    change,
+                    crate::model::Source::SelfAssessed,
+                ))?;
             }
         }
         for &member in &plan.removals {
@@ -382,11 +426,12 @@ pub fn export_file_as_of(
             } else {
                 None
             };
-            let table = io::export::table(
+            let table = io::export::table_of(
                 snapshot,
                 options.scope,
                 options.format,
                 all_history.as_ref(),
+                options.source,
             );
             (
                 io::export::encode_csv(&table, options.levels)?,

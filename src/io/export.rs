@@ -29,6 +29,18 @@ pub enum LevelStyle {
     Numbers,
 }
 
+/// Whose ratings to export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ExportSource {
+    /// The lead's (what coverage and gaps use; today's files).
+    #[default]
+    Lead,
+    /// The people's own (self-assessment).
+    SelfAssessed,
+    /// Both, the long layout with a Source column.
+    Both,
+}
+
 /// What to export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ExportOptions {
@@ -38,6 +50,8 @@ pub struct ExportOptions {
     pub format: ExportFormat,
     /// How levels are written.
     pub levels: LevelStyle,
+    /// Whose ratings.
+    pub source: ExportSource,
 }
 
 /// The header of the long format.
@@ -84,14 +98,39 @@ pub struct Table<'a> {
     pub rows: Vec<Vec<Cell<'a>>>,
 }
 
-/// Builds the rows of an export. `history` (long format only) gives every entry of each
-/// member's history instead of the current ratings.
+/// Builds the rows of an export of the lead's ratings. `history` (long format only) gives
+/// every entry of each member's history instead of the current ratings.
 pub fn table<'a>(
     snapshot: &'a Snapshot,
     scope: Scope,
     format: ExportFormat,
     history: Option<&'a HashMap<MemberId, Vec<HistoryEntry>>>,
 ) -> Table<'a> {
+    table_of(snapshot, scope, format, history, ExportSource::Lead)
+}
+
+/// As [`table`], for whose ratings `source` says: with [`ExportSource::Both`] the long layout
+/// has a Source column (`lead`, `self`); the wide layout holds one source (the lead's when
+/// both are asked for: the caller refuses that).
+pub fn table_of<'a>(
+    snapshot: &'a Snapshot,
+    scope: Scope,
+    format: ExportFormat,
+    history: Option<&'a HashMap<MemberId, Vec<HistoryEntry>>>,
+    source: ExportSource,
+) -> Table<'a> {
+    let sources: &[crate::model::Source] = match source {
+        ExportSource::Lead => &[crate::model::Source::Lead],
+        ExportSource::SelfAssessed => &[crate::model::Source::SelfAssessed],
+        ExportSource::Both => &[
+            crate::model::Source::Lead,
+            crate::model::Source::SelfAssessed,
+        ],
+    };
+    let ratings_of = |m: &'a Member, s: crate::model::Source| match s {
+        crate::model::Source::Lead => &m.ratings,
+        crate::model::Source::SelfAssessed => &m.self_ratings,
+    };
     let fw = &snapshot.framework;
     let members = scope_members(snapshot, scope);
     let team_name = |m: &Member| {
@@ -117,10 +156,11 @@ pub fn table<'a>(
                     row.push(Cell::Text(&m.name));
                     row.push(Cell::Text(team_name(m)));
                     row.push(Cell::Text(role_name(m)));
+                    let ratings = ratings_of(m, sources[0]);
                     row.extend(
                         skills
                             .iter()
-                            .map(|s| Cell::Level(m.ratings.get(s).map(|r| r.level))),
+                            .map(|s| Cell::Level(ratings.get(s).map(|r| r.level))),
                     );
                     row
                 })
@@ -129,13 +169,15 @@ pub fn table<'a>(
         }
         ExportFormat::Long => {
             let mut rows = Vec::new();
+            let with_source = source == ExportSource::Both;
             for m in &members {
                 let row = |skill: SkillId,
                            level: Option<Level>,
                            at: Date,
                            interested: bool,
-                           note: &'a str| {
-                    vec![
+                           note: &'a str,
+                           whose: crate::model::Source| {
+                    let mut cells = vec![
                         Cell::Text(&m.name),
                         Cell::Text(team_name(m)),
                         Cell::Text(role_name(m)),
@@ -144,30 +186,54 @@ pub fn table<'a>(
                         Cell::Date(at),
                         Cell::Flag(interested),
                         Cell::Text(note),
-                    ]
+                    ];
+                    if with_source {
+                        cells.push(Cell::Text(whose.code()));
+                    }
+                    cells
                 };
                 match history {
                     Some(h) => {
                         // Undone entries are kept in the database for audit, not exported
                         // as history that happened.
                         let entries = h.get(&m.id).map(Vec::as_slice).unwrap_or_default();
-                        for e in entries.iter().filter(|e| e.undone.is_none()) {
-                            rows.push(row(e.skill, e.level, e.assessed_on, e.interested, &e.note));
+                        for e in entries
+                            .iter()
+                            .filter(|e| e.undone.is_none() && sources.contains(&e.source))
+                        {
+                            rows.push(row(
+                                e.skill,
+                                e.level,
+                                e.assessed_on,
+                                e.interested,
+                                &e.note,
+                                e.source,
+                            ));
                         }
                     }
                     None => {
-                        let mut ratings: Vec<_> = m.ratings.iter().collect();
-                        ratings.sort_by_key(|(s, _)| **s);
-                        for (&s, r) in ratings {
-                            rows.push(row(s, Some(r.level), r.assessed_on, r.interested, &r.note));
+                        for &whose in sources {
+                            let mut ratings: Vec<_> = ratings_of(m, whose).iter().collect();
+                            ratings.sort_by_key(|(s, _)| **s);
+                            for (&s, r) in ratings {
+                                rows.push(row(
+                                    s,
+                                    Some(r.level),
+                                    r.assessed_on,
+                                    r.interested,
+                                    &r.note,
+                                    whose,
+                                ));
+                            }
                         }
                     }
                 }
             }
-            Table {
-                header: LONG_HEADER.to_vec(),
-                rows,
+            let mut header = LONG_HEADER.to_vec();
+            if with_source {
+                header.push("Source");
             }
+            Table { header, rows }
         }
     }
 }
@@ -203,7 +269,13 @@ pub fn export(
     history: Option<&HashMap<MemberId, Vec<HistoryEntry>>>,
 ) -> Result<Vec<u8>> {
     encode_csv(
-        &table(snapshot, options.scope, options.format, history),
+        &table_of(
+            snapshot,
+            options.scope,
+            options.format,
+            history,
+            options.source,
+        ),
         options.levels,
     )
 }

@@ -19,7 +19,7 @@ pub use crate::problem::{MAX_PROBLEMS, Problem, ProblemKind, Problems};
 pub use export::{ExportFormat, ExportOptions, LevelStyle, export};
 pub use guard::{guard, unguard};
 pub use parse::{FileFormat, ParsedFile, parse};
-pub use plan::{Mode, Plan, Summary, plan};
+pub use plan::{Mode, Plan, Summary, plan, plan_from};
 pub use text::Encoding;
 
 /// A file read and checked, ready to plan: the parsed rows and how the file was read.

@@ -42,6 +42,8 @@ pub struct ParsedRating {
     pub interested: Option<bool>,
     /// The note, if the file has that column.
     pub note: Option<String>,
+    /// Whose rating, if the file has a Source column (long format).
+    pub source: Option<crate::model::Source>,
 }
 
 /// A member as the file describes them.
@@ -85,6 +87,7 @@ enum Col {
     RatedOn,
     Interested,
     Note,
+    Source,
     SkillColumn(SkillId),
     Ignored,
 }
@@ -99,6 +102,7 @@ fn fixed_column(name: &str) -> Option<Col> {
         "rated on" => Col::RatedOn,
         "interested" => Col::Interested,
         "note" => Col::Note,
+        "source" => Col::Source,
         _ => return None,
     })
 }
@@ -249,7 +253,12 @@ fn classify_column(
         return Col::Ignored;
     }
     if let Some(col) = fixed_column(key) {
-        if format == FileFormat::Wide && matches!(col, Col::RatedOn | Col::Interested | Col::Note) {
+        if format == FileFormat::Wide
+            && matches!(
+                col,
+                Col::RatedOn | Col::Interested | Col::Note | Col::Source
+            )
+        {
             problems.push(Problem::cell(
                 line,
                 name,
@@ -437,6 +446,7 @@ fn read_wide_ratings(row: &RawRow, header: &Header, problems: &mut Problems) -> 
             at: None,
             interested: None,
             note: None,
+            source: None,
         });
     }
     ratings
@@ -532,6 +542,23 @@ fn read_long_rating(
     let note = header
         .find(Col::Note)
         .map(|i| header.text(row.cells.get(i).unwrap_or("")).to_string());
+    let source = header.find(Col::Source).and_then(|i| {
+        let text = row.cells.get(i).unwrap_or("").trim();
+        if text.is_empty() {
+            return None;
+        }
+        let source = crate::model::Source::parse(text);
+        if source.is_none() {
+            problems.push(Problem::cell(
+                line,
+                "Source",
+                format!(
+                    "\"{text}\" is not lead or self (whose rating it is; empty for the import's)"
+                ),
+            ));
+        }
+        source
+    });
     Some(ParsedRating {
         line,
         skill: skill?,
@@ -539,6 +566,7 @@ fn read_long_rating(
         at,
         interested,
         note,
+        source,
     })
 }
 

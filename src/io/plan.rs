@@ -3,7 +3,9 @@
 //! Pure; the same plan is shown by a dry run and applied by a real import.
 
 use super::parse::{FileFormat, ParsedFile};
-use crate::model::{Level, MemberId, Rating, RoleLevelId, SkillId, Snapshot, TeamId, name_key};
+use crate::model::{
+    Level, MemberId, Rating, RoleLevelId, SkillId, Snapshot, Source, TeamId, name_key,
+};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// How an import treats what is already in the database.
@@ -123,6 +125,8 @@ pub struct MemberPlan {
     pub ratings: Vec<RatingChange>,
     /// A former member of the team, who comes back (adding them brings them back).
     pub rejoining: Option<MemberId>,
+    /// Changes to the member's own ratings (self-assessment), in order.
+    pub self_ratings: Vec<RatingChange>,
 }
 
 /// Everything an import does.
@@ -216,29 +220,44 @@ impl Plan {
                 )),
                 (Some(_), None) => {}
             }
-            let mut levels: BTreeMap<SkillId, Level> = current
-                .or(former)
-                .map(|c| c.ratings.iter().map(|(s, r)| (*s, r.level)).collect())
-                .unwrap_or_default();
-            for r in &m.ratings {
-                let (skill, new) = match r {
-                    RatingChange::Set { skill, level, .. } => (*skill, Some(*level)),
-                    RatingChange::Clear { skill } => (*skill, None),
-                };
-                let old = match new {
-                    Some(l) => levels.insert(skill, l),
-                    None => levels.remove(&skill),
-                };
-                let new_text = match (old, new) {
-                    (Some(o), Some(n)) if o == n => format!("{n} (note or interest changed)"),
-                    (_, Some(n)) => n.to_string(),
-                    (_, None) => "not rated".to_string(),
-                };
-                push(change(
-                    fw.skill(skill).name.clone(),
-                    old.map(|l| l.to_string()).unwrap_or_default(),
-                    new_text,
-                ));
+            for (source, list) in [
+                (Source::Lead, &m.ratings),
+                (Source::SelfAssessed, &m.self_ratings),
+            ] {
+                let mut levels: BTreeMap<SkillId, Level> = current
+                    .or(former)
+                    .map(|c| match source {
+                        Source::Lead => &c.ratings,
+                        Source::SelfAssessed => &c.self_ratings,
+                    })
+                    .map(|r| r.iter().map(|(s, r)| (*s, r.level)).collect())
+                    .unwrap_or_default();
+                for r in list {
+                    let (skill, new) = match r {
+                        RatingChange::Set { skill, level, .. } => (*skill, Some(*level)),
+                        RatingChange::Clear { skill } => (*skill, None),
+                    };
+                    let old = match new {
+                        Some(l) => levels.insert(skill, l),
+                        None => levels.remove(&skill),
+                    };
+                    let new_text = match (old, new) {
+                        (Some(o), Some(n)) if o == n => {
+                            format!("{n} (note or interest changed)")
+                        }
+                        (_, Some(n)) => n.to_string(),
+                        (_, None) => "not rated".to_string(),
+                    };
+                    let what = match source {
+                        Source::Lead => fw.skill(skill).name.clone(),
+                        Source::SelfAssessed => format!("{} (own rating)", fw.skill(skill).name),
+                    };
+                    push(change(
+                        what,
+                        old.map(|l| l.to_string()).unwrap_or_default(),
+                        new_text,
+                    ));
+                }
             }
         }
         for &id in &self.removals {
@@ -259,8 +278,25 @@ impl Plan {
     }
 }
 
-/// Compares a parsed file with the snapshot.
+/// Compares a parsed file with the snapshot; its ratings are the lead's unless a Source
+/// column says otherwise.
 pub fn plan(snapshot: &Snapshot, file: &ParsedFile, mode: Mode) -> Plan {
+    plan_from(snapshot, file, mode, Source::Lead)
+}
+
+/// As [`plan`], with the ratings of rows that do not say whose they are taken as `default`'s
+/// (`import --source self`). A source the file carries no rating of is left alone, even in
+/// replace mode.
+pub fn plan_from(snapshot: &Snapshot, file: &ParsedFile, mode: Mode, default: Source) -> Plan {
+    let of = |r: &super::parse::ParsedRating| r.source.unwrap_or(default);
+    let carries = |source: Source| {
+        default == source
+            || file
+                .members
+                .iter()
+                .any(|m| m.ratings.iter().any(|r| of(r) == source))
+    };
+    let (lead_in_file, self_in_file) = (carries(Source::Lead), carries(Source::SelfAssessed));
     let mut plan = Plan::default();
     let mut team_index: HashMap<String, usize> = HashMap::new();
     let mut in_file: BTreeMap<TeamId, BTreeSet<MemberId>> = BTreeMap::new();
@@ -304,14 +340,38 @@ pub fn plan(snapshot: &Snapshot, file: &ParsedFile, mode: Mode) -> Plan {
             (Some(_), _) => {}
         }
 
-        let changes = rating_changes(
-            existing.or(former).map(|m| &m.ratings),
-            &pm.ratings,
-            file.format,
-            mode,
-            &mut plan.summary,
-        );
-        if existing.is_none() || role_level.is_some() || !changes.is_empty() {
+        let (lead, own): (Vec<_>, Vec<_>) = pm
+            .ratings
+            .iter()
+            .cloned()
+            .partition(|r| of(r) == Source::Lead);
+        let changes = if lead_in_file {
+            rating_changes(
+                existing.or(former).map(|m| &m.ratings),
+                &lead,
+                file.format,
+                mode,
+                &mut plan.summary,
+            )
+        } else {
+            Vec::new()
+        };
+        let self_changes = if self_in_file {
+            rating_changes(
+                existing.or(former).map(|m| &m.self_ratings),
+                &own,
+                file.format,
+                mode,
+                &mut plan.summary,
+            )
+        } else {
+            Vec::new()
+        };
+        if existing.is_none()
+            || role_level.is_some()
+            || !changes.is_empty()
+            || !self_changes.is_empty()
+        {
             plan.members.push(MemberPlan {
                 team,
                 name: pm.name.clone(),
@@ -319,6 +379,7 @@ pub fn plan(snapshot: &Snapshot, file: &ParsedFile, mode: Mode) -> Plan {
                 role_level,
                 ratings: changes,
                 rejoining: former.map(|m| m.id),
+                self_ratings: self_changes,
             });
         }
     }

@@ -14,7 +14,7 @@ use super::analysis::{self, Scope};
 use super::time::{Date, months_before, months_between};
 use super::{
     EventKind, HistoryEntry, Level, Member, MemberEvent, MemberId, Rating, SkillId, Snapshot,
-    TeamId,
+    Source, TeamId,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
@@ -72,7 +72,7 @@ impl Timeline {
     pub fn first_date(&self) -> Option<Date> {
         self.entries
             .iter()
-            .filter(|(_, e)| e.undone.is_none())
+            .filter(|(_, e)| e.undone.is_none() && e.source == Source::Lead)
             .map(|(_, e)| e.assessed_on)
             .min()
     }
@@ -96,13 +96,22 @@ impl Timeline {
     }
 }
 
-/// The last entry recorded among those not undone and assessed on or before `date`.
+/// The last entry recorded among the lead's, not undone, assessed on or before `date`.
 fn effective<'a>(
     entries: impl Iterator<Item = &'a HistoryEntry>,
     date: Date,
 ) -> Option<&'a HistoryEntry> {
+    effective_of(entries, date, Source::Lead)
+}
+
+/// As [`effective`], for one source's entries.
+fn effective_of<'a>(
+    entries: impl Iterator<Item = &'a HistoryEntry>,
+    date: Date,
+    source: Source,
+) -> Option<&'a HistoryEntry> {
     entries
-        .filter(|e| e.undone.is_none() && e.assessed_on <= date)
+        .filter(|e| e.source == source && e.undone.is_none() && e.assessed_on <= date)
         .last()
 }
 
@@ -118,6 +127,7 @@ pub fn member_on(
 ) -> Option<Member> {
     let mut state = Member {
         ratings: BTreeMap::new(),
+        self_ratings: BTreeMap::new(),
         left_on: None,
         ..member.clone()
     };
@@ -219,18 +229,22 @@ pub fn as_of_scope(current: &Snapshot, timeline: &Timeline, date: Date, scope: S
         while i < list.len() {
             let skill = list[i].1.skill;
             let end = i + list[i..].partition_point(|(_, e)| e.skill == skill);
-            if let Some(e) = effective(list[i..end].iter().map(|(_, e)| e), date)
-                && let Some(level) = e.level
-            {
-                state.ratings.insert(
-                    skill,
-                    Rating {
+            for source in [Source::Lead, Source::SelfAssessed] {
+                let entries = list[i..end].iter().map(|(_, e)| e);
+                if let Some(e) = effective_of(entries, date, source)
+                    && let Some(level) = e.level
+                {
+                    let rating = Rating {
                         level,
                         note: e.note.clone(),
                         interested: e.interested,
                         assessed_on: e.assessed_on,
-                    },
-                );
+                    };
+                    match source {
+                        Source::Lead => state.ratings.insert(skill, rating),
+                        Source::SelfAssessed => state.self_ratings.insert(skill, rating),
+                    };
+                }
             }
             i = end;
         }

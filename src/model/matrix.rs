@@ -43,11 +43,44 @@ pub struct HistoryEntry {
     pub interested: bool,
     /// The assessment date the entry gave the rating.
     pub assessed_on: Date,
+    /// Whose rating: the lead's or the person's own.
+    pub source: Source,
     /// When it was recorded (never backdated).
     pub recorded: Timestamp,
     /// When it was undone, if it was: an undone entry is kept for audit and ignored by
     /// as-of views and trends.
     pub undone: Option<Timestamp>,
+}
+
+/// Whose rating: the lead's (what coverage, gaps and the heatmap use) or the person's own
+/// self-assessment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
+pub enum Source {
+    /// The lead's rating.
+    #[default]
+    Lead,
+    /// The person's own rating.
+    #[serde(rename = "self")]
+    SelfAssessed,
+}
+
+impl Source {
+    /// The word stored and written in files: `lead` or `self`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Source::Lead => "lead",
+            Source::SelfAssessed => "self",
+        }
+    }
+
+    /// The source written as `code` (any case, surrounding spaces ignored).
+    pub fn parse(text: &str) -> Option<Source> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "lead" => Some(Source::Lead),
+            "self" => Some(Source::SelfAssessed),
+            _ => None,
+        }
+    }
 }
 
 /// What happened to a member, for the matrix as of a past date.
@@ -145,8 +178,10 @@ pub struct Member {
     pub name: String,
     /// The role level, if known.
     pub role_level: Option<RoleLevelId>,
-    /// Current ratings; a skill absent here is "not rated".
+    /// Current ratings (the lead's); a skill absent here is "not rated".
     pub ratings: BTreeMap<SkillId, Rating>,
+    /// The person's own ratings (self-assessment), apart from the lead's.
+    pub self_ratings: BTreeMap<SkillId, Rating>,
     /// The day they left, for a former member (kept with their ratings and history).
     pub left_on: Option<Date>,
 }
@@ -417,6 +452,17 @@ impl Snapshot {
         let had = usize::from(old.is_some());
         let has = usize::from(m.ratings.contains_key(&skill));
         self.rating_count = self.rating_count + has - had;
+    }
+
+    /// Sets or clears a member's own rating (self-assessment) in a skill.
+    pub fn set_self_rating(&mut self, id: MemberId, skill: SkillId, rating: Option<Rating>) {
+        let Some(m) = self.members.get_mut(&id) else {
+            return;
+        };
+        match rating {
+            Some(r) => m.self_ratings.insert(skill, r),
+            None => m.self_ratings.remove(&skill),
+        };
     }
 
     /// Sets or clears (`None`: back to the default) a team's target for a skill.

@@ -18,7 +18,7 @@ pub use framework::{
 pub use level::{LEVEL_CHOICES, Level};
 pub use matrix::{
     DEFAULT_REVIEW_MONTHS, DEFAULT_TARGET_COUNT, EventKind, HistoryEntry, Member, MemberEvent,
-    MemberId, Rating, Snapshot, Target, Team, TeamId,
+    MemberId, Rating, Snapshot, Source, Target, Team, TeamId,
 };
 pub use name::{
     MAX_NAME_CHARS, NameProblem, clean_name, name_key, normalize_name, plural, repair_name,

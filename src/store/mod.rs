@@ -15,7 +15,7 @@ use crate::model::time::EARLIEST;
 use crate::model::{
     Date, EventKind, Family, FamilyId, Framework, HistoryEntry, Level, Member, MemberEvent,
     MemberId, Rating, Requirement, Role, RoleId, RoleLevel, RoleLevelId, Skill, SkillId, Snapshot,
-    Target, Team, TeamId, Timestamp,
+    Source, Target, Team, TeamId, Timestamp,
 };
 use lock::WriteLock;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
@@ -611,6 +611,7 @@ impl Store {
                 tx: &tx,
                 path: path.clone(),
                 rating_stmt: RefCell::new(None),
+                self_rating_stmt: RefCell::new(None),
                 history_stmt: RefCell::new(None),
             };
             f(&writer)?
@@ -1036,6 +1037,35 @@ fn load_framework(conn: &Connection) -> rusqlite::Result<Result<Framework>> {
     )
 }
 
+/// Every member's ratings from `table` (`rating`, the lead's, or `self_rating`), by member.
+fn load_ratings(
+    conn: &Connection,
+    table: &str,
+) -> rusqlite::Result<BTreeMap<i64, BTreeMap<SkillId, Rating>>> {
+    let mut out: BTreeMap<i64, BTreeMap<SkillId, Rating>> = BTreeMap::new();
+    // The table name is one of two fixed names, never input.
+    let mut stmt = conn.prepare(&format!(
+        "SELECT member_id, skill_id, level, note, interested, assessed_on FROM {table}
+         WHERE skill_id IN (SELECT id FROM skill) ORDER BY member_id"
+    ))?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let Some(level) = level_from_sql(r.get(2)?) else {
+            continue;
+        };
+        out.entry(r.get(0)?).or_default().insert(
+            SkillId(r.get(1)?),
+            Rating {
+                level,
+                note: r.get(3)?,
+                interested: r.get(4)?,
+                assessed_on: date_at(r, 5)?,
+            },
+        );
+    }
+    Ok(out)
+}
+
 fn load_matrix(conn: &Connection, snapshot: &mut Snapshot) -> rusqlite::Result<()> {
     let mut stmt = conn.prepare("SELECT id, name, review_months FROM team ORDER BY id")?;
     let mut rows = stmt.query([])?;
@@ -1047,25 +1077,9 @@ fn load_matrix(conn: &Connection, snapshot: &mut Snapshot) -> rusqlite::Result<(
             review_months: r.get(2)?,
         });
     }
-    let mut ratings: BTreeMap<i64, BTreeMap<SkillId, Rating>> = BTreeMap::new();
-    let mut stmt = conn.prepare(
-        "SELECT member_id, skill_id, level, note, interested, assessed_on FROM rating WHERE skill_id IN (SELECT id FROM skill) ORDER BY member_id",
-    )?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let Some(level) = level_from_sql(r.get(2)?) else {
-            continue;
-        };
-        ratings.entry(r.get(0)?).or_default().insert(
-            SkillId(r.get(1)?),
-            Rating {
-                level,
-                note: r.get(3)?,
-                interested: r.get(4)?,
-                assessed_on: date_at(r, 5)?,
-            },
-        );
-    }
+    let ratings = load_ratings(conn, "rating")?;
+    let mut self_ratings = load_ratings(conn, "self_rating")?;
+    let mut ratings = ratings;
     let mut stmt =
         conn.prepare("SELECT id, team_id, name, role_level_id, left_on FROM member ORDER BY id")?;
     let mut rows = stmt.query([])?;
@@ -1081,6 +1095,7 @@ fn load_matrix(conn: &Connection, snapshot: &mut Snapshot) -> rusqlite::Result<(
                 .map(RoleLevelId)
                 .filter(|&rl| snapshot.framework.has_role_level(rl)),
             ratings: ratings.remove(&id).unwrap_or_default(),
+            self_ratings: self_ratings.remove(&id).unwrap_or_default(),
             left_on: optional_date_at(r, 4)?,
         });
     }
@@ -1128,7 +1143,7 @@ fn optional_date_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<
 
 /// The columns of a history entry with when it was undone, `h` being rating_history.
 const ENTRY_COLUMNS: &str = "h.id, h.skill_id, h.level, h.note, h.interested, h.assessed_on, h.at,
-    (SELECT min(u.at) FROM rating_history u WHERE u.retracts = h.id)";
+    (SELECT min(u.at) FROM rating_history u WHERE u.retracts = h.id), h.source";
 
 fn entry_from_row(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<HistoryEntry> {
     Ok(HistoryEntry {
@@ -1140,6 +1155,15 @@ fn entry_from_row(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Histo
         assessed_on: date_at(r, first + 5)?,
         recorded: Timestamp(r.get(first + 6)?),
         undone: r.get::<_, Option<i64>>(first + 7)?.map(Timestamp),
+        source: source_at(r, first + 8)?,
+    })
+}
+
+/// Whose rating a history row is (anything but `self` reads as the lead's).
+fn source_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Source> {
+    Ok(match r.get_ref(i)? {
+        rusqlite::types::ValueRef::Text(b"self") => Source::SelfAssessed,
+        _ => Source::Lead,
     })
 }
 
@@ -1170,7 +1194,7 @@ fn all_entries(conn: &Connection) -> rusqlite::Result<Vec<(MemberId, HistoryEntr
     }
     let skills: i64 = conn.query_row("SELECT count(*) FROM skill", [], |r| r.get(0))?;
     let mut stmt = conn.prepare(
-        "SELECT member_id, id, skill_id, level, note, interested, assessed_on, at
+        "SELECT member_id, id, skill_id, level, note, interested, assessed_on, at, source
          FROM rating_history WHERE retracts IS NULL ORDER BY id",
     )?;
     let mut rows = stmt.query([])?;
@@ -1193,6 +1217,7 @@ fn all_entries(conn: &Connection) -> rusqlite::Result<Vec<(MemberId, HistoryEntr
                 assessed_on: date_at(r, 6)?,
                 recorded: Timestamp(r.get(7)?),
                 undone: undone.get(&id).copied().map(Timestamp),
+                source: source_at(r, 8)?,
             },
         ));
     }
@@ -1247,6 +1272,7 @@ pub struct Writer<'t> {
     // The two statements a bulk import runs 100,000 times each, prepared once per
     // transaction (the statement cache's lookup costs ~6% of an import).
     rating_stmt: RefCell<Option<rusqlite::Statement<'t>>>,
+    self_rating_stmt: RefCell<Option<rusqlite::Statement<'t>>>,
     history_stmt: RefCell<Option<rusqlite::Statement<'t>>>,
 }
 
@@ -1258,8 +1284,15 @@ const PUT_RATING: &str =
        rated_at = excluded.rated_at, assessed_on = excluded.assessed_on";
 
 const APPEND_HISTORY: &str = "INSERT INTO rating_history
-       (id, member_id, skill_id, level, note, interested, assessed_on, at)
-     VALUES (?8, ?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+       (id, member_id, skill_id, level, note, interested, assessed_on, at, source)
+     VALUES (?8, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?9)";
+
+const PUT_SELF_RATING: &str =
+    "INSERT INTO self_rating (member_id, skill_id, level, note, interested, rated_at, assessed_on)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+     ON CONFLICT (member_id, skill_id) DO UPDATE SET
+       level = excluded.level, note = excluded.note, interested = excluded.interested,
+       rated_at = excluded.rated_at, assessed_on = excluded.assessed_on";
 
 impl<'t> Writer<'t> {
     /// Runs a statement kept for the whole transaction, preparing it on first use.
@@ -1430,9 +1463,25 @@ impl<'t> Writer<'t> {
         rating: &Rating,
         recorded: Timestamp,
     ) -> Result<()> {
+        self.put_rating_of(Source::Lead, member, skill, rating, recorded)
+    }
+
+    /// Sets a member's current rating (the lead's or their own) in a skill.
+    pub fn put_rating_of(
+        &self,
+        source: Source,
+        member: MemberId,
+        skill: SkillId,
+        rating: &Rating,
+        recorded: Timestamp,
+    ) -> Result<()> {
+        let (slot, sql) = match source {
+            Source::Lead => (&self.rating_stmt, PUT_RATING),
+            Source::SelfAssessed => (&self.self_rating_stmt, PUT_SELF_RATING),
+        };
         self.exec_kept(
-            &self.rating_stmt,
-            PUT_RATING,
+            slot,
+            sql,
             params![
                 member.0,
                 skill.0,
@@ -1448,11 +1497,18 @@ impl<'t> Writer<'t> {
 
     /// Clears a member's current rating in a skill.
     pub fn delete_rating(&self, member: MemberId, skill: SkillId) -> Result<()> {
-        self.exec(
-            "DELETE FROM rating WHERE member_id = ?1 AND skill_id = ?2",
-            params![member.0, skill.0],
-        )
-        .map(drop)
+        self.delete_rating_of(Source::Lead, member, skill)
+    }
+
+    /// Clears a member's current rating (the lead's or their own) in a skill.
+    pub fn delete_rating_of(&self, source: Source, member: MemberId, skill: SkillId) -> Result<()> {
+        let sql = match source {
+            Source::Lead => "DELETE FROM rating WHERE member_id = ?1 AND skill_id = ?2",
+            Source::SelfAssessed => {
+                "DELETE FROM self_rating WHERE member_id = ?1 AND skill_id = ?2"
+            }
+        };
+        self.exec(sql, params![member.0, skill.0]).map(drop)
     }
 
     /// Appends an entry to a member's rating history and returns its id: a new id when
@@ -1470,7 +1526,8 @@ impl<'t> Writer<'t> {
                 entry.interested,
                 entry.assessed_on.to_string(),
                 entry.recorded.0,
-                (entry.id > 0).then_some(entry.id)
+                (entry.id > 0).then_some(entry.id),
+                entry.source.code()
             ],
         )?;
         Ok(self.tx.last_insert_rowid())

@@ -166,6 +166,22 @@ pub const MIGRATIONS: &[&str] = &[
                CAST(strftime('%s', 'now') AS INTEGER) * 1000, m.team_id, m.role_level_id
         FROM member m ORDER BY m.id;
     ",
+    // 5: both sides of the conversation. The person's own ratings (self-assessment) beside
+    // the lead's (`rating`, which coverage and gaps use); history entries say whose they are.
+    "
+    CREATE TABLE self_rating (
+        member_id   INTEGER NOT NULL REFERENCES member(id) ON DELETE CASCADE,
+        skill_id    INTEGER NOT NULL,
+        level       INTEGER NOT NULL CHECK (level BETWEEN 0 AND 4),
+        note        TEXT NOT NULL DEFAULT '',
+        interested  INTEGER NOT NULL DEFAULT 0,
+        rated_at    INTEGER NOT NULL,
+        assessed_on TEXT NOT NULL,
+        PRIMARY KEY (member_id, skill_id)
+    ) WITHOUT ROWID;
+    ALTER TABLE rating_history ADD COLUMN source TEXT NOT NULL DEFAULT 'lead'
+        CHECK (source IN ('lead', 'self'));
+    ",
 ];
 
 /// The schema version this build writes.

@@ -453,7 +453,7 @@ fn a_schema_2_database_with_history_migrates_keeping_it() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 4);
+    assert_eq!(version, capmatrix::store::SCHEMA_VERSION);
 }
 
 /// Runs a command and returns its standard output, failing the test on an error.

@@ -51,6 +51,7 @@ fn export_all(core: &Core, format: ExportFormat) -> Vec<u8> {
             scope: Scope::All,
             format,
             levels: LevelStyle::Names,
+            source: Default::default(),
         },
         None,
     )

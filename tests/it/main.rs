@@ -9,6 +9,7 @@ mod history;
 mod import;
 mod roundtrip;
 mod safety;
+mod selfassess;
 mod store;
 mod ui;
 mod workbook;

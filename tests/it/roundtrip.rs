@@ -176,6 +176,7 @@ fn export(core: &Core, format: ExportFormat, levels: LevelStyle) -> Vec<u8> {
             scope: Scope::All,
             format,
             levels,
+            source: Default::default(),
         },
         None,
     )

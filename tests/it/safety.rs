@@ -619,6 +619,7 @@ fn a_reader_reads_one_state_even_across_several_reads() {
             scope: Scope::All,
             format: ExportFormat::Long,
             levels: LevelStyle::Names,
+            source: Default::default(),
         },
         true,
     )
@@ -638,6 +639,7 @@ fn a_reader_reads_one_state_even_across_several_reads() {
             scope: Scope::All,
             format: ExportFormat::Long,
             levels: LevelStyle::Names,
+            source: Default::default(),
         },
         true,
     )

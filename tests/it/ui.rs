@@ -1135,6 +1135,7 @@ fn the_import_dialog_previews_a_workbooks_chosen_sheet() {
             scope: capmatrix::model::Scope::All,
             format: capmatrix::io::ExportFormat::Wide,
             levels: capmatrix::io::LevelStyle::Names,
+            source: Default::default(),
         },
         false,
     )

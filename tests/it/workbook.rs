@@ -61,6 +61,7 @@ fn csv_options(scope: Scope, format: ExportFormat) -> ExportOptions {
         scope,
         format,
         levels: LevelStyle::Names,
+        source: Default::default(),
     }
 }
 
@@ -918,13 +919,13 @@ fn csv_only_flags_are_refused_for_workbooks_and_pictures() {
         (
             "a.xlsx",
             &["--format", "long"][..],
-            "--format and --levels choose a CSV file's layout",
+            "--format, --levels and --source choose a CSV file's layout",
             2,
         ),
         (
             "a.png",
             &["--levels", "numbers"][..],
-            "--format and --levels choose a CSV file's layout",
+            "--format, --levels and --source choose a CSV file's layout",
             2,
         ),
     ] {

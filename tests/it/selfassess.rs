@@ -1,0 +1,219 @@
+//! Self-assessment beside the lead's ratings: two sources per cell, imports and exports that
+//! say whose ratings they carry, and gaps that use the lead's only.
+
+use super::core::{member, skill, team};
+use super::{Tmp, capmatrix, stderr, stdout};
+use capmatrix::core::{Action, Core};
+use capmatrix::model::analysis::{Scope, analyse};
+use capmatrix::model::{Level, Source};
+
+fn ok(db: &std::path::Path, args: &[&str]) -> String {
+    let out = capmatrix(db, args);
+    assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+    stdout(&out)
+}
+
+#[test]
+fn a_self_rating_sits_beside_the_leads_and_leaves_coverage_alone() {
+    let mut core = Core::open_in_memory().unwrap();
+    let t = team(&mut core, "Platform");
+    let ann = member(&mut core, t, "Ann", "Data engineer");
+    let testing = skill(&core, "Testing");
+    core.apply(Action::SetRating {
+        member: ann,
+        skill: testing,
+        level: Level::Working,
+        note: "lead's view".into(),
+        interested: false,
+        on: None,
+    })
+    .unwrap();
+    let before = analyse(core.snapshot(), Scope::Team(t));
+    core.apply(Action::SetSelfRating {
+        member: ann,
+        skill: testing,
+        level: Level::Expert,
+        note: "I run the test guild".into(),
+        interested: true,
+        on: None,
+    })
+    .unwrap();
+    let m = core.snapshot().member(ann).unwrap();
+    assert_eq!(m.ratings[&testing].level, Level::Working);
+    assert_eq!(m.self_ratings[&testing].level, Level::Expert);
+    assert_eq!(m.self_ratings[&testing].note, "I run the test guild");
+    assert_eq!(analyse(core.snapshot(), Scope::Team(t)), before);
+    let history = core.history(ann, Some(testing)).unwrap();
+    let sources: Vec<Source> = history.iter().map(|h| h.source).collect();
+    assert_eq!(sources, [Source::Lead, Source::SelfAssessed]);
+    assert_eq!(*core.snapshot(), core.read_back().unwrap());
+    // Undo takes the self rating back, and keeps the lead's.
+    core.undo().unwrap();
+    let m = core.snapshot().member(ann).unwrap();
+    assert!(m.self_ratings.is_empty());
+    assert_eq!(m.ratings[&testing].level, Level::Working);
+    assert_eq!(*core.snapshot(), core.read_back().unwrap());
+    core.redo().unwrap();
+    assert_eq!(
+        core.snapshot().member(ann).unwrap().self_ratings[&testing].level,
+        Level::Expert
+    );
+    core.apply(Action::ClearSelfRating {
+        member: ann,
+        skill: testing,
+    })
+    .unwrap();
+    assert!(core.snapshot().member(ann).unwrap().self_ratings.is_empty());
+    assert_eq!(*core.snapshot(), core.read_back().unwrap());
+}
+
+#[test]
+fn self_ratings_leave_gaps_unchanged_on_the_command_line() {
+    let tmp = Tmp::new();
+    let db = tmp.db();
+    let lead = tmp.path("lead.csv");
+    std::fs::write(
+        &lead,
+        "Member,Team,Role level,Testing,Data modelling\r\nAnn Lee,Platform,Data engineer,W,A\r\nBob Roy,Platform,Data engineer,A,W\r\n",
+    )
+    .unwrap();
+    ok(&db, &["import", lead.to_str().unwrap()]);
+    let gaps_before = ok(
+        &db,
+        &["gaps", "--team", "Platform", "--all", "--format", "json"],
+    );
+    let own = tmp.path("own.csv");
+    std::fs::write(
+        &own,
+        "Member,Team,Role level,Testing,Data modelling\r\nAnn Lee,Platform,Data engineer,E,E\r\nBob Roy,Platform,Data engineer,E,E\r\n",
+    )
+    .unwrap();
+    let out = ok(&db, &["import", own.to_str().unwrap(), "--source", "self"]);
+    assert!(out.contains("ratings set: 4"), "{out}");
+    assert_eq!(
+        ok(
+            &db,
+            &["gaps", "--team", "Platform", "--all", "--format", "json"]
+        ),
+        gaps_before
+    );
+    // The default export is the lead's, as before; --source self gives the people's own.
+    let lead_export = ok(
+        &db,
+        &["export", "-", "--team", "Platform", "--format", "long"],
+    );
+    assert!(
+        lead_export.contains("Ann Lee,Platform,Data engineer,Testing,Working,"),
+        "{lead_export}"
+    );
+    assert!(!lead_export.contains("Expert"), "{lead_export}");
+    let self_export = ok(
+        &db,
+        &[
+            "export", "-", "--team", "Platform", "--format", "long", "--source", "self",
+        ],
+    );
+    assert!(
+        self_export.contains("Ann Lee,Platform,Data engineer,Testing,Expert,"),
+        "{self_export}"
+    );
+    assert!(!self_export.contains("Working"), "{self_export}");
+    // The wide layout of the people's own: the same columns, their levels.
+    let wide = ok(
+        &db,
+        &["export", "-", "--team", "Platform", "--source", "self"],
+    );
+    assert!(wide.lines().nth(1).unwrap().ends_with(",Expert"), "{wide}");
+    // Replace mode decides membership: not for people's own ratings.
+    let out = capmatrix(
+        &db,
+        &[
+            "import",
+            own.to_str().unwrap(),
+            "--source",
+            "self",
+            "--mode",
+            "replace",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
+
+#[test]
+fn both_sources_export_with_a_source_column_and_import_back() {
+    let tmp = Tmp::new();
+    let db = tmp.db();
+    let file = tmp.path("both.csv");
+    std::fs::write(
+        &file,
+        "Member,Team,Role level,Skill,Level,Rated on,Interested,Note,Source\r\n\
+         Ann Lee,Platform,Data engineer,Testing,Working,2026-01-10,no,,lead\r\n\
+         Ann Lee,Platform,Data engineer,Testing,Expert,2026-01-12,yes,I run the guild,self\r\n\
+         Ann Lee,Platform,Data engineer,Data modelling,Awareness,2026-01-12,no,,SELF\r\n",
+    )
+    .unwrap();
+    ok(&db, &["import", file.to_str().unwrap()]);
+    let core = Core::open(&db).unwrap();
+    let t = core.snapshot().team_named("Platform").unwrap().id;
+    let ann = core.snapshot().member_named(t, "Ann Lee").unwrap();
+    assert_eq!(ann.ratings.len(), 1);
+    assert_eq!(ann.self_ratings.len(), 2);
+    drop(core);
+    let both = ok(
+        &db,
+        &["export", "-", "--format", "long", "--source", "both"],
+    );
+    let lines: Vec<&str> = both.lines().collect();
+    assert_eq!(
+        lines[0].trim_start_matches('\u{feff}'),
+        "Member,Team,Role level,Skill,Level,Rated on,Interested,Note,Source"
+    );
+    assert!(
+        lines.contains(
+            &"Ann Lee,Platform,Data engineer,Testing,Expert,2026-01-12,yes,I run the guild,self"
+        ),
+        "{both}"
+    );
+    assert!(
+        lines.contains(&"Ann Lee,Platform,Data engineer,Testing,Working,2026-01-10,no,,lead"),
+        "{both}"
+    );
+    // Exported and imported again into a new database: the same both ways.
+    let again = tmp.path("again.db");
+    let exported = tmp.path("both-out.csv");
+    ok(
+        &db,
+        &[
+            "export",
+            exported.to_str().unwrap(),
+            "--format",
+            "long",
+            "--source",
+            "both",
+        ],
+    );
+    ok(&again, &["import", exported.to_str().unwrap()]);
+    assert_eq!(
+        ok(
+            &again,
+            &["export", "-", "--format", "long", "--source", "both"]
+        ),
+        both
+    );
+    // A bad source is named with its cell; `both` needs the long layout.
+    let bad = tmp.path("bad.csv");
+    std::fs::write(
+        &bad,
+        "Member,Team,Skill,Level,Source\r\nAnn Lee,Platform,Testing,Expert,manager\r\n",
+    )
+    .unwrap();
+    let out = capmatrix(&db, &["import", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("line 2, column \"Source\": \"manager\" is not lead or self"),
+        "{}",
+        stderr(&out)
+    );
+    let out = capmatrix(&db, &["export", "-", "--source", "both"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
