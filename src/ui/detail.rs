@@ -218,11 +218,60 @@ fn skill_detail_ui(
             }
         });
     }
+    self_rating_ui(ui, f, out, m, skill_id);
     descriptors_ui(ui, skill, current, required);
     ui.add_enabled_ui(f.as_of.is_none(), |ui| {
         evidence_ui(ui, f, state, out, m, skill_id);
     });
     history_ui(ui, f);
+}
+
+/// The person's own rating beside the lead's, with "Accept" to take their level as the
+/// lead's (one undoable step; the lead's note is kept, or theirs used when the lead has none).
+fn self_rating_ui(ui: &mut Ui, f: &Frame<'_>, out: &mut Vec<Command>, m: &Member, skill: SkillId) {
+    let Some(own) = m.self_ratings.get(&skill) else {
+        return;
+    };
+    let lead = m.ratings.get(&skill);
+    let by = super::disagreement(m, skill);
+    ui.horizontal_wrapped(|ui| {
+        let text = format!(
+            "Their own rating: {} (assessed on {}){}",
+            own.level,
+            own.assessed_on,
+            if own.note.is_empty() {
+                String::new()
+            } else {
+                format!(" — {}", own.note)
+            }
+        );
+        let text = match by {
+            2.. => RichText::new(text).color(theme::SELF_ABOVE).strong(),
+            ..=-2 => RichText::new(text).color(theme::SELF_BELOW).strong(),
+            _ => RichText::new(text),
+        };
+        ui.label(text);
+        if f.as_of.is_none()
+            && lead.map(|r| r.level) != Some(own.level)
+            && ui
+                .button(format!("Accept {} as the lead's", own.level))
+                .on_hover_text("Set the lead's rating to their own level (undoable)")
+                .clicked()
+        {
+            let note = match lead {
+                Some(r) if !r.note.is_empty() => r.note.clone(),
+                _ => own.note.clone(),
+            };
+            out.push(Command::Apply(Action::SetRating {
+                member: m.id,
+                skill,
+                level: own.level,
+                note,
+                interested: lead.is_some_and(|r| r.interested) || own.interested,
+                on: None,
+            }));
+        }
+    });
 }
 
 /// The framework's descriptor at each level; the member's level and the role's are open.
@@ -356,7 +405,12 @@ fn history_ui(ui: &mut Ui, f: &Frame<'_>) {
         } else {
             ""
         };
-        let mut text = egui::RichText::new(format!("{}  {what}{extra}{later}", h.assessed_on));
+        let whose = match h.source {
+            crate::model::Source::Lead => "",
+            crate::model::Source::SelfAssessed => "their own: ",
+        };
+        let mut text =
+            egui::RichText::new(format!("{}  {whose}{what}{extra}{later}", h.assessed_on));
         if h.undone.is_some() {
             text = text.strikethrough().weak();
         } else if after {

@@ -141,6 +141,69 @@ pub fn paint_below_mark(painter: &egui::Painter, rect: Rect) {
     ));
 }
 
+/// "Self vs lead": the lead's level on the left half, the person's own on the right, each
+/// coloured and lettered (a hatched half where one is missing).
+pub fn paint_split(
+    painter: &egui::Painter,
+    rect: Rect,
+    lead: Option<Level>,
+    own: Option<Level>,
+    dark: bool,
+) {
+    let mid = rect.center().x;
+    let halves = [
+        (Rect::from_min_max(rect.min, pos2(mid, rect.max.y)), lead),
+        (Rect::from_min_max(pos2(mid, rect.min.y), rect.max), own),
+    ];
+    for (half, level) in halves {
+        match level {
+            Some(l) => {
+                painter.rect_filled(half, 2.0, theme::level_fill(l, dark));
+                painter.text(
+                    half.center(),
+                    Align2::CENTER_CENTER,
+                    l.letter(),
+                    FontId::proportional(12.0),
+                    theme::level_text(l, dark),
+                );
+            }
+            None => {
+                painter.rect_stroke(
+                    half.shrink(1.0),
+                    2.0,
+                    (1.0, Color32::from_gray(120)),
+                    StrokeKind::Inside,
+                );
+                painter.text(
+                    half.center(),
+                    Align2::CENTER_CENTER,
+                    "–",
+                    FontId::proportional(11.0),
+                    Color32::from_gray(120),
+                );
+            }
+        }
+    }
+    painter.line_segment(
+        [pos2(mid, rect.top()), pos2(mid, rect.bottom())],
+        Stroke::new(1.0, Color32::WHITE),
+    );
+}
+
+/// Outlines a cell whose own rating and the lead's differ by two levels or more: purple when
+/// theirs is higher, teal when lower.
+pub fn paint_disagreement(painter: &egui::Painter, rect: Rect, by: i8) {
+    if by.abs() < 2 {
+        return;
+    }
+    let color = if by > 0 {
+        theme::SELF_ABOVE
+    } else {
+        theme::SELF_BELOW
+    };
+    painter.rect_stroke(rect, 2.0, Stroke::new(3.0, color), StrokeKind::Inside);
+}
+
 /// Paints "due for review": a grey triangle in the bottom-left corner.
 pub fn paint_stale_mark(painter: &egui::Painter, rect: Rect) {
     let s = 8.0;
@@ -827,15 +890,27 @@ fn row_cells_ui(
     for i in cols.visible() {
         let skill = f.view.skills[i];
         let r = cols.cell(i, top, height);
-        paint_cell(
-            ui,
-            &cell_painter,
-            r,
-            snapshot,
-            m,
-            skill,
-            state.prefs.gap_mode,
-        );
+        let by = super::disagreement(m, skill);
+        if state.self_vs_lead {
+            paint_split(
+                &cell_painter,
+                r.shrink(1.0),
+                m.ratings.get(&skill).map(|x| x.level),
+                m.self_ratings.get(&skill).map(|x| x.level),
+                ui.visuals().dark_mode,
+            );
+            paint_disagreement(&cell_painter, r.shrink(1.0), by);
+        } else {
+            paint_cell(
+                ui,
+                &cell_painter,
+                r,
+                snapshot,
+                m,
+                skill,
+                state.prefs.gap_mode,
+            );
+        }
         let (stale, change) = time_marks(f, m, skill);
         if stale {
             paint_stale_mark(&cell_painter, r.shrink(1.0));
@@ -850,6 +925,20 @@ fn row_cells_ui(
         );
         resp.widget_info(|| {
             let mut label = cell_label(snapshot, m, skill);
+            if state.self_vs_lead {
+                let own = m
+                    .self_ratings
+                    .get(&skill)
+                    .map_or("not rated", |r| r.level.name());
+                label.push_str(&format!(", own rating: {own}"));
+                if by.abs() >= 2 {
+                    label.push_str(if by > 0 {
+                        ", theirs 2+ above the lead's"
+                    } else {
+                        ", theirs 2+ below the lead's"
+                    });
+                }
+            }
             if stale {
                 label.push_str(", due for review");
             }

@@ -156,6 +156,11 @@ pub struct UiState {
     pub trends_open: bool,
     /// The skill the Trends window charts.
     pub trend_skill: Option<SkillId>,
+    /// Cells show the lead's level and the person's own side by side.
+    pub self_vs_lead: bool,
+    /// With `self_vs_lead`: only people whose own rating and the lead's differ by two levels
+    /// or more somewhere.
+    pub only_disagreements: bool,
     /// The cell whose details the side panel last scrolled to.
     pub detail_shown: Option<(MemberId, SkillId)>,
 }
@@ -176,7 +181,24 @@ impl UiState {
 }
 
 /// What a [`View`] was built from: generation, team, search, order, direction, as-of date.
-type ViewKey = (u64, Option<TeamId>, String, SortKey, bool, Option<Date>);
+type ViewKey = (
+    u64,
+    Option<TeamId>,
+    String,
+    SortKey,
+    bool,
+    Option<Date>,
+    bool,
+);
+
+/// The person's own level minus the lead's in a skill (not rated counts as None), when both
+/// rated it; 0 otherwise.
+pub fn disagreement(m: &crate::model::Member, skill: SkillId) -> i8 {
+    match (m.ratings.get(&skill), m.self_ratings.get(&skill)) {
+        (Some(lead), Some(own)) => own.level.number() as i8 - lead.level.number() as i8,
+        _ => 0,
+    }
+}
 
 /// What the screens derive from the snapshot, recomputed only when the data, the team, the
 /// filter or the order change (so a frame stays cheap at 10,000 members).
@@ -249,6 +271,7 @@ impl View {
             state.prefs.sort,
             state.prefs.descending,
             state.as_of,
+            state.self_vs_lead && state.only_disagreements,
         );
         if self.key.as_ref() == Some(&key) {
             return false;
@@ -277,6 +300,9 @@ impl View {
                 .filter(|m| search_key(&m.name).contains(&needle))
                 .collect()
         };
+        if key.6 {
+            rows.retain(|m| self.skills.iter().any(|&s| disagreement(m, s).abs() >= 2));
+        }
         let fw = &snapshot.framework;
         let total = |m: &crate::model::Member| -> u32 {
             m.ratings
@@ -768,6 +794,14 @@ fn view_options_ui(ui: &mut egui::Ui, state: &mut UiState) {
         .on_hover_text(
             "Show each cell as levels above or below what the member's role level requires",
         );
+    ui.toggle_value(&mut state.self_vs_lead, "Self vs lead")
+        .on_hover_text("Each cell shows the lead's level (left) and the person's own (right)");
+    if state.self_vs_lead {
+        ui.checkbox(&mut state.only_disagreements, "Only disagreements")
+            .on_hover_text(
+                "Only people whose own rating differs from the lead's by two levels or more",
+            );
+    }
     // Light, dark or follow the system; egui keeps the choice between runs. (Words, not
     // egui's sun/moon icons: the default fonts have no such glyphs.)
     ui.menu_button("Theme", |ui| {
@@ -807,7 +841,9 @@ fn status_bar_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &UiState) {
         ui.separator();
     }
     ui.horizontal_wrapped(|ui| {
-        if state.prefs.gap_mode {
+        if state.self_vs_lead {
+            self_legend_ui(ui);
+        } else if state.prefs.gap_mode {
             gap_legend_ui(ui);
         } else {
             legend_ui(ui);
@@ -920,6 +956,28 @@ fn legend_ui(ui: &mut egui::Ui) {
             );
         });
     }
+}
+
+/// The legend of "Self vs lead": the split cell and the disagreement outlines.
+fn self_legend_ui(ui: &mut egui::Ui) {
+    let dark = ui.visuals().dark_mode;
+    swatch(ui, "left: the lead's level, right: their own", |p, r| {
+        heatmap::paint_split(p, r, Some(Level::Working), Some(Level::Practitioner), dark);
+    });
+    swatch(ui, "own rating 2+ levels above the lead's", |p, r| {
+        heatmap::paint_split(
+            p,
+            r,
+            Some(Level::Awareness),
+            Some(Level::Practitioner),
+            dark,
+        );
+        heatmap::paint_disagreement(p, r, 2);
+    });
+    swatch(ui, "own rating 2+ levels below", |p, r| {
+        heatmap::paint_split(p, r, Some(Level::Expert), Some(Level::Working), dark);
+        heatmap::paint_disagreement(p, r, -2);
+    });
 }
 
 /// The marks of time: a rating due for review, and (comparing) a cell that rose or fell.

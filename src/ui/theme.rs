@@ -64,6 +64,10 @@ pub const SELECTED: Color32 = Color32::from_rgb(0x3b, 0x6e, 0xa8);
 pub const PAST_BANNER: Color32 = Color32::from_rgb(0xfd, 0xe6, 0x9c);
 /// A rating due for review: the corner mark's colour (dark grey, visible on every level).
 pub const STALE: Color32 = Color32::from_rgb(0x55, 0x55, 0x55);
+/// "Self vs lead": their own rating two or more levels above the lead's (purple).
+pub const SELF_ABOVE: Color32 = Color32::from_rgb(0x7b, 0x1f, 0xa2);
+/// Their own rating two or more levels below the lead's (teal).
+pub const SELF_BELOW: Color32 = Color32::from_rgb(0x00, 0x79, 0x6b);
 /// A cell that rose since the compared date.
 pub const ROSE: Color32 = Color32::from_rgb(0x1b, 0x5e, 0x20);
 /// A cell that fell since the compared date.

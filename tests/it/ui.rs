@@ -1556,3 +1556,84 @@ fn a_leaving_can_be_dated_in_the_past_and_a_wrong_date_keeps_the_dialog() {
     let snap = h.state().core().read_back().unwrap();
     assert_eq!(snap.former(member).unwrap().left_on, Some(when));
 }
+
+/// The sample team with two people's own ratings in Testing: Tom one level above the lead
+/// (Expert against Practitioner), Priya two below (None against Working).
+fn self_core() -> Core {
+    let mut core = sample_core();
+    let snap = core.snapshot().clone();
+    let team = snap.team_named("Data Engineering").unwrap().id;
+    let testing = snap.framework.skill_named("Testing").unwrap();
+    for (name, level) in [("Tom Fletcher", Level::Expert), ("Priya Shah", Level::None)] {
+        let m = snap.member_named(team, name).unwrap().id;
+        core.apply(capmatrix::core::Action::SetSelfRating {
+            member: m,
+            skill: testing,
+            level,
+            note: "my own view".into(),
+            interested: false,
+            on: None,
+        })
+        .unwrap();
+    }
+    core
+}
+
+#[test]
+fn self_vs_lead_shows_both_levels_filters_disagreements_and_accepts_theirs() {
+    let mut h = harness(self_core());
+    h.get_by_label("Self vs lead").click();
+    h.run();
+    // Tom: lead Practitioner, own Expert (1 above); Priya: lead Working, own Awareness.
+    assert!(
+        h.query_by_label_contains("Tom Fletcher, Testing: Practitioner, own rating: Expert")
+            .is_some()
+    );
+    assert!(
+        h.query_all_by_label_contains("own rating: not rated")
+            .next()
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains(
+            "Priya Shah, Testing: Working, own rating: None, theirs 2+ below the lead's"
+        )
+        .is_some()
+    );
+    let all = h.state().visible_rows().len();
+    h.get_by_label("Only disagreements").click();
+    h.run();
+    h.run();
+    // Only Priya differs by two levels or more.
+    let shown: Vec<String> = h
+        .state()
+        .visible_rows()
+        .iter()
+        .map(|&m| h.state().core().snapshot().member(m).unwrap().name.clone())
+        .collect();
+    assert_eq!(shown, ["Priya Shah"], "of {all}");
+    h.get_by_label("Only disagreements").click();
+    h.run();
+    h.run();
+    assert_eq!(h.state().visible_rows().len(), all);
+    // Accepting Tom's own level makes it the lead's, in one undoable step.
+    h.get_by_label("Tom Fletcher, Testing: Practitioner, own rating: Expert")
+        .click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("Their own rating: Expert")
+            .is_some()
+    );
+    h.get_by_label("Accept Expert as the lead's").click();
+    h.run();
+    assert_eq!(
+        level_in_store(&h, "Tom Fletcher", "Testing"),
+        Some(Level::Expert)
+    );
+    h.get_by_label("Undo").click();
+    h.run();
+    assert_eq!(
+        level_in_store(&h, "Tom Fletcher", "Testing"),
+        Some(Level::Practitioner)
+    );
+}
