@@ -230,8 +230,10 @@ pub enum Command {
     /// Import a matrix from CSV or a workbook (wide or long, detected), all of it or nothing.
     Import {
         /// A CSV file (UTF-8, UTF-16 or Windows-1252; comma, semicolon or tab) or a workbook
-        /// (.xlsx, .xlsm, .xls, .ods); `-` reads standard input.
-        file: PathBuf,
+        /// (.xlsx, .xlsm, .xls, .ods); `-` reads standard input. Filled assessment packs are
+        /// recognised: several at once, or a folder of them, import as the people's own ratings.
+        #[arg(required = true, num_args = 1.., value_name = "FILE")]
+        files: Vec<PathBuf>,
         /// A workbook's sheet (default: the first with a Member column).
         #[arg(long, value_name = "NAME")]
         sheet: Option<String>,
@@ -273,6 +275,19 @@ pub enum Command {
         /// Source column).
         #[arg(long, value_enum, default_value = "lead")]
         source: ExportSourceArg,
+    },
+    /// Write one assessment pack (an XLSX workbook) per member, for them to fill in with their
+    /// own levels, interest and evidence; import the filled packs back with `import`.
+    Pack {
+        /// Only this team's members (default: everyone).
+        #[arg(long, value_name = "NAME")]
+        team: Option<String>,
+        /// The folder to write them to (created if needed; existing files are never replaced).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Leave out the level each person's role expects, so it does not anchor their answer.
+        #[arg(long)]
+        hide_expected: bool,
     },
     /// Write a consistent copy of the database to FILE while it stays in use.
     Backup {
@@ -421,7 +436,7 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
         }
         Command::Check => check(db, out),
         Command::Import {
-            file,
+            files,
             sheet,
             team,
             mode,
@@ -432,6 +447,12 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
                 SourceArg::Lead => crate::model::Source::Lead,
                 SourceArg::SelfAssessed => crate::model::Source::SelfAssessed,
             };
+            let [file] = files.as_slice() else {
+                return import_packs(files, *dry_run, db, out);
+            };
+            if file.is_dir() {
+                return import_packs(files, *dry_run, db, out);
+            }
             if source == crate::model::Source::SelfAssessed && *mode == ImportMode::Replace {
                 return Err(Error::Usage(
                     "--mode replace decides who is in each team; people's own ratings are added with --mode merge"
@@ -535,6 +556,11 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
             }
             Ok(())
         }
+        Command::Pack {
+            team,
+            out: dir,
+            hide_expected,
+        } => pack(db, team.as_deref(), dir, *hide_expected, out),
         Command::Backup { file } => {
             Store::open_read_only(db)?.backup_to(file)?;
             writeln!(out, "backed up {} to {}", db.display(), file.display()).map_err(out_err)
@@ -902,6 +928,58 @@ fn trend(
     }
 }
 
+/// `import` of filled assessment packs: a line per pack, all imported or none.
+fn import_packs(files: &[PathBuf], dry_run: bool, db: &Path, out: &mut dyn Write) -> Result<()> {
+    let mut core = if dry_run {
+        Core::open_read_only(db)?
+    } else {
+        Core::open(db)?
+    };
+    let lines = crate::transfer::import_packs(&mut core, files, dry_run)?;
+    let mut total = 0;
+    for l in &lines {
+        total += l.filled;
+        writeln!(
+            out,
+            "{} ({}): {} filled, {} left blank ({})",
+            l.member,
+            l.team,
+            plural(l.filled, "skill", "skills"),
+            l.blank,
+            l.file.display()
+        )
+        .map_err(out_err)?;
+    }
+    let verb = if dry_run { "would import" } else { "imported" };
+    writeln!(
+        out,
+        "{verb} {} from {} as the people's own ratings",
+        plural(total, "rating", "ratings"),
+        plural(lines.len(), "pack", "packs")
+    )
+    .map_err(out_err)
+}
+
+/// `pack`: one assessment pack per member.
+fn pack(
+    db: &Path,
+    team: Option<&str>,
+    dir: &Path,
+    hide_expected: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let core = Core::open_read_only(db)?;
+    let team = team.map(|t| find_team(core.snapshot(), t)).transpose()?;
+    let written = crate::transfer::write_packs(&core, dir, team, hide_expected)?;
+    writeln!(
+        out,
+        "wrote {} to {}",
+        plural(written.len(), "assessment pack", "assessment packs"),
+        dir.display()
+    )
+    .map_err(out_err)
+}
+
 /// `check`: never creates a file; reports a missing, empty or damaged one.
 fn check(db: &Path, out: &mut dyn Write) -> Result<()> {
     let problems = Store::open_for_check(db)?.check()?;
@@ -940,6 +1018,9 @@ fn import(
         }
         other => other?,
     };
+    if file != Path::new("-") && crate::transfer::is_pack(&bytes) {
+        return import_packs(&[file.to_path_buf()], options.dry_run, db, out);
+    }
     let mut core = if options.dry_run {
         Core::open_read_only(db)?
     } else {

@@ -173,6 +173,24 @@ pub enum Error {
         months: u32,
     },
 
+    /// An assessment pack would replace a file.
+    #[error("{} exists: packs never replace a file; choose an empty folder", .path.display())]
+    PackExists {
+        /// The file.
+        path: std::path::PathBuf,
+    },
+
+    /// Assessment packs that cannot be imported; nothing was.
+    #[error("{refused} of {total} assessment packs refused, so none was imported:\n{detail}")]
+    PacksRefused {
+        /// How many were refused.
+        refused: usize,
+        /// How many were read.
+        total: usize,
+        /// One line per pack refused, with why.
+        detail: String,
+    },
+
     /// Leaving dated before the member (last) joined.
     #[error("{member} cannot have left on {left}: they joined on {joined}")]
     LeftBeforeJoining {

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::io::{self, ExportOptions, Mode, Plan, Problem, Problems, ReadFile, Summary};
 use crate::model::TeamId;
 use std::io::{Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// How to import.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -722,4 +722,209 @@ pub fn write_atomically(target: &Path, bytes: &[u8]) -> Result<()> {
     tmp.as_file().sync_all().map_err(io_err)?;
     tmp.persist(target).map_err(|e| io_err(e.error))?;
     Ok(())
+}
+
+/// Writes one assessment pack per current member of `team` (all teams when `None`) into
+/// `dir` (created if needed). Refuses, writing nothing, when any of the files exists. Returns
+/// the files written.
+pub fn write_packs(
+    core: &Core,
+    dir: &Path,
+    team: Option<TeamId>,
+    hide_expected: bool,
+) -> Result<Vec<PathBuf>> {
+    let snapshot = core.snapshot();
+    let members = crate::model::analysis::scope_members(
+        snapshot,
+        team.map_or(crate::model::Scope::All, crate::model::Scope::Team),
+    );
+    let mut plan: Vec<(PathBuf, &crate::model::Member)> = Vec::new();
+    let mut names = std::collections::HashSet::new();
+    for m in members {
+        let mut file = io::pack::pack_file_name(&m.name);
+        if !names.insert(file.to_lowercase()) {
+            // The same name in two teams: the team tells them apart.
+            let team = snapshot.team(m.team).map_or("", |t| t.name.as_str());
+            file = io::pack::pack_file_name(&format!("{} ({team})", m.name));
+            names.insert(file.to_lowercase());
+        }
+        plan.push((dir.join(file), m));
+    }
+    if let Some((path, _)) = plan.iter().find(|(p, _)| p.exists()) {
+        return Err(Error::PackExists { path: path.clone() });
+    }
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+        action: "create the folder",
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let database_id = core.store().database_id()?;
+    let options = io::pack::PackOptions {
+        database_id: &database_id,
+        hide_expected,
+        today: crate::model::time::today(),
+    };
+    let mut written = Vec::new();
+    for (path, m) in plan {
+        let bytes = io::pack::encode_pack(snapshot, m, &options).map_err(|e| {
+            Error::output(std::io::Error::other(format!("cannot build the pack: {e}")))
+        })?;
+        write_atomically(&path, &bytes)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// What importing one assessment pack did, or why it was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackLine {
+    /// The file.
+    pub file: PathBuf,
+    /// Who it is for (as the pack says).
+    pub member: String,
+    /// Their team (as the pack says).
+    pub team: String,
+    /// Skills given a level.
+    pub filled: usize,
+    /// Skills left blank.
+    pub blank: usize,
+    /// Why it was refused (empty when it imports).
+    pub refused: Vec<String>,
+}
+
+/// The files a list of paths names: files as given, and the `.xlsx` files of folders (in name
+/// order).
+fn pack_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(|source| Error::Io {
+                    action: "read the folder",
+                    path: p.clone(),
+                    source,
+                })?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| {
+                    f.extension()
+                        .is_some_and(|x| x.eq_ignore_ascii_case("xlsx"))
+                        && !f
+                            .file_name()
+                            .is_some_and(|n| n.to_string_lossy().starts_with("~$"))
+                })
+                .collect();
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// Whether a file is an assessment pack (a workbook with the pack's identifying sheet).
+pub fn is_pack(bytes: &[u8]) -> bool {
+    io::sheet::is_workbook(bytes)
+        && matches!(
+            io::sheet::named_sheets(bytes, &[io::pack::PACK_SHEET, io::pack::ID_SHEET]),
+            Ok(Some(_))
+        )
+}
+
+/// Imports filled assessment packs (files, or folders of them) as the people's own ratings:
+/// all of them in one transaction (one undo step), or, when any is refused (not a pack, from
+/// another database, for someone no longer in the team, a cell that is not a level), none.
+/// With `dry_run`, only reports.
+pub fn import_packs(core: &mut Core, paths: &[PathBuf], dry_run: bool) -> Result<Vec<PackLine>> {
+    let files = pack_files(paths)?;
+    let database_id = core.store().database_id()?;
+    let mut lines = Vec::new();
+    let mut answers: Vec<(crate::model::MemberId, io::pack::PackAnswer)> = Vec::new();
+    for file in files {
+        let bytes = read_import(&file)?;
+        let sheets = io::sheet::named_sheets(&bytes, &[io::pack::PACK_SHEET, io::pack::ID_SHEET])
+            .map_err(|problems| Error::Import {
+            problems,
+            path: file.clone(),
+        })?;
+        let pack = sheets.and_then(|s| io::pack::read_pack(core.snapshot(), &s));
+        let Some(pack) = pack else {
+            lines.push(PackLine {
+                file,
+                member: String::new(),
+                team: String::new(),
+                filled: 0,
+                blank: 0,
+                refused: vec!["it is not a capmatrix assessment pack".into()],
+            });
+            continue;
+        };
+        let mut refused = pack.problems.clone();
+        if pack.database_id != database_id {
+            refused.push("it was made from another capmatrix database".into());
+        }
+        let id = crate::model::MemberId(pack.member_id);
+        let snapshot = core.snapshot();
+        if refused.is_empty() {
+            match (snapshot.member(id), snapshot.former(id)) {
+                (Some(_), _) => {}
+                (None, Some(f)) => refused.push(format!(
+                    "{} left {} on {}: bring them back first",
+                    f.name,
+                    pack.team,
+                    f.left_on.map_or(String::new(), |d| d.to_string())
+                )),
+                (None, None) => {
+                    refused.push(format!("{} is no longer in this database", pack.member))
+                }
+            }
+        }
+        let filled = pack.filled();
+        lines.push(PackLine {
+            file,
+            member: pack.member.clone(),
+            team: pack.team.clone(),
+            filled,
+            blank: pack.answers.len() - filled,
+            refused: refused.clone(),
+        });
+        if refused.is_empty() {
+            answers.extend(pack.answers.into_iter().map(|a| (id, a)));
+        }
+    }
+    let bad: Vec<&PackLine> = lines.iter().filter(|l| !l.refused.is_empty()).collect();
+    if !bad.is_empty() {
+        let detail = bad
+            .iter()
+            .map(|l| format!("{}: {}", l.file.display(), l.refused.join("; ")))
+            .collect::<Vec<_>>()
+            .join("\n");
+        return Err(Error::PacksRefused {
+            refused: bad.len(),
+            total: lines.len(),
+            detail,
+        });
+    }
+    if !dry_run && !answers.is_empty() {
+        let label = format!(
+            "import {}",
+            crate::model::plural(lines.len(), "assessment pack", "assessment packs")
+        );
+        core.apply_batch(&label, |b| {
+            for (member, a) in &answers {
+                if let Some(level) = a.level {
+                    b.apply(Action::SetSelfRating {
+                        member: *member,
+                        skill: a.skill,
+                        level,
+                        note: a.evidence.clone(),
+                        interested: a.interested,
+                        on: None,
+                    })?;
+                }
+            }
+            Ok(())
+        })?;
+    }
+    Ok(lines)
 }

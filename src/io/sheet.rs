@@ -369,6 +369,28 @@ pub fn split_workbook_guarded(
     result.unwrap_or_else(|_| Err(damaged("the reader stopped on malformed data")))
 }
 
+/// The rows of the named sheets (hidden ones too), or `None` when the workbook lacks one of
+/// them: for capmatrix's own files (assessment packs). Guarded as [`split_workbook_guarded`].
+pub fn named_sheets(bytes: &[u8], names: &[&str]) -> Result<Option<Vec<Vec<RawRow>>>, Problems> {
+    let read = || -> Result<Option<Vec<Vec<RawRow>>>, Problems> {
+        let (mut book, _) = open(bytes)?;
+        let present: Vec<String> = book.sheet_names();
+        if !names.iter().all(|n| present.iter().any(|p| p == n)) {
+            return Ok(None);
+        }
+        names
+            .iter()
+            .map(|n| sheet_rows(&mut book, n))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+    };
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(read);
+    std::panic::set_hook(hook);
+    result.unwrap_or_else(|_| Err(damaged("the reader stopped on malformed data")))
+}
+
 /// Reads a workbook's sheet into a raw table: `sheet` names it, or the first worksheet with a
 /// Member column in its first rows is taken. When that is the Matrix sheet of a workbook
 /// capmatrix wrote (a Matrix sheet and a Ratings sheet with a Member column), the Ratings

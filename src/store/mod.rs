@@ -570,6 +570,20 @@ impl Store {
         Ok(out)
     }
 
+    /// The database's random id (made when it reached schema 5), written into assessment
+    /// packs.
+    pub fn database_id(&self) -> Result<String> {
+        self.conn
+            .query_row(
+                "SELECT value FROM framework_info WHERE key = 'database_id'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .at(&self.path)
+            .map(Option::unwrap_or_default)
+    }
+
     /// Every rating entry and member event: what as-of views and trends are computed from.
     pub fn timeline(&self) -> Result<Timeline> {
         let entries = all_entries(&self.conn).at(&self.path)?;

@@ -181,6 +181,10 @@ pub const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     ALTER TABLE rating_history ADD COLUMN source TEXT NOT NULL DEFAULT 'lead'
         CHECK (source IN ('lead', 'self'));
+    -- A random id for the file, written into assessment packs, so a pack from another
+    -- database is recognised and refused.
+    INSERT OR IGNORE INTO framework_info (key, value)
+        VALUES ('database_id', lower(hex(randomblob(16))));
     ",
 ];
 
