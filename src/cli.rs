@@ -450,7 +450,11 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
             let [file] = files.as_slice() else {
                 return import_packs(files, *dry_run, db, out);
             };
-            if file.is_dir() {
+            // A folder holding workbooks: filled packs. (Any other folder is refused below,
+            // as import reads regular files.)
+            if file.is_dir()
+                && crate::transfer::pack_files(files).is_ok_and(|found| !found.is_empty())
+            {
                 return import_packs(files, *dry_run, db, out);
             }
             if source == crate::model::Source::SelfAssessed && *mode == ImportMode::Replace {

@@ -794,7 +794,7 @@ pub struct PackLine {
 
 /// The files a list of paths names: files as given, and the `.xlsx` files of folders (in name
 /// order).
-fn pack_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+pub fn pack_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
