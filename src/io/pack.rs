@@ -129,7 +129,10 @@ pub fn encode_pack(
     let layout = Layout::new(options.hide_expected);
     let mut book = Workbook::new();
     let title = Format::new().set_bold().set_font_size(14);
-    let bold = Format::new().set_bold();
+    let bold = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top);
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     let header = Format::new()
         .set_bold()
@@ -184,11 +187,20 @@ pub fn encode_pack(
     for (c, n) in names.iter().enumerate() {
         sheet.write_string_with_format(HEADER_ROW, c as u16, *n, &header)?;
     }
+    sheet.set_row_height(HEADER_ROW, 32)?;
     for (i, &s) in skills.iter().enumerate() {
         let r = HEADER_ROW + 1 + i as u32;
         let skill = fw.skill(s);
         sheet.write_string_with_format(r, 0, &skill.name, &bold)?;
         sheet.write_string_with_format(r, 1, skill.description.as_deref().unwrap_or(""), &wrap)?;
+        // Tall enough for the longest text: about 40 characters a line in these columns.
+        let lines = |text: &str, per_line: usize| -> usize {
+            text.lines()
+                .map(|l| l.chars().count().div_ceil(per_line).max(1))
+                .sum()
+        };
+        let mut tallest =
+            lines(&skill.name, 22).max(lines(skill.description.as_deref().unwrap_or(""), 34));
         for (k, level) in Level::DESCRIBED.into_iter().enumerate() {
             let text = skill.descriptor(level).map_or(
                 "Not defined by the framework.".to_string(),
@@ -200,6 +212,7 @@ pub fn encode_pack(
                         .join("\n")
                 },
             );
+            tallest = tallest.max(lines(&text, 38));
             sheet.write_string_with_format(r, 2 + k as u16, text, &wrap)?;
         }
         if let Some(c) = layout.expected {
@@ -228,7 +241,7 @@ pub fn encode_pack(
             own.map_or("", |o| o.note.as_str()),
             &input,
         )?;
-        sheet.set_row_height(r, 150)?;
+        sheet.set_row_height(r, (tallest as f64 * 15.0 + 6.0).clamp(30.0, 409.0))?;
     }
     if !skills.is_empty() {
         let last = HEADER_ROW + skills.len() as u32;
