@@ -289,6 +289,18 @@ pub enum Command {
         #[arg(long)]
         hide_expected: bool,
     },
+    /// One person's skills profile as a picture: their levels against what their role
+    /// requires, their own ratings, interests, assessment dates and recent history.
+    Profile {
+        /// The member's name.
+        member: String,
+        /// The member's team (needed when the name is in more than one team).
+        #[arg(long, value_name = "NAME")]
+        team: Option<String>,
+        /// The picture to write: .svg or .png.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// Write a consistent copy of the database to FILE while it stays in use.
     Backup {
         /// Where to write the copy (must not exist).
@@ -565,6 +577,22 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
             out: dir,
             hide_expected,
         } => pack(db, team.as_deref(), dir, *hide_expected, out),
+        Command::Profile {
+            member,
+            team,
+            out: file,
+        } => {
+            let core = Core::open_read_only(db)?;
+            let id = find_member(core.snapshot(), member, team.as_deref())?;
+            let bytes = crate::transfer::write_profile(&core, id, file)?;
+            writeln!(
+                out,
+                "wrote the profile of {} ({bytes} bytes) to {}",
+                core.snapshot().member(id).map_or("", |m| m.name.as_str()),
+                file.display()
+            )
+            .map_err(out_err)
+        }
         Command::Backup { file } => {
             Store::open_read_only(db)?.backup_to(file)?;
             writeln!(out, "backed up {} to {}", db.display(), file.display()).map_err(out_err)

@@ -61,5 +61,8 @@ pub const STRIPE: Rgb = Rgb(0xf4, 0xf6, 0xf9);
 pub const EMPTY_EDGE: Rgb = Rgb(0xe2, 0xe6, 0xec);
 /// Cell borders in a workbook.
 pub const GRID: Rgb = Rgb(0xc8, 0xd0, 0xdc);
+/// A person's own rating (self-assessment) beside the lead's: purple, as the window's "Self
+/// vs lead" outline for theirs above the lead's.
+pub const SELF_MARK: Rgb = Rgb(0x7b, 0x1f, 0xa2);
 /// Header fills.
 pub const HEADER: Rgb = Rgb(0xe8, 0xee, 0xf6);

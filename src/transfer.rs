@@ -928,3 +928,31 @@ pub fn import_packs(core: &mut Core, paths: &[PathBuf], dry_run: bool) -> Result
     }
     Ok(lines)
 }
+
+/// Writes one person's profile as a picture (`.svg` or `.png`, by the extension), with the
+/// same checks and atomic write as an export. Returns the bytes written.
+pub fn write_profile(core: &Core, member: crate::model::MemberId, target: &Path) -> Result<usize> {
+    check_export_target(target, core.store().path())?;
+    let kind = ExportType::of(target)?;
+    if !kind.is_picture() {
+        return Err(Error::WontOverwrite {
+            reason: "a profile is a picture: name the file .svg or .png".into(),
+            path: target.to_path_buf(),
+        });
+    }
+    let Some(m) = core.snapshot().anyone(member) else {
+        return Err(Error::UnknownId {
+            kind: "member",
+            id: member.0,
+        });
+    };
+    let history = core.history(member, None)?;
+    let svg = io::picture::profile_svg(core.snapshot(), m, &history, crate::model::time::today());
+    let bytes = if kind == ExportType::Png {
+        io::picture::render_png(&svg)?
+    } else {
+        svg.into_bytes()
+    };
+    write_atomically(target, &bytes)?;
+    Ok(bytes.len())
+}

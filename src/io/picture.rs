@@ -475,6 +475,211 @@ fn legend(s: &mut String, top: f64) -> f64 {
     swatch(s, x, y, palette::SINGLE, "", "rests on one person")
 }
 
+/// One person's profile as SVG: per skill (those their role requires, their team targets,
+/// or they are rated in) a bar of the lead's level against a tick at what their role
+/// requires, their own level as a ring, interest, and the assessment date (marked when due
+/// for review); then their recent history. `today` dates the picture and decides what is due.
+pub fn profile_svg(
+    snapshot: &Snapshot,
+    member: &crate::model::Member,
+    history: &[crate::model::HistoryEntry],
+    today: crate::model::Date,
+) -> String {
+    let fw = &snapshot.framework;
+    let skills = super::pack::pack_skills(snapshot, member);
+    let team = snapshot.team(member.team);
+    let months = team.map_or(crate::model::DEFAULT_REVIEW_MONTHS, |t| t.review_months);
+    let role = member.role_level.map_or("no role level".to_string(), |rl| {
+        fw.role_level(rl).name.clone()
+    });
+    let names: Vec<String> = skills
+        .iter()
+        .map(|&s| elide(&fw.skill(s).name, 48))
+        .collect();
+    let name_w = names.iter().map(|n| text_width(n)).fold(120.0, f64::max) + 16.0;
+    let unit = 48.0; // one level on the bar
+    let bar_left = MARGIN + name_w;
+    let bar_w = 4.0 * unit;
+    let date_left = bar_left + bar_w + 28.0;
+    let top = MARGIN + 76.0;
+    let recent: Vec<&crate::model::HistoryEntry> = history.iter().rev().take(12).collect();
+    let history_top = top + skills.len() as f64 * ROW_H + 40.0;
+    let key_top = history_top + 22.0 + recent.len() as f64 * 16.0 + 14.0;
+    let title = format!("{}: skills profile", elide(&member.name, 60));
+    let subtitle = format!(
+        "{role} · {} · {today} · DDaT capability framework",
+        team.map_or("", |t| t.name.as_str())
+    );
+    let width = [
+        date_left + text_width("assessed 2026-11-25, due for review") + 16.0,
+        MARGIN + text_width(&title) * 20.0 / FONT_SIZE,
+        MARGIN + text_width(&subtitle),
+        MARGIN + text_width(crate::model::OGL_CREDIT) * 10.0 / FONT_SIZE,
+    ]
+    .into_iter()
+    .fold(0.0, f64::max);
+    let width = (width + MARGIN).ceil();
+    let height = (key_top + 30.0 + MARGIN + 10.0).ceil();
+    let ink = palette::INK.css();
+    let muted = palette::MUTED.css();
+    let short = palette::SHORT.css();
+    let mut s = String::with_capacity(4096 + skills.len() * 600);
+    let _ = write!(
+        s,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="{FONT}" font-size="{FONT_SIZE}">
+<rect width="100%" height="100%" fill="#ffffff"/>
+"##
+    );
+    let _ = writeln!(
+        s,
+        r#"<text x="{MARGIN}" y="{}" font-size="20" fill="{ink}">{}</text>"#,
+        MARGIN + 16.0,
+        esc(&title)
+    );
+    let _ = writeln!(
+        s,
+        r#"<text x="{MARGIN}" y="{}" fill="{muted}">{}</text>"#,
+        MARGIN + 36.0,
+        esc(&subtitle)
+    );
+    // The level scale over the bars.
+    for level in Level::ALL {
+        let x = bar_left + f64::from(level.number()) * unit;
+        let _ = writeln!(
+            s,
+            r#"<text x="{x}" y="{}" text-anchor="middle" font-size="10" fill="{muted}">{}</text><line x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="{}" stroke-width="1"/>"#,
+            top - 8.0,
+            level.letter(),
+            top - 4.0,
+            top + skills.len() as f64 * ROW_H,
+            palette::GRID.css()
+        );
+    }
+    for (i, (&skill, name)) in skills.iter().zip(&names).enumerate() {
+        let y = top + i as f64 * ROW_H;
+        let mid = y + ROW_H / 2.0 + 4.0;
+        let _ = writeln!(
+            s,
+            r#"<text x="{MARGIN}" y="{mid}" fill="{ink}">{}</text>"#,
+            esc(name)
+        );
+        let lead = member.ratings.get(&skill);
+        if let Some(r) = lead {
+            let w = f64::from(r.level.number()) * unit;
+            let _ = writeln!(
+                s,
+                r#"<rect x="{bar_left}" y="{}" width="{w}" height="{}" fill="{}"/>"#,
+                y + 4.0,
+                ROW_H - 8.0,
+                palette::level_fill(r.level).css()
+            );
+        }
+        let required = member.role_level.and_then(|rl| fw.required(rl, skill));
+        if let Some(req) = required {
+            let x = bar_left + f64::from(req.number()) * unit;
+            let below = lead.is_none_or(|r| r.level < req);
+            let _ = writeln!(
+                s,
+                r#"<line x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="{}" stroke-width="3"/>"#,
+                y + 1.0,
+                y + ROW_H - 1.0,
+                if below { short.clone() } else { ink.clone() }
+            );
+        }
+        if let Some(own) = member.self_ratings.get(&skill) {
+            let x = bar_left + f64::from(own.level.number()) * unit;
+            let _ = writeln!(
+                s,
+                r#"<circle cx="{x}" cy="{}" r="5" fill="none" stroke="{}" stroke-width="2"/>"#,
+                y + ROW_H / 2.0,
+                palette::SELF_MARK.css()
+            );
+        }
+        let mut note = String::new();
+        if let Some(r) = lead {
+            note = format!("assessed {}", r.assessed_on);
+            if crate::model::history::is_stale(r.assessed_on, today, months) {
+                note.push_str(", due for review");
+            }
+        } else if required.is_some() {
+            note = "not rated".to_string();
+        }
+        if lead.is_some_and(|r| r.interested) {
+            note.push_str(" · interested");
+        }
+        let _ = writeln!(
+            s,
+            r#"<text x="{date_left}" y="{mid}" fill="{muted}">{}</text>"#,
+            esc(&note)
+        );
+    }
+    let _ = writeln!(
+        s,
+        r#"<text x="{MARGIN}" y="{history_top}" fill="{ink}" font-weight="bold">Recent history</text>"#
+    );
+    if recent.is_empty() {
+        let _ = writeln!(
+            s,
+            r#"<text x="{MARGIN}" y="{}" fill="{muted}">No changes recorded.</text>"#,
+            history_top + 18.0
+        );
+    }
+    for (i, h) in recent.iter().enumerate() {
+        let whose = match h.source {
+            crate::model::Source::Lead => "",
+            crate::model::Source::SelfAssessed => "own rating: ",
+        };
+        let line = format!(
+            "{}  {}  {whose}{}{}",
+            h.assessed_on,
+            fw.skill(h.skill).name,
+            h.level
+                .map_or("cleared".to_string(), |l| l.name().to_string()),
+            if h.undone.is_some() { " (undone)" } else { "" }
+        );
+        let _ = writeln!(
+            s,
+            r#"<text x="{MARGIN}" y="{}" fill="{muted}">{}</text>"#,
+            history_top + 18.0 + i as f64 * 16.0,
+            esc(&elide(&line, 110))
+        );
+    }
+    // The key.
+    let y = key_top;
+    let _ = writeln!(
+        s,
+        r#"<rect x="{MARGIN}" y="{}" width="30" height="14" fill="{}"/><text x="{}" y="{}" fill="{ink}">the lead's level</text>"#,
+        y - 11.0,
+        palette::level_fill(Level::Working).css(),
+        MARGIN + 36.0,
+        y
+    );
+    let x = MARGIN + 60.0 + text_width("the lead's level");
+    let _ = writeln!(
+        s,
+        r#"<line x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="{ink}" stroke-width="3"/><text x="{}" y="{y}" fill="{ink}">what their role requires (orange: not met)</text>"#,
+        y - 12.0,
+        y + 2.0,
+        x + 8.0
+    );
+    let x2 = x + 28.0 + text_width("what their role requires (orange: not met)");
+    let _ = writeln!(
+        s,
+        r#"<circle cx="{x2}" cy="{}" r="5" fill="none" stroke="{}" stroke-width="2"/><text x="{}" y="{y}" fill="{ink}">their own rating</text>"#,
+        y - 4.0,
+        palette::SELF_MARK.css(),
+        x2 + 10.0
+    );
+    let _ = writeln!(
+        s,
+        r#"<text x="{MARGIN}" y="{}" font-size="10" fill="{muted}">{}</text>"#,
+        height - MARGIN + 8.0,
+        esc(crate::model::OGL_CREDIT)
+    );
+    s.push_str("</svg>\n");
+    s
+}
+
 /// Renders the SVG as PNG at twice its size (sharp on a slide), with egui's bundled font.
 pub fn render_png(svg: &str) -> Result<Vec<u8>> {
     use resvg::{tiny_skia, usvg};

@@ -217,3 +217,53 @@ fn both_sources_export_with_a_source_column_and_import_back() {
     let out = capmatrix(&db, &["export", "-", "--source", "both"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }
+
+#[test]
+fn profile_writes_a_persons_picture_and_refuses_other_types() {
+    let tmp = Tmp::new();
+    let db = tmp.db();
+    let lead = tmp.path("lead.csv");
+    std::fs::write(
+        &lead,
+        "Member,Team,Role level,Testing,Data modelling\r\nAnn Lee,Platform,Data engineer,W,A\r\n",
+    )
+    .unwrap();
+    ok(&db, &["import", lead.to_str().unwrap()]);
+    let own = tmp.path("own.csv");
+    std::fs::write(
+        &own,
+        "Member,Team,Role level,Testing\r\nAnn Lee,Platform,Data engineer,E\r\n",
+    )
+    .unwrap();
+    ok(&db, &["import", own.to_str().unwrap(), "--source", "self"]);
+    let svg = tmp.path("ann.svg");
+    let out = ok(&db, &["profile", "ann lee", "--out", svg.to_str().unwrap()]);
+    assert!(out.starts_with("wrote the profile of Ann Lee ("), "{out}");
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.starts_with("<svg"));
+    assert!(text.contains("Ann Lee: skills profile"));
+    assert!(text.contains("Data engineer · Platform"));
+    assert!(text.contains(">Testing<"));
+    // Her own Expert in Testing is a ring at the E position; the history lists it.
+    assert!(text.contains("own rating: Expert"), "{text}");
+    let png = tmp.path("ann.png");
+    ok(&db, &["profile", "Ann Lee", "--out", png.to_str().unwrap()]);
+    assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
+    let out = capmatrix(
+        &db,
+        &[
+            "profile",
+            "Ann Lee",
+            "--out",
+            tmp.path("ann.csv").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("a profile is a picture: name the file .svg or .png"),
+        "{}",
+        stderr(&out)
+    );
+    let out = capmatrix(&db, &["profile", "Nobody", "--out", svg.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+}
