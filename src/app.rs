@@ -34,6 +34,8 @@ pub struct CapmatrixApp {
     compare: Option<(CompareKey, ui::Compare)>,
     /// The trend charts' data, by (generation, team).
     trends: Option<((u64, Option<TeamId>), ui::Trends)>,
+    /// The open profile's picture and summary, by (member, generation).
+    profile: Option<((MemberId, u64), egui::TextureHandle, String)>,
 }
 
 type CompareKey = (u64, Option<Date>, Date, Option<TeamId>);
@@ -91,6 +93,7 @@ impl CapmatrixApp {
             past: None,
             compare: None,
             trends: None,
+            profile: None,
         }
     }
 
@@ -155,6 +158,7 @@ impl CapmatrixApp {
         self.refresh_export_target();
         self.refresh_compare();
         self.refresh_trends();
+        self.refresh_profile(ui.ctx());
         let snapshot = match (&self.past, self.state.as_of) {
             (Some((_, past)), Some(_)) => past,
             _ => self.core.snapshot(),
@@ -179,6 +183,13 @@ impl CapmatrixApp {
                 .filter(|_| self.state.trends_open)
                 .map(|(_, t)| t),
             timeline: self.timeline.as_ref().map(|(_, t)| t),
+            profile: self
+                .profile
+                .as_ref()
+                .filter(|((m, _), _, _)| {
+                    self.state.profile.as_ref().is_some_and(|p| p.member == *m)
+                })
+                .map(|(_, t, s)| (t, s.as_str())),
         };
         let mut commands = std::mem::take(&mut self.commands);
         ui::main_ui(ui, &frame, &mut self.state, &mut commands);
@@ -298,6 +309,54 @@ impl CapmatrixApp {
         };
         let compare = ui::Compare::new(baseline, date, now, &self.view, self.state.scope());
         self.compare = Some((key, compare));
+    }
+
+    /// The open profile's picture (the same SVG `capmatrix profile` writes, drawn at the
+    /// screen's scale), redrawn after any change.
+    fn refresh_profile(&mut self, ctx: &egui::Context) {
+        let Some(member) = self.state.profile.as_ref().map(|p| p.member) else {
+            self.profile = None;
+            return;
+        };
+        let key = (member, self.core.generation());
+        if self.profile.as_ref().is_some_and(|(k, _, _)| *k == key) {
+            return;
+        }
+        let Some(m) = self.core.snapshot().anyone(member) else {
+            self.state.profile = None;
+            return;
+        };
+        let history = self.core.history(member, None).unwrap_or_default();
+        let today = crate::model::time::today();
+        let svg = crate::io::picture::profile_svg(self.core.snapshot(), m, &history, today);
+        let below = crate::io::pack::pack_skills(self.core.snapshot(), m)
+            .into_iter()
+            .filter(|&s| {
+                matches!(
+                    crate::model::analysis::member_fit(&self.core.snapshot().framework, m, s),
+                    crate::model::Fit::Below { .. } | crate::model::Fit::NotRated { .. }
+                )
+            })
+            .count();
+        let summary = format!(
+            "{}: {} rated by the lead, {} below what their role requires, {} rated by themselves.",
+            m.name,
+            plural(m.ratings.len(), "skill", "skills"),
+            below,
+            m.self_ratings.len()
+        );
+        match crate::io::picture::render_rgba(&svg, ctx.pixels_per_point()) {
+            Ok((w, h, rgba)) => {
+                let image =
+                    egui::ColorImage::from_rgba_premultiplied([w as usize, h as usize], &rgba);
+                let texture = ctx.load_texture("profile", image, egui::TextureOptions::LINEAR);
+                self.profile = Some((key, texture, summary));
+            }
+            Err(e) => {
+                self.state.notify(e.to_string(), true);
+                self.state.profile = None;
+            }
+        }
     }
 
     /// The trend charts' data, when the Trends window is open.
@@ -499,6 +558,7 @@ impl CapmatrixApp {
                 | Command::PreviewImport
                 | Command::BrowseExport
                 | Command::RunExport
+                | Command::SaveProfile { .. }
         );
         if changes && let Some(date) = self.state.as_of {
             self.state.notify(
@@ -511,6 +571,16 @@ impl CapmatrixApp {
         }
         match command {
             Command::Erase(member) => self.erase(member),
+            Command::SaveProfile { member, path } => {
+                let path = PathBuf::from(path);
+                match transfer::write_profile(&self.core, member, &path) {
+                    Ok(bytes) => self.state.notify(
+                        format!("Saved the profile ({bytes} bytes) to {}", path.display()),
+                        false,
+                    ),
+                    Err(e) => self.state.notify(e.to_string(), true),
+                }
+            }
             Command::Apply(action) => self.apply(action),
             Command::Undo => self.step(true),
             Command::Redo => self.step(false),

@@ -682,12 +682,26 @@ pub fn profile_svg(
 
 /// Renders the SVG as PNG at twice its size (sharp on a slide), with egui's bundled font.
 pub fn render_png(svg: &str) -> Result<Vec<u8>> {
+    let pixmap = render(svg, 2.0)?;
+    pixmap.encode_png().map_err(|e| draw_failed(e.to_string()))
+}
+
+/// A picture's pixels, for the window: (width, height, premultiplied RGBA) at `scale`.
+pub fn render_rgba(svg: &str, scale: f32) -> Result<(u32, u32, Vec<u8>)> {
+    let pixmap = render(svg, scale)?;
+    Ok((pixmap.width(), pixmap.height(), pixmap.take()))
+}
+
+fn draw_failed(what: String) -> Error {
+    Error::output(std::io::Error::other(format!(
+        "cannot draw the picture: {what}"
+    )))
+}
+
+/// Renders an SVG at `scale` with egui's bundled fonts only.
+fn render(svg: &str, scale: f32) -> Result<resvg::tiny_skia::Pixmap> {
     use resvg::{tiny_skia, usvg};
-    let fail = |what: String| {
-        Error::output(std::io::Error::other(format!(
-            "cannot draw the picture: {what}"
-        )))
-    };
+    let fail = draw_failed;
     // The fonts the window has: Ubuntu for text, Hack as the fallback for characters Ubuntu
     // lacks (the emoji fonts are not built in; such characters show as boxes, as in the
     // window).
@@ -705,7 +719,6 @@ pub fn render_png(svg: &str) -> Result<Vec<u8>> {
         ..usvg::Options::default()
     };
     let tree = usvg::Tree::from_str(svg, &options).map_err(|e| fail(e.to_string()))?;
-    let scale = 2.0;
     let size = tree
         .size()
         .to_int_size()
@@ -723,7 +736,7 @@ pub fn render_png(svg: &str) -> Result<Vec<u8>> {
         tiny_skia::Transform::from_scale(scale, scale),
         &mut pixmap.as_mut(),
     );
-    pixmap.encode_png().map_err(|e| fail(e.to_string()))
+    Ok(pixmap)
 }
 
 #[cfg(test)]

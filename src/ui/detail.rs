@@ -490,6 +490,9 @@ fn member_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Comm
             .labelled_by(label.id);
     });
     ui.horizontal(|ui| {
+        if ui.button("Show profile...").clicked() {
+            state.profile = Some(super::profile_window_for(state, m));
+        }
         if ui.button("Mark as left...").clicked() {
             state.dialog = Some(Dialog::ConfirmRemoveMember {
                 member: m.id,

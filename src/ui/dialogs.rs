@@ -354,6 +354,57 @@ fn buttons(ui: &mut egui::Ui, ok: &str, ok_enabled: bool) -> (bool, bool) {
     result
 }
 
+/// A person's profile: the same picture "Save picture" writes (and `capmatrix profile`),
+/// with a summary in words for screen readers.
+pub fn profile_window(ctx: &Context, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Command>) {
+    let Some(p) = state.profile.as_mut() else {
+        return;
+    };
+    let name = f
+        .snapshot
+        .anyone(p.member)
+        .map_or(String::new(), |m| m.name.clone());
+    let mut open = true;
+    egui::Window::new(format!("Profile: {name}"))
+        .id(Id::unique("profile_window"))
+        .open(&mut open)
+        .default_size([760.0, 600.0])
+        .show(ctx, |ui| {
+            match f.profile {
+                Some((texture, summary)) => {
+                    ui.label(summary);
+                    egui::ScrollArea::both()
+                        .max_height(ui.available_height() - 40.0)
+                        .show(ui, |ui| {
+                            ui.add(egui::Image::new(texture).fit_to_original_size(1.0));
+                        });
+                }
+                None => {
+                    ui.weak("Drawing...");
+                }
+            }
+            ui.horizontal(|ui| {
+                let l = ui.label("Save as:");
+                ui.add(egui::TextEdit::singleline(&mut p.path).desired_width(360.0))
+                    .labelled_by(l.id);
+                let ok = !p.path.trim().is_empty();
+                if ui
+                    .add_enabled(ok, egui::Button::new("Save picture"))
+                    .on_hover_text("PNG or SVG, by the file's extension")
+                    .clicked()
+                {
+                    out.push(Command::SaveProfile {
+                        member: p.member,
+                        path: p.path.trim().to_string(),
+                    });
+                }
+            });
+        });
+    if !open {
+        state.profile = None;
+    }
+}
+
 /// "Member leaving": they leave today or on a past date typed; kept as a former member.
 fn leaving_ui(
     ctx: &Context,

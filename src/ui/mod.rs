@@ -51,6 +51,45 @@ pub enum Command {
     RunExport,
     /// Delete a member and their history permanently (confirmed; not undoable).
     Erase(MemberId),
+    /// Save a member's profile picture (.png or .svg) to a path.
+    SaveProfile {
+        /// Whose.
+        member: MemberId,
+        /// Where, as typed.
+        path: String,
+    },
+}
+
+/// A profile window for a member, suggesting "<name> profile.png" in the documents folder.
+pub fn profile_window_for(state: &UiState, m: &crate::model::Member) -> ProfileWindow {
+    let safe: String = m
+        .name
+        .chars()
+        .map(|c| {
+            if "/\\:*?\"<>|".contains(c) || c.is_control() {
+                '-'
+            } else {
+                c
+            }
+        })
+        .collect();
+    ProfileWindow {
+        member: m.id,
+        path: state
+            .documents_dir
+            .join(format!("{} profile.png", safe.trim()))
+            .display()
+            .to_string(),
+    }
+}
+
+/// The profile window: whose, and where "Save picture" writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileWindow {
+    /// Whose profile.
+    pub member: MemberId,
+    /// The picture's path, as typed.
+    pub path: String,
 }
 
 /// How heatmap rows are ordered.
@@ -161,6 +200,8 @@ pub struct UiState {
     /// With `self_vs_lead`: only people whose own rating and the lead's differ by two levels
     /// or more somewhere.
     pub only_disagreements: bool,
+    /// The open profile window, if any.
+    pub profile: Option<ProfileWindow>,
     /// The cell whose details the side panel last scrolled to.
     pub detail_shown: Option<(MemberId, SkillId)>,
 }
@@ -363,6 +404,8 @@ pub struct Frame<'a> {
     pub trends: Option<&'a Trends>,
     /// Every rating entry and member event, once a view of the past has read them.
     pub timeline: Option<&'a Timeline>,
+    /// The open profile's picture, drawn by the app, with its summary in words.
+    pub profile: Option<(&'a egui::TextureHandle, &'a str)>,
 }
 
 /// The matrix compared with another date: the baseline, the gaps opened and closed since,
@@ -550,6 +593,9 @@ pub fn main_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut 
     }
     if state.trends_open {
         time::trends_window(ui.ctx(), f, state);
+    }
+    if state.profile.is_some() {
+        dialogs::profile_window(ui.ctx(), f, state, out);
     }
 }
 

@@ -1637,3 +1637,38 @@ fn self_vs_lead_shows_both_levels_filters_disagreements_and_accepts_theirs() {
         Some(Level::Practitioner)
     );
 }
+
+#[test]
+fn a_members_profile_opens_from_their_name_and_saves_as_a_picture() {
+    let mut h = harness(self_core());
+    h.get_by_label("Tom Fletcher").click_secondary();
+    h.run();
+    h.get_by_label("Profile...").click();
+    h.run();
+    h.run();
+    assert!(
+        h.query_by_label_contains("Tom Fletcher: 11 skills rated by the lead, ")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains(" below what their role requires, 1 rated by themselves.")
+            .is_some()
+    );
+    let tmp = super::Tmp::new();
+    let path = tmp.path("tom.svg");
+    h.state_mut().state_mut().profile.as_mut().unwrap().path = path.display().to_string();
+    h.run();
+    h.get_by_label("Save picture").click();
+    h.run();
+    let svg = std::fs::read_to_string(&path).unwrap();
+    assert!(svg.contains("Tom Fletcher: skills profile"));
+    assert!(
+        h.state()
+            .state()
+            .notice
+            .clone()
+            .unwrap()
+            .text
+            .starts_with("Saved the profile (")
+    );
+}
