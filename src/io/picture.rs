@@ -692,6 +692,7 @@ pub fn render_rgba(svg: &str, scale: f32) -> Result<(u32, u32, Vec<u8>)> {
     Ok((pixmap.width(), pixmap.height(), pixmap.take()))
 }
 
+#[allow(clippy::needless_pass_by_value)] // used as map_err(draw_failed) on String messages
 fn draw_failed(what: String) -> Error {
     Error::output(std::io::Error::other(format!(
         "cannot draw the picture: {what}"

@@ -489,7 +489,8 @@ fn member_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Comm
             .response
             .labelled_by(label.id);
     });
-    ui.horizontal(|ui| {
+    // Wrapped: three buttons must not widen the side panel (and push skills out of view).
+    ui.horizontal_wrapped(|ui| {
         if ui.button("Show profile...").clicked() {
             state.profile = Some(super::profile_window_for(state, m));
         }
