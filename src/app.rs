@@ -559,6 +559,7 @@ impl CapmatrixApp {
                 | Command::BrowseExport
                 | Command::RunExport
                 | Command::SaveProfile { .. }
+                | Command::WritePacks { .. }
         );
         if changes && let Some(date) = self.state.as_of {
             self.state.notify(
@@ -571,6 +572,41 @@ impl CapmatrixApp {
         }
         match command {
             Command::Erase(member) => self.erase(member),
+            Command::WritePacks {
+                team,
+                dir,
+                hide_expected,
+            } => {
+                let dir = PathBuf::from(dir);
+                match transfer::write_packs(&self.core, &dir, team, hide_expected) {
+                    Ok(files) => self.state.notify(
+                        format!(
+                            "Wrote {} to {}",
+                            plural(files.len(), "assessment pack", "assessment packs"),
+                            dir.display()
+                        ),
+                        false,
+                    ),
+                    Err(e) => self.state.notify(e.to_string(), true),
+                }
+            }
+            Command::ImportPacks { path } => {
+                match transfer::import_packs(&mut self.core, &[PathBuf::from(path)], false) {
+                    Ok(lines) => {
+                        let filled: usize = lines.iter().map(|l| l.filled).sum();
+                        self.state.notify(
+                            format!(
+                                "Imported {} from {} as their own ratings (Self vs lead shows them beside yours)",
+                                plural(filled, "rating", "ratings"),
+                                plural(lines.len(), "pack", "packs")
+                            ),
+                            false,
+                        );
+                        self.state.dialog = None;
+                    }
+                    Err(e) => self.state.notify(e.to_string(), true),
+                }
+            }
             Command::SaveProfile { member, path } => {
                 let path = PathBuf::from(path);
                 match transfer::write_profile(&self.core, member, &path) {

@@ -185,6 +185,17 @@ pub enum Dialog {
         /// Which.
         team: TeamId,
     },
+    /// Write assessment packs for a team's members, or import filled ones.
+    Packs {
+        /// The team, or all teams.
+        team: Option<TeamId>,
+        /// The folder to write to, as typed.
+        dir: String,
+        /// Leave out the expected level.
+        hide_expected: bool,
+        /// Filled packs to import: a file or a folder, as typed.
+        filled: String,
+    },
     /// Edit a team's targets.
     Targets {
         /// Which.
@@ -308,6 +319,12 @@ pub fn dialogs_ui(ctx: &Context, f: &Frame<'_>, state: &mut UiState, out: &mut V
             )
         }
         Dialog::Targets { team } => targets_ui(ctx, f.snapshot, *team, out),
+        Dialog::Packs {
+            team,
+            dir,
+            hide_expected,
+            filled,
+        } => packs_ui(ctx, f.snapshot, *team, (dir, hide_expected, filled), out),
         Dialog::RenameMember { member, name } => {
             let member = *member;
             name_ui(ctx, "Rename member", "New name:", name, "Rename", |n| {
@@ -403,6 +420,67 @@ pub fn profile_window(ctx: &Context, f: &Frame<'_>, state: &mut UiState, out: &m
     if !open {
         state.profile = None;
     }
+}
+
+/// "Assessment packs": write one workbook per member for them to fill in, and import the
+/// filled ones as their own ratings.
+fn packs_ui(
+    ctx: &Context,
+    snapshot: &Snapshot,
+    team: Option<TeamId>,
+    (dir, hide_expected, filled): (&mut String, &mut bool, &mut String),
+    out: &mut Vec<Command>,
+) -> bool {
+    let who = team
+        .and_then(|t| snapshot.team(t))
+        .map_or("everyone".to_string(), |t| {
+            format!("the members of {}", t.name)
+        });
+    let mut keep = true;
+    window("Assessment packs").min_width(520.0).show(ctx, |ui| {
+        ui.label(format!(
+            "One Excel workbook for each of {who}, to fill in without capmatrix: their own level in each skill their role needs (from a list, with what each level means), whether they are interested, and evidence. Only those cells can be changed."
+        ));
+        ui.horizontal(|ui| {
+            let l = ui.label("Folder:");
+            let edit = ui
+                .add(egui::TextEdit::singleline(dir).desired_width(360.0))
+                .labelled_by(l.id);
+            focus_first(ui, &edit);
+        });
+        ui.checkbox(hide_expected, "Leave out the level their role expects (so it does not anchor the answer)");
+        if ui
+            .add_enabled(!dir.trim().is_empty(), egui::Button::new("Write packs"))
+            .clicked()
+        {
+            out.push(Command::WritePacks {
+                team,
+                dir: dir.trim().to_string(),
+                hide_expected: *hide_expected,
+            });
+        }
+        ui.separator();
+        ui.label("Filled packs come back as their own ratings (beside yours; coverage and gaps keep using yours). Give one file or a folder of them: all are imported, or none if any has a problem.");
+        ui.horizontal(|ui| {
+            let l = ui.label("Filled packs:");
+            ui.add(egui::TextEdit::singleline(filled).desired_width(330.0))
+                .labelled_by(l.id);
+        });
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(!filled.trim().is_empty(), egui::Button::new("Import packs"))
+                .clicked()
+            {
+                out.push(Command::ImportPacks {
+                    path: filled.trim().to_string(),
+                });
+            }
+            if ui.button("Close").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                keep = false;
+            }
+        });
+    });
+    keep
 }
 
 /// "Member leaving": they leave today or on a past date typed; kept as a former member.

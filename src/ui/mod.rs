@@ -51,6 +51,20 @@ pub enum Command {
     RunExport,
     /// Delete a member and their history permanently (confirmed; not undoable).
     Erase(MemberId),
+    /// Write assessment packs into a folder.
+    WritePacks {
+        /// The team, or everyone.
+        team: Option<TeamId>,
+        /// The folder, as typed.
+        dir: String,
+        /// Leave out the expected level.
+        hide_expected: bool,
+    },
+    /// Import filled assessment packs (a file or a folder).
+    ImportPacks {
+        /// As typed.
+        path: String,
+    },
     /// Save a member's profile picture (.png or .svg) to a path.
     SaveProfile {
         /// Whose.
@@ -750,6 +764,22 @@ fn team_menu_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
             && let Some(t) = team
         {
             state.dialog = Some(Dialog::Targets { team: t.id });
+        }
+        if ui
+            .add_enabled(editable, egui::Button::new("Assessment packs..."))
+            .clicked()
+        {
+            let name = team.map_or("All teams", |t| t.name.as_str());
+            state.dialog = Some(Dialog::Packs {
+                team: state.team,
+                dir: state
+                    .documents_dir
+                    .join(format!("{name} packs"))
+                    .display()
+                    .to_string(),
+                hide_expected: false,
+                filled: String::new(),
+            });
         }
         if ui.button("Show former members...").clicked() {
             state.dialog = Some(Dialog::FormerMembers { team: state.team });

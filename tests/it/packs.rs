@@ -48,7 +48,7 @@ fn cells(path: &Path, sheet: &str) -> Vec<(u32, u32, String)> {
 
 /// Copies a pack to `to`, typing `answers` (0-based Assessment row, level, interested,
 /// evidence) into its input cells, as a person filling it in would.
-fn fill(pack: &Path, to: &Path, answers: &[(u32, &str, &str, &str)]) {
+pub fn fill(pack: &Path, to: &Path, answers: &[(u32, &str, &str, &str)]) {
     let assessment = cells(pack, "Assessment");
     let id = cells(pack, "capmatrix");
     let header = assessment
@@ -77,7 +77,7 @@ fn fill(pack: &Path, to: &Path, answers: &[(u32, &str, &str, &str)]) {
 }
 
 /// The first skill row of a pack (0-based) and its skill's name.
-fn first_skill(pack: &Path) -> (u32, String) {
+pub fn first_skill(pack: &Path) -> (u32, String) {
     let a = cells(pack, "Assessment");
     let header = a.iter().find(|(_, _, t)| t == "Skill").unwrap().0;
     let name = a

@@ -1672,3 +1672,56 @@ fn a_members_profile_opens_from_their_name_and_saves_as_a_picture() {
             .starts_with("Saved the profile (")
     );
 }
+
+#[test]
+fn assessment_packs_are_written_and_imported_from_the_window() {
+    let mut h = harness(sample_core());
+    let tmp = super::Tmp::new();
+    h.get_by_label("Team").click();
+    h.run();
+    h.get_by_label("Assessment packs...").click();
+    h.run();
+    let dir = tmp.path("packs");
+    if let Some(capmatrix::ui::Dialog::Packs { dir: d, .. }) =
+        h.state_mut().state_mut().dialog.as_mut()
+    {
+        *d = dir.display().to_string();
+    }
+    h.run();
+    h.get_by_label("Write packs").click();
+    h.run();
+    assert_eq!(
+        h.state().state().notice.clone().unwrap().text,
+        format!("Wrote 10 assessment packs to {}", dir.display())
+    );
+    let tom = dir.join("Tom Fletcher self-assessment.xlsx");
+    let (row, _) = super::packs::first_skill(&tom);
+    let filled = tmp.path("tom filled.xlsx");
+    super::packs::fill(&tom, &filled, &[(row, "Expert", "Yes", "the evidence")]);
+    if let Some(capmatrix::ui::Dialog::Packs { filled: f, .. }) =
+        h.state_mut().state_mut().dialog.as_mut()
+    {
+        *f = filled.display().to_string();
+    }
+    h.run();
+    h.get_by_label("Import packs").click();
+    h.run();
+    assert!(
+        h.state()
+            .state()
+            .notice
+            .clone()
+            .unwrap()
+            .text
+            .starts_with("Imported 1 rating from 1 pack as their own ratings")
+    );
+    let snap = h.state().core().read_back().unwrap();
+    let team = snap.team_named("Data Engineering").unwrap().id;
+    assert_eq!(
+        snap.member_named(team, "Tom Fletcher")
+            .unwrap()
+            .self_ratings
+            .len(),
+        1
+    );
+}
