@@ -511,7 +511,10 @@ pub fn profile_svg(
         team.map_or("", |t| t.name.as_str())
     );
     let width = [
-        date_left + text_width("assessed 2026-11-25, due for review") + 16.0,
+        date_left
+            + text_width("assessed 2026-11-25, due for review · interested · ")
+            + text_width(&"n".repeat(60))
+            + 16.0,
         MARGIN + text_width(&title) * 20.0 / FONT_SIZE,
         MARGIN + text_width(&subtitle),
         MARGIN + text_width(crate::model::OGL_CREDIT) * 10.0 / FONT_SIZE,
@@ -606,6 +609,10 @@ pub fn profile_svg(
         }
         if lead.is_some_and(|r| r.interested) {
             note.push_str(" · interested");
+        }
+        if let Some(r) = lead.filter(|r| !r.note.is_empty()) {
+            note.push_str(" · ");
+            note.push_str(&elide(&r.note, 60));
         }
         let _ = writeln!(
             s,
