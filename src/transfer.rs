@@ -792,8 +792,8 @@ pub struct PackLine {
     pub refused: Vec<String>,
 }
 
-/// The files a list of paths names: files as given, and the `.xlsx` files of folders (in name
-/// order).
+/// The files a list of paths names: files as given, and the workbooks (`.xlsx`, `.xlsm`,
+/// `.ods`; not Excel's `~$` lock files) of folders, in name order.
 pub fn pack_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in paths {
@@ -806,11 +806,13 @@ pub fn pack_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
                 })?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|f| {
-                    f.extension()
-                        .is_some_and(|x| x.eq_ignore_ascii_case("xlsx"))
-                        && !f
-                            .file_name()
-                            .is_some_and(|n| n.to_string_lossy().starts_with("~$"))
+                    f.extension().is_some_and(|x| {
+                        ["xlsx", "xlsm", "ods"]
+                            .iter()
+                            .any(|e| x.eq_ignore_ascii_case(e))
+                    }) && !f
+                        .file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with("~$"))
                 })
                 .collect();
             found.sort();

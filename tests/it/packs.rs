@@ -240,3 +240,47 @@ fn a_bad_pack_is_refused_naming_the_cell_and_nothing_of_the_others_is_imported()
     );
     assert!(out.contains("imported 2 ratings from 2 packs"), "{out}");
 }
+
+/// The id of the database the fixture packs were made from (tools: a sample-team database,
+/// `capmatrix pack`, filled with openpyxl, saved again by LibreOffice as XLSX and as ODS).
+const FIXTURE_DATABASE: &str = "906c265a45780f00fbfbce844c99d5f5";
+
+#[test]
+fn a_pack_filled_by_openpyxl_and_saved_by_libreoffice_imports() {
+    let tmp = Tmp::new();
+    let db = sample_db(&tmp);
+    // The same sample database, given the id the packs carry.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute(
+        "UPDATE framework_info SET value = ?1 WHERE key = 'database_id'",
+        [FIXTURE_DATABASE],
+    )
+    .unwrap();
+    drop(conn);
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/packs");
+    for file in ["tom-filled-openpyxl-lo.xlsx", "tom-filled-openpyxl-lo.ods"] {
+        let path = fixtures.join(file);
+        let out = ok(&db, &["import", path.to_str().unwrap(), "--dry-run"]);
+        assert!(
+            out.starts_with("Tom Fletcher (Data Engineering): 2 skills filled, 9 left blank"),
+            "{file}: {out}"
+        );
+    }
+    ok(
+        &db,
+        &[
+            "import",
+            fixtures
+                .join("tom-filled-openpyxl-lo.xlsx")
+                .to_str()
+                .unwrap(),
+        ],
+    );
+    let own = ok(
+        &db,
+        &["export", "-", "--format", "long", "--source", "self"],
+    );
+    assert!(own.contains(",Expert,"), "{own}");
+    assert!(own.contains("yes,openpyxl evidence"), "{own}");
+    assert_eq!(own.lines().count(), 3, "{own}");
+}
