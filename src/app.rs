@@ -345,6 +345,7 @@ impl CapmatrixApp {
             below,
             m.self_ratings.len()
         );
+        // At the screen's scale: sharp, one texture pixel per screen pixel.
         match crate::io::picture::render_rgba(&svg, ctx.pixels_per_point()) {
             Ok((w, h, rgba)) => {
                 let image =
@@ -787,6 +788,15 @@ impl CapmatrixApp {
             return;
         };
         let path = PathBuf::from(d.path.trim());
+        if transfer::read_import(&path).is_ok_and(|bytes| transfer::is_pack(&bytes)) {
+            d.preview = Some(ImportPreview {
+                path: d.path.clone(),
+                result: Err(ui::PreviewError::Other(
+                    "This is a filled assessment pack: import it with Team > Assessment packs... (it becomes the person's own ratings)".into(),
+                )),
+            });
+            return;
+        }
         let options = Self::import_options(d, true);
         let result = transfer::import_file(&mut self.core, &path, &options);
         d.preview = Some(ImportPreview {

@@ -459,7 +459,20 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
                 SourceArg::Lead => crate::model::Source::Lead,
                 SourceArg::SelfAssessed => crate::model::Source::SelfAssessed,
             };
+            let packs_only = || -> Result<()> {
+                if sheet.is_some()
+                    || team.is_some()
+                    || *mode != ImportMode::Merge
+                    || source != crate::model::Source::Lead
+                {
+                    return Err(Error::Usage(
+                        "assessment packs say whose and which ratings they hold: --sheet, --team, --mode and --source do not apply".into(),
+                    ));
+                }
+                Ok(())
+            };
             let [file] = files.as_slice() else {
+                packs_only()?;
                 return import_packs(files, *dry_run, db, out);
             };
             // A folder holding workbooks: filled packs. (Any other folder is refused below,
@@ -467,6 +480,7 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
             if file.is_dir()
                 && crate::transfer::pack_files(files).is_ok_and(|found| !found.is_empty())
             {
+                packs_only()?;
                 return import_packs(files, *dry_run, db, out);
             }
             if source == crate::model::Source::SelfAssessed && *mode == ImportMode::Replace {
@@ -1051,6 +1065,15 @@ fn import(
         other => other?,
     };
     if file != Path::new("-") && crate::transfer::is_pack(&bytes) {
+        if options.sheet.is_some()
+            || options.team.is_some()
+            || options.mode != crate::io::Mode::Merge
+            || options.source != crate::model::Source::Lead
+        {
+            return Err(Error::Usage(
+                "assessment packs say whose and which ratings they hold: --sheet, --team, --mode and --source do not apply".into(),
+            ));
+        }
         return import_packs(&[file.to_path_buf()], options.dry_run, db, out);
     }
     let mut core = if options.dry_run {

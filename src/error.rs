@@ -174,7 +174,7 @@ pub enum Error {
     },
 
     /// An assessment pack would replace a file.
-    #[error("{} exists: packs never replace a file; choose an empty folder", .path.display())]
+    #[error("packs never replace a file; choose an empty folder: {} exists", .path.display())]
     PackExists {
         /// The file.
         path: std::path::PathBuf,

@@ -741,12 +741,17 @@ pub fn write_packs(
     let mut plan: Vec<(PathBuf, &crate::model::Member)> = Vec::new();
     let mut names = std::collections::HashSet::new();
     for m in members {
+        // The same name in two teams: the team tells them apart; a name that still clashes
+        // (two names the file system spells alike) gets a number.
+        let team = snapshot.team(m.team).map_or("", |t| t.name.as_str());
         let mut file = io::pack::pack_file_name(&m.name);
-        if !names.insert(file.to_lowercase()) {
-            // The same name in two teams: the team tells them apart.
-            let team = snapshot.team(m.team).map_or("", |t| t.name.as_str());
-            file = io::pack::pack_file_name(&format!("{} ({team})", m.name));
-            names.insert(file.to_lowercase());
+        let mut n = 1;
+        while !names.insert(file.to_lowercase()) {
+            file = io::pack::pack_file_name(&match n {
+                1 => format!("{} ({team})", m.name),
+                _ => format!("{} ({team}) {n}", m.name),
+            });
+            n += 1;
         }
         plan.push((dir.join(file), m));
     }
@@ -810,9 +815,11 @@ pub fn pack_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
                         ["xlsx", "xlsm", "ods"]
                             .iter()
                             .any(|e| x.eq_ignore_ascii_case(e))
-                    }) && !f
-                        .file_name()
-                        .is_some_and(|n| n.to_string_lossy().starts_with("~$"))
+                    }) && !f.file_name().is_some_and(|n| {
+                        let n = n.to_string_lossy();
+                        // Excel's lock files and macOS's resource forks.
+                        n.starts_with("~$") || n.starts_with("._")
+                    })
                 })
                 .collect();
             found.sort();
@@ -869,6 +876,15 @@ pub fn import_packs(core: &mut Core, paths: &[PathBuf], dry_run: bool) -> Result
         let snapshot = core.snapshot();
         if refused.is_empty() {
             match (snapshot.member(id), snapshot.former(id)) {
+                // Ids can be used again after a deletion: the name must agree too.
+                (Some(m), _)
+                    if crate::model::name_key(&m.name) != crate::model::name_key(&pack.member) =>
+                {
+                    refused.push(format!(
+                        "it is {}'s pack, but that person is not in this database any more (the id now belongs to {})",
+                        pack.member, m.name
+                    ));
+                }
                 (Some(_), _) => {}
                 (None, Some(f)) => refused.push(format!(
                     "{} left {} on {}: bring them back first",
@@ -880,6 +896,17 @@ pub fn import_packs(core: &mut Core, paths: &[PathBuf], dry_run: bool) -> Result
                     refused.push(format!("{} is no longer in this database", pack.member))
                 }
             }
+        }
+        if refused.is_empty()
+            && let Some(earlier) = lines.iter().find(|l: &&PackLine| {
+                l.refused.is_empty() && l.member == pack.member && l.team == pack.team
+            })
+        {
+            refused.push(format!(
+                "a second pack for {} (the first is {}): import one of them",
+                pack.member,
+                earlier.file.display()
+            ));
         }
         let filled = pack.filled();
         lines.push(PackLine {
@@ -898,7 +925,7 @@ pub fn import_packs(core: &mut Core, paths: &[PathBuf], dry_run: bool) -> Result
     if !bad.is_empty() {
         let detail = bad
             .iter()
-            .map(|l| format!("{}: {}", l.file.display(), l.refused.join("; ")))
+            .map(|l| format!("{} ({})", l.refused.join("; "), l.file.display()))
             .collect::<Vec<_>>()
             .join("\n");
         return Err(Error::PacksRefused {

@@ -146,7 +146,17 @@ pub fn table_of<'a>(
     };
     match format {
         ExportFormat::Wide => {
-            let skills = crate::model::analysis::wide_skills(snapshot, &members);
+            let mut skills = crate::model::analysis::wide_skills(snapshot, &members);
+            if sources[0] == crate::model::Source::SelfAssessed {
+                // Their own ratings may name skills the lead's do not.
+                let extra: std::collections::BTreeSet<SkillId> = members
+                    .iter()
+                    .flat_map(|m| m.self_ratings.keys().copied())
+                    .filter(|s| !skills.contains(s))
+                    .collect();
+                skills.extend(extra);
+                skills.sort_by(|a, b| fw.skill(*a).name.cmp(&fw.skill(*b).name));
+            }
             let mut header: Vec<&str> = vec!["Member", "Team", "Role level"];
             header.extend(skills.iter().map(|&s| fw.skill(s).name.as_str()));
             let rows = members
@@ -169,7 +179,9 @@ pub fn table_of<'a>(
         }
         ExportFormat::Long => {
             let mut rows = Vec::new();
-            let with_source = source == ExportSource::Both;
+            // Any file that is not the lead's says whose its ratings are, so importing it back
+            // never turns them into the lead's.
+            let with_source = source != ExportSource::Lead;
             for m in &members {
                 let row = |skill: SkillId,
                            level: Option<Level>,

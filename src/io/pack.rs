@@ -82,9 +82,16 @@ pub fn pack_file_name(name: &str) -> String {
         })
         .collect();
     let safe = safe.trim().trim_start_matches('.');
+    // File names stop at 255 bytes: keep the name to 120 characters (up to 480 bytes of
+    // UTF-8 would still be too many for some; 60 are).
+    let safe: String = safe.chars().take(60).collect();
     format!(
         "{} self-assessment.xlsx",
-        if safe.is_empty() { "member" } else { safe }
+        if safe.is_empty() {
+            "member"
+        } else {
+            safe.trim_end()
+        }
     )
 }
 
@@ -374,8 +381,12 @@ pub fn read_pack(snapshot: &Snapshot, sheets: &[Vec<RawRow>]) -> Option<FilledPa
             fact("version").unwrap_or_default()
         ));
     }
+    // A column as its letters (at most three: XFD is the last a sheet has).
     let column = |key: &str| -> Option<usize> {
         let letters = fact(key)?;
+        if letters.is_empty() || letters.len() > 3 {
+            return None;
+        }
         letters
             .chars()
             .try_fold(0usize, |n, ch| {
@@ -398,8 +409,35 @@ pub fn read_pack(snapshot: &Snapshot, sheets: &[Vec<RawRow>]) -> Option<FilledPa
     };
     let interested_col = level_col + 1;
     let fw = &snapshot.framework;
+    let rows: std::collections::HashMap<usize, &RawRow> =
+        assessment.iter().map(|r| (r.line, r)).collect();
+    // The input columns are where the identifying sheet says only if the header says so too.
+    let header = assessment
+        .iter()
+        .find(|r| cell(r, 0) == "Skill" && cell(r, 1) == "What it is");
+    let headed = |c: usize, name: &str| header.is_some_and(|h| cell(h, c) == name);
+    if !headed(level_col, "Your level")
+        || !headed(interested_col, "Interested")
+        || !headed(evidence_col, "Evidence")
+    {
+        problems
+            .push("its Assessment sheet's columns are not where its identifying sheet says".into());
+    }
     let mut answers = Vec::new();
-    for r in id.iter().filter(|r| cell(r, 0) == "skill") {
+    let mut seen = std::collections::HashSet::new();
+    let skill_rows: Vec<&RawRow> = id.iter().filter(|r| cell(r, 0) == "skill").collect();
+    if skill_rows.len() > fw.skills.len() {
+        problems.push("its identifying sheet lists more skills than the framework has".into());
+        return Some(FilledPack {
+            database_id: fact("database").unwrap_or_default(),
+            member_id: 0,
+            member: fact("member").unwrap_or_default(),
+            team: fact("team").unwrap_or_default(),
+            answers,
+            problems,
+        });
+    }
+    for r in skill_rows {
         let name = cell(r, 1);
         let Some(skill) = fw.skill_named(&name) else {
             problems.push(format!(
@@ -407,11 +445,22 @@ pub fn read_pack(snapshot: &Snapshot, sheets: &[Vec<RawRow>]) -> Option<FilledPa
             ));
             continue;
         };
+        if !seen.insert(skill) {
+            problems.push(format!("the skill \"{name}\" is listed twice"));
+            continue;
+        }
         let Ok(line) = cell(r, 2).parse::<usize>() else {
             problems.push(format!("the row of \"{name}\" is missing"));
             continue;
         };
-        let row = assessment.iter().find(|x| x.line == line);
+        let row = rows.get(&line).copied();
+        if row.is_none_or(|x| cell(x, 0) != name) {
+            problems.push(format!(
+                "{}: the row of \"{name}\" does not name it",
+                cell_ref(PACK_SHEET, line, 0)
+            ));
+            continue;
+        }
         let get = |c: usize| row.map(|x| cell(x, c)).unwrap_or_default();
         let level_text = get(level_col);
         let level = if level_text.is_empty() {

@@ -614,6 +614,15 @@ pub fn profile_svg(
             note.push_str(" · ");
             note.push_str(&elide(&r.note, 60));
         }
+        if let Some(own) = member.self_ratings.get(&skill) {
+            if own.interested && !lead.is_some_and(|r| r.interested) {
+                note.push_str(" · interested (their own view)");
+            }
+            if !own.note.is_empty() {
+                note.push_str(" · their evidence: ");
+                note.push_str(&elide(&own.note, 50));
+            }
+        }
         let _ = writeln!(
             s,
             r#"<text x="{date_left}" y="{mid}" fill="{muted}">{}</text>"#,

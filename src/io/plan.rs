@@ -289,8 +289,11 @@ pub fn plan(snapshot: &Snapshot, file: &ParsedFile, mode: Mode) -> Plan {
 /// replace mode.
 pub fn plan_from(snapshot: &Snapshot, file: &ParsedFile, mode: Mode, default: Source) -> Plan {
     let of = |r: &super::parse::ParsedRating| r.source.unwrap_or(default);
+    // A source is carried when some row resolves to it (a row without a Source cell is the
+    // import's default); a wide file, or a long one without ratings, carries the default.
+    let any_rating = file.members.iter().any(|m| !m.ratings.is_empty());
     let carries = |source: Source| {
-        default == source
+        (!any_rating && default == source)
             || file
                 .members
                 .iter()

@@ -391,7 +391,7 @@ pub fn wide_skills(snapshot: &Snapshot, members: &[&Member]) -> Vec<SkillId> {
     let mut role_levels = BTreeSet::new();
     for m in members {
         role_levels.extend(m.role_level);
-        for s in m.ratings.keys().chain(m.self_ratings.keys()) {
+        for s in m.ratings.keys() {
             used[s.index()] = true;
         }
     }

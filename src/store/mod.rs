@@ -1552,9 +1552,9 @@ impl<'t> Writer<'t> {
     pub fn retract_history(&self, member: MemberId, entry: i64, at: Timestamp) -> Result<()> {
         let n = self.exec(
             "INSERT INTO rating_history
-               (member_id, skill_id, level, note, interested, assessed_on, at, retracts)
-             SELECT member_id, skill_id, NULL, '', 0, assessed_on, ?3, id FROM rating_history
-             WHERE id = ?2 AND member_id = ?1 AND retracts IS NULL",
+               (member_id, skill_id, level, note, interested, assessed_on, at, retracts, source)
+             SELECT member_id, skill_id, NULL, '', 0, assessed_on, ?3, id, source
+             FROM rating_history WHERE id = ?2 AND member_id = ?1 AND retracts IS NULL",
             params![member.0, entry, at.0],
         )?;
         if n == 1 {

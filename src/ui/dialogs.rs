@@ -393,7 +393,9 @@ pub fn profile_window(ctx: &Context, f: &Frame<'_>, state: &mut UiState, out: &m
                     egui::ScrollArea::both()
                         .max_height(ui.available_height() - 40.0)
                         .show(ui, |ui| {
-                            ui.add(egui::Image::new(texture).fit_to_original_size(1.0));
+                            // Drawn at the screen's scale: one texture pixel per screen pixel.
+                            let ppp = ui.ctx().pixels_per_point();
+                            ui.add(egui::Image::new(texture).fit_to_original_size(1.0 / ppp));
                         });
                 }
                 None => {

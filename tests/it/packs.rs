@@ -134,7 +134,7 @@ fn packs_are_written_filled_elsewhere_and_imported_as_own_ratings() {
     );
     assert_eq!(again.status.code(), Some(1));
     assert!(
-        stderr(&again).contains("exists: packs never replace a file"),
+        stderr(&again).contains("packs never replace a file; choose an empty folder: "),
         "{}",
         stderr(&again)
     );
@@ -150,6 +150,7 @@ fn packs_are_written_filled_elsewhere_and_imported_as_own_ratings() {
             (row + 1, "W", "No", ""),
         ],
     );
+    let lead_before = ok(&db, &["export", "-", "--format", "long"]);
     let out = ok(&db, &["import", filled.to_str().unwrap()]);
     assert!(
         out.starts_with("Tom Fletcher (Data Engineering): 2 skills filled, "),
@@ -167,8 +168,76 @@ fn packs_are_written_filled_elsewhere_and_imported_as_own_ratings() {
     );
     assert!(own.contains("yes,Led the platform's data model"), "{own}");
     // The lead's ratings (and so the gaps) are untouched.
-    let lead = ok(&db, &["export", "-"]);
-    assert!(!lead.contains("Led the platform's data model"));
+    assert_eq!(ok(&db, &["export", "-", "--format", "long"]), lead_before);
+}
+
+#[test]
+fn two_packs_for_one_person_a_lying_pack_and_a_reused_id_are_refused() {
+    let tmp = Tmp::new();
+    let db = sample_db(&tmp);
+    let dir = tmp.path("packs");
+    ok(&db, &["pack", "--out", dir.to_str().unwrap()]);
+    let tom = dir.join("Tom Fletcher self-assessment.xlsx");
+    let (row, _) = first_skill(&tom);
+    let a = tmp.path("a.xlsx");
+    let b = tmp.path("b.xlsx");
+    fill(&tom, &a, &[(row, "Expert", "", "")]);
+    fill(&tom, &b, &[(row, "Working", "", "")]);
+    let err = fails(&db, &["import", a.to_str().unwrap(), b.to_str().unwrap()]);
+    assert!(err.contains("a second pack for Tom Fletcher"), "{err}");
+    // A pack whose identifying sheet points a skill at another skill's row.
+    let assessment = cells(&tom, "Assessment");
+    let mut id = cells(&tom, "capmatrix");
+    let first = id
+        .iter()
+        .position(|(_, c, t)| *c == 0 && t == "skill")
+        .unwrap();
+    let line = id
+        .iter()
+        .find(|(r, c, _)| *r == id[first].0 && *c == 2)
+        .unwrap()
+        .2
+        .clone();
+    let first_row = id[first].0;
+    for cell in id.iter_mut() {
+        if cell.0 == first_row && cell.1 == 2 {
+            cell.2 = (line.parse::<u32>().unwrap() + 1).to_string();
+        }
+    }
+    let liar = tmp.path("liar.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name("Assessment").unwrap();
+    for (r, c, t) in &assessment {
+        ws.write_string(*r, *c as u16, t).unwrap();
+    }
+    let hidden = book.add_worksheet();
+    hidden.set_name("capmatrix").unwrap();
+    for (r, c, t) in &id {
+        hidden.write_string(*r, *c as u16, t).unwrap();
+    }
+    book.save(&liar).unwrap();
+    let err = fails(&db, &["import", liar.to_str().unwrap()]);
+    assert!(err.contains("does not name it"), "{err}");
+    // Tom is deleted for good; his id goes to someone new: his pack is not theirs.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let id: i64 = conn
+        .query_row(
+            "SELECT id FROM member WHERE name = 'Tom Fletcher'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    conn.execute("DELETE FROM member WHERE id = ?1", [id])
+        .unwrap();
+    conn.execute(
+        "INSERT INTO member (id, team_id, name) SELECT ?1, id, 'Nadia Rahman' FROM team",
+        [id],
+    )
+    .unwrap();
+    drop(conn);
+    let err = fails(&db, &["import", a.to_str().unwrap()]);
+    assert!(err.contains("the id now belongs to Nadia Rahman"), "{err}");
 }
 
 #[test]

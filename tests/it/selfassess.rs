@@ -267,3 +267,55 @@ fn profile_writes_a_persons_picture_and_refuses_other_types() {
     let out = capmatrix(&db, &["profile", "Nobody", "--out", svg.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn replace_with_a_file_of_own_ratings_leaves_the_leads_alone_and_lead_files_stay_the_same() {
+    let tmp = Tmp::new();
+    let db = tmp.db();
+    let lead = tmp.path("lead.csv");
+    std::fs::write(
+        &lead,
+        "Member,Team,Role level,Testing,Data modelling\r\nAnn Lee,Platform,Data engineer,W,A\r\n",
+    )
+    .unwrap();
+    ok(&db, &["import", lead.to_str().unwrap()]);
+    let lead_wide = ok(&db, &["export", "-"]);
+    let lead_long = ok(&db, &["export", "-", "--format", "long"]);
+    // A long file whose every row is the person's own, imported in replace mode: the lead's
+    // ratings are not the file's business.
+    let own = tmp.path("own.csv");
+    std::fs::write(
+        &own,
+        "Member,Team,Role level,Skill,Level,Source\r\n\
+         Ann Lee,Platform,Data engineer,Testing,Expert,self\r\n\
+         Ann Lee,Platform,Data engineer,Accessibility,Working,self\r\n",
+    )
+    .unwrap();
+    ok(&db, &["import", own.to_str().unwrap(), "--mode", "replace"]);
+    assert_eq!(ok(&db, &["export", "-", "--format", "long"]), lead_long);
+    // Her own rating in a skill the lead's matrix does not hold adds no column to the lead's
+    // files.
+    assert_eq!(ok(&db, &["export", "-"]), lead_wide);
+    // Her own ratings exported say whose they are, and come back as hers.
+    let mine = tmp.path("mine.csv");
+    ok(
+        &db,
+        &[
+            "export",
+            mine.to_str().unwrap(),
+            "--format",
+            "long",
+            "--source",
+            "self",
+        ],
+    );
+    let text = std::fs::read_to_string(&mine).unwrap();
+    assert!(text.contains(",Source\r\n"), "{text}");
+    let other = tmp.path("other.db");
+    ok(&other, &["import", mine.to_str().unwrap()]);
+    let core = Core::open(&other).unwrap();
+    let t = core.snapshot().team_named("Platform").unwrap().id;
+    let ann = core.snapshot().member_named(t, "Ann Lee").unwrap();
+    assert!(ann.ratings.is_empty());
+    assert_eq!(ann.self_ratings.len(), 2);
+}
