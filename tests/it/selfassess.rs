@@ -319,3 +319,76 @@ fn replace_with_a_file_of_own_ratings_leaves_the_leads_alone_and_lead_files_stay
     assert!(ann.ratings.is_empty());
     assert_eq!(ann.self_ratings.len(), 2);
 }
+
+#[test]
+fn a_schema_4_file_gains_own_ratings_and_an_id_keeping_its_history_as_the_leads() {
+    let tmp = Tmp::new();
+    let path = tmp.db();
+    capmatrix::store::Store::create_at_version(&path, 4).unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "INSERT INTO team (id, name) VALUES (1, 'Platform');
+         INSERT INTO member (id, team_id, name) VALUES (1, 1, 'Ann');
+         INSERT INTO rating (member_id, skill_id, level, note, interested, rated_at, assessed_on)
+             VALUES (1, 0, 2, '', 0, 0, '2026-01-01');
+         INSERT INTO rating_history (member_id, skill_id, level, note, interested, at, assessed_on)
+             VALUES (1, 0, 2, '', 0, 0, '2026-01-01');",
+    )
+    .unwrap();
+    drop(conn);
+    let core = Core::open(&path).unwrap();
+    let history = core.history(capmatrix::model::MemberId(1), None).unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].source, Source::Lead);
+    assert!(
+        std::fs::read_dir(tmp.dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .any(|e| e.file_name().to_string_lossy().contains(".v4-backup-")),
+        "a backup is taken first"
+    );
+    drop(core);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let id: String = conn
+        .query_row(
+            "SELECT value FROM framework_info WHERE key = 'database_id'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(id.len(), 32, "{id}");
+}
+
+#[test]
+fn own_ratings_follow_as_of_views_and_survive_a_removed_team_put_back() {
+    use capmatrix::model::history::as_of;
+    let mut core = Core::open_in_memory().unwrap();
+    let t = team(&mut core, "Platform");
+    let ann = member(&mut core, t, "Ann", "Data engineer");
+    let testing = skill(&core, "Testing");
+    let d = |y, m, day| capmatrix::model::Date::new(y, m, day).unwrap();
+    for (level, on) in [
+        (Level::Working, d(2025, 1, 10)),
+        (Level::Expert, d(2026, 1, 10)),
+    ] {
+        core.apply(Action::SetSelfRating {
+            member: ann,
+            skill: testing,
+            level,
+            note: String::new(),
+            interested: false,
+            on: Some(on),
+        })
+        .unwrap();
+    }
+    let timeline = core.timeline().unwrap();
+    let then = as_of(core.snapshot(), &timeline, d(2025, 6, 1));
+    let m = then.member(ann).unwrap();
+    assert_eq!(m.self_ratings[&testing].level, Level::Working);
+    assert!(m.ratings.is_empty(), "their own ratings are not the lead's");
+    let before = core.snapshot().clone();
+    core.apply(Action::RemoveTeam { team: t }).unwrap();
+    core.undo().unwrap();
+    assert_eq!(*core.snapshot(), before);
+    assert_eq!(*core.snapshot(), core.read_back().unwrap());
+}
