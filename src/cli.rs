@@ -656,10 +656,19 @@ fn find_member(
                     .map(|d| format!("they left on {d}")),
             });
     }
-    let found: Vec<&crate::model::Member> = snapshot
+    let mut found: Vec<&crate::model::Member> = snapshot
         .teams()
         .filter_map(|t| snapshot.member_named(t.id, name))
         .collect();
+    if found.is_empty() {
+        // As the window's search: "Siobhan" finds Siobhán.
+        let key = crate::model::search_key(name.trim());
+        found = snapshot
+            .all_members()
+            .into_iter()
+            .filter(|m| crate::model::search_key(&m.name) == key)
+            .collect();
+    }
     match found[..] {
         [m] => Ok(m.id),
         [] => Err(Error::NotFound {

@@ -962,7 +962,13 @@ pub fn import_packs(core: &mut Core, paths: &[PathBuf], dry_run: bool) -> Result
 /// same checks and atomic write as an export. Returns the bytes written.
 pub fn write_profile(core: &Core, member: crate::model::MemberId, target: &Path) -> Result<usize> {
     check_export_target(target, core.store().path())?;
-    let kind = ExportType::of(target)?;
+    let kind = ExportType::of(target).ok();
+    let Some(kind) = kind.filter(|k| k.is_picture()) else {
+        return Err(Error::WontOverwrite {
+            reason: "a profile is a picture: name the file .svg or .png".into(),
+            path: target.to_path_buf(),
+        });
+    };
     if !kind.is_picture() {
         return Err(Error::WontOverwrite {
             reason: "a profile is a picture: name the file .svg or .png".into(),

@@ -178,7 +178,17 @@ pub fn encode_pack(
     for (i, step) in steps.iter().enumerate() {
         sheet.write_string(2 + i as u32, 0, *step)?;
     }
-    sheet.write_string(5, 0, OGL_CREDIT)?;
+    let prefilled = skills.iter().any(|s| member.self_ratings.contains_key(s));
+    if prefilled {
+        sheet.write_string(
+            5,
+            0,
+            "Your answers from last time are filled in: change what has changed.",
+        )?;
+        sheet.write_string(6, 0, OGL_CREDIT)?;
+    } else {
+        sheet.write_string(5, 0, OGL_CREDIT)?;
+    }
     let mut names: Vec<&str> = vec![
         "Skill",
         "What it is",
@@ -199,7 +209,15 @@ pub fn encode_pack(
         let r = HEADER_ROW + 1 + i as u32;
         let skill = fw.skill(s);
         sheet.write_string_with_format(r, 0, &skill.name, &bold)?;
-        sheet.write_string_with_format(r, 1, skill.description.as_deref().unwrap_or(""), &wrap)?;
+        sheet.write_string_with_format(
+            r,
+            1,
+            skill
+                .description
+                .as_deref()
+                .unwrap_or("The framework gives no description; the levels say what it covers."),
+            &wrap,
+        )?;
         // Tall enough for the longest text: about 40 characters a line in these columns.
         let lines = |text: &str, per_line: usize| -> usize {
             text.lines()
@@ -288,7 +306,12 @@ pub fn encode_pack(
     sheet.set_column_width(layout.interested, 11)?;
     sheet.set_column_width(layout.evidence, 50)?;
     sheet.set_freeze_panes(HEADER_ROW + 1, 1)?;
-    sheet.set_landscape().set_print_fit_to_pages(1, 0);
+    // A4 (9), landscape, one page wide and as many tall as it takes.
+    sheet
+        .set_paper_size(9)
+        .set_landscape()
+        .set_print_fit_to_pages(1, 0);
+    sheet.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
     // Protected without a password: the framework text cannot be changed by accident.
     sheet.protect();
 
@@ -463,6 +486,8 @@ pub fn read_pack(snapshot: &Snapshot, sheets: &[Vec<RawRow>]) -> Option<FilledPa
         }
         let get = |c: usize| row.map(|x| cell(x, c)).unwrap_or_default();
         let level_text = get(level_col);
+        // Every problem of the row is said at once (the level and the interest).
+        let mut bad = false;
         let level = if level_text.is_empty() {
             None
         } else {
@@ -474,7 +499,8 @@ pub fn read_pack(snapshot: &Snapshot, sheets: &[Vec<RawRow>]) -> Option<FilledPa
                         cell_ref(PACK_SHEET, line, level_col),
                         crate::model::LEVEL_CHOICES
                     ));
-                    continue;
+                    bad = true;
+                    None
                 }
             }
         };
@@ -486,9 +512,13 @@ pub fn read_pack(snapshot: &Snapshot, sheets: &[Vec<RawRow>]) -> Option<FilledPa
                     "{}: \"{other}\" is not Yes or No ({name})",
                     cell_ref(PACK_SHEET, line, interested_col)
                 ));
-                continue;
+                bad = true;
+                false
             }
         };
+        if bad {
+            continue;
+        }
         answers.push(PackAnswer {
             skill,
             level,

@@ -475,6 +475,45 @@ fn legend(s: &mut String, top: f64) -> f64 {
     swatch(s, x, y, palette::SINGLE, "", "rests on one person")
 }
 
+/// What the profile says beside a skill's bar: when it was assessed (and whether it is due
+/// for review), interest, the lead's note and their own view.
+fn skill_note(
+    member: &crate::model::Member,
+    skill: crate::model::SkillId,
+    fw: &crate::model::Framework,
+    today: crate::model::Date,
+    months: u32,
+) -> String {
+    let lead = member.ratings.get(&skill);
+    let required = member.role_level.and_then(|rl| fw.required(rl, skill));
+    let mut note = String::new();
+    if let Some(r) = lead {
+        note = format!("assessed {}", r.assessed_on);
+        if crate::model::history::is_stale(r.assessed_on, today, months) {
+            note.push_str(", due for review");
+        }
+    } else if required.is_some() {
+        note = "not rated".to_string();
+    }
+    if lead.is_some_and(|r| r.interested) {
+        note.push_str(" · interested");
+    }
+    if let Some(r) = lead.filter(|r| !r.note.is_empty()) {
+        note.push_str(" · ");
+        note.push_str(&elide(&r.note, 60));
+    }
+    if let Some(own) = member.self_ratings.get(&skill) {
+        if own.interested && !lead.is_some_and(|r| r.interested) {
+            note.push_str(" · interested (their own view)");
+        }
+        if !own.note.is_empty() {
+            note.push_str(" · their evidence: ");
+            note.push_str(&elide(&own.note, 50));
+        }
+    }
+    note
+}
+
 /// One person's profile as SVG: per skill (those their role requires, their team targets,
 /// or they are rated in) a bar of the lead's level against a tick at what their role
 /// requires, their own level as a ring, interest, and the assessment date (marked when due
@@ -494,7 +533,7 @@ pub fn profile_svg(
     });
     let names: Vec<String> = skills
         .iter()
-        .map(|&s| elide(&fw.skill(s).name, 48))
+        .map(|&s| elide(&fw.skill(s).name, 64))
         .collect();
     let name_w = names.iter().map(|n| text_width(n)).fold(120.0, f64::max) + 16.0;
     let unit = 48.0; // one level on the bar
@@ -503,18 +542,23 @@ pub fn profile_svg(
     let date_left = bar_left + bar_w + 28.0;
     let top = MARGIN + 76.0;
     let recent: Vec<&crate::model::HistoryEntry> = history.iter().rev().take(12).collect();
-    let history_top = top + skills.len() as f64 * ROW_H + 40.0;
-    let key_top = history_top + 22.0 + recent.len() as f64 * 16.0 + 14.0;
+    // The key sits right under the bars, before the history.
+    let key_top = top + skills.len() as f64 * ROW_H + 30.0;
+    let history_top = key_top + 36.0;
+    let bottom = history_top + 22.0 + recent.len() as f64 * 16.0;
     let title = format!("{}: skills profile", elide(&member.name, 60));
     let subtitle = format!(
         "{role} · {} · {today} · DDaT capability framework",
         team.map_or("", |t| t.name.as_str())
     );
+    // The notes beside the bars decide the width, as the names do on the left.
+    let notes: Vec<String> = skills
+        .iter()
+        .map(|&skill| skill_note(member, skill, fw, today, months))
+        .collect();
+    let widest_note = notes.iter().map(|n| text_width(n)).fold(0.0, f64::max);
     let width = [
-        date_left
-            + text_width("assessed 2026-11-25, due for review · interested · ")
-            + text_width(&"n".repeat(60))
-            + 16.0,
+        date_left + widest_note + 16.0,
         MARGIN + text_width(&title) * 20.0 / FONT_SIZE,
         MARGIN + text_width(&subtitle),
         MARGIN + text_width(crate::model::OGL_CREDIT) * 10.0 / FONT_SIZE,
@@ -522,7 +566,7 @@ pub fn profile_svg(
     .into_iter()
     .fold(0.0, f64::max);
     let width = (width + MARGIN).ceil();
-    let height = (key_top + 30.0 + MARGIN + 10.0).ceil();
+    let height = (bottom + MARGIN + 20.0).ceil();
     let ink = palette::INK.css();
     let muted = palette::MUTED.css();
     let short = palette::SHORT.css();
@@ -598,35 +642,11 @@ pub fn profile_svg(
                 palette::SELF_MARK.css()
             );
         }
-        let mut note = String::new();
-        if let Some(r) = lead {
-            note = format!("assessed {}", r.assessed_on);
-            if crate::model::history::is_stale(r.assessed_on, today, months) {
-                note.push_str(", due for review");
-            }
-        } else if required.is_some() {
-            note = "not rated".to_string();
-        }
-        if lead.is_some_and(|r| r.interested) {
-            note.push_str(" · interested");
-        }
-        if let Some(r) = lead.filter(|r| !r.note.is_empty()) {
-            note.push_str(" · ");
-            note.push_str(&elide(&r.note, 60));
-        }
-        if let Some(own) = member.self_ratings.get(&skill) {
-            if own.interested && !lead.is_some_and(|r| r.interested) {
-                note.push_str(" · interested (their own view)");
-            }
-            if !own.note.is_empty() {
-                note.push_str(" · their evidence: ");
-                note.push_str(&elide(&own.note, 50));
-            }
-        }
+        let note = &notes[i];
         let _ = writeln!(
             s,
             r#"<text x="{date_left}" y="{mid}" fill="{muted}">{}</text>"#,
-            esc(&note)
+            esc(note)
         );
     }
     let _ = writeln!(

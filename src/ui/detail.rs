@@ -219,7 +219,13 @@ fn skill_detail_ui(
         });
     }
     self_rating_ui(ui, f, out, m, skill_id);
-    descriptors_ui(ui, skill, current, required);
+    descriptors_ui(
+        ui,
+        skill,
+        current,
+        required,
+        m.self_ratings.get(&skill_id).map(|r| r.level),
+    );
     ui.add_enabled_ui(f.as_of.is_none(), |ui| {
         evidence_ui(ui, f, state, out, m, skill_id);
     });
@@ -280,12 +286,21 @@ fn descriptors_ui(
     skill: &crate::model::Skill,
     current: Option<Level>,
     required: Option<Level>,
+    own: Option<Level>,
 ) {
     for level in Level::DESCRIBED {
         let mut title = level.name().to_string();
         let mut marks = Vec::new();
+        // With their own rating beside it, "their level" would be ambiguous.
         if current == Some(level) {
-            marks.push("their level");
+            marks.push(if own.is_some() {
+                "the lead's rating"
+            } else {
+                "their level"
+            });
+        }
+        if own == Some(level) {
+            marks.push("their own rating");
         }
         if required == Some(level) {
             marks.push("role needs");
@@ -492,7 +507,7 @@ fn member_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Comm
     // Wrapped: three buttons must not widen the side panel (and push skills out of view).
     ui.horizontal_wrapped(|ui| {
         if ui.button("Show profile...").clicked() {
-            state.profile = Some(super::profile_window_for(state, m));
+            state.profile = Some(super::profile_window_for(state, f.snapshot, m));
         }
         if ui.button("Mark as left...").clicked() {
             state.dialog = Some(Dialog::ConfirmRemoveMember {

@@ -433,16 +433,17 @@ fn packs_ui(
     (dir, hide_expected, filled): (&mut String, &mut bool, &mut String),
     out: &mut Vec<Command>,
 ) -> bool {
-    let who = team
-        .and_then(|t| snapshot.team(t))
-        .map_or("everyone".to_string(), |t| {
-            format!("the members of {}", t.name)
-        });
+    let team_name = team.and_then(|t| snapshot.team(t)).map(|t| t.name.clone());
     let mut keep = true;
     window("Assessment packs").min_width(520.0).show(ctx, |ui| {
-        ui.label(format!(
-            "One Excel workbook for each of {who}, to fill in without capmatrix: their own level in each skill their role needs (from a list, with what each level means), whether they are interested, and evidence. Only those cells can be changed."
-        ));
+        match &team_name {
+            Some(name) => ui.label(format!(
+                "One Excel workbook for each member of {name}, to fill in without capmatrix: their own level in each skill their role needs (from a list, with what each level means), whether they are interested, and evidence. Only those cells can be changed."
+            )),
+            None => ui.label(
+                "Packs are written team by team: choose a team in the Team picker first. (For a whole organisation, capmatrix pack --out FOLDER writes everyone's.)",
+            ),
+        };
         ui.horizontal(|ui| {
             let l = ui.label("Folder:");
             let edit = ui
@@ -452,7 +453,10 @@ fn packs_ui(
         });
         ui.checkbox(hide_expected, "Leave out the level their role expects (so it does not anchor the answer)");
         if ui
-            .add_enabled(!dir.trim().is_empty(), egui::Button::new("Write packs"))
+            .add_enabled(
+                team_name.is_some() && !dir.trim().is_empty(),
+                egui::Button::new("Write packs"),
+            )
             .clicked()
         {
             out.push(Command::WritePacks {

@@ -996,7 +996,7 @@ fn read_only_menu(ui: &mut Ui, date: crate::model::Date) {
 fn member_menu_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, m: &Member) {
     ui.label(egui::RichText::new(&m.name).strong());
     if ui.button("Profile...").clicked() {
-        state.profile = Some(super::profile_window_for(state, m));
+        state.profile = Some(super::profile_window_for(state, f.snapshot, m));
         ui.close();
     }
     if ui.button("Rename...").clicked() {

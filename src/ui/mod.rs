@@ -75,9 +75,22 @@ pub enum Command {
 }
 
 /// A profile window for a member, suggesting "<name> profile.png" in the documents folder.
-pub fn profile_window_for(state: &UiState, m: &crate::model::Member) -> ProfileWindow {
-    let safe: String = m
-        .name
+pub fn profile_window_for(
+    state: &UiState,
+    snapshot: &Snapshot,
+    m: &crate::model::Member,
+) -> ProfileWindow {
+    // The team too: the same name can be in two teams.
+    let team = snapshot
+        .team(m.team)
+        .map(|t| t.name.clone())
+        .unwrap_or_default();
+    let label = if team.is_empty() {
+        m.name.clone()
+    } else {
+        format!("{} ({team})", m.name)
+    };
+    let safe: String = label
         .chars()
         .map(|c| {
             if "/\\:*?\"<>|".contains(c) || c.is_control() {
@@ -772,9 +785,10 @@ fn team_menu_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
             let name = team.map_or("All teams", |t| t.name.as_str());
             state.dialog = Some(Dialog::Packs {
                 team: state.team,
+                // Dated, so next quarter's round goes to a folder of its own.
                 dir: state
                     .documents_dir
-                    .join(format!("{name} packs"))
+                    .join(format!("{name} packs {}", crate::model::time::today()))
                     .display()
                     .to_string(),
                 hide_expected: false,

@@ -256,7 +256,11 @@ fn a_bad_pack_is_refused_naming_the_cell_and_nothing_of_the_others_is_imported()
     let back = tmp.path("back");
     std::fs::create_dir(&back).unwrap();
     let (row, _) = first_skill(&tom);
-    fill(&tom, &back.join("tom.xlsx"), &[(row, "Experrt", "Yes", "")]);
+    fill(
+        &tom,
+        &back.join("tom.xlsx"),
+        &[(row, "Experrt", "maybe", "")],
+    );
     let (row, _) = first_skill(&priya);
     fill(&priya, &back.join("priya.xlsx"), &[(row, "Expert", "", "")]);
     let before = ok(
@@ -271,6 +275,14 @@ fn a_bad_pack_is_refused_naming_the_cell_and_nothing_of_the_others_is_imported()
     assert!(
         err.contains(&format!(
             "Assessment!G{}: \"Experrt\" is not a level",
+            row + 1
+        )),
+        "{err}"
+    );
+    // Every problem of the row at once.
+    assert!(
+        err.contains(&format!(
+            "Assessment!H{}: \"maybe\" is not Yes or No",
             row + 1
         )),
         "{err}"
@@ -352,4 +364,32 @@ fn a_pack_filled_by_openpyxl_and_saved_by_libreoffice_imports() {
     assert!(own.contains(",Expert,"), "{own}");
     assert!(own.contains("yes,openpyxl evidence"), "{own}");
     assert_eq!(own.lines().count(), 3, "{own}");
+}
+
+#[test]
+fn a_profile_finds_a_name_typed_without_its_accent() {
+    let tmp = Tmp::new();
+    let db = sample_db(&tmp);
+    let out = tmp.path("s.svg");
+    let said = ok(
+        &db,
+        &["profile", "siobhan murphy", "--out", out.to_str().unwrap()],
+    );
+    assert!(
+        said.starts_with("wrote the profile of Siobhán Murphy ("),
+        "{said}"
+    );
+    let err = fails(
+        &db,
+        &[
+            "profile",
+            "Siobhán Murphy",
+            "--out",
+            tmp.path("s").to_str().unwrap(),
+        ],
+    );
+    assert!(
+        err.contains("a profile is a picture: name the file .svg or .png"),
+        "{err}"
+    );
 }
