@@ -541,7 +541,10 @@ pub fn profile_svg(
     let bar_w = 4.0 * unit;
     let date_left = bar_left + bar_w + 28.0;
     let top = MARGIN + 76.0;
-    let recent: Vec<&crate::model::HistoryEntry> = history.iter().rev().take(12).collect();
+    // The latest assessments first (by their date, then as recorded).
+    let mut recent: Vec<&crate::model::HistoryEntry> = history.iter().collect();
+    recent.sort_by_key(|h| std::cmp::Reverse((h.assessed_on, h.id)));
+    recent.truncate(12);
     // The key sits right under the bars, before the history.
     let key_top = top + skills.len() as f64 * ROW_H + 30.0;
     let history_top = key_top + 36.0;
@@ -662,7 +665,7 @@ pub fn profile_svg(
     }
     for (i, h) in recent.iter().enumerate() {
         let whose = match h.source {
-            crate::model::Source::Lead => "",
+            crate::model::Source::Lead => "lead: ",
             crate::model::Source::SelfAssessed => "own rating: ",
         };
         let line = format!(

@@ -967,7 +967,17 @@ fn gap_legend_ui(ui: &mut egui::Ui) {
 
 /// A legend swatch: a small cell painted by `paint`, then its meaning.
 fn swatch(ui: &mut egui::Ui, meaning: &str, paint: impl FnOnce(&egui::Painter, egui::Rect)) {
-    // Swatch and meaning together, so a wrapping legend never parts them.
+    // Swatch and meaning together, so a wrapping legend never parts them; a pair that does
+    // not fit the rest of the line starts the next one.
+    let text = ui.painter().layout_no_wrap(
+        meaning.to_string(),
+        egui::TextStyle::Body.resolve(ui.style()),
+        ui.visuals().text_color(),
+    );
+    let needed = 24.0 + 3.0 * ui.spacing().item_spacing.x + text.size().x;
+    if ui.available_size_before_wrap().x < needed {
+        ui.end_row();
+    }
     ui.horizontal(|ui| {
         let (rect, _) = ui.allocate_exact_size(egui::vec2(24.0, 16.0), egui::Sense::hover());
         paint(ui.painter(), rect);
@@ -1067,6 +1077,9 @@ fn self_legend_ui(ui: &mut egui::Ui) {
     swatch(ui, "own rating 2+ levels below", |p, r| {
         heatmap::paint_split(p, r, Some(Level::Expert), Some(Level::Working), dark);
         heatmap::paint_disagreement(p, r, -2);
+    });
+    swatch(ui, "– not rated (by the lead, or by them)", |p, r| {
+        heatmap::paint_split(p, r, Some(Level::Working), None, dark);
     });
 }
 
