@@ -95,6 +95,16 @@ pub enum ExportSourceArg {
     Both,
 }
 
+/// What `framework` does.
+#[derive(Debug, Subcommand)]
+pub enum FrameworkCommand {
+    /// Write the framework as JSON, in the format of data/ddat/framework.json (data/README.md).
+    Export {
+        /// The JSON file to write (`-` for standard output).
+        file: PathBuf,
+    },
+}
+
 /// Import modes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ImportMode {
@@ -300,6 +310,12 @@ pub enum Command {
         /// The picture to write: .svg or .png.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+    },
+    /// The capability framework held in the database.
+    Framework {
+        /// What to do with it.
+        #[command(subcommand)]
+        action: FrameworkCommand,
     },
     /// Write a consistent copy of the database to FILE while it stays in use.
     Backup {
@@ -603,6 +619,26 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
                 out,
                 "wrote the profile of {} ({bytes} bytes) to {}",
                 core.snapshot().member(id).map_or("", |m| m.name.as_str()),
+                file.display()
+            )
+            .map_err(out_err)
+        }
+        Command::Framework {
+            action: FrameworkCommand::Export { file },
+        } => {
+            let core = Core::open_read_only(db)?;
+            let fw = &core.snapshot().framework;
+            let text = fw.to_json();
+            if file == Path::new("-") {
+                return out.write_all(text.as_bytes()).map_err(out_err);
+            }
+            crate::transfer::check_export_target(file, core.store().path())?;
+            crate::transfer::write_atomically(file, text.as_bytes())?;
+            writeln!(
+                out,
+                "exported the framework ({}, {}) to {}",
+                plural(fw.skills.len(), "skill", "skills"),
+                plural(fw.role_levels.len(), "role level", "role levels"),
                 file.display()
             )
             .map_err(out_err)

@@ -293,6 +293,79 @@ impl Framework {
         Ok(framework)
     }
 
+    /// The framework in the format [`Framework::from_json`] reads (data/README.md): skills,
+    /// then families with their roles and role levels, the central role named. Reading it
+    /// back gives the same framework.
+    pub fn to_json(&self) -> String {
+        use serde_json::json;
+        let level_name = |l: Option<Level>| l.map(|l| l.name());
+        let families: Vec<serde_json::Value> = self
+            .families
+            .iter()
+            .map(|f| {
+                let roles: Vec<serde_json::Value> = self
+                    .roles
+                    .iter()
+                    .filter(|r| r.family == f.id)
+                    .map(|r| {
+                        let levels: Vec<serde_json::Value> = r
+                            .levels
+                            .iter()
+                            .map(|&id| {
+                                let l = self.role_level(id);
+                                let requires: Vec<serde_json::Value> = l
+                                    .requires
+                                    .iter()
+                                    .map(|q| {
+                                        json!({
+                                            "skill": self.skill(q.skill).name,
+                                            "level": level_name(q.level),
+                                        })
+                                    })
+                                    .collect();
+                                json!({
+                                    "name": l.name,
+                                    "description": l.description,
+                                    "rank": l.rank,
+                                    "lead": l.lead,
+                                    "senior_civil_service": l.senior_civil_service,
+                                    "requires": requires,
+                                })
+                            })
+                            .collect();
+                        json!({
+                            "name": r.name,
+                            "description": r.description,
+                            "levels": levels,
+                        })
+                    })
+                    .collect();
+                json!({ "name": f.name, "roles": roles })
+            })
+            .collect();
+        let skills: Vec<serde_json::Value> = self
+            .skills
+            .iter()
+            .map(|s| {
+                json!({
+                    "name": s.name,
+                    "description": s.description,
+                    "descriptors": s.descriptors,
+                })
+            })
+            .collect();
+        let doc = json!({
+            "source": "exported from a capmatrix database",
+            "licence": OGL_CREDIT,
+            "central_role": self.central_role().map(|r| self.role(r).name.clone()),
+            "levels": Level::DESCRIBED.iter().map(|l| l.name()).collect::<Vec<_>>(),
+            "skills": skills,
+            "families": families,
+        });
+        // A Value always serialises; fall back to its plain form rather than fail.
+        serde_json::to_string_pretty(&doc).unwrap_or_else(|_| doc.to_string()) + "\n"
+    }
+
     /// Names the central role (see [`Framework::central_role`]).
     pub fn set_central_role(&mut self, name: &str) -> Result<()> {
         let role = self.role_named(name).ok_or_else(|| {

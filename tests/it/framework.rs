@@ -91,3 +91,36 @@ fn every_skill_level_descriptor_of_the_data_engineer_family_is_loaded_or_not_def
     let tu = fw.skill(fw.skill_named("Technical understanding").unwrap());
     assert_eq!(tu.description, None);
 }
+
+#[test]
+fn framework_export_writes_the_databases_framework_in_the_shipped_format() {
+    let tmp = super::Tmp::new();
+    let db = tmp.db();
+    let file = tmp.path("framework.json");
+    let out = super::capmatrix(&db, &["framework", "export", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", super::stderr(&out));
+    assert_eq!(
+        super::stdout(&out),
+        format!(
+            "exported the framework (188 skills, 205 role levels) to {}\n",
+            file.display()
+        )
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    // Read back, it is the framework the database holds (the shipped DDaT one here).
+    let back = capmatrix::model::Framework::from_json(&text).unwrap();
+    assert_eq!(back, capmatrix::model::Framework::ddat().unwrap());
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(doc["central_role"], "Data engineer");
+    assert!(
+        doc["licence"]
+            .as_str()
+            .unwrap()
+            .contains("Open Government Licence")
+    );
+    // Standard output works too; the database itself is never a target.
+    let out = super::capmatrix(&db, &["framework", "export", "-"]);
+    assert_eq!(super::stdout(&out), text);
+    let out = super::capmatrix(&db, &["framework", "export", db.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+}
