@@ -103,6 +103,14 @@ pub enum FrameworkCommand {
         /// The JSON file to write (`-` for standard output).
         file: PathBuf,
     },
+    /// List what a framework file would change against the database: skills added, removed,
+    /// renamed, descriptors and required levels changed, role levels added or removed, with
+    /// the ratings affected. Changes nothing.
+    Diff {
+        /// A framework JSON file (the format of data/ddat/framework.json, optionally with a
+        /// "renamed" object of old name: new name).
+        file: PathBuf,
+    },
 }
 
 /// Import modes.
@@ -643,6 +651,9 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
             )
             .map_err(out_err)
         }
+        Command::Framework {
+            action: FrameworkCommand::Diff { file },
+        } => framework_diff(db, file, out),
         Command::Backup { file } => {
             Store::open_read_only(db)?.backup_to(file)?;
             writeln!(out, "backed up {} to {}", db.display(), file.display()).map_err(out_err)
@@ -1069,6 +1080,83 @@ fn pack(
         dir.display()
     )
     .map_err(out_err)
+}
+
+/// `framework diff`: what a framework file would change, with the ratings affected.
+fn framework_diff(db: &Path, file: &Path, out: &mut dyn Write) -> Result<()> {
+    use crate::model::framework_diff::{diff, renamed_map};
+    let bytes = crate::transfer::read_import(file)?;
+    let not_framework = |why: String| Error::Framework(format!("{why} ({})", file.display()));
+    let text =
+        String::from_utf8(bytes).map_err(|_| not_framework("the file is not UTF-8 text".into()))?;
+    let new = Framework::from_json(&text).map_err(|e| {
+        not_framework(format!(
+            "it is not a capmatrix framework file: {}",
+            e.to_string().trim_start_matches("framework data: ")
+        ))
+    })?;
+    let renamed = renamed_map(&text).map_err(not_framework)?;
+    let core = Core::open_read_only(db)?;
+    let snapshot = core.snapshot();
+    let d = diff(&snapshot.framework, &new, &renamed).map_err(not_framework)?;
+    // Ratings (the lead's and their own, current and former members) in a skill.
+    let ratings = |skill: crate::model::SkillId| -> usize {
+        snapshot
+            .all_members()
+            .into_iter()
+            .chain(snapshot.all_former())
+            .map(|m| {
+                usize::from(m.ratings.contains_key(&skill))
+                    + usize::from(m.self_ratings.contains_key(&skill))
+            })
+            .sum()
+    };
+    if d.is_empty() {
+        return writeln!(out, "no changes: the file's framework is the database's")
+            .map_err(out_err);
+    }
+    let mut lines: Vec<String> = Vec::new();
+    for (name, id) in &d.removed {
+        lines.push(format!(
+            "removed: {name} ({}, kept as a retired skill)",
+            plural(ratings(*id), "rating", "ratings")
+        ));
+    }
+    for r in &d.renamed {
+        lines.push(format!(
+            "renamed: {} -> {} ({}{})",
+            r.old,
+            r.new,
+            plural(ratings(r.skill), "rating", "ratings"),
+            if r.explicit { "" } else { "; same description" }
+        ));
+    }
+    for name in &d.added {
+        lines.push(format!("added: {name}"));
+    }
+    for name in &d.descriptors_changed {
+        lines.push(format!("descriptors changed: {name}"));
+    }
+    let level = |l: Option<Level>| l.map_or("none".to_string(), |l| l.name().to_string());
+    for c in &d.requirements_changed {
+        lines.push(format!(
+            "required level changed: {} in {}: {} -> {}",
+            c.role_level,
+            c.skill,
+            level(c.old),
+            level(c.new)
+        ));
+    }
+    for name in &d.role_levels_added {
+        lines.push(format!("role level added: {name}"));
+    }
+    for name in &d.role_levels_removed {
+        lines.push(format!("role level removed: {name}"));
+    }
+    for l in lines {
+        writeln!(out, "{l}").map_err(out_err)?;
+    }
+    Ok(())
 }
 
 /// `check`: never creates a file; reports a missing, empty or damaged one.

@@ -4,6 +4,7 @@
 
 pub mod analysis;
 mod framework;
+pub mod framework_diff;
 pub mod history;
 mod level;
 mod matrix;

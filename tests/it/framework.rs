@@ -124,3 +124,147 @@ fn framework_export_writes_the_databases_framework_in_the_shipped_format() {
     let out = super::capmatrix(&db, &["framework", "export", db.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// The shipped framework as JSON, changed by `edit`.
+fn edited_framework(edit: impl FnOnce(&mut serde_json::Value)) -> String {
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&capmatrix::model::Framework::ddat().unwrap().to_json()).unwrap();
+    edit(&mut doc);
+    serde_json::to_string_pretty(&doc).unwrap()
+}
+
+/// Renames a skill everywhere the file names it.
+fn rename_skill(doc: &mut serde_json::Value, from: &str, to: &str) {
+    for s in doc["skills"].as_array_mut().unwrap() {
+        if s["name"] == from {
+            s["name"] = to.into();
+        }
+    }
+    for f in doc["families"].as_array_mut().unwrap() {
+        for r in f["roles"].as_array_mut().unwrap() {
+            for l in r["levels"].as_array_mut().unwrap() {
+                for q in l["requires"].as_array_mut().unwrap() {
+                    if q["skill"] == from {
+                        q["skill"] = to.into();
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn framework_diff_lists_renamed_removed_added_and_changed_with_ratings_affected() {
+    let tmp = super::Tmp::new();
+    let db = tmp.db();
+    let team = tmp.path("team.csv");
+    std::fs::write(
+        &team,
+        "Member,Team,Role level,Testing,Data innovation,Data modelling,Metadata management\r\n\
+         Ann Lee,Platform,Lead data engineer,W,A,P,W\r\n\
+         Bob Roy,Platform,Data engineer,A,W,,\r\n",
+    )
+    .unwrap();
+    let out = super::capmatrix(&db, &["import", team.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", super::stderr(&out));
+    let file = tmp.path("new.json");
+    let text = edited_framework(|doc| {
+        rename_skill(doc, "Testing", "Testing and quality assurance");
+        doc["renamed"] = serde_json::json!({"Testing": "Testing and quality assurance"});
+        // Data innovation goes: from the skills and from every role level.
+        doc["skills"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|s| s["name"] != "Data innovation");
+        for f in doc["families"].as_array_mut().unwrap() {
+            for r in f["roles"].as_array_mut().unwrap() {
+                for l in r["levels"].as_array_mut().unwrap() {
+                    l["requires"]
+                        .as_array_mut()
+                        .unwrap()
+                        .retain(|q| q["skill"] != "Data innovation");
+                    if l["name"] == "Lead data engineer" {
+                        for q in l["requires"].as_array_mut().unwrap() {
+                            if q["skill"] == "Metadata management" {
+                                q["level"] = "Expert".into();
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let skills = doc["skills"].as_array_mut().unwrap();
+        for s in skills.iter_mut() {
+            if s["name"] == "Data modelling" {
+                s["descriptors"][0] = serde_json::json!(["know what a data model is"]);
+            }
+        }
+        skills.push(serde_json::json!({
+            "name": "Streaming data",
+            "description": "Moving and processing data as it arrives.",
+            "descriptors": [null, null, null, null]
+        }));
+    });
+    std::fs::write(&file, text).unwrap();
+    let out = super::capmatrix(&db, &["framework", "diff", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", super::stderr(&out));
+    let said = super::stdout(&out);
+    let lines: Vec<&str> = said.lines().collect();
+    assert!(
+        lines.contains(&"removed: Data innovation (2 ratings, kept as a retired skill)"),
+        "{said}"
+    );
+    assert!(
+        lines.contains(&"renamed: Testing -> Testing and quality assurance (2 ratings)"),
+        "{said}"
+    );
+    assert!(lines.contains(&"added: Streaming data"), "{said}");
+    assert!(
+        lines.contains(&"descriptors changed: Data modelling"),
+        "{said}"
+    );
+    assert!(
+        lines.iter().any(|l| l
+            .starts_with("required level changed: Lead data engineer in Metadata management: ")
+            && l.ends_with(" -> Expert")),
+        "{said}"
+    );
+    // The diff changes nothing.
+    let after = super::capmatrix(&db, &["export", "-"]);
+    assert!(super::stdout(&after).contains("Data innovation"));
+    // Refusals: not a framework, a rename onto an existing skill.
+    let bad = tmp.path("bad.json");
+    std::fs::write(&bad, "{\"skills\": 3}").unwrap();
+    let out = super::capmatrix(&db, &["framework", "diff", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        super::stderr(&out).contains("it is not a capmatrix framework file"),
+        "{}",
+        super::stderr(&out)
+    );
+    let clash = tmp.path("clash.json");
+    std::fs::write(
+        &clash,
+        edited_framework(|doc| {
+            doc["renamed"] = serde_json::json!({"Testing": "Data modelling"});
+        }),
+    )
+    .unwrap();
+    let out = super::capmatrix(&db, &["framework", "diff", clash.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        super::stderr(&out).contains(
+            "renames \"Testing\" to \"Data modelling\", a skill this database already has"
+        ),
+        "{}",
+        super::stderr(&out)
+    );
+    // The same framework: no changes.
+    let same = tmp.path("same.json");
+    std::fs::write(&same, edited_framework(|_| {})).unwrap();
+    let out = super::capmatrix(&db, &["framework", "diff", same.to_str().unwrap()]);
+    assert_eq!(
+        super::stdout(&out),
+        "no changes: the file's framework is the database's\n"
+    );
+}
