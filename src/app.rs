@@ -439,6 +439,31 @@ impl CapmatrixApp {
 
     fn apply(&mut self, action: Action) {
         let created_team = matches!(action, Action::CreateTeam { .. });
+        // Taking their own level as the lead's: say what changed.
+        let accepted = match &action {
+            Action::SetRating {
+                member,
+                skill,
+                level,
+                ..
+            } => self
+                .core
+                .snapshot()
+                .member(*member)
+                .filter(|m| {
+                    m.self_ratings.get(skill).is_some_and(|r| r.level == *level)
+                        && m.ratings.get(skill).is_none_or(|r| r.level != *level)
+                })
+                .map(|m| {
+                    format!(
+                        "{}'s {} is now {} (their own level; Undo takes it back)",
+                        m.name,
+                        self.core.snapshot().framework.skill(*skill).name,
+                        level
+                    )
+                }),
+            _ => None,
+        };
         // Adding a former member's name brings them back: say so.
         let back = match &action {
             Action::AddMember { team, name, .. } => self
@@ -484,6 +509,9 @@ impl CapmatrixApp {
                     self.followed_move(member, team, from);
                 }
                 if let Some(what) = removed {
+                    self.state.notify(what, false);
+                }
+                if let Some(what) = accepted {
                     self.state.notify(what, false);
                 }
                 if let Some((name, team)) = back {

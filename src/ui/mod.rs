@@ -680,7 +680,7 @@ fn top_bar_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut V
         ui.separator();
         undo_redo_ui(ui, f, out);
         ui.separator();
-        view_options_ui(ui, state);
+        view_options_ui(ui, f, state);
     });
     ui.add_space(4.0);
 }
@@ -879,7 +879,7 @@ fn undo_redo_ui(ui: &mut egui::Ui, f: &Frame<'_>, out: &mut Vec<Command>) {
 }
 
 /// Gap mode, theme, shortcuts, About.
-fn view_options_ui(ui: &mut egui::Ui, state: &mut UiState) {
+fn view_options_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
     ui.toggle_value(&mut state.prefs.gap_mode, "Gap to role target")
         .on_hover_text(
             "Show each cell as levels above or below what the member's role level requires",
@@ -891,6 +891,9 @@ fn view_options_ui(ui: &mut egui::Ui, state: &mut UiState) {
             .on_hover_text(
                 "Only people whose own rating differs from the lead's by two levels or more",
             );
+        if state.only_disagreements {
+            ui.weak(format!("{} of {}", f.view.rows.len(), f.view.in_scope));
+        }
     }
     // Light, dark or follow the system; egui keeps the choice between runs. (Words, not
     // egui's sun/moon icons: the default fonts have no such glyphs.)

@@ -1612,6 +1612,7 @@ fn self_vs_lead_shows_both_levels_filters_disagreements_and_accepts_theirs() {
         .map(|&m| h.state().core().snapshot().member(m).unwrap().name.clone())
         .collect();
     assert_eq!(shown, ["Priya Shah"], "of {all}");
+    assert!(h.query_by_label(&format!("1 of {all}")).is_some());
     h.get_by_label("Only disagreements").click();
     h.run();
     h.run();
@@ -1629,6 +1630,10 @@ fn self_vs_lead_shows_both_levels_filters_disagreements_and_accepts_theirs() {
     assert_eq!(
         level_in_store(&h, "Tom Fletcher", "Testing"),
         Some(Level::Expert)
+    );
+    assert_eq!(
+        h.state().state().notice.clone().unwrap().text,
+        "Tom Fletcher's Testing is now Expert (their own level; Undo takes it back)"
     );
     h.get_by_label("Undo").click();
     h.run();
