@@ -1,5 +1,6 @@
 //! Fuzzes the importer: any bytes (text or workbook) go through decoding, splitting, parsing
-//! and planning. It must never panic, and must never allocate far beyond the input's size (at
+//! and planning (for the lead's and people's own ratings), and workbooks through the
+//! assessment pack reader. It must never panic, and must never allocate far beyond the input's size (at
 //! most 64 bytes per input byte plus 4 MiB for text, 1 GiB for a workbook, measured by a
 //! counting allocator). Seed the corpus with tests/fixtures/workbooks/*.xlsx|ods|xls to reach
 //! the workbook readers.
@@ -63,8 +64,25 @@ fuzz_target!(|data: &[u8]| {
     PEAK.store(baseline, Ordering::Relaxed);
     if let Ok(read) = capmatrix::io::read(data, &snapshot.framework, Some("Fuzz team")) {
         for mode in [capmatrix::io::Mode::Merge, capmatrix::io::Mode::Replace] {
-            let plan = capmatrix::io::plan(snapshot, &read.parsed, mode);
-            assert!(plan.summary.members_added <= read.parsed.members.len());
+            for source in [
+                capmatrix::model::Source::Lead,
+                capmatrix::model::Source::SelfAssessed,
+            ] {
+                let plan = capmatrix::io::plan_from(snapshot, &read.parsed, mode, source);
+                assert!(plan.summary.members_added <= read.parsed.members.len());
+            }
+        }
+    }
+    // A workbook may be a filled assessment pack: its two sheets, then the pack reader.
+    if capmatrix::io::sheet::is_workbook(data) {
+        let names = [
+            capmatrix::io::pack::PACK_SHEET,
+            capmatrix::io::pack::ID_SHEET,
+        ];
+        if let Ok(Some(sheets)) = capmatrix::io::sheet::named_sheets(data, &names)
+            && let Some(pack) = capmatrix::io::pack::read_pack(snapshot, &sheets)
+        {
+            assert!(pack.answers.len() <= snapshot.framework.skills.len());
         }
     }
     let used = PEAK.load(Ordering::Relaxed).saturating_sub(baseline);
@@ -75,5 +93,9 @@ fuzz_target!(|data: &[u8]| {
     } else {
         data.len() * 64 + 4 * 1024 * 1024
     };
-    assert!(used <= limit, "{used} bytes allocated for {} bytes of input", data.len());
+    assert!(
+        used <= limit,
+        "{used} bytes allocated for {} bytes of input",
+        data.len()
+    );
 });
