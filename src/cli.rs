@@ -479,55 +479,38 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
             dry_run,
             source,
         } => {
-            let source = match source {
-                SourceArg::Lead => crate::model::Source::Lead,
-                SourceArg::SelfAssessed => crate::model::Source::SelfAssessed,
-            };
-            let packs_only = || -> Result<()> {
-                if sheet.is_some()
-                    || team.is_some()
-                    || *mode != ImportMode::Merge
-                    || source != crate::model::Source::Lead
-                {
-                    return Err(Error::Usage(
-                        "assessment packs say whose and which ratings they hold: --sheet, --team, --mode and --source do not apply".into(),
-                    ));
-                }
-                Ok(())
+            let options = crate::transfer::ImportOptions {
+                team: team.clone(),
+                mode: match mode {
+                    ImportMode::Merge => crate::io::Mode::Merge,
+                    ImportMode::Replace => crate::io::Mode::Replace,
+                },
+                dry_run: *dry_run,
+                sheet: sheet.clone(),
+                source: match source {
+                    SourceArg::Lead => crate::model::Source::Lead,
+                    SourceArg::SelfAssessed => crate::model::Source::SelfAssessed,
+                },
             };
             let [file] = files.as_slice() else {
-                packs_only()?;
-                return import_packs(files, *dry_run, db, out);
+                return import_packs(files, &options, db, out);
             };
             // A folder holding workbooks: filled packs. (Any other folder is refused below,
             // as import reads regular files.)
             if file.is_dir()
                 && crate::transfer::pack_files(files).is_ok_and(|found| !found.is_empty())
             {
-                packs_only()?;
-                return import_packs(files, *dry_run, db, out);
+                return import_packs(files, &options, db, out);
             }
-            if source == crate::model::Source::SelfAssessed && *mode == ImportMode::Replace {
+            if options.source == crate::model::Source::SelfAssessed
+                && options.mode == crate::io::Mode::Replace
+            {
                 return Err(Error::Usage(
                     "--mode replace decides who is in each team; people's own ratings are added with --mode merge"
                         .into(),
                 ));
             }
-            import(
-                file,
-                &crate::transfer::ImportOptions {
-                    team: team.clone(),
-                    mode: match mode {
-                        ImportMode::Merge => crate::io::Mode::Merge,
-                        ImportMode::Replace => crate::io::Mode::Replace,
-                    },
-                    dry_run: *dry_run,
-                    sheet: sheet.clone(),
-                    source,
-                },
-                db,
-                out,
-            )
+            import(file, &options, db, out)
         }
         Command::Export {
             file,
@@ -930,17 +913,7 @@ fn trend(
 ) -> Result<()> {
     use crate::model::history;
     let snapshot = core.snapshot();
-    let (scope, team_name) = match team {
-        Some(name) => {
-            let id = find_team(snapshot, name)?;
-            let name = snapshot
-                .team(id)
-                .map(|t| t.name.clone())
-                .unwrap_or_default();
-            (Scope::Team(id), name)
-        }
-        None => (Scope::All, "All teams".to_string()),
-    };
+    let (scope, team_name) = scope_named(snapshot, team)?;
     let timeline = core.timeline()?;
     let today = crate::model::time::today();
     let to = to.unwrap_or(today);
@@ -1030,8 +1003,24 @@ fn trend(
     }
 }
 
-/// `import` of filled assessment packs: a line per pack, all imported or none.
-fn import_packs(files: &[PathBuf], dry_run: bool, db: &Path, out: &mut dyn Write) -> Result<()> {
+/// `import` of filled assessment packs: a line per pack, all imported or none. Packs say
+/// whose and which ratings they hold, so only `--dry-run` applies.
+fn import_packs(
+    files: &[PathBuf],
+    options: &crate::transfer::ImportOptions,
+    db: &Path,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if options.sheet.is_some()
+        || options.team.is_some()
+        || options.mode != crate::io::Mode::Merge
+        || options.source != crate::model::Source::Lead
+    {
+        return Err(Error::Usage(
+            "assessment packs say whose and which ratings they hold: --sheet, --team, --mode and --source do not apply".into(),
+        ));
+    }
+    let dry_run = options.dry_run;
     let mut core = if dry_run {
         Core::open_read_only(db)?
     } else {
@@ -1198,16 +1187,7 @@ fn import(
         other => other?,
     };
     if file != Path::new("-") && crate::transfer::is_pack(&bytes) {
-        if options.sheet.is_some()
-            || options.team.is_some()
-            || options.mode != crate::io::Mode::Merge
-            || options.source != crate::model::Source::Lead
-        {
-            return Err(Error::Usage(
-                "assessment packs say whose and which ratings they hold: --sheet, --team, --mode and --source do not apply".into(),
-            ));
-        }
-        return import_packs(&[file.to_path_buf()], options.dry_run, db, out);
+        return import_packs(&[file.to_path_buf()], options, db, out);
     }
     let mut core = if options.dry_run {
         Core::open_read_only(db)?
@@ -1242,6 +1222,21 @@ fn import(
         writeln!(out, "nothing was changed (dry run)").map_err(out_err)?;
     }
     Ok(())
+}
+
+/// The scope `--team` names, with its name as reports print it ("All teams" without one).
+fn scope_named(snapshot: &Snapshot, team: Option<&str>) -> Result<(Scope, String)> {
+    Ok(match team {
+        Some(name) => {
+            let id = find_team(snapshot, name)?;
+            let name = snapshot
+                .team(id)
+                .map(|t| t.name.clone())
+                .unwrap_or_default();
+            (Scope::Team(id), name)
+        }
+        None => (Scope::All, "All teams".to_string()),
+    })
 }
 
 /// The team with this name, or an error listing the teams.
@@ -1386,17 +1381,7 @@ fn gaps(
 
 /// The gap analysis of a team (or everyone) by names, as every format writes it.
 fn gaps_report(snapshot: &Snapshot, team: Option<&str>, all: bool) -> Result<GapsReport> {
-    let (scope, team_name) = match team {
-        Some(name) => {
-            let id = find_team(snapshot, name)?;
-            let name = snapshot
-                .team(id)
-                .map(|t| t.name.clone())
-                .unwrap_or_default();
-            (Scope::Team(id), name)
-        }
-        None => (Scope::All, "All teams".to_string()),
-    };
+    let (scope, team_name) = scope_named(snapshot, team)?;
     Ok(report::gaps_report(snapshot, scope, team_name, all))
 }
 

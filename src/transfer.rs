@@ -575,20 +575,10 @@ impl ExportType {
 /// systems refuse replaced.
 pub fn export_file_name(team: Option<&str>, kind: ExportType) -> String {
     let base = team.unwrap_or("All teams");
-    let safe: String = base
-        .chars()
-        .map(|c| {
-            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
-                '-'
-            } else {
-                c
-            }
-        })
-        .collect();
-    let safe = safe.trim().trim_start_matches('.');
+    let safe = io::file_stem(base);
     format!(
         "{} {}.{}",
-        if safe.is_empty() { "capmatrix" } else { safe },
+        if safe.is_empty() { "capmatrix" } else { &safe },
         if kind.is_picture() {
             "heatmap"
         } else {

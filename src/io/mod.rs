@@ -89,3 +89,23 @@ pub fn read_sheet(
         sheet: None,
     })
 }
+
+/// A name made safe as a file name's stem (exports, packs, profiles): characters file systems
+/// refuse become "-", surrounding spaces and leading dots go. Possibly empty.
+///
+/// ```
+/// assert_eq!(capmatrix::io::file_stem(" ../A:B* "), "-A-B-");
+/// ```
+pub fn file_stem(name: &str) -> String {
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
+                '-'
+            } else {
+                c
+            }
+        })
+        .collect();
+    safe.trim().trim_start_matches('.').to_string()
+}

@@ -71,17 +71,7 @@ pub fn pack_skills(snapshot: &Snapshot, member: &Member) -> Vec<SkillId> {
 /// A file name for a person's pack: "<name> self-assessment.xlsx", with characters that
 /// file systems refuse replaced.
 pub fn pack_file_name(name: &str) -> String {
-    let safe: String = name
-        .chars()
-        .map(|c| {
-            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
-                '-'
-            } else {
-                c
-            }
-        })
-        .collect();
-    let safe = safe.trim().trim_start_matches('.');
+    let safe = super::file_stem(name);
     // File names stop at 255 bytes: keep the name to 120 characters (up to 480 bytes of
     // UTF-8 would still be too many for some; 60 are).
     let safe: String = safe.chars().take(60).collect();

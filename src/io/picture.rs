@@ -80,6 +80,56 @@ fn text_width(text: &str) -> f64 {
     text.chars().count() as f64 * CHAR_W
 }
 
+/// A picture's width: its content's right edge, the title (20 px type), the subtitle and the
+/// licence credit (10 px), whichever is widest, plus the margin.
+fn page_width(content_right: f64, title: &str, subtitle: &str) -> f64 {
+    let width = [
+        content_right,
+        MARGIN + text_width(title) * 20.0 / FONT_SIZE,
+        MARGIN + text_width(subtitle),
+        MARGIN + text_width(crate::model::OGL_CREDIT) * 10.0 / FONT_SIZE,
+    ]
+    .into_iter()
+    .fold(0.0, f64::max);
+    (width + MARGIN).ceil()
+}
+
+/// Opens a picture: the SVG element, a white page, the title and the subtitle.
+fn open_page(s: &mut String, width: f64, height: f64, title: &str, subtitle: &str) {
+    let _ = write!(
+        s,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="{FONT}" font-size="{FONT_SIZE}">
+<rect width="100%" height="100%" fill="#ffffff"/>
+"##
+    );
+    let _ = writeln!(
+        s,
+        r#"<text x="{MARGIN}" y="{}" font-size="20" fill="{}">{}</text>"#,
+        MARGIN + 16.0,
+        palette::INK.css(),
+        esc(title)
+    );
+    let _ = writeln!(
+        s,
+        r#"<text x="{MARGIN}" y="{}" fill="{}">{}</text>"#,
+        MARGIN + 36.0,
+        palette::MUTED.css(),
+        esc(subtitle)
+    );
+}
+
+/// Closes a picture with the licence credit at its foot.
+fn close_page(s: &mut String, height: f64) {
+    let _ = writeln!(
+        s,
+        r#"<text x="{MARGIN}" y="{}" font-size="10" fill="{}">{}</text>"#,
+        height - MARGIN + 8.0,
+        palette::MUTED.css(),
+        esc(crate::model::OGL_CREDIT)
+    );
+    s.push_str("</svg>\n");
+}
+
 /// Writes the heatmap of `scope` as SVG. `title` names it ("Platform team" or "All teams");
 /// `date` is printed under the title. Refuses more than [`MAX_PICTURE_MEMBERS`] members.
 pub fn heatmap_svg(
@@ -157,40 +207,15 @@ pub fn heatmap_svg(
         date.local_date()
     );
     // Everything decides the width: the angled names, the key, the title (20 px type).
-    let width = [
-        reach,
-        key_right,
-        MARGIN + text_width(&title) * 20.0 / FONT_SIZE,
-        MARGIN + text_width(&subtitle),
-        MARGIN + text_width(crate::model::OGL_CREDIT) * 10.0 / FONT_SIZE,
-    ]
-    .into_iter()
-    .fold(0.0, f64::max);
-    let width = (width + MARGIN).ceil();
+    let width = page_width(reach.max(key_right), &title, &subtitle);
     let height = (legend_top + 62.0 + MARGIN).ceil();
 
     let mut s = String::with_capacity(4096 + members.len() * skills.len() * 220);
-    let _ = write!(
-        s,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="{FONT}" font-size="{FONT_SIZE}">
-<rect width="100%" height="100%" fill="#ffffff"/>
-"##
-    );
+    open_page(&mut s, width, height, &title, &subtitle);
     let ink = palette::INK.css();
     let muted = palette::MUTED.css();
     let empty_edge = palette::EMPTY_EDGE.css();
-    let _ = writeln!(
-        s,
-        r#"<text x="{MARGIN}" y="{}" font-size="20" fill="{ink}">{}</text>"#,
-        MARGIN + 16.0,
-        esc(&title)
-    );
-    let _ = writeln!(
-        s,
-        r#"<text x="{MARGIN}" y="{}" fill="{muted}">{}</text>"#,
-        MARGIN + 36.0,
-        esc(&subtitle)
-    );
+
     // Column headings.
     let heading_y = top - 6.0;
     let mut x = MARGIN;
@@ -402,13 +427,7 @@ pub fn heatmap_svg(
         }
     }
     s.push_str(&key);
-    let _ = writeln!(
-        s,
-        r#"<text x="{MARGIN}" y="{}" font-size="10" fill="{muted}">{}</text>"#,
-        height - MARGIN + 8.0,
-        esc(crate::model::OGL_CREDIT)
-    );
-    s.push_str("</svg>\n");
+    close_page(&mut s, height);
     Ok(s)
 }
 
@@ -560,38 +579,14 @@ pub fn profile_svg(
         .map(|&skill| skill_note(member, skill, fw, today, months))
         .collect();
     let widest_note = notes.iter().map(|n| text_width(n)).fold(0.0, f64::max);
-    let width = [
-        date_left + widest_note + 16.0,
-        MARGIN + text_width(&title) * 20.0 / FONT_SIZE,
-        MARGIN + text_width(&subtitle),
-        MARGIN + text_width(crate::model::OGL_CREDIT) * 10.0 / FONT_SIZE,
-    ]
-    .into_iter()
-    .fold(0.0, f64::max);
-    let width = (width + MARGIN).ceil();
+    let width = page_width(date_left + widest_note + 16.0, &title, &subtitle);
     let height = (bottom + MARGIN + 20.0).ceil();
     let ink = palette::INK.css();
     let muted = palette::MUTED.css();
     let short = palette::SHORT.css();
     let mut s = String::with_capacity(4096 + skills.len() * 600);
-    let _ = write!(
-        s,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="{FONT}" font-size="{FONT_SIZE}">
-<rect width="100%" height="100%" fill="#ffffff"/>
-"##
-    );
-    let _ = writeln!(
-        s,
-        r#"<text x="{MARGIN}" y="{}" font-size="20" fill="{ink}">{}</text>"#,
-        MARGIN + 16.0,
-        esc(&title)
-    );
-    let _ = writeln!(
-        s,
-        r#"<text x="{MARGIN}" y="{}" fill="{muted}">{}</text>"#,
-        MARGIN + 36.0,
-        esc(&subtitle)
-    );
+    open_page(&mut s, width, height, &title, &subtitle);
+
     // The level scale over the bars.
     for level in Level::ALL {
         let x = bar_left + f64::from(level.number()) * unit;
@@ -709,13 +704,7 @@ pub fn profile_svg(
         palette::SELF_MARK.css(),
         x2 + 10.0
     );
-    let _ = writeln!(
-        s,
-        r#"<text x="{MARGIN}" y="{}" font-size="10" fill="{muted}">{}</text>"#,
-        height - MARGIN + 8.0,
-        esc(crate::model::OGL_CREDIT)
-    );
-    s.push_str("</svg>\n");
+    close_page(&mut s, height);
     s
 }
 

@@ -90,21 +90,11 @@ pub fn profile_window_for(
     } else {
         format!("{} ({team})", m.name)
     };
-    let safe: String = label
-        .chars()
-        .map(|c| {
-            if "/\\:*?\"<>|".contains(c) || c.is_control() {
-                '-'
-            } else {
-                c
-            }
-        })
-        .collect();
     ProfileWindow {
         member: m.id,
         path: state
             .documents_dir
-            .join(format!("{} profile.png", safe.trim()))
+            .join(format!("{} profile.png", crate::io::file_stem(&label)))
             .display()
             .to_string(),
     }
