@@ -816,7 +816,9 @@ impl CapmatrixApp {
             return;
         };
         let path = PathBuf::from(d.path.trim());
-        if transfer::read_import(&path).is_ok_and(|bytes| transfer::is_pack(&bytes)) {
+        // The file is read once: to tell a pack apart, then to preview.
+        let bytes = transfer::read_import(&path);
+        if bytes.as_ref().is_ok_and(|b| transfer::is_pack(b)) {
             d.preview = Some(ImportPreview {
                 path: d.path.clone(),
                 result: Err(ui::PreviewError::Other(
@@ -826,7 +828,8 @@ impl CapmatrixApp {
             return;
         }
         let options = Self::import_options(d, true);
-        let result = transfer::import_file(&mut self.core, &path, &options);
+        let result =
+            bytes.and_then(|bytes| transfer::import_bytes(&mut self.core, &bytes, &path, &options));
         d.preview = Some(ImportPreview {
             path: d.path.clone(),
             result: match result {
