@@ -808,6 +808,7 @@ impl CapmatrixApp {
             dry_run,
             sheet: Some(d.sheet.trim().to_string()).filter(|s| !s.is_empty()),
             source: crate::model::Source::Lead,
+            add_skills: crate::transfer::AddSkills::These(d.add_skills.clone()),
         }
     }
 
@@ -827,9 +828,19 @@ impl CapmatrixApp {
             });
             return;
         }
+        // A new file starts with no columns to create.
+        if d.preview.as_ref().is_some_and(|p| p.path != d.path) {
+            d.unknown_columns.clear();
+            d.add_skills.clear();
+        }
         let options = Self::import_options(d, true);
         let result =
             bytes.and_then(|bytes| transfer::import_bytes(&mut self.core, &bytes, &path, &options));
+        if let Ok(report) = &result {
+            d.unknown_columns = report.new_skills.clone();
+            d.unknown_columns
+                .extend(report.read.parsed.ignored_columns.iter().cloned());
+        }
         d.preview = Some(ImportPreview {
             path: d.path.clone(),
             result: match result {

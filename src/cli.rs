@@ -95,6 +95,48 @@ pub enum ExportSourceArg {
     Both,
 }
 
+/// What `skills` changes. Every change is one transaction.
+#[derive(Debug, Subcommand)]
+pub enum SkillsCommand {
+    /// Add a skill of your own (e.g. a technology your team runs), rated like any other.
+    Add {
+        /// Its name (not a framework skill's, ignoring case and accents).
+        name: String,
+        /// A grouping such as "Technology".
+        #[arg(long, value_name = "NAME")]
+        category: Option<String>,
+        /// What the skill is.
+        #[arg(long, value_name = "TEXT")]
+        description: Option<String>,
+    },
+    /// Rename a custom skill (ratings and history follow it).
+    Rename {
+        /// Its name now.
+        old: String,
+        /// Its new name.
+        new: String,
+    },
+    /// Retire a skill: hidden from the matrix and analysis, its ratings and history kept.
+    Retire {
+        /// The skill.
+        name: String,
+    },
+    /// Bring a retired skill back, with its ratings.
+    Restore {
+        /// The skill.
+        name: String,
+    },
+    /// Set the level a role level requires in a custom skill (`none` removes it).
+    Require {
+        /// The custom skill.
+        skill: String,
+        /// The role level, e.g. "Lead data engineer".
+        role_level: String,
+        /// The level: a name, a letter (A W P E), a number 1-4, or `none`.
+        level: String,
+    },
+}
+
 /// What `framework` does.
 #[derive(Debug, Subcommand)]
 pub enum FrameworkCommand {
@@ -110,6 +152,16 @@ pub enum FrameworkCommand {
         /// A framework JSON file (the format of data/ddat/framework.json, optionally with a
         /// "renamed" object of old name: new name).
         file: PathBuf,
+    },
+    /// Apply a framework file, in one transaction after a backup beside the database:
+    /// renamed skills keep their ratings and history, removed ones are retired (kept, hidden),
+    /// new ones appear; role levels likewise.
+    Update {
+        /// A framework JSON file (as for `diff`).
+        file: PathBuf,
+        /// List what would change, change nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -145,12 +197,20 @@ pub enum LevelsArg {
 pub enum Command {
     /// Database path, schema version and counts, one `key: value` per line.
     Info,
-    /// The skills a role level requires and at which level.
+    /// The skills a role level requires and at which level; with --all every skill; with a
+    /// subcommand, add, rename, retire or restore skills of your own.
+    #[command(args_conflicts_with_subcommands = true)]
     Skills {
+        /// Add, rename, retire, restore a skill, or set a custom skill's required level.
+        #[command(subcommand)]
+        action: Option<SkillsCommand>,
         /// The role level (default: the lead level of the framework's central role, for DDaT
         /// Lead data engineer).
-        #[arg(long, value_name = "NAME")]
+        #[arg(long, value_name = "NAME", conflicts_with = "all")]
         role_level: Option<String>,
+        /// List every skill (framework, custom and retired) with its category and source.
+        #[arg(long)]
+        all: bool,
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: TableFormat,
@@ -267,6 +327,10 @@ pub enum Command {
         /// Whose ratings the rows are (a long file's Source column says it row by row).
         #[arg(long, value_enum, default_value = "lead")]
         source: SourceArg,
+        /// Create a wide file's unknown columns (not a capmatrix column, not a skill, not close
+        /// to a skill's name) as custom skills; their cells must then be levels.
+        #[arg(long)]
+        add_skills: bool,
     },
     /// Export the matrix; the file's extension picks the type: .csv/.txt (CSV; `-` for
     /// standard output), .xlsx (an Excel workbook), .svg or .png (a picture of the heatmap).
@@ -364,7 +428,22 @@ fn out_err(e: std::io::Error) -> Error {
 pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
     match command {
         Command::Info => info(&Core::open_read_only(db)?, out),
-        Command::Skills { role_level, format } => skills(
+        Command::Skills {
+            action: Some(action),
+            ..
+        } => skills_change(db, action, out),
+        Command::Skills {
+            action: None,
+            all: true,
+            format,
+            ..
+        } => all_skills(Core::open_read_only(db)?.snapshot(), *format, out),
+        Command::Skills {
+            action: None,
+            role_level,
+            format,
+            ..
+        } => skills(
             Core::open_read_only(db)?.snapshot(),
             role_level.as_deref(),
             *format,
@@ -478,8 +557,14 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
             mode,
             dry_run,
             source,
+            add_skills,
         } => {
             let options = crate::transfer::ImportOptions {
+                add_skills: if *add_skills {
+                    crate::transfer::AddSkills::AllUnknown
+                } else {
+                    crate::transfer::AddSkills::No
+                },
                 team: team.clone(),
                 mode: match mode {
                     ImportMode::Merge => crate::io::Mode::Merge,
@@ -637,6 +722,9 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
         Command::Framework {
             action: FrameworkCommand::Diff { file },
         } => framework_diff(db, file, out),
+        Command::Framework {
+            action: FrameworkCommand::Update { file, dry_run },
+        } => framework_update(db, file, *dry_run, out),
         Command::Backup { file } => {
             Store::open_read_only(db)?.backup_to(file)?;
             writeln!(out, "backed up {} to {}", db.display(), file.display()).map_err(out_err)
@@ -1015,9 +1103,10 @@ fn import_packs(
         || options.team.is_some()
         || options.mode != crate::io::Mode::Merge
         || options.source != crate::model::Source::Lead
+        || options.add_skills != crate::transfer::AddSkills::No
     {
         return Err(Error::Usage(
-            "assessment packs say whose and which ratings they hold: --sheet, --team, --mode and --source do not apply".into(),
+            "assessment packs say whose and which ratings they hold: --sheet, --team, --mode, --source and --add-skills do not apply".into(),
         ));
     }
     let dry_run = options.dry_run;
@@ -1073,79 +1162,37 @@ fn pack(
 
 /// `framework diff`: what a framework file would change, with the ratings affected.
 fn framework_diff(db: &Path, file: &Path, out: &mut dyn Write) -> Result<()> {
-    use crate::model::framework_diff::{diff, renamed_map};
-    let bytes = crate::transfer::read_import(file)?;
-    let not_framework = |why: String| Error::Framework(format!("{why} ({})", file.display()));
-    let text =
-        String::from_utf8(bytes).map_err(|_| not_framework("the file is not UTF-8 text".into()))?;
-    let new = Framework::from_json(&text).map_err(|e| {
-        not_framework(format!(
-            "it is not a capmatrix framework file: {}",
-            e.to_string().trim_start_matches("framework data: ")
-        ))
-    })?;
-    let renamed = renamed_map(&text).map_err(not_framework)?;
+    let (new, renamed) = crate::transfer::read_framework_file(file)?;
     let core = Core::open_read_only(db)?;
-    let snapshot = core.snapshot();
-    let d = diff(&snapshot.framework, &new, &renamed).map_err(not_framework)?;
-    // Ratings (the lead's and their own, current and former members) in a skill.
-    let ratings = |skill: crate::model::SkillId| -> usize {
-        snapshot
-            .all_members()
-            .into_iter()
-            .chain(snapshot.all_former())
-            .map(|m| {
-                usize::from(m.ratings.contains_key(&skill))
-                    + usize::from(m.self_ratings.contains_key(&skill))
-            })
-            .sum()
-    };
-    if d.is_empty() {
-        return writeln!(out, "no changes: the file's framework is the database's")
-            .map_err(out_err);
-    }
-    let mut lines: Vec<String> = Vec::new();
-    for (name, id) in &d.removed {
-        lines.push(format!(
-            "removed: {name} ({}, kept as a retired skill)",
-            plural(ratings(*id), "rating", "ratings")
-        ));
-    }
-    for r in &d.renamed {
-        lines.push(format!(
-            "renamed: {} -> {} ({}{})",
-            r.old,
-            r.new,
-            plural(ratings(r.skill), "rating", "ratings"),
-            if r.explicit { "" } else { "; same description" }
-        ));
-    }
-    for name in &d.added {
-        lines.push(format!("added: {name}"));
-    }
-    for name in &d.descriptors_changed {
-        lines.push(format!("descriptors changed: {name}"));
-    }
-    let level = |l: Option<Level>| l.map_or("none".to_string(), |l| l.name().to_string());
-    for c in &d.requirements_changed {
-        lines.push(format!(
-            "required level changed: {} in {}: {} -> {}",
-            c.role_level,
-            c.skill,
-            level(c.old),
-            level(c.new)
-        ));
-    }
-    for name in &d.role_levels_added {
-        lines.push(format!("role level added: {name}"));
-    }
-    for name in &d.role_levels_removed {
-        lines.push(format!("role level removed: {name}"));
-    }
-    for l in lines {
+    let update = crate::transfer::plan_framework_update(core.snapshot(), &new, &renamed, file)?;
+    for l in crate::transfer::framework_diff_lines(core.snapshot(), &update.diff) {
         writeln!(out, "{l}").map_err(out_err)?;
     }
     Ok(())
+}
+
+fn framework_update(db: &Path, file: &Path, dry_run: bool, out: &mut dyn Write) -> Result<()> {
+    let (new, renamed) = crate::transfer::read_framework_file(file)?;
+    let mut core = if dry_run {
+        Core::open_read_only(db)?
+    } else {
+        Core::open(db)?
+    };
+    let update = crate::transfer::plan_framework_update(core.snapshot(), &new, &renamed, file)?;
+    for l in crate::transfer::framework_diff_lines(core.snapshot(), &update.diff) {
+        writeln!(out, "{l}").map_err(out_err)?;
+    }
+    if update.diff.is_empty() {
+        return Ok(());
+    }
+    if dry_run {
+        return writeln!(out, "dry run: nothing changed").map_err(out_err);
+    }
+    let backup = crate::transfer::apply_framework_update(&mut core, update)?;
+    if let Some(b) = backup {
+        writeln!(out, "backup: {}", b.display()).map_err(out_err)?;
+    }
+    writeln!(out, "updated to {}", core.snapshot().framework.title()).map_err(out_err)
 }
 
 /// `check`: never creates a file; reports a missing, empty or damaged one.
@@ -1215,6 +1262,20 @@ fn import(
     for warning in report.warnings() {
         writeln!(out, "warning: {warning}").map_err(out_err)?;
     }
+    if !report.new_skills.is_empty() {
+        let quoted: Vec<String> = report
+            .new_skills
+            .iter()
+            .map(|n| format!("\"{n}\""))
+            .collect();
+        writeln!(
+            out,
+            "custom skills {}: {}",
+            if report.dry_run { "to add" } else { "added" },
+            quoted.join(", ")
+        )
+        .map_err(out_err)?;
+    }
     for line in report.summary.lines() {
         writeln!(out, "{line}").map_err(out_err)?;
     }
@@ -1273,8 +1334,31 @@ fn info(core: &Core, out: &mut dyn Write) -> Result<()> {
         ("former members", counts.former.to_string()),
         ("ratings", counts.ratings.to_string()),
         ("rating history", counts.history.to_string()),
-        ("framework skills", fw.skills.len().to_string()),
-        ("framework role levels", fw.role_levels.len().to_string()),
+        ("framework", fw.title()),
+        (
+            "framework skills",
+            fw.skills
+                .iter()
+                .filter(|s| s.is_framework())
+                .count()
+                .to_string(),
+        ),
+        (
+            "custom skills",
+            fw.active_skills().filter(|s| s.custom).count().to_string(),
+        ),
+        (
+            "retired skills",
+            fw.skills.iter().filter(|s| s.retired).count().to_string(),
+        ),
+        (
+            "framework role levels",
+            fw.role_levels
+                .iter()
+                .filter(|l| !l.retired)
+                .count()
+                .to_string(),
+        ),
         ("writable", writable),
     ];
     for (key, value) in lines {
@@ -1318,6 +1402,140 @@ fn skills(
             write_table(out, &["Skill", "Required level"], &rows)
         }
     }
+}
+
+/// Every skill with its category and source: the framework's by name, then custom ones,
+/// then retired ones.
+fn all_skills(snapshot: &Snapshot, format: TableFormat, out: &mut dyn Write) -> Result<()> {
+    let fw: &Framework = &snapshot.framework;
+    let mut list: Vec<&crate::model::Skill> = fw.skills_in_order().collect();
+    list.sort_by_key(|s| s.retired);
+    let rows: Vec<[String; 3]> = list
+        .iter()
+        .map(|s| {
+            [
+                s.name.clone(),
+                s.category.clone().unwrap_or_default(),
+                s.source().to_string(),
+            ]
+        })
+        .collect();
+    let header = ["Skill", "Category", "Source"];
+    match format {
+        TableFormat::Csv => write_csv(out, &header, rows),
+        TableFormat::Text => {
+            writeln!(out, "{}", fw.title()).map_err(out_err)?;
+            write_table(out, &header, &rows)
+        }
+    }
+}
+
+/// A skill by name, retired or not, or an error suggesting the nearest name.
+fn skill_by_name(fw: &Framework, name: &str) -> Result<crate::model::SkillId> {
+    fw.find_skill(name)
+}
+
+/// `skills add|rename|retire|restore|require`: one change, one transaction.
+fn skills_change(db: &Path, action: &SkillsCommand, out: &mut dyn Write) -> Result<()> {
+    use crate::core::Action;
+    use crate::model::framework_edit::SkillText;
+    let mut core = Core::open(db)?;
+    let fw = core.snapshot().framework.clone();
+    let (action, done) = match action {
+        SkillsCommand::Add {
+            name,
+            category,
+            description,
+        } => (
+            Action::AddSkill {
+                text: SkillText {
+                    category: category.clone(),
+                    description: description.clone(),
+                    ..SkillText::named(name)
+                },
+            },
+            "added".to_string(),
+        ),
+        SkillsCommand::Rename { old, new } => {
+            let skill = skill_by_name(&fw, old)?;
+            let mut text = SkillText::of(fw.skill(skill));
+            text.name = new.clone();
+            (
+                Action::EditSkill { skill, text },
+                format!("renamed from \"{}\"", fw.skill(skill).name),
+            )
+        }
+        SkillsCommand::Retire { name } => {
+            let skill = skill_by_name(&fw, name)?;
+            (
+                Action::SetSkillRetired {
+                    skill,
+                    retired: true,
+                },
+                "retired (hidden from the matrix and analysis; its ratings and history are kept)"
+                    .to_string(),
+            )
+        }
+        SkillsCommand::Restore { name } => {
+            let skill = skill_by_name(&fw, name)?;
+            (
+                Action::SetSkillRetired {
+                    skill,
+                    retired: false,
+                },
+                "restored".to_string(),
+            )
+        }
+        SkillsCommand::Require {
+            skill,
+            role_level,
+            level,
+        } => {
+            let id = skill_by_name(&fw, skill)?;
+            let rl = fw.find_role_level(role_level)?;
+            let level = match level.trim().to_lowercase().as_str() {
+                "none" | "clear" | "-" => None,
+                text => match Level::parse(text).filter(|&l| l > Level::None) {
+                    Some(l) => Some(l),
+                    None => {
+                        return Err(Error::Usage(format!(
+                            "\"{level}\" is not a level (Awareness, Working, Practitioner, Expert, or none)"
+                        )));
+                    }
+                },
+            };
+            (
+                Action::SetCustomRequirement {
+                    role_level: rl,
+                    skill: id,
+                    level,
+                },
+                format!(
+                    "now {} for {}",
+                    level_text(level, "not required"),
+                    fw.role_level(rl).name
+                ),
+            )
+        }
+    };
+    let named = match &action {
+        Action::AddSkill { text } => text.name.clone(),
+        Action::EditSkill { text, .. } => text.name.clone(),
+        Action::SetSkillRetired { skill, .. } | Action::SetCustomRequirement { skill, .. } => {
+            fw.skill(*skill).name.clone()
+        }
+        _ => String::new(),
+    };
+    let outcome = core.apply(action)?;
+    let name = outcome
+        .skill
+        .map_or(named, |s| core.snapshot().framework.skill(s).name.clone());
+    if outcome.changed {
+        writeln!(out, "\"{name}\": {done}").map_err(out_err)?;
+    } else {
+        writeln!(out, "\"{name}\": nothing to change").map_err(out_err)?;
+    }
+    Ok(())
 }
 
 fn write_csv<const N: usize>(

@@ -4,12 +4,15 @@
 //! undo it. The window and the command line both go through here, so they cannot disagree.
 
 use crate::error::{Error, Result};
+use crate::model::framework_edit::{self, SkillText};
 use crate::model::{
     DEFAULT_REVIEW_MONTHS, Date, EventKind, HistoryEntry, Level, Member, MemberEvent, MemberId,
     Rating, RoleLevelId, SkillId, Snapshot, Source, Target, Team, TeamId, Timestamp,
 };
+use crate::model::{Framework, RoleLevel, Skill};
 use crate::store::{Store, Writer};
 use std::path::Path;
+use std::sync::Arc;
 
 pub use crate::model::MAX_NAME_CHARS;
 
@@ -151,6 +154,48 @@ pub enum Action {
         /// The target, or `None` for the default.
         target: Option<Target>,
     },
+    /// Add a skill of the lead's own (a custom skill).
+    AddSkill {
+        /// Its name, category, description and descriptors.
+        text: SkillText,
+    },
+    /// Change a custom skill's name, category, description or descriptors (or a framework
+    /// skill's category).
+    EditSkill {
+        /// The skill.
+        skill: SkillId,
+        /// The new text.
+        text: SkillText,
+    },
+    /// Retire a skill (hidden from the matrix and analysis, ratings and history kept) or
+    /// restore it.
+    SetSkillRetired {
+        /// The skill.
+        skill: SkillId,
+        /// Retired or restored.
+        retired: bool,
+    },
+    /// Set the level a role level requires in a custom skill (`None`: not required).
+    SetCustomRequirement {
+        /// The role level.
+        role_level: RoleLevelId,
+        /// The custom skill.
+        skill: SkillId,
+        /// The level, or `None`.
+        level: Option<Level>,
+    },
+    /// Take away a just-added custom skill (used by undo): deleted when nothing refers to it
+    /// and it is the last skill, otherwise retired.
+    DeleteSkill {
+        /// The skill.
+        skill: SkillId,
+    },
+    /// Replace the framework with another with the same ids (a framework update merged by
+    /// [`crate::model::framework_edit::merge`], or its undo).
+    UpdateFramework {
+        /// The framework after the change.
+        framework: Box<Framework>,
+    },
     /// Set how many months a team's ratings stay fresh.
     SetReviewPeriod {
         /// The team.
@@ -229,6 +274,8 @@ pub struct Outcome {
     pub team: Option<TeamId>,
     /// The member added or restored, if any.
     pub member: Option<MemberId>,
+    /// The skill added, if any.
+    pub skill: Option<SkillId>,
     /// False when the action changed nothing (e.g. setting a rating to what it already is).
     pub changed: bool,
 }
@@ -581,6 +628,13 @@ pub fn action_label(action: &Action) -> String {
         Action::RetractEvent { .. } => "undo member change",
         Action::ClearRating { .. } => "clear rating",
         Action::SetTarget { .. } => "set team target",
+        Action::AddSkill { .. } => "add skill",
+        Action::EditSkill { .. } => "edit skill",
+        Action::SetSkillRetired { retired: true, .. } => "retire skill",
+        Action::SetSkillRetired { retired: false, .. } => "restore skill",
+        Action::SetCustomRequirement { .. } => "set required level",
+        Action::DeleteSkill { .. } => "remove skill",
+        Action::UpdateFramework { .. } => "framework update",
         Action::RestoreTeam(_) => "restore team",
         Action::RestoreMember(_) => "restore member",
     }
@@ -683,12 +737,37 @@ fn check_skill(snapshot: &Snapshot, skill: SkillId) -> Result<()> {
     }
 }
 
+/// A skill that is in use: a retired skill cannot be rated or targeted until restored.
+fn check_active_skill(snapshot: &Snapshot, skill: SkillId) -> Result<()> {
+    check_skill(snapshot, skill)?;
+    let s = snapshot.framework.skill(skill);
+    if s.retired {
+        return Err(Error::Skill(format!(
+            "the skill \"{}\" is retired; restore it first (capmatrix skills restore)",
+            s.name
+        )));
+    }
+    Ok(())
+}
+
 fn check_role_level(snapshot: &Snapshot, role_level: Option<RoleLevelId>) -> Result<()> {
     match role_level {
         Some(rl) if !snapshot.framework.has_role_level(rl) => Err(Error::UnknownId {
             kind: "role level",
             id: i64::from(rl.0),
         }),
+        _ => Ok(()),
+    }
+}
+
+/// A role level someone can be given: known and not retired.
+fn check_assignable_role_level(snapshot: &Snapshot, role_level: Option<RoleLevelId>) -> Result<()> {
+    check_role_level(snapshot, role_level)?;
+    match role_level {
+        Some(rl) if snapshot.framework.role_level(rl).retired => Err(Error::Skill(format!(
+            "the role level \"{}\" is no longer in the framework (retired by a framework update); choose a current one",
+            snapshot.framework.role_level(rl).name
+        ))),
         _ => Ok(()),
     }
 }
@@ -790,6 +869,16 @@ fn apply_one(
             skill,
             target,
         } => a.set_target(team, skill, target),
+        Action::AddSkill { text } => a.add_skill(text),
+        Action::EditSkill { skill, text } => a.edit_skill(skill, text),
+        Action::SetSkillRetired { skill, retired } => a.set_skill_retired(skill, retired),
+        Action::SetCustomRequirement {
+            role_level,
+            skill,
+            level,
+        } => a.set_custom_requirement(role_level, skill, level),
+        Action::DeleteSkill { skill } => a.delete_skill(skill),
+        Action::UpdateFramework { framework } => a.update_framework(*framework),
     }
 }
 
@@ -803,6 +892,140 @@ struct Applier<'a, 'w> {
 }
 
 impl Applier<'_, '_> {
+    /// Writes a framework that changes no one's ratings (skills added or edited) and puts it
+    /// in the snapshot.
+    fn put_framework(&mut self, framework: Framework) -> Result<()> {
+        self.w.write_framework(&framework)?;
+        self.snapshot.framework = Arc::new(framework);
+        Ok(())
+    }
+
+    /// Writes a framework that may change what is shown (skills retired or restored, a
+    /// framework update) and reloads the snapshot from the transaction.
+    fn put_framework_and_reload(&mut self, framework: &Framework) -> Result<()> {
+        self.w.write_framework(framework)?;
+        *self.snapshot = self.w.load()?;
+        Ok(())
+    }
+
+    fn add_skill(&mut self, text: SkillText) -> Result<Applied> {
+        let (next, skill) = framework_edit::add_custom_skill(&self.snapshot.framework, text)?;
+        self.put_framework(next)?;
+        let outcome = Outcome {
+            skill: Some(skill),
+            ..changed()
+        };
+        Ok((outcome, Some(Action::DeleteSkill { skill })))
+    }
+
+    fn delete_skill(&mut self, skill: SkillId) -> Result<Applied> {
+        let fw = &self.snapshot.framework;
+        check_skill(self.snapshot, skill)?;
+        let text = SkillText::of(fw.skill(skill));
+        if skill.index() + 1 == fw.skills.len()
+            && fw.skill(skill).custom
+            && !self.w.skill_referenced(skill)?
+        {
+            let mut next = (**fw).clone();
+            next.skills.pop();
+            let next = next.rebuilt()?;
+            self.put_framework(next)?;
+            return Ok((changed(), Some(Action::AddSkill { text })));
+        }
+        self.set_skill_retired(skill, true)
+    }
+
+    fn edit_skill(&mut self, skill: SkillId, text: SkillText) -> Result<Applied> {
+        check_skill(self.snapshot, skill)?;
+        let old = SkillText::of(self.snapshot.framework.skill(skill));
+        let next = framework_edit::edit_skill(&self.snapshot.framework, skill, text)?;
+        if SkillText::of(next.skill(skill)) == old {
+            return Ok((Outcome::default(), None));
+        }
+        self.put_framework(next)?;
+        Ok((changed(), Some(Action::EditSkill { skill, text: old })))
+    }
+
+    fn set_skill_retired(&mut self, skill: SkillId, retired: bool) -> Result<Applied> {
+        check_skill(self.snapshot, skill)?;
+        if self.snapshot.framework.skill(skill).retired == retired {
+            return Ok((Outcome::default(), None));
+        }
+        let next = framework_edit::set_retired(&self.snapshot.framework, skill, retired)?;
+        self.put_framework_and_reload(&next)?;
+        Ok((
+            changed(),
+            Some(Action::SetSkillRetired {
+                skill,
+                retired: !retired,
+            }),
+        ))
+    }
+
+    fn set_custom_requirement(
+        &mut self,
+        role_level: RoleLevelId,
+        skill: SkillId,
+        level: Option<Level>,
+    ) -> Result<Applied> {
+        check_skill(self.snapshot, skill)?;
+        check_role_level(self.snapshot, Some(role_level))?;
+        let old = self.snapshot.framework.required(role_level, skill);
+        if old == level {
+            return Ok((Outcome::default(), None));
+        }
+        let next = framework_edit::set_custom_requirement(
+            &self.snapshot.framework,
+            role_level,
+            skill,
+            level,
+        )?;
+        self.put_framework(next)?;
+        Ok((
+            changed(),
+            Some(Action::SetCustomRequirement {
+                role_level,
+                skill,
+                level: old,
+            }),
+        ))
+    }
+
+    fn update_framework(&mut self, framework: Framework) -> Result<Applied> {
+        let old = (*self.snapshot.framework).clone();
+        // Ids never move and nothing is deleted: what the new framework lacks at the end
+        // (skills and role levels an update added, when it is undone) stays, retired.
+        let mut next = framework;
+        for s in old.skills.iter().skip(next.skills.len()) {
+            next.skills.push(Skill {
+                retired: true,
+                ..s.clone()
+            });
+        }
+        next.families
+            .extend(old.families.iter().skip(next.families.len()).cloned());
+        let first_new_role = next.roles.len();
+        next.roles
+            .extend(old.roles.iter().skip(first_new_role).cloned());
+        for l in old.role_levels.iter().skip(next.role_levels.len()) {
+            next.role_levels.push(RoleLevel {
+                retired: true,
+                ..l.clone()
+            });
+        }
+        let next = framework_edit::settled(next.rebuilt()?);
+        if next == old {
+            return Ok((Outcome::default(), None));
+        }
+        self.put_framework_and_reload(&next)?;
+        Ok((
+            changed(),
+            Some(Action::UpdateFramework {
+                framework: Box::new(old),
+            }),
+        ))
+    }
+
     fn create_team(&mut self, name: &str) -> Result<Applied> {
         let name = clean_name("team", name)?;
         check_team_name_free(self.snapshot, &name, None)?;
@@ -957,7 +1180,7 @@ impl Applier<'_, '_> {
     ) -> Result<Applied> {
         let name = clean_name("member", name)?;
         team_of(self.snapshot, team)?;
-        check_role_level(self.snapshot, role_level)?;
+        check_assignable_role_level(self.snapshot, role_level)?;
         check_date(joined_on, self.today)?;
         let on = joined_on.unwrap_or(self.today);
         if let Some(former) = self.snapshot.former_named(team, &name) {
@@ -1038,6 +1261,7 @@ impl Applier<'_, '_> {
         if before.role_level == role_level {
             return Ok((Outcome::default(), None));
         }
+        check_assignable_role_level(self.snapshot, role_level)?;
         self.w.set_role_level(member, role_level)?;
         let event = self.event(member, EventKind::Role, self.today, None, role_level)?;
         self.snapshot.set_role_level(member, role_level);
@@ -1231,7 +1455,7 @@ impl Applier<'_, '_> {
         interested: bool,
         on: Option<Date>,
     ) -> Result<Applied> {
-        check_skill(self.snapshot, skill)?;
+        check_active_skill(self.snapshot, skill)?;
         check_date(on, self.today)?;
         let old = self.ratings_of(source, member)?.get(&skill).cloned();
         // Only the note or the flag changing keeps the assessment date.
@@ -1283,7 +1507,7 @@ impl Applier<'_, '_> {
         skill: SkillId,
         on: Option<Date>,
     ) -> Result<Applied> {
-        check_skill(self.snapshot, skill)?;
+        check_active_skill(self.snapshot, skill)?;
         let m = member_of(self.snapshot, member)?;
         let Some(r) = m.ratings.get(&skill).cloned() else {
             return Err(Error::NotRated {
@@ -1308,7 +1532,7 @@ impl Applier<'_, '_> {
         member: MemberId,
         skill: SkillId,
     ) -> Result<Applied> {
-        check_skill(self.snapshot, skill)?;
+        check_active_skill(self.snapshot, skill)?;
         let Some(old) = self.ratings_of(source, member)?.get(&skill).cloned() else {
             return Ok((Outcome::default(), None));
         };
@@ -1347,7 +1571,7 @@ impl Applier<'_, '_> {
         entry: i64,
         restore: Option<Rating>,
     ) -> Result<Applied> {
-        check_skill(self.snapshot, skill)?;
+        check_active_skill(self.snapshot, skill)?;
         let current = self.ratings_of(source, member)?.get(&skill).cloned();
         self.w.retract_history(member, entry, self.now)?;
         match &restore {
@@ -1385,7 +1609,7 @@ impl Applier<'_, '_> {
         skill: SkillId,
         target: Option<Target>,
     ) -> Result<Applied> {
-        check_skill(self.snapshot, skill)?;
+        check_active_skill(self.snapshot, skill)?;
         team_of(self.snapshot, team)?;
         let old = self.snapshot.explicit_target(team, skill);
         if old == target {

@@ -303,6 +303,10 @@ pub enum Error {
         path: PathBuf,
     },
 
+    /// A skill edit or a framework update that cannot be made (the message says why).
+    #[error("{0}")]
+    Skill(String),
+
     /// The command line asked for something that does not fit together.
     #[error("{0}")]
     Usage(String),

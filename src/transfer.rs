@@ -22,6 +22,21 @@ pub struct ImportOptions {
     pub sheet: Option<String>,
     /// Whose ratings the file's rows are, unless a Source column says (default: the lead's).
     pub source: crate::model::Source,
+    /// Which of a wide file's unknown columns to create as custom skills.
+    pub add_skills: AddSkills,
+}
+
+/// Which unknown columns of a wide file an import creates as custom skills (columns that are
+/// neither a capmatrix column nor a skill nor close to a skill's name).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum AddSkills {
+    /// None: they are ignored and listed.
+    #[default]
+    No,
+    /// Every one (`import --add-skills`).
+    AllUnknown,
+    /// Those named (the window's import preview).
+    These(Vec<String>),
 }
 
 /// What an import did (or would do).
@@ -37,6 +52,8 @@ pub struct ImportReport {
     pub changes: Vec<io::plan::Change>,
     /// How many changes there are in all.
     pub changes_total: usize,
+    /// Custom skills the import creates (or would), from unknown columns.
+    pub new_skills: Vec<String>,
 }
 
 /// How many single changes an import report lists.
@@ -83,7 +100,13 @@ impl ImportReport {
 
     /// What the person should know although the import can go ahead: columns ignored.
     pub fn warnings(&self) -> Vec<String> {
-        let ignored = &self.read.parsed.ignored_columns;
+        let ignored: Vec<&String> = self
+            .read
+            .parsed
+            .ignored_columns
+            .iter()
+            .filter(|c| !self.new_skills.contains(c))
+            .collect();
         if ignored.is_empty() {
             return Vec::new();
         }
@@ -199,18 +222,63 @@ pub fn import_bytes(
     path: &Path,
     options: &ImportOptions,
 ) -> Result<ImportReport> {
-    let read = io::read_sheet(
-        bytes,
-        &core.snapshot().framework,
-        options.team.as_deref(),
-        options.sheet.as_deref(),
-    )
-    .map_err(|problems| Error::Import {
-        problems,
-        path: path.to_path_buf(),
-    })?;
-    let plan = io::plan_from(core.snapshot(), &read.parsed, options.mode, options.source);
-    let (changes, changes_total) = plan.changes(core.snapshot(), MAX_LISTED_CHANGES);
+    let read_with = |framework: &crate::model::Framework| {
+        io::read_sheet(
+            bytes,
+            framework,
+            options.team.as_deref(),
+            options.sheet.as_deref(),
+        )
+        .map_err(|problems| Error::Import {
+            problems,
+            path: path.to_path_buf(),
+        })
+    };
+    let mut read = read_with(&core.snapshot().framework)?;
+    // Unknown columns to create as skills: the file is read again against the framework
+    // with them, and planned against a copy of the matrix that has them.
+    let new_skills: Vec<String> = match &options.add_skills {
+        AddSkills::No => Vec::new(),
+        AddSkills::AllUnknown => read.parsed.ignored_columns.clone(),
+        AddSkills::These(names) => read
+            .parsed
+            .ignored_columns
+            .iter()
+            .filter(|c| names.contains(c))
+            .cloned()
+            .collect(),
+    };
+    let extended;
+    let snapshot = if new_skills.is_empty() {
+        core.snapshot()
+    } else {
+        let (framework, _) = crate::model::framework_edit::add_custom_skills(
+            &core.snapshot().framework,
+            &new_skills,
+            None,
+        )
+        .map_err(|e| Error::Skill(format!("{e} ({})", path.display())))?;
+        read = read_with(&framework).map_err(|e| match e {
+            Error::Import { mut problems, path } => {
+                let quoted: Vec<String> = new_skills.iter().map(|n| format!("\"{n}\"")).collect();
+                problems.list.insert(
+                    0,
+                    Problem::file(format!(
+                        "columns created as custom skills must hold levels: {}",
+                        quoted.join(", ")
+                    )),
+                );
+                Error::Import { problems, path }
+            }
+            other => other,
+        })?;
+        let mut copy = core.snapshot().clone();
+        copy.framework = std::sync::Arc::new(framework);
+        extended = copy;
+        &extended
+    };
+    let plan = io::plan_from(snapshot, &read.parsed, options.mode, options.source);
+    let (changes, changes_total) = plan.changes(snapshot, MAX_LISTED_CHANGES);
     if !options.dry_run {
         let label = format!(
             "import {}",
@@ -218,7 +286,7 @@ pub fn import_bytes(
                 .map(|n| n.to_string_lossy())
                 .unwrap_or_default()
         );
-        apply_plan(core, &plan, &label)?;
+        apply_plan_adding(core, &plan, &new_skills, &label)?;
     }
     Ok(ImportReport {
         read,
@@ -226,6 +294,7 @@ pub fn import_bytes(
         dry_run: options.dry_run,
         changes,
         changes_total,
+        new_skills,
     })
 }
 
@@ -286,10 +355,26 @@ fn rating_action(
 
 /// Applies an import plan through the core, in one transaction.
 pub fn apply_plan(core: &mut Core, plan: &Plan, label: &str) -> Result<()> {
-    if plan.summary.is_empty() {
+    apply_plan_adding(core, plan, &[], label)
+}
+
+/// Applies an import plan that rates custom skills it creates first (named in the order
+/// their ids were given when planning), all in one transaction.
+fn apply_plan_adding(
+    core: &mut Core,
+    plan: &Plan,
+    new_skills: &[String],
+    label: &str,
+) -> Result<()> {
+    if plan.summary.is_empty() && new_skills.is_empty() {
         return Ok(());
     }
     core.apply_batch(label, |b| {
+        for name in new_skills {
+            b.apply(Action::AddSkill {
+                text: crate::model::framework_edit::SkillText::named(name),
+            })?;
+        }
         let mut teams: Vec<TeamId> = Vec::with_capacity(plan.teams.len());
         for t in &plan.teams {
             let id = match t.existing {
@@ -354,6 +439,122 @@ pub fn apply_plan(core: &mut Core, plan: &Plan, label: &str) -> Result<()> {
         }
         Ok(())
     })
+}
+
+/// Reads a framework file (data/README.md's format) and its `renamed` map; refuses a file
+/// that is not one, naming it and saying why.
+pub fn read_framework_file(
+    path: &Path,
+) -> Result<(
+    crate::model::Framework,
+    std::collections::BTreeMap<String, String>,
+)> {
+    use crate::model::framework_diff::renamed_map;
+    let bytes = read_import(path)?;
+    let not_framework = |why: String| Error::Framework(format!("{why} ({})", path.display()));
+    let text =
+        String::from_utf8(bytes).map_err(|_| not_framework("the file is not UTF-8 text".into()))?;
+    let new = crate::model::Framework::from_json(&text).map_err(|e| {
+        not_framework(format!(
+            "it is not a capmatrix framework file: {}",
+            e.to_string().trim_start_matches("framework data: ")
+        ))
+    })?;
+    let renamed = renamed_map(&text).map_err(not_framework)?;
+    Ok((new, renamed))
+}
+
+/// What a framework file would do to the database's framework (see
+/// [`crate::model::framework_edit::merge`]); errors name the file.
+pub fn plan_framework_update(
+    snapshot: &crate::model::Snapshot,
+    new: &crate::model::Framework,
+    renamed: &std::collections::BTreeMap<String, String>,
+    path: &Path,
+) -> Result<crate::model::framework_edit::Update> {
+    crate::model::framework_edit::merge(&snapshot.framework, new, renamed).map_err(|e| {
+        Error::Framework(format!(
+            "{} ({})",
+            e.to_string().trim_start_matches("framework data: "),
+            path.display()
+        ))
+    })
+}
+
+/// One line per change of a framework update, with the ratings each affects: "removed: X
+/// (3 ratings, kept as a retired skill)", "renamed: A -> B (5 ratings)", ...
+pub fn framework_diff_lines(
+    snapshot: &crate::model::Snapshot,
+    d: &crate::model::framework_diff::FrameworkDiff,
+) -> Vec<String> {
+    use crate::model::{Level, plural};
+    if d.is_empty() {
+        return vec!["no changes: the file's framework is the database's".to_string()];
+    }
+    // Ratings (the lead's and their own, current and former members) in a skill.
+    let ratings = |skill: crate::model::SkillId| -> usize {
+        snapshot
+            .all_members()
+            .into_iter()
+            .chain(snapshot.all_former())
+            .map(|m| {
+                usize::from(m.ratings.contains_key(&skill))
+                    + usize::from(m.self_ratings.contains_key(&skill))
+            })
+            .sum()
+    };
+    let mut lines: Vec<String> = Vec::new();
+    for (name, id) in &d.removed {
+        lines.push(format!(
+            "removed: {name} ({}, kept as a retired skill)",
+            plural(ratings(*id), "rating", "ratings")
+        ));
+    }
+    for r in &d.renamed {
+        lines.push(format!(
+            "renamed: {} -> {} ({}{})",
+            r.old,
+            r.new,
+            plural(ratings(r.skill), "rating", "ratings"),
+            if r.explicit { "" } else { "; same description" }
+        ));
+    }
+    for name in &d.added {
+        lines.push(format!("added: {name}"));
+    }
+    for name in &d.descriptors_changed {
+        lines.push(format!("descriptors changed: {name}"));
+    }
+    let level = |l: Option<Level>| l.map_or("none".to_string(), |l| l.name().to_string());
+    for c in &d.requirements_changed {
+        lines.push(format!(
+            "required level changed: {} in {}: {} -> {}",
+            c.role_level,
+            c.skill,
+            level(c.old),
+            level(c.new)
+        ));
+    }
+    for name in &d.role_levels_added {
+        lines.push(format!("role level added: {name}"));
+    }
+    for name in &d.role_levels_removed {
+        lines.push(format!("role level removed: {name}"));
+    }
+    lines
+}
+
+/// Applies a planned framework update in one transaction (one undo step), after a backup
+/// beside the database; returns the backup's path (none for an in-memory database).
+pub fn apply_framework_update(
+    core: &mut Core,
+    update: crate::model::framework_edit::Update,
+) -> Result<Option<PathBuf>> {
+    let backup = core.store().backup_before("framework-update")?;
+    core.apply(Action::UpdateFramework {
+        framework: Box::new(update.framework),
+    })?;
+    Ok(backup)
 }
 
 /// What an export wrote.

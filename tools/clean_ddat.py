@@ -135,6 +135,8 @@ def main(src):
         out_families.append({"name": fam_name, "roles": out_roles})
 
     doc = {
+        "name": "Digital and Data Profession Capability Framework",
+        "version": "2025-11-26",
         "source": "UK Government Digital and Data Profession Capability Framework, "
         "https://ddat-capability-framework.service.gov.uk/ (scraped copy: joelparkerhenderson/navatrack, "
         "priv/repo/seeds/, commit a7805df, 2025-11-26)",

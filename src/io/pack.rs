@@ -61,8 +61,7 @@ pub fn pack_skills(snapshot: &Snapshot, member: &Member) -> Vec<SkillId> {
     for s in member.ratings.keys().chain(member.self_ratings.keys()) {
         wanted[s.index()] = true;
     }
-    fw.skills
-        .iter()
+    fw.skills_in_order()
         .filter(|s| wanted[s.id.index()])
         .map(|s| s.id)
         .collect()

@@ -405,8 +405,7 @@ pub fn wide_skills(snapshot: &Snapshot, members: &[&Member]) -> Vec<SkillId> {
             used[q.skill.index()] = true;
         }
     }
-    fw.skills
-        .iter()
+    fw.skills_in_order()
         .filter(|s| used[s.id.index()])
         .map(|s| s.id)
         .collect()

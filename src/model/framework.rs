@@ -51,9 +51,44 @@ pub struct Skill {
     /// Bullet lines describing Awareness, Working, Practitioner and Expert; `None` where a
     /// level is not defined.
     pub descriptors: [Option<Vec<String>>; 4],
+    /// A grouping such as "Technology"; `None` where the framework gives none.
+    pub category: Option<String>,
+    /// Added by the lead (not part of the framework).
+    pub custom: bool,
+    /// Retired: hidden from the matrix and analysis, its ratings and history kept (a skill a
+    /// framework update removed, or one the lead retired).
+    pub retired: bool,
 }
 
 impl Skill {
+    /// A skill with a name and nothing else yet (framework, active).
+    pub fn named(id: SkillId, name: &str) -> Skill {
+        Skill {
+            id,
+            name: name.to_string(),
+            description: None,
+            descriptors: [None, None, None, None],
+            category: None,
+            custom: false,
+            retired: false,
+        }
+    }
+
+    /// Whether it belongs to the framework and is in use (not custom, not retired).
+    pub fn is_framework(&self) -> bool {
+        !self.custom && !self.retired
+    }
+
+    /// "framework" or "custom", with " (retired)" when retired.
+    pub fn source(&self) -> &'static str {
+        match (self.custom, self.retired) {
+            (false, false) => "framework",
+            (true, false) => "custom",
+            (false, true) => "framework (retired)",
+            (true, true) => "custom (retired)",
+        }
+    }
+
     /// The descriptor bullets for a level, if the framework defines them.
     pub fn descriptor(&self, level: Level) -> Option<&[String]> {
         let index = level.descriptor_index()?;
@@ -113,6 +148,12 @@ pub struct RoleLevel {
     pub senior_civil_service: bool,
     /// The skills it lists, in skill-name order.
     pub requires: Vec<Requirement>,
+    /// No longer in the framework (a framework update removed it): members keep it, new ones
+    /// cannot be given it.
+    pub retired: bool,
+    /// Requirements in retired skills, kept for when the skill is restored (analysis reads
+    /// only `requires`).
+    pub dormant: Vec<Requirement>,
 }
 
 impl RoleLevel {
@@ -141,6 +182,13 @@ pub struct Framework {
     role_index: HashMap<String, RoleId>,
     /// The role the program centres on (DDaT: Data engineer), named by the data.
     central_role: Option<RoleId>,
+    /// Skill ids in the order columns show them: the framework's by name, then custom
+    /// skills by name.
+    order: Vec<SkillId>,
+    /// The framework's name, e.g. "Digital and Data Profession Capability Framework".
+    pub name: Option<String>,
+    /// Its version or release date, e.g. "2025-11-26".
+    pub version: Option<String>,
 }
 
 fn key(name: &str) -> String {
@@ -170,7 +218,10 @@ impl Framework {
                 && r.levels.iter().all(|l| l.index() < role_levels.len())
         }) && role_levels.iter().all(|l| {
             l.role.index() < roles.len()
-                && l.requires.iter().all(|q| q.skill.index() < skills.len())
+                && l.requires
+                    .iter()
+                    .chain(&l.dormant)
+                    .all(|q| q.skill.index() < skills.len())
         });
         if !refs_ok {
             return Err(Error::Framework("a reference points nowhere".into()));
@@ -205,6 +256,9 @@ impl Framework {
         for r in &framework.roles {
             framework.role_index.insert(key(&r.name), r.id);
         }
+        let mut order: Vec<&Skill> = framework.skills.iter().collect();
+        order.sort_by_cached_key(|s| (s.custom, s.name.to_lowercase()));
+        framework.order = order.iter().map(|s| s.id).collect();
         Ok(framework)
     }
 
@@ -233,6 +287,9 @@ impl Framework {
                 name: s.name,
                 description: s.description,
                 descriptors: s.descriptors,
+                category: s.category,
+                custom: false,
+                retired: false,
             })
             .collect();
         let skill_ids: HashMap<String, SkillId> =
@@ -275,6 +332,8 @@ impl Framework {
                         lead: l.lead,
                         senior_civil_service: l.senior_civil_service,
                         requires,
+                        retired: false,
+                        dormant: Vec::new(),
                     });
                 }
                 roles.push(Role {
@@ -290,6 +349,8 @@ impl Framework {
         if let Some(name) = doc.central_role {
             framework.set_central_role(&name)?;
         }
+        framework.name = doc.name;
+        framework.version = doc.version;
         Ok(framework)
     }
 
@@ -306,16 +367,18 @@ impl Framework {
                 let roles: Vec<serde_json::Value> = self
                     .roles
                     .iter()
-                    .filter(|r| r.family == f.id)
+                    .filter(|r| r.family == f.id && self.is_role_active(r.id))
                     .map(|r| {
                         let levels: Vec<serde_json::Value> = r
                             .levels
                             .iter()
+                            .filter(|&&id| !self.role_level(id).retired)
                             .map(|&id| {
                                 let l = self.role_level(id);
                                 let requires: Vec<serde_json::Value> = l
                                     .requires
                                     .iter()
+                                    .filter(|q| self.skill(q.skill).is_framework())
                                     .map(|q| {
                                         json!({
                                             "skill": self.skill(q.skill).name,
@@ -343,18 +406,29 @@ impl Framework {
                 json!({ "name": f.name, "roles": roles })
             })
             .collect();
+        let families: Vec<serde_json::Value> = families
+            .into_iter()
+            .filter(|f| f["roles"].as_array().is_some_and(|r| !r.is_empty()))
+            .collect();
         let skills: Vec<serde_json::Value> = self
             .skills
             .iter()
+            .filter(|s| s.is_framework())
             .map(|s| {
-                json!({
+                let mut skill = json!({
                     "name": s.name,
                     "description": s.description,
                     "descriptors": s.descriptors,
-                })
+                });
+                if let Some(category) = &s.category {
+                    skill["category"] = json!(category);
+                }
+                skill
             })
             .collect();
         let doc = json!({
+            "name": self.name,
+            "version": self.version,
             "source": "exported from a capmatrix database",
             "licence": OGL_CREDIT,
             "central_role": self.central_role().map(|r| self.role(r).name.clone()),
@@ -380,6 +454,52 @@ impl Framework {
     /// are made of it.
     pub fn central_role(&self) -> Option<RoleId> {
         self.central_role
+    }
+
+    /// Whether a role has a level in use (not every one retired).
+    pub fn is_role_active(&self, role: RoleId) -> bool {
+        self.role(role)
+            .levels
+            .iter()
+            .any(|&l| !self.role_level(l).retired)
+    }
+
+    /// Every skill (retired ones too) in the order columns show them: the framework's by
+    /// name, then custom skills by name.
+    pub fn skills_in_order(&self) -> impl Iterator<Item = &Skill> {
+        self.order.iter().map(|&id| self.skill(id))
+    }
+
+    /// The skills in use (framework and custom, not retired), in list order.
+    pub fn active_skills(&self) -> impl Iterator<Item = &Skill> {
+        self.skills.iter().filter(|s| !s.retired)
+    }
+
+    /// Whether a skill exists and is not retired.
+    pub fn is_active(&self, id: SkillId) -> bool {
+        self.has_skill(id) && !self.skill(id).retired
+    }
+
+    /// "Name version" (e.g. "Digital and Data Profession Capability Framework 2025-11-26"),
+    /// or "(unnamed framework)".
+    pub fn title(&self) -> String {
+        match (&self.name, &self.version) {
+            (Some(n), Some(v)) => format!("{n} {v}"),
+            (Some(n), None) => n.clone(),
+            (None, Some(v)) => format!("framework {v}"),
+            (None, None) => "(unnamed framework)".to_string(),
+        }
+    }
+
+    /// The same framework with its lookups rebuilt after its lists changed (see the
+    /// edits in `framework_edit`).
+    pub fn rebuilt(self) -> Result<Framework> {
+        let (central, name, version) = (self.central_role, self.name, self.version);
+        let mut f = Framework::new(self.skills, self.families, self.roles, self.role_levels)?;
+        f.central_role = central.filter(|r| r.index() < f.roles.len());
+        f.name = name;
+        f.version = version;
+        Ok(f)
     }
 
     /// A skill by id.
@@ -522,6 +642,10 @@ fn edit_distance(a: &str, b: &str) -> usize {
 struct FileDoc {
     #[serde(default)]
     central_role: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    version: Option<String>,
     skills: Vec<FileSkill>,
     families: Vec<FileFamily>,
 }
@@ -529,6 +653,8 @@ struct FileDoc {
 #[derive(Deserialize)]
 struct FileSkill {
     name: String,
+    #[serde(default)]
+    category: Option<String>,
     description: Option<String>,
     descriptors: [Option<Vec<String>>; 4],
 }

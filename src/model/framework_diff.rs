@@ -75,7 +75,10 @@ pub fn diff(
     // Old skill -> new skill.
     let mut matched: HashMap<SkillId, SkillId> = HashMap::new();
     for (from, to) in renamed {
-        let Some(o) = old.skill_named(from) else {
+        let Some(o) = old
+            .skill_named(from)
+            .filter(|&o| old.skill(o).is_framework())
+        else {
             return Err(format!(
                 "the file renames \"{from}\", which this database's framework does not have"
             ));
@@ -99,7 +102,7 @@ pub fn diff(
         });
     }
     let taken = |matched: &HashMap<SkillId, SkillId>, n: SkillId| matched.values().any(|&v| v == n);
-    for s in &old.skills {
+    for s in old.skills.iter().filter(|s| s.is_framework()) {
         if matched.contains_key(&s.id) {
             continue;
         }
@@ -110,7 +113,7 @@ pub fn diff(
         }
     }
     // Same description under a new name: a rename the file did not spell out.
-    for s in &old.skills {
+    for s in old.skills.iter().filter(|s| s.is_framework()) {
         if matched.contains_key(&s.id) {
             continue;
         }
@@ -134,7 +137,7 @@ pub fn diff(
             });
         }
     }
-    for s in &old.skills {
+    for s in old.skills.iter().filter(|s| s.is_framework()) {
         match matched.get(&s.id) {
             None => out.removed.push((s.name.clone(), s.id)),
             Some(&n) => {
@@ -152,13 +155,18 @@ pub fn diff(
     }
     // Role levels, by name; requirements of those in both, by the matched skills.
     let by_new: HashMap<SkillId, SkillId> = matched.iter().map(|(&o, &n)| (n, o)).collect();
-    for l in &old.role_levels {
+    for l in old.role_levels.iter().filter(|l| !l.retired) {
         let Some(nl) = new.role_level_named(&l.name) else {
             out.role_levels_removed.push(l.name.clone());
             continue;
         };
         let nl = new.role_level(nl);
-        let mut skills: Vec<SkillId> = l.requires.iter().map(|q| q.skill).collect();
+        let mut skills: Vec<SkillId> = l
+            .requires
+            .iter()
+            .map(|q| q.skill)
+            .filter(|&s| old.skill(s).is_framework())
+            .collect();
         for q in &nl.requires {
             if let Some(&o) = by_new.get(&q.skill)
                 && !skills.contains(&o)
@@ -184,7 +192,10 @@ pub fn diff(
         // Skills new to this level that the database has no match for are "added" above.
     }
     for l in &new.role_levels {
-        if old.role_level_named(&l.name).is_none() {
+        if old
+            .role_level_named(&l.name)
+            .is_none_or(|o| old.role_level(o).retired)
+        {
             out.role_levels_added.push(l.name.clone());
         }
     }

@@ -5,6 +5,7 @@
 pub mod analysis;
 mod framework;
 pub mod framework_diff;
+pub mod framework_edit;
 pub mod history;
 mod level;
 mod matrix;

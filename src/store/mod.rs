@@ -269,11 +269,25 @@ impl Store {
     }
 
     fn backup_before_migration(&self, version: i64) -> Result<PathBuf> {
+        self.backup_beside(&format!("v{version}"))
+    }
+
+    /// Writes a backup beside the database, named `<stem>.<what>-backup-<UTC time>.db`
+    /// (before a migration or a framework update). Returns its path; an in-memory database
+    /// has none to back up and returns `None`.
+    pub fn backup_before(&self, what: &str) -> Result<Option<PathBuf>> {
+        if self.in_memory {
+            return Ok(None);
+        }
+        self.backup_beside(what).map(Some)
+    }
+
+    fn backup_beside(&self, what: &str) -> Result<PathBuf> {
         let stamp = jiff::Timestamp::now()
             .strftime("%Y-%m-%dT%H%M%SZ")
             .to_string();
         let name = format!(
-            "{}.v{version}-backup-{stamp}.db",
+            "{}.{what}-backup-{stamp}.db",
             self.path
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
@@ -312,6 +326,20 @@ impl Store {
                 // Databases before version 3 were all seeded from the shipped framework.
                 seed_framework_info(&tx, &Framework::ddat()?).at(&p)?;
                 normalise_names(&tx).at(&p)?;
+            }
+            if version == 5 {
+                // Before version 6 the framework never changed after seeding: it is the
+                // shipped one, whose name and version these are.
+                let ddat = Framework::ddat()?;
+                for (key, value) in [("name", &ddat.name), ("version", &ddat.version)] {
+                    if let Some(value) = value {
+                        tx.execute(
+                            "INSERT OR IGNORE INTO framework_info (key, value) VALUES (?1, ?2)",
+                            params![key, value],
+                        )
+                        .at(&p)?;
+                    }
+                }
             }
             tx.pragma_update(None, "user_version", version + 1).at(&p)?;
             tx.commit().at(&p)?;
@@ -953,6 +981,98 @@ fn seed_framework(conn: &Connection, f: &Framework) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// Writes a whole framework over the one stored, by id (ids never move: a new skill or
+/// role level has a new id). Names are unique, so every name is first moved aside; skills
+/// past the framework's end (an added skill undone) are deleted.
+fn write_framework(conn: &Connection, f: &Framework) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM requirement", [])?;
+    for table in ["skill", "role_level", "role", "family"] {
+        // Fixed table names, never input.
+        conn.execute(&format!("UPDATE {table} SET name = char(1) || id"), [])?;
+    }
+    let mut stmt = conn.prepare(
+        "INSERT INTO skill (id, name, description, awareness, working, practitioner, expert,
+                            category, custom, retired)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name,
+           description = excluded.description, awareness = excluded.awareness,
+           working = excluded.working, practitioner = excluded.practitioner,
+           expert = excluded.expert, category = excluded.category, custom = excluded.custom,
+           retired = excluded.retired",
+    )?;
+    for s in &f.skills {
+        let [a, w, p, e] = &s.descriptors;
+        stmt.execute(params![
+            s.id.0,
+            s.name,
+            s.description,
+            join_lines(a.as_ref()),
+            join_lines(w.as_ref()),
+            join_lines(p.as_ref()),
+            join_lines(e.as_ref()),
+            s.category,
+            s.custom,
+            s.retired
+        ])?;
+    }
+    conn.execute("DELETE FROM skill WHERE id >= ?1", [f.skills.len() as i64])?;
+    let mut stmt = conn.prepare(
+        "INSERT INTO family (id, name) VALUES (?1, ?2)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name",
+    )?;
+    for fam in &f.families {
+        stmt.execute(params![fam.id.0, fam.name])?;
+    }
+    let mut stmt = conn.prepare(
+        "INSERT INTO role (id, family_id, name, description) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (id) DO UPDATE SET family_id = excluded.family_id, name = excluded.name,
+           description = excluded.description",
+    )?;
+    for r in &f.roles {
+        stmt.execute(params![r.id.0, r.family.0, r.name, r.description])?;
+    }
+    let mut stmt = conn.prepare(
+        "INSERT INTO role_level (id, role_id, name, description, rank, is_lead,
+                                 senior_civil_service, retired)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (id) DO UPDATE SET role_id = excluded.role_id, name = excluded.name,
+           description = excluded.description, rank = excluded.rank, is_lead = excluded.is_lead,
+           senior_civil_service = excluded.senior_civil_service, retired = excluded.retired",
+    )?;
+    let mut req = conn
+        .prepare("INSERT INTO requirement (role_level_id, skill_id, level) VALUES (?1, ?2, ?3)")?;
+    for l in &f.role_levels {
+        stmt.execute(params![
+            l.id.0,
+            l.role.0,
+            l.name,
+            l.description,
+            l.rank,
+            l.lead,
+            l.senior_civil_service,
+            l.retired
+        ])?;
+        for q in l.requires.iter().chain(&l.dormant) {
+            req.execute(params![l.id.0, q.skill.0, q.level.map(Level::number)])?;
+        }
+    }
+    let central = f.central_role().map(|r| f.role(r).name.clone());
+    for (key, value) in [
+        ("central_role", central.as_ref()),
+        ("name", f.name.as_ref()),
+        ("version", f.version.as_ref()),
+    ] {
+        match value {
+            Some(v) => conn.execute(
+                "INSERT OR REPLACE INTO framework_info (key, value) VALUES (?1, ?2)",
+                params![key, v],
+            )?,
+            None => conn.execute("DELETE FROM framework_info WHERE key = ?1", [key])?,
+        };
+    }
+    Ok(())
+}
+
 fn load_framework(conn: &Connection) -> rusqlite::Result<Result<Framework>> {
     let mut stmt = conn.prepare("SELECT id, name FROM family ORDER BY id")?;
     let families = stmt
@@ -964,7 +1084,9 @@ fn load_framework(conn: &Connection) -> rusqlite::Result<Result<Framework>> {
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut stmt = conn.prepare(
-        "SELECT id, name, description, awareness, working, practitioner, expert FROM skill ORDER BY id",
+        "SELECT id, name, description, awareness, working, practitioner, expert, category,
+                custom, retired
+         FROM skill ORDER BY id",
     )?;
     let skills = stmt
         .query_map([], |r| {
@@ -978,23 +1100,39 @@ fn load_framework(conn: &Connection) -> rusqlite::Result<Result<Framework>> {
                     split_lines(r.get(5)?),
                     split_lines(r.get(6)?),
                 ],
+                category: r.get(7)?,
+                custom: r.get(8)?,
+                retired: r.get(9)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut requires: BTreeMap<u32, Vec<Requirement>> = BTreeMap::new();
+    let retired: std::collections::HashSet<u32> = skills
+        .iter()
+        .filter(|s| s.retired)
+        .map(|s| s.id.0)
+        .collect();
+    // Requirements in retired skills are kept aside (`dormant`), out of analysis.
+    let mut requires: BTreeMap<u32, (Vec<Requirement>, Vec<Requirement>)> = BTreeMap::new();
     let mut stmt = conn.prepare(
         "SELECT r.role_level_id, r.skill_id, r.level FROM requirement r
          JOIN skill s ON s.id = r.skill_id ORDER BY r.role_level_id, lower(s.name)",
     )?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        requires.entry(r.get(0)?).or_default().push(Requirement {
-            skill: SkillId(r.get(1)?),
+        let skill: u32 = r.get(1)?;
+        let q = Requirement {
+            skill: SkillId(skill),
             level: level_from_sql(r.get(2)?),
-        });
+        };
+        let entry = requires.entry(r.get(0)?).or_default();
+        if retired.contains(&skill) {
+            entry.1.push(q);
+        } else {
+            entry.0.push(q);
+        }
     }
     let mut stmt = conn.prepare(
-        "SELECT id, role_id, name, description, rank, is_lead, senior_civil_service
+        "SELECT id, role_id, name, description, rank, is_lead, senior_civil_service, retired
          FROM role_level ORDER BY id",
     )?;
     let role_levels = stmt
@@ -1009,13 +1147,15 @@ fn load_framework(conn: &Connection) -> rusqlite::Result<Result<Framework>> {
                 lead: r.get(5)?,
                 senior_civil_service: r.get(6)?,
                 requires: Vec::new(),
+                retired: r.get(7)?,
+                dormant: Vec::new(),
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let role_levels: Vec<RoleLevel> = role_levels
         .into_iter()
         .map(|mut l| {
-            l.requires = requires.remove(&l.id.0).unwrap_or_default();
+            (l.requires, l.dormant) = requires.remove(&l.id.0).unwrap_or_default();
             l
         })
         .collect();
@@ -1034,18 +1174,23 @@ fn load_framework(conn: &Connection) -> rusqlite::Result<Result<Framework>> {
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let central: Option<String> = conn
-        .query_row(
-            "SELECT value FROM framework_info WHERE key = 'central_role'",
-            [],
+    let info = |key: &str| -> rusqlite::Result<Option<String>> {
+        conn.query_row(
+            "SELECT value FROM framework_info WHERE key = ?1",
+            [key],
             |r| r.get(0),
         )
-        .optional()?;
+        .optional()
+    };
+    let central = info("central_role")?;
+    let (name, version) = (info("name")?, info("version")?);
     Ok(
         Framework::new(skills, families, roles, role_levels).and_then(|mut f| {
             if let Some(name) = central {
                 f.set_central_role(&name)?;
             }
+            f.name = name;
+            f.version = version;
             Ok(f)
         }),
     )
@@ -1060,7 +1205,7 @@ fn load_ratings(
     // The table name is one of two fixed names, never input.
     let mut stmt = conn.prepare(&format!(
         "SELECT member_id, skill_id, level, note, interested, assessed_on FROM {table}
-         WHERE skill_id IN (SELECT id FROM skill) ORDER BY member_id"
+         WHERE skill_id IN (SELECT id FROM skill WHERE retired = 0) ORDER BY member_id"
     ))?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
@@ -1113,7 +1258,10 @@ fn load_matrix(conn: &Connection, snapshot: &mut Snapshot) -> rusqlite::Result<(
             left_on: optional_date_at(r, 4)?,
         });
     }
-    let mut stmt = conn.prepare("SELECT team_id, skill_id, level, count FROM team_target WHERE skill_id IN (SELECT id FROM skill)")?;
+    let mut stmt = conn.prepare(
+        "SELECT team_id, skill_id, level, count FROM team_target
+         WHERE skill_id IN (SELECT id FROM skill WHERE retired = 0)",
+    )?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         if let Some(level) = level_from_sql(r.get(2)?) {
@@ -1206,7 +1354,20 @@ fn all_entries(conn: &Connection) -> rusqlite::Result<Vec<(MemberId, HistoryEntr
             .and_modify(|a| *a = (*a).min(at))
             .or_insert(at);
     }
-    let skills: i64 = conn.query_row("SELECT count(*) FROM skill", [], |r| r.get(0))?;
+    // Skills are dense ids from 0; a stray (a hand-edited file) is skipped, as on load, and
+    // so is a retired skill (out of as-of views and trends, as it is out of the matrix).
+    let mut active = Vec::new();
+    let mut stmt = conn.prepare("SELECT id, retired FROM skill ORDER BY id")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (id, retired): (i64, bool) = (r.get(0)?, r.get(1)?);
+        if let Ok(id) = usize::try_from(id) {
+            if active.len() <= id {
+                active.resize(id + 1, false);
+            }
+            active[id] = !retired;
+        }
+    }
     let mut stmt = conn.prepare(
         "SELECT member_id, id, skill_id, level, note, interested, assessed_on, at, source
          FROM rating_history WHERE retracts IS NULL ORDER BY id",
@@ -1216,8 +1377,7 @@ fn all_entries(conn: &Connection) -> rusqlite::Result<Vec<(MemberId, HistoryEntr
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(1)?;
         let skill: i64 = r.get(2)?;
-        // Skills are dense ids from 0; a stray (a hand-edited file) is skipped, as on load.
-        if !(0..skills).contains(&skill) {
+        if !usize::try_from(skill).is_ok_and(|s| active.get(s).copied().unwrap_or(false)) {
             continue;
         }
         out.push((
@@ -1570,6 +1730,33 @@ impl<'t> Writer<'t> {
     /// A member's whole rating history, oldest first.
     pub fn history(&self, member: MemberId) -> Result<Vec<HistoryEntry>> {
         member_history(self.tx, member).at(&self.path)
+    }
+
+    /// Writes the whole framework over the stored one (see `write_framework`).
+    pub fn write_framework(&self, framework: &Framework) -> Result<()> {
+        write_framework(self.tx, framework).at(&self.path)
+    }
+
+    /// Whether anything refers to a skill: a rating (the lead's or their own), a history
+    /// entry, a team target or a requirement. Such a skill is never deleted.
+    pub fn skill_referenced(&self, skill: SkillId) -> Result<bool> {
+        let sql = "SELECT EXISTS (SELECT 1 FROM rating WHERE skill_id = ?1)
+                OR EXISTS (SELECT 1 FROM self_rating WHERE skill_id = ?1)
+                OR EXISTS (SELECT 1 FROM rating_history WHERE skill_id = ?1)
+                OR EXISTS (SELECT 1 FROM team_target WHERE skill_id = ?1)
+                OR EXISTS (SELECT 1 FROM requirement WHERE skill_id = ?1)";
+        self.tx
+            .query_row(sql, [skill.0], |r| r.get(0))
+            .at(&self.path)
+    }
+
+    /// Loads the framework and the whole matrix as this transaction sees them (after a
+    /// framework change, whose effect on what is shown reaches every member).
+    pub fn load(&self) -> Result<Snapshot> {
+        let framework = Arc::new(load_framework(self.tx).at(&self.path)??);
+        let mut snapshot = Snapshot::new(framework);
+        load_matrix(self.tx, &mut snapshot).at(&self.path)?;
+        Ok(snapshot)
     }
 
     /// Sets (or with `None` removes, back to the default) a team's target for a skill.

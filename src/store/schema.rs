@@ -186,6 +186,16 @@ pub const MIGRATIONS: &[&str] = &[
     INSERT OR IGNORE INTO framework_info (key, value)
         VALUES ('database_id', lower(hex(randomblob(16))));
     ",
+    // 6: skills of the lead's own and framework updates. A skill may be custom (added by the
+    // lead) and have a category; a skill or role level a framework update removed, or a skill
+    // the lead retired, is kept with its ratings and history, marked retired. The framework's
+    // name and version go in framework_info (filled in code, see `store::migrate`).
+    "
+    ALTER TABLE skill ADD COLUMN category TEXT;
+    ALTER TABLE skill ADD COLUMN custom INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE skill ADD COLUMN retired INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE role_level ADD COLUMN retired INTEGER NOT NULL DEFAULT 0;
+    ",
 ];
 
 /// The schema version this build writes.

@@ -40,6 +40,11 @@ pub struct ImportDialog {
     pub sheet: String,
     /// The preview of `path`, once read.
     pub preview: Option<ImportPreview>,
+    /// The wide file's unknown columns (neither a capmatrix column nor a skill), from the
+    /// last preview that read the file: each can be created as a custom skill.
+    pub unknown_columns: Vec<String>,
+    /// Those of `unknown_columns` to create as custom skills.
+    pub add_skills: Vec<String>,
 }
 
 /// The export dialog's state.
@@ -952,6 +957,25 @@ fn import_ui(ctx: &Context, d: &mut ImportDialog, out: &mut Vec<Command>) -> boo
                 }
             });
             ui.separator();
+            if !d.unknown_columns.is_empty() {
+                ui.label("Columns that are not skills: tick one to create it as a custom skill of your own.");
+                ui.horizontal_wrapped(|ui| {
+                    for column in d.unknown_columns.clone() {
+                        let mut on = d.add_skills.contains(&column);
+                        if ui
+                            .checkbox(&mut on, format!("Create \"{column}\""))
+                            .changed()
+                        {
+                            d.add_skills.retain(|c| *c != column);
+                            if on {
+                                d.add_skills.push(column);
+                            }
+                            out.push(Command::PreviewImport);
+                        }
+                    }
+                });
+                ui.separator();
+            }
             let fresh = d.preview.as_ref().filter(|p| p.path == d.path);
             let ready = match fresh.map(|p| &p.result) {
                 None => {
@@ -986,7 +1010,19 @@ fn import_report_ui(ui: &mut egui::Ui, report: &ImportReport) {
     for w in report.warnings() {
         ui.colored_label(ui.visuals().warn_fg_color, format!("Note: {w}."));
     }
-    if report.summary.is_empty() {
+    if !report.new_skills.is_empty() {
+        let quoted: Vec<String> = report
+            .new_skills
+            .iter()
+            .map(|n| format!("\"{n}\""))
+            .collect();
+        ui.label(format!(
+            "New custom {}: {}.",
+            if quoted.len() == 1 { "skill" } else { "skills" },
+            quoted.join(", ")
+        ));
+    }
+    if report.summary.is_empty() && report.new_skills.is_empty() {
         ui.weak("Nothing to change: the database already holds this file.");
         return;
     }
