@@ -75,6 +75,14 @@ pub fn diff(
     // Old skill -> new skill.
     let mut matched: HashMap<SkillId, SkillId> = HashMap::new();
     for (from, to) in renamed {
+        // A rename already applied (the same file again) is no change.
+        if old.skill_named(from).is_none()
+            && old
+                .skill_named(to)
+                .is_some_and(|t| old.skill(t).is_framework())
+        {
+            continue;
+        }
         let Some(o) = old
             .skill_named(from)
             .filter(|&o| old.skill(o).is_framework())

@@ -286,14 +286,22 @@ impl Store {
         let stamp = jiff::Timestamp::now()
             .strftime("%Y-%m-%dT%H%M%SZ")
             .to_string();
-        let name = format!(
-            "{}.{what}-backup-{stamp}.db",
-            self.path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "capmatrix".into())
-        );
-        let dest = self.path.with_file_name(name);
+        let stem = self
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "capmatrix".into());
+        // Two in the same second get a number rather than fail.
+        let mut dest = self
+            .path
+            .with_file_name(format!("{stem}.{what}-backup-{stamp}.db"));
+        let mut n = 2;
+        while dest.exists() {
+            dest = self
+                .path
+                .with_file_name(format!("{stem}.{what}-backup-{stamp}-{n}.db"));
+            n += 1;
+        }
         self.backup_to(&dest)?;
         Ok(dest)
     }

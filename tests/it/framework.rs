@@ -133,42 +133,12 @@ fn edited_framework(edit: impl FnOnce(&mut serde_json::Value)) -> String {
     serde_json::to_string_pretty(&doc).unwrap()
 }
 
-/// Renames a skill everywhere the file names it.
-fn rename_skill(doc: &mut serde_json::Value, from: &str, to: &str) {
-    for s in doc["skills"].as_array_mut().unwrap() {
-        if s["name"] == from {
-            s["name"] = to.into();
-        }
-    }
-    for f in doc["families"].as_array_mut().unwrap() {
-        for r in f["roles"].as_array_mut().unwrap() {
-            for l in r["levels"].as_array_mut().unwrap() {
-                for q in l["requires"].as_array_mut().unwrap() {
-                    if q["skill"] == from {
-                        q["skill"] = to.into();
-                    }
-                }
-            }
-        }
-    }
-}
-
-#[test]
-fn framework_diff_lists_renamed_removed_added_and_changed_with_ratings_affected() {
-    let tmp = super::Tmp::new();
-    let db = tmp.db();
-    let team = tmp.path("team.csv");
-    std::fs::write(
-        &team,
-        "Member,Team,Role level,Testing,Data innovation,Data modelling,Metadata management\r\n\
-         Ann Lee,Platform,Lead data engineer,W,A,P,W\r\n\
-         Bob Roy,Platform,Data engineer,A,W,,\r\n",
-    )
-    .unwrap();
-    let out = super::capmatrix(&db, &["import", team.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0), "{}", super::stderr(&out));
-    let file = tmp.path("new.json");
-    let text = edited_framework(|doc| {
+/// A release of the framework with Testing renamed (said in "renamed"), Data innovation
+/// removed, Streaming data added, a Data modelling descriptor changed and Lead data engineer's
+/// Metadata management raised to Expert.
+fn release() -> String {
+    edited_framework(|doc| {
+        doc["version"] = "2026-06-01".into();
         rename_skill(doc, "Testing", "Testing and quality assurance");
         doc["renamed"] = serde_json::json!({"Testing": "Testing and quality assurance"});
         // Data innovation goes: from the skills and from every role level.
@@ -204,7 +174,45 @@ fn framework_diff_lists_renamed_removed_added_and_changed_with_ratings_affected(
             "description": "Moving and processing data as it arrives.",
             "descriptors": [null, null, null, null]
         }));
-    });
+    })
+}
+
+/// Renames a skill everywhere the file names it.
+fn rename_skill(doc: &mut serde_json::Value, from: &str, to: &str) {
+    for s in doc["skills"].as_array_mut().unwrap() {
+        if s["name"] == from {
+            s["name"] = to.into();
+        }
+    }
+    for f in doc["families"].as_array_mut().unwrap() {
+        for r in f["roles"].as_array_mut().unwrap() {
+            for l in r["levels"].as_array_mut().unwrap() {
+                for q in l["requires"].as_array_mut().unwrap() {
+                    if q["skill"] == from {
+                        q["skill"] = to.into();
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn framework_diff_lists_renamed_removed_added_and_changed_with_ratings_affected() {
+    let tmp = super::Tmp::new();
+    let db = tmp.db();
+    let team = tmp.path("team.csv");
+    std::fs::write(
+        &team,
+        "Member,Team,Role level,Testing,Data innovation,Data modelling,Metadata management\r\n\
+         Ann Lee,Platform,Lead data engineer,W,A,P,W\r\n\
+         Bob Roy,Platform,Data engineer,A,W,,\r\n",
+    )
+    .unwrap();
+    let out = super::capmatrix(&db, &["import", team.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", super::stderr(&out));
+    let file = tmp.path("new.json");
+    let text = release();
     std::fs::write(&file, text).unwrap();
     let out = super::capmatrix(&db, &["framework", "diff", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", super::stderr(&out));
@@ -267,4 +275,289 @@ fn framework_diff_lists_renamed_removed_added_and_changed_with_ratings_affected(
         super::stdout(&out),
         "no changes: the file's framework is the database's\n"
     );
+}
+
+/// A database with ratings (and history) on every skill the release changes, a team target
+/// on the renamed one and a custom skill.
+fn rated_database(tmp: &super::Tmp) -> std::path::PathBuf {
+    let db = tmp.db();
+    let team = tmp.path("team.csv");
+    std::fs::write(
+        &team,
+        "Member,Team,Role level,Testing,Data innovation,Data modelling,Metadata management,Spark\r\n\
+         Ann Lee,Platform,Lead data engineer,W,A,P,W,E\r\n\
+         Bob Roy,Platform,Data engineer,A,W,W,,\r\n",
+    )
+    .unwrap();
+    let out = super::capmatrix(&db, &["skills", "add", "Spark", "--category", "Technology"]);
+    assert_eq!(out.status.code(), Some(0), "{}", super::stderr(&out));
+    let out = super::capmatrix(&db, &["import", team.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", super::stderr(&out));
+    let out = super::capmatrix(&db, &["rate", "Ann Lee", "Testing", "Practitioner"]);
+    assert_eq!(out.status.code(), Some(0), "{}", super::stderr(&out));
+    let mut core = capmatrix::core::Core::open(&db).unwrap();
+    let s = core.snapshot();
+    let (team, testing) = (
+        s.team_named("Platform").unwrap().id,
+        s.framework.skill_named("Testing").unwrap(),
+    );
+    core.apply(capmatrix::core::Action::SetTarget {
+        team,
+        skill: testing,
+        target: Some(capmatrix::model::Target {
+            level: Level::Expert,
+            count: 1,
+        }),
+    })
+    .unwrap();
+    db
+}
+
+/// A CSV text without one column (found by its header).
+fn drop_column(csv: &str, name: &str) -> String {
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let i = header.iter().position(|h| *h == name).unwrap();
+    csv.split_inclusive("\r\n")
+        .map(|line| {
+            let mut cells: Vec<&str> = line.trim_end_matches("\r\n").split(',').collect();
+            cells.remove(i);
+            cells.join(",") + "\r\n"
+        })
+        .collect()
+}
+
+fn run(db: &std::path::Path, args: &[&str]) -> String {
+    let out = super::capmatrix(db, args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{args:?}: {}",
+        super::stderr(&out)
+    );
+    super::stdout(&out)
+}
+
+fn backups(tmp: &super::Tmp) -> Vec<String> {
+    std::fs::read_dir(tmp.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("framework-update-backup"))
+        .collect()
+}
+
+#[test]
+fn framework_update_keeps_renamed_ratings_retires_removed_skills_and_moves_targets() {
+    let tmp = super::Tmp::new();
+    let db = rated_database(&tmp);
+    let file = tmp.path("release.json");
+    std::fs::write(&file, release()).unwrap();
+    let f = file.to_str().unwrap();
+    let before = run(&db, &["export", "-"]);
+    let history_before = run(&db, &["export", "-", "--format", "long", "--history"]);
+    // A dry run lists the changes and changes nothing.
+    let dry = run(&db, &["framework", "update", f, "--dry-run"]);
+    assert!(
+        dry.contains("removed: Data innovation (2 ratings, kept as a retired skill)"),
+        "{dry}"
+    );
+    assert!(
+        dry.contains("renamed: Testing -> Testing and quality assurance (2 ratings)"),
+        "{dry}"
+    );
+    assert!(dry.ends_with("dry run: nothing changed\n"), "{dry}");
+    assert_eq!(run(&db, &["export", "-"]), before);
+    assert!(backups(&tmp).is_empty());
+
+    let said = run(&db, &["framework", "update", f]);
+    assert!(said.contains("added: Streaming data"), "{said}");
+    assert!(
+        said.ends_with("updated to Digital and Data Profession Capability Framework 2026-06-01\n"),
+        "{said}"
+    );
+    let backup = backups(&tmp);
+    assert_eq!(backup.len(), 1, "{said}");
+    assert!(said.contains(&backup[0]), "{said}");
+    // The backup is the database as it was.
+    let old = tmp.path(&backup[0]);
+    assert_eq!(run(&old, &["export", "-"]), before);
+
+    // The renamed skill keeps its ratings and its history; the removed one is hidden.
+    let after = run(&db, &["export", "-"]);
+    assert_eq!(
+        after,
+        drop_column(&before, "Data innovation")
+            .replace(",Testing,", ",Testing and quality assurance,"),
+        "{before}\n{after}"
+    );
+    assert!(after.contains(
+        "Ann Lee,Platform,Lead data engineer,,,,,Practitioner,Working,,,,Practitioner,Expert"
+    ));
+    let history = run(&db, &["export", "-", "--format", "long", "--history"]);
+    assert_eq!(
+        history.matches(",Testing and quality assurance,").count(),
+        history_before.matches(",Testing,").count()
+    );
+    assert_eq!(
+        history.matches(",Testing and quality assurance,").count(),
+        3
+    );
+    let all = run(&db, &["skills", "--all", "--format", "csv"]);
+    assert!(
+        all.contains("\nTesting and quality assurance,,framework\n"),
+        "{all}"
+    );
+    assert!(all.contains("\nStreaming data,,framework\n"), "{all}");
+    assert!(all.contains("\nSpark,Technology,custom\n"), "{all}");
+    assert!(
+        all.ends_with("\nData innovation,,framework (retired)\n"),
+        "{all}"
+    );
+    assert!(!all.contains("\nTesting,"), "{all}");
+
+    // Targets: the team's own target followed the rename; the default target of Metadata
+    // management follows Lead data engineer's new requirement.
+    let gaps = run(
+        &db,
+        &["gaps", "--team", "Platform", "--all", "--format", "csv"],
+    );
+    assert!(
+        gaps.contains("\nTesting and quality assurance,Expert,1,0,1,"),
+        "{gaps}"
+    );
+    assert!(
+        gaps.contains("\nMetadata management,Expert,2,0,2,"),
+        "{gaps}"
+    );
+    assert!(!gaps.contains("Data innovation"), "{gaps}");
+
+    let info = run(&db, &["info"]);
+    assert!(
+        info.contains("framework: Digital and Data Profession Capability Framework 2026-06-01\n"),
+        "{info}"
+    );
+    assert!(info.contains("retired skills: 1\n"), "{info}");
+    // The same file again changes nothing; the retired skill comes back with its ratings.
+    assert_eq!(
+        run(&db, &["framework", "diff", f]),
+        "no changes: the file's framework is the database's\n"
+    );
+    run(&db, &["skills", "restore", "Data innovation"]);
+    let restored = run(&db, &["export", "-", "--format", "long"]);
+    assert_eq!(
+        restored.matches(",Data innovation,").count(),
+        2,
+        "{restored}"
+    );
+}
+
+#[test]
+fn framework_update_is_one_undo_step_in_the_window() {
+    let tmp = super::Tmp::new();
+    let db = rated_database(&tmp);
+    let file = tmp.path("release.json");
+    std::fs::write(&file, release()).unwrap();
+    let before = run(&db, &["export", "-"]);
+    let mut core = capmatrix::core::Core::open(&db).unwrap();
+    let old = core.snapshot().framework.clone();
+    let (new, renamed) = capmatrix::transfer::read_framework_file(&file).unwrap();
+    let update =
+        capmatrix::transfer::plan_framework_update(core.snapshot(), &new, &renamed, &file).unwrap();
+    capmatrix::transfer::apply_framework_update(&mut core, update).unwrap();
+    assert_eq!(core.undo_label(), Some("framework update"));
+    assert!(core.snapshot().framework.skill_named("Testing").is_none());
+    assert_eq!(*core.snapshot(), core.read_back().unwrap());
+    core.undo().unwrap();
+    // Back as it was, but for the skill the update added, kept retired (ids never go back).
+    let fw = &core.snapshot().framework;
+    assert_eq!(fw.skills[..old.skills.len()], old.skills[..]);
+    assert_eq!(fw.role_levels, old.role_levels);
+    assert_eq!(fw.version, old.version);
+    let added = fw.skill(fw.skill_named("Streaming data").unwrap());
+    assert!(added.retired);
+    assert_eq!(*core.snapshot(), core.read_back().unwrap());
+    drop(core);
+    assert_eq!(run(&db, &["export", "-"]), before);
+    // Redo applies it again.
+    let mut core = capmatrix::core::Core::open(&db).unwrap();
+    let (new, renamed) = capmatrix::transfer::read_framework_file(&file).unwrap();
+    let update =
+        capmatrix::transfer::plan_framework_update(core.snapshot(), &new, &renamed, &file).unwrap();
+    let count = core.snapshot().framework.skills.len();
+    capmatrix::transfer::apply_framework_update(&mut core, update).unwrap();
+    // The retired skill of the same name came back: no new id.
+    assert_eq!(core.snapshot().framework.skills.len(), count);
+    core.undo().unwrap();
+    core.redo().unwrap();
+    let fw = &core.snapshot().framework;
+    assert!(!fw.skill(fw.skill_named("Streaming data").unwrap()).retired);
+    assert!(fw.skill_named("Testing and quality assurance").is_some());
+}
+
+#[test]
+fn framework_update_refuses_bad_files_and_changes_nothing() {
+    let tmp = super::Tmp::new();
+    let db = rated_database(&tmp);
+    let before = run(&db, &["export", "-", "--format", "long"]);
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "not.json",
+            "{\"teams\": []}".to_string(),
+            "it is not a capmatrix framework file",
+        ),
+        (
+            "twice.json",
+            edited_framework(|doc| {
+                let first = doc["skills"][0].clone();
+                doc["skills"].as_array_mut().unwrap().push(first);
+            }),
+            "skill \"Accessibility\" appears twice",
+        ),
+        (
+            "level.json",
+            edited_framework(|doc| {
+                doc["families"][0]["roles"][0]["levels"][0]["requires"][0]["level"] =
+                    "Master".into();
+            }),
+            "\"Master\" is not a level",
+        ),
+        (
+            "clash.json",
+            edited_framework(|doc| {
+                doc["renamed"] = serde_json::json!({"Testing": "Data modelling"});
+            }),
+            "a skill this database already has",
+        ),
+        (
+            "custom.json",
+            edited_framework(|doc| {
+                doc["skills"].as_array_mut().unwrap().push(serde_json::json!({
+                    "name": "SPARK", "description": null, "descriptors": [null, null, null, null]
+                }));
+            }),
+            "the name of a custom skill in this database",
+        ),
+    ];
+    for (name, text, expected) in cases {
+        let file = tmp.path(name);
+        std::fs::write(&file, text).unwrap();
+        let out = super::capmatrix(&db, &["framework", "update", file.to_str().unwrap()]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{name}: {}",
+            super::stdout(&out)
+        );
+        let err = super::stderr(&out);
+        assert!(err.contains(expected), "{name}: {err}");
+        assert!(
+            err.contains(name),
+            "{name}: the message names the file: {err}"
+        );
+        assert_eq!(
+            run(&db, &["export", "-", "--format", "long"]),
+            before,
+            "{name}"
+        );
+        assert!(backups(&tmp).is_empty(), "{name}");
+    }
 }

@@ -11,6 +11,7 @@ mod packs;
 mod roundtrip;
 mod safety;
 mod selfassess;
+mod skills;
 mod store;
 mod ui;
 mod workbook;
