@@ -585,6 +585,8 @@ impl CapmatrixApp {
             command,
             Command::BrowseImport
                 | Command::PreviewImport
+                | Command::BrowseFramework
+                | Command::PreviewFramework
                 | Command::BrowseExport
                 | Command::RunExport
                 | Command::SaveProfile { .. }
@@ -655,11 +657,16 @@ impl CapmatrixApp {
                 name,
                 role_level,
             } => self.add_member_to_new_team(&team, &name, role_level),
-            Command::BrowseImport | Command::BrowseExport if !self.native_dialogs => {
+            Command::BrowseImport | Command::BrowseExport | Command::BrowseFramework
+                if !self.native_dialogs =>
+            {
                 self.state.notify(TYPE_THE_PATH, false);
             }
             Command::BrowseImport => self.browse_import(),
             Command::PreviewImport => self.preview_import(),
+            Command::BrowseFramework => self.browse_framework(),
+            Command::PreviewFramework => self.preview_framework(),
+            Command::ApplyFramework => self.apply_framework(),
             Command::RunImport => self.run_import(),
             Command::BrowseExport => self.browse_export(),
             Command::RunExport => self.run_export(),
@@ -763,6 +770,84 @@ impl CapmatrixApp {
                 self.run(Command::PreviewImport);
             }
             None => self.state.notify(NO_FILE_CHOSEN, false),
+        }
+    }
+
+    /// The system's file dialog (rfd) for a framework file.
+    fn browse_framework(&mut self) {
+        let picked = rfd::FileDialog::new()
+            .set_title("Apply a framework release")
+            .add_filter("Framework (JSON)", &["json"])
+            .pick_file();
+        match picked {
+            Some(path) => {
+                if let Some(Dialog::FrameworkUpdate(d)) = &mut self.state.dialog {
+                    d.path = path.display().to_string();
+                }
+                self.run(Command::PreviewFramework);
+            }
+            None => self.state.notify(NO_FILE_CHOSEN, false),
+        }
+    }
+
+    /// Reads the framework file and lists what it would change.
+    fn preview_framework(&mut self) {
+        let Some(Dialog::FrameworkUpdate(d)) = &mut self.state.dialog else {
+            return;
+        };
+        let path = PathBuf::from(d.path.trim());
+        let snapshot = self.core.snapshot();
+        let planned = transfer::read_framework_file(&path).and_then(|(new, renamed)| {
+            let update = transfer::plan_framework_update(snapshot, &new, &renamed, &path)?;
+            Ok((new.title(), update))
+        });
+        d.preview = Some(match planned {
+            Ok((title, update)) => ui::FrameworkPreview {
+                path: d.path.clone(),
+                result: Ok(if update.diff.is_empty() {
+                    Vec::new()
+                } else {
+                    transfer::framework_diff_lines(snapshot, &update.diff)
+                }),
+                title,
+            },
+            Err(e) => ui::FrameworkPreview {
+                path: d.path.clone(),
+                result: Err(e.to_string()),
+                title: String::new(),
+            },
+        });
+    }
+
+    /// Applies the previewed framework file (read again: it may have changed since).
+    fn apply_framework(&mut self) {
+        let Some(Dialog::FrameworkUpdate(d)) = &self.state.dialog else {
+            return;
+        };
+        let path = PathBuf::from(d.path.trim());
+        let result = transfer::read_framework_file(&path).and_then(|(new, renamed)| {
+            let update =
+                transfer::plan_framework_update(self.core.snapshot(), &new, &renamed, &path)?;
+            transfer::apply_framework_update(&mut self.core, update)
+        });
+        match result {
+            Ok(backup) => {
+                self.state.dialog = None;
+                self.state.notify(
+                    format!(
+                        "Updated the framework to {}{}. Undo reverts it.",
+                        self.core.snapshot().framework.title(),
+                        backup
+                            .map(|b| format!(
+                                "; the database before it is backed up as {}",
+                                b.display()
+                            ))
+                            .unwrap_or_default()
+                    ),
+                    false,
+                );
+            }
+            Err(e) => self.state.notify(e.to_string(), true),
         }
     }
 

@@ -382,16 +382,25 @@ fn coverage(
     }
 }
 
-/// The skill columns of a wide matrix (the heatmap, a wide export): every skill the members' role levels require, and
-/// every skill anyone is rated in, in framework (name) order.
+/// The skill columns of a wide matrix (the heatmap, a wide export): every skill the members'
+/// role levels require, every skill their teams set a target for, and every skill anyone is
+/// rated in; the framework's in name order, then custom skills.
 pub fn wide_skills(snapshot: &Snapshot, members: &[&Member]) -> Vec<SkillId> {
     let fw = &snapshot.framework;
     // A flag per framework skill: cheaper than a set when 10,000 members are scanned.
     let mut used = vec![false; fw.skills.len()];
     let mut role_levels = BTreeSet::new();
+    let mut teams = BTreeSet::new();
     for m in members {
         role_levels.extend(m.role_level);
+        teams.insert(m.team);
         for s in m.ratings.keys() {
+            used[s.index()] = true;
+        }
+    }
+    // A skill a team tracks (has a target for) is a column even before anyone is rated in it.
+    for team in teams {
+        for (s, _) in snapshot.explicit_targets(team) {
             used[s.index()] = true;
         }
     }

@@ -229,6 +229,10 @@ pub enum Dialog {
     },
     /// Import a CSV file or a workbook.
     Import(ImportDialog),
+    /// Every skill; add and change your own.
+    Skills(super::skills::SkillsDialog),
+    /// Apply a new release of the framework.
+    FrameworkUpdate(super::skills::FrameworkUpdateDialog),
     /// Export a CSV file.
     Export(ExportDialog),
 }
@@ -253,7 +257,7 @@ impl Dialog {
     }
 }
 
-fn window(title: &str) -> egui::Window<'static> {
+pub(super) fn window(title: &str) -> egui::Window<'static> {
     egui::Window::new(title.to_string())
         .id(Id::unique(("dialog", title)))
         .collapsible(false)
@@ -341,6 +345,8 @@ pub fn dialogs_ui(ctx: &Context, f: &Frame<'_>, state: &mut UiState, out: &mut V
         }
         Dialog::MoveMember { member, team } => member_move_ui(ctx, f.snapshot, *member, team, out),
         Dialog::Import(d) => import_ui(ctx, d, out),
+        Dialog::Skills(d) => super::skills::skills_ui(ctx, f, state, d, out),
+        Dialog::FrameworkUpdate(d) => super::skills::framework_update_ui(ctx, f, d, out),
         Dialog::Export(d) => export_ui(ctx, f.snapshot, d, out),
     };
     if let Some(member) = erase {
@@ -355,7 +361,7 @@ fn first_frame_id() -> Id {
 }
 
 /// Gives `field` the keyboard on the dialog's first frame, so typing starts at once.
-fn focus_first(ui: &egui::Ui, field: &egui::Response) {
+pub(super) fn focus_first(ui: &egui::Ui, field: &egui::Response) {
     if ui
         .data(|d| d.get_temp::<bool>(first_frame_id()))
         .unwrap_or(false)
@@ -365,7 +371,7 @@ fn focus_first(ui: &egui::Ui, field: &egui::Response) {
 }
 
 /// The OK and Cancel buttons: Enter confirms (when OK is enabled), Escape cancels.
-fn buttons(ui: &mut egui::Ui, ok: &str, ok_enabled: bool) -> (bool, bool) {
+pub(super) fn buttons(ui: &mut egui::Ui, ok: &str, ok_enabled: bool) -> (bool, bool) {
     let mut result = (false, false);
     ui.horizontal(|ui| {
         let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
@@ -723,7 +729,14 @@ pub fn role_level_combo(
     width: f32,
 ) -> egui::Response {
     let fw = &snapshot.framework;
-    let text = value.map_or("none".to_string(), |rl| fw.role_level(rl).name.clone());
+    let text = value.map_or("none".to_string(), |rl| {
+        let l = fw.role_level(rl);
+        if l.retired {
+            format!("{} (retired)", l.name)
+        } else {
+            l.name.clone()
+        }
+    });
     let de = fw.central_role();
     let mut roles: Vec<_> = fw.roles.iter().collect();
     roles.sort_by_key(|r| Some(r.id) != de);
@@ -733,9 +746,11 @@ pub fn role_level_combo(
         .height(400.0)
         .show_ui(ui, |ui| {
             ui.selectable_value(value, None, "none");
-            for role in roles {
+            // Role levels a framework update retired are kept for those who hold them, not
+            // offered.
+            for role in roles.into_iter().filter(|r| fw.is_role_active(r.id)) {
                 ui.label(egui::RichText::new(&role.name).weak());
-                for &rl in &role.levels {
+                for &rl in role.levels.iter().filter(|&&l| !fw.role_level(l).retired) {
                     ui.selectable_value(value, Some(rl), format!("   {}", fw.role_level(rl).name));
                 }
             }
@@ -893,11 +908,62 @@ fn targets_ui(ctx: &Context, snapshot: &Snapshot, team: TeamId, out: &mut Vec<Co
             }
         });
         });
+        track_more_ui(ui, snapshot, team, out);
         if ui.button("Close").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
             keep = false;
         }
     });
     keep
+}
+
+/// "Also track": a skill the team's roles do not require (a skill of your own, say) gets a
+/// target, which makes it one of the team's skills.
+fn track_more_ui(ui: &mut egui::Ui, snapshot: &Snapshot, team: TeamId, out: &mut Vec<Command>) {
+    let fw = &snapshot.framework;
+    let tracked = team_skills(snapshot, crate::model::analysis::Scope::Team(team));
+    let mut choices: Vec<&crate::model::Skill> = fw
+        .active_skills()
+        .filter(|s| !tracked.contains(&s.id))
+        .collect();
+    // Your own skills first: those are the ones no role requires.
+    choices.sort_by_key(|s| !s.custom);
+    let id = Id::unique(("track_more", team.0));
+    let mut pick: Option<crate::model::SkillId> = ui.data(|d| d.get_temp(id)).flatten();
+    ui.horizontal_wrapped(|ui| {
+        let l = ui.label("Also track:");
+        egui::ComboBox::from_id_salt(id)
+            .selected_text(pick.map_or("a skill...".to_string(), |s| fw.skill(s).name.clone()))
+            .width(260.0)
+            .height(360.0)
+            .show_ui(ui, |ui| {
+                for s in choices {
+                    let text = if s.custom {
+                        format!("{} (your own)", s.name)
+                    } else {
+                        s.name.clone()
+                    };
+                    ui.selectable_value(&mut pick, Some(s.id), text);
+                }
+            })
+            .response
+            .labelled_by(l.id);
+        if ui
+            .add_enabled(pick.is_some(), egui::Button::new("Track"))
+            .on_hover_text("Adds it with a target of Practitioner, 2 people; change it above")
+            .clicked()
+            && let Some(skill) = pick.take()
+        {
+            out.push(Command::Apply(Action::SetTarget {
+                team,
+                skill,
+                target: Some(Target {
+                    level: Level::Practitioner,
+                    count: crate::model::DEFAULT_TARGET_COUNT,
+                }),
+            }));
+        }
+    });
+    ui.data_mut(|d| d.insert_temp(id, pick));
 }
 
 fn import_ui(ctx: &Context, d: &mut ImportDialog, out: &mut Vec<Command>) -> bool {
@@ -1271,9 +1337,22 @@ pub fn about_ui(ctx: &Context, f: &Frame<'_>, state: &mut UiState) {
         ui.label("A local, private skills matrix for team leads.");
         ui.label(format!("Database: {}", f.db_path.display()));
         ui.add_space(6.0);
-        ui.label(
-            "Framework: UK Government Digital and Data Profession Capability Framework (DDaT).",
-        );
+        ui.label(format!(
+            "Framework: {} (UK Government, DDaT).",
+            f.snapshot.framework.title()
+        ));
+        let custom = f
+            .snapshot
+            .framework
+            .active_skills()
+            .filter(|s| s.custom)
+            .count();
+        if custom > 0 {
+            ui.label(format!(
+                "With {} of your own.",
+                plural(custom, "skill", "skills")
+            ));
+        }
         ui.label(crate::model::OGL_CREDIT);
         ui.hyperlink("https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/");
     });

@@ -6,6 +6,7 @@
 mod detail;
 mod dialogs;
 mod heatmap;
+mod skills;
 pub mod theme;
 mod time;
 
@@ -18,6 +19,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 pub use dialogs::{Dialog, ExportDialog, ExportTarget, ImportDialog, ImportPreview, PreviewError};
+pub use skills::{FrameworkPreview, FrameworkUpdateDialog, SkillForm, SkillsDialog};
 
 /// What the user asked for, run by the app after the frame.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,6 +47,12 @@ pub enum Command {
     PreviewImport,
     /// Import the previewed file.
     RunImport,
+    /// Open a file dialog to pick a framework file.
+    BrowseFramework,
+    /// Read the chosen framework file and show what it would change.
+    PreviewFramework,
+    /// Apply the previewed framework file.
+    ApplyFramework,
     /// Open a save dialog for the export.
     BrowseExport,
     /// Write the export.
@@ -656,6 +664,7 @@ fn top_bar_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut V
         ui.separator();
         team_picker_ui(ui, f, state);
         team_menu_ui(ui, f, state);
+        skills_menu_ui(ui, f, state, out);
         let editable = f.as_of.is_none();
         if ui
             .add_enabled(editable, egui::Button::new("Add member..."))
@@ -797,6 +806,22 @@ fn team_menu_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
             && let Some(t) = team
         {
             state.dialog = Some(Dialog::ConfirmRemoveTeam { team: t.id });
+        }
+    });
+}
+
+/// Skills: every skill and your own; a framework update.
+fn skills_menu_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Command>) {
+    ui.menu_button("Skills", |ui| {
+        if ui.button("Skills...").clicked() {
+            state.dialog = Some(Dialog::Skills(SkillsDialog::default()));
+        }
+        if ui
+            .add_enabled(f.as_of.is_none(), egui::Button::new("Update framework..."))
+            .clicked()
+        {
+            state.dialog = Some(Dialog::FrameworkUpdate(FrameworkUpdateDialog::default()));
+            out.push(Command::BrowseFramework);
         }
     });
 }
