@@ -1730,3 +1730,172 @@ fn assessment_packs_are_written_and_imported_from_the_window() {
         1
     );
 }
+
+fn open_skills_menu_item(h: &mut Harness<'static, CapmatrixApp>, item: &str) {
+    h.get_by_label("Skills").click();
+    h.run();
+    h.get_by_label(item).click();
+    h.run();
+}
+
+#[test]
+fn the_skills_dialog_adds_a_skill_of_your_own_that_the_team_tracks_and_rates() {
+    let mut h = harness(sample_core());
+    open_skills_menu_item(&mut h, "Skills...");
+    let name = h.get_by_label("Name:");
+    name.focus();
+    name.type_text("Apache Spark");
+    h.run();
+    h.get_by_label("Category:").focus();
+    h.get_by_label("Category:").type_text("Technology");
+    h.run();
+    h.get_by_label("Add skill").click();
+    h.run();
+    h.run();
+    let fw = h.state().core().snapshot().framework.clone();
+    let spark = fw.skill_named("Apache Spark").expect("added");
+    assert!(fw.skill(spark).custom);
+    assert_eq!(fw.skill(spark).category.as_deref(), Some("Technology"));
+    // It is selected, with its text to edit, and the team on screen can track it.
+    h.get_by_label("Save changes");
+    assert!(h.query_by_label("Sort by Apache Spark").is_none());
+    h.get_by_label("Track in Data Engineering").click();
+    h.run();
+    let snap = h.state().core().read_back().unwrap();
+    let team = snap.team_named("Data Engineering").unwrap().id;
+    assert!(snap.explicit_target(team, spark).is_some());
+    h.get_by_label("Close").click();
+    h.run();
+    // Now it is one of the team's skills (a column, off to the right here) and a gap until
+    // someone is rated in it.
+    let in_view = |h: &Harness<'static, CapmatrixApp>| {
+        let snap = h.state().core().snapshot();
+        let team = snap.team_named("Data Engineering").unwrap().id;
+        let members = snap.team_members(team);
+        capmatrix::model::analysis::wide_skills(snap, &members).contains(&spark)
+    };
+    assert!(in_view(&h));
+    h.get_by_label("Apache Spark");
+    h.get_by_label_contains("0 of 2 at Practitioner or above");
+    // Retired, the column goes; undo brings it back.
+    open_skills_menu_item(&mut h, "Skills...");
+    h.get_by_label_contains("Apache Spark   (Technology, custom)")
+        .click();
+    h.run();
+    h.get_by_label("Retire").click();
+    h.run();
+    assert!(h.state().core().snapshot().framework.skill(spark).retired);
+    h.get_by_label("Close").click();
+    h.run();
+    assert!(!in_view(&h));
+    assert!(h.query_by_label("Apache Spark").is_none());
+    h.get_by_label("Undo").click();
+    h.run();
+    assert!(in_view(&h));
+    h.get_by_label("Apache Spark");
+}
+
+#[test]
+fn the_import_preview_creates_an_unknown_column_as_a_skill_when_ticked() {
+    let tmp = super::Tmp::new();
+    let file = tmp.path("dbt.csv");
+    std::fs::write(
+        &file,
+        "Member,Team,Testing,dbt\nLaura Chen,Data Engineering,Expert,Practitioner\n",
+    )
+    .unwrap();
+    let mut h = harness(sample_core());
+    h.get_by_label("Import...").click();
+    h.run();
+    h.event(egui::Event::Text(file.display().to_string()));
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert!(
+        h.query_by_label_contains("ignored column that is not a skill")
+            .is_some()
+    );
+    h.get_by_label("Create \"dbt\"").click();
+    h.run();
+    h.get_by_label("New custom skill: \"dbt\".");
+    assert!(h.query_by_label_contains("ignored column").is_none());
+    h.get_by_label("Laura Chen (Data Engineering), dbt: Practitioner");
+    // Nothing is created by the preview.
+    assert!(
+        h.state()
+            .core()
+            .snapshot()
+            .framework
+            .skill_named("dbt")
+            .is_none()
+    );
+    h.get_by_label("Import").click();
+    h.run();
+    let snap = h.state().core().read_back().unwrap();
+    let dbt = snap
+        .framework
+        .skill_named("dbt")
+        .expect("created by the import");
+    let team = snap.team_named("Data Engineering").unwrap().id;
+    let laura = snap.member_named(team, "Laura Chen").unwrap();
+    assert_eq!(laura.ratings[&dbt].level, Level::Practitioner);
+}
+
+#[test]
+fn a_framework_update_is_previewed_applied_and_undone_in_the_window() {
+    let tmp = super::Tmp::new();
+    let file = tmp.path("release.json");
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&capmatrix::model::Framework::ddat().unwrap().to_json()).unwrap();
+    doc["version"] = "2026-06-01".into();
+    doc["renamed"] = serde_json::json!({"Testing": "Testing and quality assurance"});
+    for s in doc["skills"].as_array_mut().unwrap() {
+        if s["name"] == "Testing" {
+            s["name"] = "Testing and quality assurance".into();
+        }
+    }
+    for f in doc["families"].as_array_mut().unwrap() {
+        for r in f["roles"].as_array_mut().unwrap() {
+            for l in r["levels"].as_array_mut().unwrap() {
+                for q in l["requires"].as_array_mut().unwrap() {
+                    if q["skill"] == "Testing" {
+                        q["skill"] = "Testing and quality assurance".into();
+                    }
+                }
+            }
+        }
+    }
+    std::fs::write(&file, serde_json::to_string(&doc).unwrap()).unwrap();
+    let mut h = harness(sample_core());
+    open_skills_menu_item(&mut h, "Update framework...");
+    h.event(egui::Event::Text(file.display().to_string()));
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.get_by_label("renamed: Testing -> Testing and quality assurance (9 ratings)");
+    h.get_by_label_contains(
+        "Updating to Digital and Data Profession Capability Framework 2026-06-01",
+    );
+    // The preview changes nothing.
+    assert!(
+        h.state()
+            .core()
+            .snapshot()
+            .framework
+            .skill_named("Testing")
+            .is_some()
+    );
+    h.get_by_label("Apply update").click();
+    h.run();
+    h.get_by_label("Sort by Testing and quality assurance");
+    h.get_by_label("Priya Shah, Testing and quality assurance: Working");
+    assert_eq!(
+        h.state().core().snapshot().framework.version.as_deref(),
+        Some("2026-06-01")
+    );
+    h.get_by_label("Undo").click();
+    h.run();
+    h.get_by_label("Priya Shah, Testing: Working");
+    assert_eq!(
+        *h.state().core().snapshot(),
+        h.state().core().read_back().unwrap()
+    );
+}
