@@ -210,6 +210,7 @@ impl CapmatrixApp {
         let typed = match &self.state.dialog {
             Some(Dialog::Export(d)) => !d.path.trim().is_empty(),
             Some(Dialog::Import(d)) => !d.path.trim().is_empty(),
+            Some(Dialog::FrameworkUpdate(d)) => !d.path.trim().is_empty(),
             _ => false,
         };
         if typed

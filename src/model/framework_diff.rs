@@ -183,6 +183,10 @@ pub fn diff(
             }
         }
         for o in skills {
+            // A removed skill's requirements go with it: listed once, as removed.
+            if !matched.contains_key(&o) {
+                continue;
+            }
             let before = l.required(o);
             let after = matched.get(&o).and_then(|&n| nl.required(n));
             if before != after {
