@@ -591,10 +591,7 @@ fn about_sheet(
             "Exported by",
             format!("capmatrix {}", env!("CARGO_PKG_VERSION")),
         ),
-        (
-            "Framework",
-            "UK Government Digital and Data Profession Capability Framework (DDaT)".to_string(),
-        ),
+        ("Framework", snapshot.framework.title()),
         ("Licence", OGL_CREDIT.to_string()),
     ];
     for (i, (label, value)) in rows.iter().enumerate() {
