@@ -285,6 +285,10 @@ fn classify_column(
         return Col::Ignored;
     }
     if let Some(skill) = framework.skill_named(name) {
+        if framework.skill(skill).retired {
+            problems.push(Problem::cell(line, name, retired_message(framework, skill)));
+            return Col::Ignored;
+        }
         return Col::SkillColumn(skill);
     }
     *unknown += 1;
@@ -473,6 +477,14 @@ fn read_long_rating(
         None
     } else {
         let found = framework.skill_named(skill_text);
+        if let Some(skill) = found.filter(|&s| framework.skill(s).retired) {
+            problems.push(Problem::cell(
+                line,
+                "Skill",
+                retired_message(framework, skill),
+            ));
+            return None;
+        }
         if found.is_none() {
             // Once the list of problems is full, more are only counted: no near-name search
             // (a file of 100,000 bad rows would take minutes). The same name is searched once.
@@ -846,6 +858,13 @@ fn level_problem(line: usize, column: &str, text: &str) -> Problem {
 
 /// The most columns of a wide file that may be neither capmatrix columns nor skills.
 pub const MAX_UNKNOWN_COLUMNS: usize = super::MAX_PROBLEMS;
+
+fn retired_message(framework: &Framework, skill: SkillId) -> String {
+    format!(
+        "\"{}\" is a retired skill; restore it first (Skills > Skills..., or capmatrix skills restore)",
+        framework.skill(skill).name
+    )
+}
 
 fn nearest_skill<'a>(framework: &'a Framework, name: &str) -> Option<&'a str> {
     nearest(name, framework.skills.iter().map(|s| s.name.as_str()))

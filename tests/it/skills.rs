@@ -178,6 +178,27 @@ fn renaming_keeps_ratings_and_retiring_hides_them_until_restored() {
         err.contains("\"Apache Kafka\" is retired; restore it first"),
         "{err}"
     );
+    // A file naming it is refused with the place, in either layout.
+    let wide = tmp.path("retired.csv");
+    std::fs::write(&wide, "Member,Team,Apache Kafka\r\nAnn Lee,Platform,W\r\n").unwrap();
+    let err = refused(&db, &["import", wide.to_str().unwrap()]);
+    assert!(
+        err.contains(
+            "line 1, column \"Apache Kafka\": \"Apache Kafka\" is a retired skill; restore it first"
+        ),
+        "{err}"
+    );
+    let long = tmp.path("retired-long.csv");
+    std::fs::write(
+        &long,
+        "Member,Team,Skill,Level\r\nAnn Lee,Platform,apache kafka,W\r\n",
+    )
+    .unwrap();
+    let err = refused(&db, &["import", long.to_str().unwrap()]);
+    assert!(
+        err.contains("line 2, column \"Skill\": \"Apache Kafka\" is a retired skill"),
+        "{err}"
+    );
     // Restored, the rating is back as it was.
     ok(&db, &["skills", "restore", "Apache Kafka"]);
     let wide = ok(&db, &["export", "-"]);
