@@ -805,10 +805,10 @@ impl CapmatrixApp {
         d.preview = Some(match planned {
             Ok((title, update)) => ui::FrameworkPreview {
                 path: d.path.clone(),
-                result: Ok(if update.diff.is_empty() {
-                    Vec::new()
+                result: Ok(if update.changed {
+                    transfer::framework_diff_lines(snapshot, &update)
                 } else {
-                    transfer::framework_diff_lines(snapshot, &update.diff)
+                    Vec::new()
                 }),
                 title,
             },

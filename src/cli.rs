@@ -713,8 +713,16 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
             writeln!(
                 out,
                 "exported the framework ({}, {}) to {}",
-                plural(fw.skills.len(), "skill", "skills"),
-                plural(fw.role_levels.len(), "role level", "role levels"),
+                plural(
+                    fw.skills.iter().filter(|s| s.is_framework()).count(),
+                    "skill",
+                    "skills"
+                ),
+                plural(
+                    fw.role_levels.iter().filter(|l| !l.retired).count(),
+                    "role level",
+                    "role levels"
+                ),
                 file.display()
             )
             .map_err(out_err)
@@ -1165,7 +1173,7 @@ fn framework_diff(db: &Path, file: &Path, out: &mut dyn Write) -> Result<()> {
     let (new, renamed) = crate::transfer::read_framework_file(file)?;
     let core = Core::open_read_only(db)?;
     let update = crate::transfer::plan_framework_update(core.snapshot(), &new, &renamed, file)?;
-    for l in crate::transfer::framework_diff_lines(core.snapshot(), &update.diff) {
+    for l in crate::transfer::framework_diff_lines(core.snapshot(), &update) {
         writeln!(out, "{l}").map_err(out_err)?;
     }
     Ok(())
@@ -1179,10 +1187,10 @@ fn framework_update(db: &Path, file: &Path, dry_run: bool, out: &mut dyn Write) 
         Core::open(db)?
     };
     let update = crate::transfer::plan_framework_update(core.snapshot(), &new, &renamed, file)?;
-    for l in crate::transfer::framework_diff_lines(core.snapshot(), &update.diff) {
+    for l in crate::transfer::framework_diff_lines(core.snapshot(), &update) {
         writeln!(out, "{l}").map_err(out_err)?;
     }
-    if update.diff.is_empty() {
+    if !update.changed {
         return Ok(());
     }
     if dry_run {

@@ -743,7 +743,7 @@ fn check_active_skill(snapshot: &Snapshot, skill: SkillId) -> Result<()> {
     let s = snapshot.framework.skill(skill);
     if s.retired {
         return Err(Error::Skill(format!(
-            "the skill \"{}\" is retired; restore it first (capmatrix skills restore)",
+            "the skill \"{}\" is retired; restore it first (Skills > Skills... in the window, or capmatrix skills restore)",
             s.name
         )));
     }
@@ -995,23 +995,66 @@ impl Applier<'_, '_> {
         let old = (*self.snapshot.framework).clone();
         // Ids never move and nothing is deleted: what the new framework lacks at the end
         // (skills and role levels an update added, when it is undone) stays, retired.
+        // Ids never move. What the new framework lacks at the end (skills and role levels an
+        // update added, when it is undone) is deleted when nothing uses it, from the end;
+        // otherwise it stays, retired.
         let mut next = framework;
-        for s in old.skills.iter().skip(next.skills.len()) {
+        let mut skills_kept = old.skills.len();
+        while skills_kept > next.skills.len()
+            && !self.w.skill_used(SkillId(skills_kept as u32 - 1))?
+        {
+            skills_kept -= 1;
+        }
+        for s in &old.skills[next.skills.len().min(skills_kept)..skills_kept] {
             next.skills.push(Skill {
                 retired: true,
                 ..s.clone()
             });
         }
-        next.families
-            .extend(old.families.iter().skip(next.families.len()).cloned());
-        let first_new_role = next.roles.len();
-        next.roles
-            .extend(old.roles.iter().skip(first_new_role).cloned());
-        for l in old.role_levels.iter().skip(next.role_levels.len()) {
+        let mut levels_kept = old.role_levels.len();
+        while levels_kept > next.role_levels.len()
+            && !self
+                .w
+                .role_level_used(RoleLevelId(levels_kept as u32 - 1))?
+        {
+            levels_kept -= 1;
+        }
+        for l in &old.role_levels[next.role_levels.len().min(levels_kept)..levels_kept] {
             next.role_levels.push(RoleLevel {
                 retired: true,
                 ..l.clone()
             });
+        }
+        let roles_needed = next
+            .role_levels
+            .iter()
+            .map(|l| l.role.index() + 1)
+            .max()
+            .unwrap_or(0);
+        for r in old.roles.iter().take(roles_needed).skip(next.roles.len()) {
+            next.roles.push(r.clone());
+        }
+        let families_needed = next
+            .roles
+            .iter()
+            .map(|r| r.family.index() + 1)
+            .max()
+            .unwrap_or(0);
+        for f in old
+            .families
+            .iter()
+            .take(families_needed)
+            .skip(next.families.len())
+        {
+            next.families.push(f.clone());
+        }
+        let (skills, levels) = (next.skills.len(), next.role_levels.len());
+        for r in &mut next.roles {
+            r.levels.retain(|l| l.index() < levels);
+        }
+        for l in &mut next.role_levels {
+            l.requires.retain(|q| q.skill.index() < skills);
+            l.dormant.retain(|q| q.skill.index() < skills);
         }
         let next = framework_edit::settled(next.rebuilt()?);
         if next == old {

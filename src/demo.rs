@@ -200,7 +200,18 @@ pub fn add_demo_with_history(
     let role = framework
         .central_role()
         .ok_or_else(|| Error::Framework("the framework names no central role".into()))?;
-    let levels: Vec<RoleLevelId> = framework.role(role).levels.clone();
+    let levels: Vec<RoleLevelId> = framework
+        .role(role)
+        .levels
+        .iter()
+        .copied()
+        .filter(|&l| !framework.role_level(l).retired)
+        .collect();
+    if levels.is_empty() {
+        return Err(Error::Framework(
+            "every level of the framework's central role is retired".into(),
+        ));
+    }
     let mut rng = fastrand::Rng::with_seed(seed);
     // History draws from its own generator, so the same seed gives the same matrix today
     // with or without history.

@@ -107,11 +107,26 @@ impl ImportReport {
             .iter()
             .filter(|c| !self.new_skills.contains(c))
             .collect();
+        let mut out = Vec::new();
+        let retired = &self.read.parsed.retired_skills;
+        if !retired.is_empty() {
+            let quoted: Vec<String> = retired.iter().map(|c| format!("\"{c}\"")).collect();
+            out.push(format!(
+                "left out the ratings in retired {}: {} (restore {} to import them)",
+                if retired.len() == 1 {
+                    "skill"
+                } else {
+                    "skills"
+                },
+                quoted.join(", "),
+                if retired.len() == 1 { "it" } else { "them" }
+            ));
+        }
         if ignored.is_empty() {
-            return Vec::new();
+            return out;
         }
         let quoted: Vec<String> = ignored.iter().map(|c| format!("\"{c}\"")).collect();
-        vec![format!(
+        out.push(format!(
             "ignored {} {} not a skill or a capmatrix column: {}",
             if ignored.len() == 1 {
                 "column"
@@ -124,7 +139,8 @@ impl ImportReport {
                 "that are"
             },
             quoted.join(", ")
-        )]
+        ));
+        out
     }
 }
 
@@ -252,6 +268,17 @@ pub fn import_bytes(
     let snapshot = if new_skills.is_empty() {
         core.snapshot()
     } else {
+        for (i, a) in new_skills.iter().enumerate() {
+            if let Some(b) = new_skills[..i]
+                .iter()
+                .find(|b| crate::model::search_key(b) == crate::model::search_key(a))
+            {
+                return Err(Error::Skill(format!(
+                    "the columns \"{b}\" and \"{a}\" would be the same new skill; keep one ({})",
+                    path.display()
+                )));
+            }
+        }
         let (framework, _) = crate::model::framework_edit::add_custom_skills(
             &core.snapshot().framework,
             &new_skills,
@@ -451,7 +478,7 @@ pub fn read_framework_file(
 )> {
     use crate::model::framework_diff::renamed_map;
     let bytes = read_import(path)?;
-    let not_framework = |why: String| Error::Framework(format!("{why} ({})", path.display()));
+    let not_framework = |why: String| Error::Skill(format!("{why} ({})", path.display()));
     let text =
         String::from_utf8(bytes).map_err(|_| not_framework("the file is not UTF-8 text".into()))?;
     let new = crate::model::Framework::from_json(&text).map_err(|e| {
@@ -473,7 +500,7 @@ pub fn plan_framework_update(
     path: &Path,
 ) -> Result<crate::model::framework_edit::Update> {
     crate::model::framework_edit::merge(&snapshot.framework, new, renamed).map_err(|e| {
-        Error::Framework(format!(
+        Error::Skill(format!(
             "{} ({})",
             e.to_string().trim_start_matches("framework data: "),
             path.display()
@@ -485,10 +512,11 @@ pub fn plan_framework_update(
 /// (3 ratings, kept as a retired skill)", "renamed: A -> B (5 ratings)", ...
 pub fn framework_diff_lines(
     snapshot: &crate::model::Snapshot,
-    d: &crate::model::framework_diff::FrameworkDiff,
+    update: &crate::model::framework_edit::Update,
 ) -> Vec<String> {
     use crate::model::{Level, plural};
-    if d.is_empty() {
+    let d = &update.diff;
+    if !update.changed {
         return vec!["no changes: the file's framework is the database's".to_string()];
     }
     // Ratings (the lead's and their own, current and former members) in a skill.
@@ -504,6 +532,13 @@ pub fn framework_diff_lines(
             .sum()
     };
     let mut lines: Vec<String> = Vec::new();
+    let text = |t: &Option<String>| t.clone().unwrap_or_else(|| "(none)".to_string());
+    if let Some((before, after)) = &d.name {
+        lines.push(format!("name: {} -> {}", text(before), text(after)));
+    }
+    if let Some((before, after)) = &d.version {
+        lines.push(format!("version: {} -> {}", text(before), text(after)));
+    }
     for (name, id) in &d.removed {
         lines.push(format!(
             "removed: {name} ({}, kept as a retired skill)",
@@ -541,6 +576,16 @@ pub fn framework_diff_lines(
     for name in &d.role_levels_removed {
         lines.push(format!("role level removed: {name}"));
     }
+    for name in &d.still_retired {
+        lines.push(format!(
+            "still retired: {name} (retired here; its text follows the file)"
+        ));
+    }
+    if lines.is_empty() {
+        lines.push(
+            "other changes: descriptions, ranks or lead levels of roles and role levels".into(),
+        );
+    }
     lines
 }
 
@@ -551,9 +596,15 @@ pub fn apply_framework_update(
     update: crate::model::framework_edit::Update,
 ) -> Result<Option<PathBuf>> {
     let backup = core.store().backup_before("framework-update")?;
-    core.apply(Action::UpdateFramework {
+    if let Err(e) = core.apply(Action::UpdateFramework {
         framework: Box::new(update.framework),
-    })?;
+    }) {
+        // Nothing changed: the copy of an unchanged database is not kept.
+        if let Some(b) = &backup {
+            let _ = std::fs::remove_file(b);
+        }
+        return Err(e);
+    }
     Ok(backup)
 }
 

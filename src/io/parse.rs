@@ -75,6 +75,9 @@ pub struct ParsedFile {
     /// Columns of a wide file that are neither a capmatrix column nor close to a skill name
     /// (Email, Manager): ignored, and listed so the person knows.
     pub ignored_columns: Vec<String>,
+    /// Retired skills the file names (a wide file's columns, a long file's Skill cells):
+    /// their ratings are left out, and listed so the person knows.
+    pub retired_skills: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -125,6 +128,7 @@ struct Header {
     cols: Vec<Col>,
     seen: HashMap<Col, usize>,
     ignored_columns: Vec<String>,
+    retired_skills: Vec<String>,
 }
 
 impl Header {
@@ -187,6 +191,7 @@ fn read_header(header_row: &RawRow, framework: &Framework, problems: &mut Proble
         cols: Vec::with_capacity(keys.len()),
         seen: HashMap::new(),
         ignored_columns: Vec::new(),
+        retired_skills: Vec::new(),
     };
     let mut unknown = 0usize;
     for (i, key) in keys.iter().enumerate() {
@@ -197,7 +202,7 @@ fn read_header(header_row: &RawRow, framework: &Framework, problems: &mut Proble
             format,
             framework,
             &mut unknown,
-            &mut header.ignored_columns,
+            (&mut header.ignored_columns, &mut header.retired_skills),
             line,
             problems,
         );
@@ -245,7 +250,7 @@ fn classify_column(
     format: FileFormat,
     framework: &Framework,
     unknown: &mut usize,
-    ignored: &mut Vec<String>,
+    (ignored, retired): (&mut Vec<String>, &mut Vec<String>),
     line: usize,
     problems: &mut Problems,
 ) -> Col {
@@ -286,7 +291,7 @@ fn classify_column(
     }
     if let Some(skill) = framework.skill_named(name) {
         if framework.skill(skill).retired {
-            problems.push(Problem::cell(line, name, retired_message(framework, skill)));
+            retired.push(framework.skill(skill).name.clone());
             return Col::Ignored;
         }
         return Col::SkillColumn(skill);
@@ -461,7 +466,7 @@ fn read_long_rating(
     row: &RawRow,
     header: &Header,
     framework: &Framework,
-    near_names: &mut HashMap<String, String>,
+    (near_names, retired): (&mut HashMap<String, String>, &mut Vec<String>),
     problems: &mut Problems,
     today: crate::model::Date,
 ) -> Option<ParsedRating> {
@@ -478,11 +483,10 @@ fn read_long_rating(
     } else {
         let found = framework.skill_named(skill_text);
         if let Some(skill) = found.filter(|&s| framework.skill(s).retired) {
-            problems.push(Problem::cell(
-                line,
-                "Skill",
-                retired_message(framework, skill),
-            ));
+            let name = &framework.skill(skill).name;
+            if !retired.contains(name) {
+                retired.push(name.clone());
+            }
             return None;
         }
         if found.is_none() {
@@ -673,6 +677,7 @@ pub fn parse(
         ..Members::default()
     };
     let mut near_names = HashMap::new();
+    let mut retired_rows: Vec<String> = Vec::new();
     let today = crate::model::time::today();
     // A long file lists a member's ratings on consecutive rows: while the Member, Team and
     // Role level cells are those of the last row read cleanly, the member is already known
@@ -694,7 +699,7 @@ pub fn parse(
                 row,
                 &header,
                 framework,
-                &mut near_names,
+                (&mut near_names, &mut retired_rows),
                 &mut problems,
                 today,
             );
@@ -713,7 +718,7 @@ pub fn parse(
                 row,
                 &header,
                 framework,
-                &mut near_names,
+                (&mut near_names, &mut retired_rows),
                 &mut problems,
                 today,
             )
@@ -755,6 +760,16 @@ pub fn parse(
             .collect(),
         rows: data.len(),
         ignored_columns: header.ignored_columns,
+        retired_skills: {
+            let mut all = header.retired_skills;
+            all.extend(
+                retired_rows
+                    .into_iter()
+                    .filter(|n| !all.contains(n))
+                    .collect::<Vec<_>>(),
+            );
+            all
+        },
     })
 }
 
@@ -858,13 +873,6 @@ fn level_problem(line: usize, column: &str, text: &str) -> Problem {
 
 /// The most columns of a wide file that may be neither capmatrix columns nor skills.
 pub const MAX_UNKNOWN_COLUMNS: usize = super::MAX_PROBLEMS;
-
-fn retired_message(framework: &Framework, skill: SkillId) -> String {
-    format!(
-        "\"{}\" is a retired skill; restore it first (Skills > Skills..., or capmatrix skills restore)",
-        framework.skill(skill).name
-    )
-}
 
 fn nearest_skill<'a>(framework: &'a Framework, name: &str) -> Option<&'a str> {
     nearest(name, framework.skills.iter().map(|s| s.name.as_str()))

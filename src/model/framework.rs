@@ -278,6 +278,27 @@ impl Framework {
     pub fn from_json(text: &str) -> Result<Framework> {
         let doc: FileDoc =
             serde_json::from_str(text).map_err(|e| Error::Framework(format!("{e}")))?;
+        // Names as the program stores any name: no empty or invisible ones, none over the
+        // length limit.
+        let name = |kind: &'static str, n: &str| -> Result<()> {
+            super::clean_name(kind, n).map(drop).map_err(|e| {
+                Error::Framework(format!(
+                    "{e} (\"{}\")",
+                    n.chars().take(60).collect::<String>()
+                ))
+            })
+        };
+        for s in &doc.skills {
+            name("skill", &s.name)?;
+        }
+        for f in &doc.families {
+            for r in &f.roles {
+                name("role", &r.name)?;
+                for l in &r.levels {
+                    name("role level", &l.name)?;
+                }
+            }
+        }
         let skills: Vec<Skill> = doc
             .skills
             .into_iter()
@@ -431,7 +452,10 @@ impl Framework {
             "version": self.version,
             "source": "exported from a capmatrix database",
             "licence": OGL_CREDIT,
-            "central_role": self.central_role().map(|r| self.role(r).name.clone()),
+            "central_role": self
+                .central_role()
+                .filter(|&r| self.is_role_active(r))
+                .map(|r| self.role(r).name.clone()),
             "levels": Level::DESCRIBED.iter().map(|l| l.name()).collect::<Vec<_>>(),
             "skills": skills,
             "families": families,

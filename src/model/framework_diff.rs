@@ -4,7 +4,7 @@
 //! changed, role levels added and removed. Pure; the counts of ratings affected come from the
 //! caller.
 
-use super::{Framework, Level, SkillId};
+use super::{Framework, Level, SkillId, search_key};
 use std::collections::{BTreeMap, HashMap};
 
 /// One skill renamed: its old name, its new one, and whether the file said so (rather than
@@ -51,6 +51,12 @@ pub struct FrameworkDiff {
     pub role_levels_added: Vec<String>,
     /// Role levels only the database has.
     pub role_levels_removed: Vec<String>,
+    /// Skills the file lists that are retired here (the lead retired them): they stay so.
+    pub still_retired: Vec<String>,
+    /// The framework's name, before and after, when the file changes it.
+    pub name: Option<(Option<String>, Option<String>)>,
+    /// Its version, before and after, when the file changes it.
+    pub version: Option<(Option<String>, Option<String>)>,
 }
 
 impl FrameworkDiff {
@@ -60,10 +66,6 @@ impl FrameworkDiff {
     }
 }
 
-fn key(name: &str) -> String {
-    super::name_key(name)
-}
-
 /// Compares the database's framework (`old`) with a file's (`new`). `renamed` maps old names
 /// to new ones, as the file's `renamed` object says. Errors name a rename that cannot be.
 pub fn diff(
@@ -71,22 +73,27 @@ pub fn diff(
     new: &Framework,
     renamed: &BTreeMap<String, String>,
 ) -> Result<FrameworkDiff, String> {
+    diff_matched(old, new, renamed).map(|(d, _)| d)
+}
+
+/// As [`diff`], with the skills matched: the database's skill -> the file's.
+pub fn diff_matched(
+    old: &Framework,
+    new: &Framework,
+    renamed: &BTreeMap<String, String>,
+) -> Result<(FrameworkDiff, HashMap<SkillId, SkillId>), String> {
     let mut out = FrameworkDiff::default();
     // Old skill -> new skill.
     let mut matched: HashMap<SkillId, SkillId> = HashMap::new();
+    // The framework's skills here, retired ones included (a skill the lead retired and the
+    // file still lists is matched, and stays retired); the lead's own are not the framework's.
+    let ours = |id: SkillId| !old.skill(id).custom;
     for (from, to) in renamed {
         // A rename already applied (the same file again) is no change.
-        if old.skill_named(from).is_none()
-            && old
-                .skill_named(to)
-                .is_some_and(|t| old.skill(t).is_framework())
-        {
+        if old.skill_named(from).is_none() && old.skill_named(to).is_some_and(ours) {
             continue;
         }
-        let Some(o) = old
-            .skill_named(from)
-            .filter(|&o| old.skill(o).is_framework())
-        else {
+        let Some(o) = old.skill_named(from).filter(|&o| ours(o)) else {
             return Err(format!(
                 "the file renames \"{from}\", which this database's framework does not have"
             ));
@@ -96,7 +103,11 @@ pub fn diff(
                 "the file renames \"{from}\" to \"{to}\", which the file does not list"
             ));
         };
-        if key(from) != key(to) && old.skill_named(to).is_some() {
+        if old
+            .skills
+            .iter()
+            .any(|s| s.id != o && search_key(&s.name) == search_key(to))
+        {
             return Err(format!(
                 "the file renames \"{from}\" to \"{to}\", a skill this database already has"
             ));
@@ -110,7 +121,7 @@ pub fn diff(
         });
     }
     let taken = |matched: &HashMap<SkillId, SkillId>, n: SkillId| matched.values().any(|&v| v == n);
-    for s in old.skills.iter().filter(|s| s.is_framework()) {
+    for s in old.skills.iter().filter(|s| !s.custom) {
         if matched.contains_key(&s.id) {
             continue;
         }
@@ -145,16 +156,27 @@ pub fn diff(
             });
         }
     }
-    for s in old.skills.iter().filter(|s| s.is_framework()) {
+    for s in old.skills.iter().filter(|s| !s.custom) {
         match matched.get(&s.id) {
+            None if s.retired => {}
             None => out.removed.push((s.name.clone(), s.id)),
+            Some(&n) if s.retired => out.still_retired.push(new.skill(n).name.clone()),
             Some(&n) => {
                 let t = new.skill(n);
-                if t.description != s.description || t.descriptors != s.descriptors {
+                if t.description != s.description
+                    || t.descriptors != s.descriptors
+                    || t.category != s.category
+                {
                     out.descriptors_changed.push(t.name.clone());
                 }
             }
         }
+    }
+    if new.name.is_some() && new.name != old.name {
+        out.name = Some((old.name.clone(), new.name.clone()));
+    }
+    if new.version.is_some() && new.version != old.version {
+        out.version = Some((old.version.clone(), new.version.clone()));
     }
     for n in &new.skills {
         if !taken(&matched, n.id) {
@@ -183,8 +205,9 @@ pub fn diff(
             }
         }
         for o in skills {
-            // A removed skill's requirements go with it: listed once, as removed.
-            if !matched.contains_key(&o) {
+            // A removed skill's requirements go with it: listed once, as removed; a retired
+            // one's are not in use.
+            if !matched.contains_key(&o) || old.skill(o).retired {
                 continue;
             }
             let before = l.required(o);
@@ -211,7 +234,7 @@ pub fn diff(
             out.role_levels_added.push(l.name.clone());
         }
     }
-    Ok(out)
+    Ok((out, matched))
 }
 
 /// The `renamed` object of a framework file (old name -> new name), empty when absent.

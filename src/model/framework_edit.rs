@@ -5,7 +5,7 @@
 //!
 //! Ids stay dense and never move: new skills and role levels are appended.
 
-use super::framework_diff::{FrameworkDiff, diff};
+use super::framework_diff::{FrameworkDiff, diff_matched};
 use super::{
     Family, FamilyId, Framework, Level, Requirement, Role, RoleId, RoleLevel, RoleLevelId, Skill,
     SkillId, clean_name, search_key,
@@ -163,6 +163,8 @@ pub fn edit_skill(fw: &Framework, skill: SkillId, text: SkillText) -> Result<Fra
     s.category = text.category;
     s.description = text.description;
     s.descriptors = text.descriptors;
+    // Requirements are kept in skill-name order.
+    settle_requirements(&mut next);
     next.rebuilt()
 }
 
@@ -199,7 +201,10 @@ fn settle_requirements(fw: &mut Framework) {
     let names: Vec<String> = fw.skills.iter().map(|s| s.name.to_lowercase()).collect();
     let retired: Vec<bool> = fw.skills.iter().map(|s| s.retired).collect();
     for l in &mut fw.role_levels {
-        let all: Vec<Requirement> = l.requires.drain(..).chain(l.dormant.drain(..)).collect();
+        let mut all: Vec<Requirement> = l.requires.drain(..).chain(l.dormant.drain(..)).collect();
+        // One requirement per skill (the first: the one in use).
+        let mut seen = std::collections::HashSet::new();
+        all.retain(|q| seen.insert(q.skill));
         let (mut active, dormant): (Vec<_>, Vec<_>) =
             all.into_iter().partition(|q| !retired[q.skill.index()]);
         active.sort_by(|a, b| names[a.skill.index()].cmp(&names[b.skill.index()]));
@@ -222,6 +227,12 @@ pub fn set_custom_requirement(
             s.name
         )));
     }
+    if s.retired {
+        return Err(Error::Skill(format!(
+            "the skill \"{}\" is retired; restore it first",
+            s.name
+        )));
+    }
     if !fw.has_role_level(role_level) {
         return Err(Error::UnknownId {
             kind: "role level",
@@ -229,7 +240,6 @@ pub fn set_custom_requirement(
         });
     }
     let mut next = fw.clone();
-    let names: Vec<String> = next.skills.iter().map(|s| s.name.to_lowercase()).collect();
     let requires = &mut next.role_levels[role_level.index()].requires;
     requires.retain(|q| q.skill != skill);
     if let Some(level) = level {
@@ -237,8 +247,8 @@ pub fn set_custom_requirement(
             skill,
             level: Some(level),
         });
-        requires.sort_by(|a, b| names[a.skill.index()].cmp(&names[b.skill.index()]));
     }
+    settle_requirements(&mut next);
     Ok(next)
 }
 
@@ -250,6 +260,9 @@ pub struct Update {
     pub diff: FrameworkDiff,
     /// The framework after the update, ids kept.
     pub framework: Framework,
+    /// Whether it differs from the database's at all (a role level's description or a
+    /// version alone is a change the diff lists briefly or not at all).
+    pub changed: bool,
 }
 
 /// Merges a framework release (`file`, with its `renamed` map) into the database's framework
@@ -263,20 +276,10 @@ pub fn merge(
     file: &Framework,
     renamed: &BTreeMap<String, String>,
 ) -> Result<Update> {
-    let d = diff(old, file, renamed).map_err(Error::Skill)?;
+    let (d, matched) = diff_matched(old, file, renamed).map_err(Error::Skill)?;
     // File skill -> database id.
-    let mut ids: HashMap<SkillId, SkillId> = HashMap::new();
-    for s in old.skills.iter().filter(|s| s.is_framework()) {
-        if let Some(r) = d.renamed.iter().find(|r| r.skill == s.id) {
-            if let Some(n) = file.skill_named(&r.new) {
-                ids.insert(n, s.id);
-            }
-        } else if !d.removed.iter().any(|(_, id)| *id == s.id)
-            && let Some(n) = file.skill_named(&s.name)
-        {
-            ids.insert(n, s.id);
-        }
-    }
+    let mut ids: HashMap<SkillId, SkillId> = matched.iter().map(|(&o, &n)| (n, o)).collect();
+    let ids_before: std::collections::HashSet<SkillId> = ids.keys().copied().collect();
     let mut next = old.clone();
     for (_, id) in &d.removed {
         next.skills[id.index()].retired = true;
@@ -308,13 +311,15 @@ pub fn merge(
             }
         };
         ids.insert(n.id, id);
+        // A skill retired here (by the lead) stays retired; its text follows the file.
+        let retired = ids_before.contains(&n.id) && next.skills[id.index()].retired;
         let s = &mut next.skills[id.index()];
         s.name = n.name.clone();
         s.description = n.description.clone();
         s.descriptors = n.descriptors.clone();
         s.category = n.category.clone();
         s.custom = false;
-        s.retired = false;
+        s.retired = retired;
     }
     // Families and roles by name (appended when new).
     let mut family_ids: HashMap<FamilyId, FamilyId> = HashMap::new();
@@ -378,12 +383,16 @@ pub fn merge(
             }
         };
         seen[id.index()] = true;
+        // The file's requirements replace the framework's (in use or set aside); the lead's
+        // own skills' stay.
         let custom: Vec<Requirement> = next.role_levels[id.index()]
             .requires
             .iter()
+            .chain(&next.role_levels[id.index()].dormant)
             .filter(|q| next.skills[q.skill.index()].custom)
             .copied()
             .collect();
+        next.role_levels[id.index()].dormant.clear();
         let mut requires: Vec<Requirement> = l
             .requires
             .iter()
@@ -432,6 +441,7 @@ pub fn merge(
     }
     Ok(Update {
         diff: d,
+        changed: next != *old,
         framework: next,
     })
 }

@@ -1023,7 +1023,8 @@ fn write_framework(conn: &Connection, f: &Framework) -> rusqlite::Result<()> {
             s.retired
         ])?;
     }
-    conn.execute("DELETE FROM skill WHERE id >= ?1", [f.skills.len() as i64])?;
+    // Rows past the framework's end (added, then undone, unused: see `Core`) go, last first
+    // in dependency order once the rows kept are written.
     let mut stmt = conn.prepare(
         "INSERT INTO family (id, name) VALUES (?1, ?2)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name",
@@ -1063,6 +1064,15 @@ fn write_framework(conn: &Connection, f: &Framework) -> rusqlite::Result<()> {
         for q in l.requires.iter().chain(&l.dormant) {
             req.execute(params![l.id.0, q.skill.0, q.level.map(Level::number)])?;
         }
+    }
+    for (table, len) in [
+        ("skill", f.skills.len()),
+        ("role_level", f.role_levels.len()),
+        ("role", f.roles.len()),
+        ("family", f.families.len()),
+    ] {
+        // Fixed table names, never input.
+        conn.execute(&format!("DELETE FROM {table} WHERE id >= ?1"), [len as i64])?;
     }
     let central = f.central_role().map(|r| f.role(r).name.clone());
     for (key, value) in [
@@ -1755,6 +1765,27 @@ impl<'t> Writer<'t> {
                 OR EXISTS (SELECT 1 FROM requirement WHERE skill_id = ?1)";
         self.tx
             .query_row(sql, [skill.0], |r| r.get(0))
+            .at(&self.path)
+    }
+
+    /// Whether any rating, history entry or team target names a skill (requirements aside:
+    /// a framework write replaces them).
+    pub fn skill_used(&self, skill: SkillId) -> Result<bool> {
+        let sql = "SELECT EXISTS (SELECT 1 FROM rating WHERE skill_id = ?1)
+                OR EXISTS (SELECT 1 FROM self_rating WHERE skill_id = ?1)
+                OR EXISTS (SELECT 1 FROM rating_history WHERE skill_id = ?1)
+                OR EXISTS (SELECT 1 FROM team_target WHERE skill_id = ?1)";
+        self.tx
+            .query_row(sql, [skill.0], |r| r.get(0))
+            .at(&self.path)
+    }
+
+    /// Whether any member, current or former, holds or held a role level.
+    pub fn role_level_used(&self, role_level: RoleLevelId) -> Result<bool> {
+        let sql = "SELECT EXISTS (SELECT 1 FROM member WHERE role_level_id = ?1)
+                OR EXISTS (SELECT 1 FROM member_event WHERE role_level_id = ?1)";
+        self.tx
+            .query_row(sql, [role_level.0], |r| r.get(0))
             .at(&self.path)
     }
 

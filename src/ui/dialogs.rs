@@ -928,7 +928,11 @@ fn track_more_ui(ui: &mut egui::Ui, snapshot: &Snapshot, team: TeamId, out: &mut
     // Your own skills first: those are the ones no role requires.
     choices.sort_by_key(|s| !s.custom);
     let id = Id::unique(("track_more", team.0));
-    let mut pick: Option<crate::model::SkillId> = ui.data(|d| d.get_temp(id)).flatten();
+    // The choice is kept between frames; a skill gone since (undo) or retired is dropped.
+    let mut pick: Option<crate::model::SkillId> = ui
+        .data(|d| d.get_temp(id))
+        .flatten()
+        .filter(|&s| fw.is_active(s));
     ui.horizontal_wrapped(|ui| {
         let l = ui.label("Also track:");
         egui::ComboBox::from_id_salt(id)
@@ -1337,10 +1341,7 @@ pub fn about_ui(ctx: &Context, f: &Frame<'_>, state: &mut UiState) {
         ui.label("A local, private skills matrix for team leads.");
         ui.label(format!("Database: {}", f.db_path.display()));
         ui.add_space(6.0);
-        ui.label(format!(
-            "Framework: {} (UK Government, DDaT).",
-            f.snapshot.framework.title()
-        ));
+        ui.label(format!("Framework: {}.", f.snapshot.framework.title()));
         let custom = f
             .snapshot
             .framework

@@ -467,13 +467,8 @@ fn framework_update_is_one_undo_step_in_the_window() {
     assert!(core.snapshot().framework.skill_named("Testing").is_none());
     assert_eq!(*core.snapshot(), core.read_back().unwrap());
     core.undo().unwrap();
-    // Back as it was, but for the skill the update added, kept retired (ids never go back).
-    let fw = &core.snapshot().framework;
-    assert_eq!(fw.skills[..old.skills.len()], old.skills[..]);
-    assert_eq!(fw.role_levels, old.role_levels);
-    assert_eq!(fw.version, old.version);
-    let added = fw.skill(fw.skill_named("Streaming data").unwrap());
-    assert!(added.retired);
+    // Back exactly as it was: the skill the update added, never used, is gone.
+    assert_eq!(*core.snapshot().framework, *old);
     assert_eq!(*core.snapshot(), core.read_back().unwrap());
     drop(core);
     assert_eq!(run(&db, &["export", "-"]), before);
@@ -482,15 +477,35 @@ fn framework_update_is_one_undo_step_in_the_window() {
     let (new, renamed) = capmatrix::transfer::read_framework_file(&file).unwrap();
     let update =
         capmatrix::transfer::plan_framework_update(core.snapshot(), &new, &renamed, &file).unwrap();
-    let count = core.snapshot().framework.skills.len();
     capmatrix::transfer::apply_framework_update(&mut core, update).unwrap();
-    // The retired skill of the same name came back: no new id.
-    assert_eq!(core.snapshot().framework.skills.len(), count);
     core.undo().unwrap();
     core.redo().unwrap();
     let fw = &core.snapshot().framework;
     assert!(!fw.skill(fw.skill_named("Streaming data").unwrap()).retired);
     assert!(fw.skill_named("Testing and quality assurance").is_some());
+    // Once someone is rated in the added skill, undo keeps it (retired): their history
+    // names it.
+    let streaming = fw.skill_named("Streaming data").unwrap();
+    let ann = core.snapshot().all_members()[0].id;
+    core.apply(capmatrix::core::Action::SetRating {
+        member: ann,
+        skill: streaming,
+        level: Level::Working,
+        note: String::new(),
+        interested: false,
+        on: None,
+    })
+    .unwrap();
+    core.undo().unwrap();
+    core.undo().unwrap();
+    let fw = &core.snapshot().framework;
+    assert!(fw.skill(streaming).retired);
+    assert_eq!(*core.snapshot(), core.read_back().unwrap());
+    // Applying the release again leaves it retired (undoing was a choice), and says so.
+    let update =
+        capmatrix::transfer::plan_framework_update(core.snapshot(), &new, &renamed, &file).unwrap();
+    assert_eq!(update.diff.still_retired, ["Streaming data"]);
+    assert!(update.diff.added.is_empty(), "{:?}", update.diff);
 }
 
 #[test]
@@ -560,4 +575,63 @@ fn framework_update_refuses_bad_files_and_changes_nothing() {
         );
         assert!(backups(&tmp).is_empty(), "{name}");
     }
+}
+
+#[test]
+fn framework_update_keeps_a_skill_the_lead_retired_and_applies_a_new_version_alone() {
+    let tmp = super::Tmp::new();
+    let db = rated_database(&tmp);
+    run(&db, &["skills", "retire", "Data modelling"]);
+    // The shipped framework (which lists Data modelling) with only a new version.
+    let file = tmp.path("same.json");
+    std::fs::write(
+        &file,
+        edited_framework(|doc| doc["version"] = "2026-07-01".into()),
+    )
+    .unwrap();
+    let said = run(&db, &["framework", "update", file.to_str().unwrap()]);
+    assert!(
+        said.contains("version: 2025-11-26 -> 2026-07-01\n"),
+        "{said}"
+    );
+    assert!(
+        said.contains("still retired: Data modelling (retired here; its text follows the file)"),
+        "{said}"
+    );
+    assert!(run(&db, &["info"]).contains("2026-07-01"));
+    // Still retired, still holding its ratings for when it is restored.
+    let all = run(&db, &["skills", "--all", "--format", "csv"]);
+    assert!(
+        all.contains("\nData modelling,,framework (retired)\n"),
+        "{all}"
+    );
+    run(&db, &["skills", "restore", "Data modelling"]);
+    let long = run(&db, &["export", "-", "--format", "long"]);
+    assert_eq!(long.matches(",Data modelling,").count(), 2, "{long}");
+    let core = capmatrix::core::Core::open(&db).unwrap();
+    assert_eq!(*core.snapshot(), core.read_back().unwrap());
+}
+
+#[test]
+fn a_rename_onto_a_custom_skills_name_is_refused_ignoring_accents() {
+    let tmp = super::Tmp::new();
+    let db = tmp.db();
+    run(&db, &["skills", "add", "Kubernétes"]);
+    let file = tmp.path("k.json");
+    std::fs::write(
+        &file,
+        edited_framework(|doc| {
+            rename_skill(doc, "Accessibility", "Kubernetes");
+            doc["renamed"] = serde_json::json!({"Accessibility": "Kubernetes"});
+        }),
+    )
+    .unwrap();
+    let out = super::capmatrix(&db, &["framework", "update", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        super::stderr(&out).contains("a skill this database already has"),
+        "{}",
+        super::stderr(&out)
+    );
+    assert!(backups(&tmp).is_empty());
 }

@@ -178,15 +178,24 @@ fn renaming_keeps_ratings_and_retiring_hides_them_until_restored() {
         err.contains("\"Apache Kafka\" is retired; restore it first"),
         "{err}"
     );
-    // A file naming it is refused with the place, in either layout.
+    // A file made before it was retired still imports: its ratings are left out and the
+    // summary says so, in either layout, the dry run included.
+    let before = ok(&db, &["export", "-", "--format", "long"]);
     let wide = tmp.path("retired.csv");
-    std::fs::write(&wide, "Member,Team,Apache Kafka\r\nAnn Lee,Platform,W\r\n").unwrap();
-    let err = refused(&db, &["import", wide.to_str().unwrap()]);
-    assert!(
-        err.contains(
-            "line 1, column \"Apache Kafka\": \"Apache Kafka\" is a retired skill; restore it first"
-        ),
-        "{err}"
+    std::fs::write(
+        &wide,
+        "Member,Team,Testing,Apache Kafka\r\nAnn Lee,Platform,Practitioner,W\r\n",
+    )
+    .unwrap();
+    let dry = ok(&db, &["import", wide.to_str().unwrap(), "--dry-run"]);
+    let note = "warning: left out the ratings in retired skill: \"Apache Kafka\" (restore it to import them)";
+    assert!(dry.contains(note), "{dry}");
+    assert!(dry.contains("ratings changed: 1"), "{dry}");
+    let said = ok(&db, &["import", wide.to_str().unwrap()]);
+    assert!(said.contains(note), "{said}");
+    assert_eq!(
+        ok(&db, &["export", "-", "--format", "long"]),
+        before.replace(",Testing,Working,", ",Testing,Practitioner,")
     );
     let long = tmp.path("retired-long.csv");
     std::fs::write(
@@ -194,16 +203,17 @@ fn renaming_keeps_ratings_and_retiring_hides_them_until_restored() {
         "Member,Team,Skill,Level\r\nAnn Lee,Platform,apache kafka,W\r\n",
     )
     .unwrap();
-    let err = refused(&db, &["import", long.to_str().unwrap()]);
-    assert!(
-        err.contains("line 2, column \"Skill\": \"Apache Kafka\" is a retired skill"),
-        "{err}"
-    );
+    let said = ok(&db, &["import", long.to_str().unwrap()]);
+    assert!(said.contains(note), "{said}");
+    assert!(said.contains("ratings set: 0"), "{said}");
     // Restored, the rating is back as it was.
     ok(&db, &["skills", "restore", "Apache Kafka"]);
     let wide = ok(&db, &["export", "-"]);
     assert!(
-        wide.lines().nth(1).unwrap().ends_with(",Working,Expert"),
+        wide.lines()
+            .nth(1)
+            .unwrap()
+            .ends_with(",Practitioner,Expert"),
         "{wide}"
     );
     // A framework skill can be retired too.
@@ -396,4 +406,65 @@ fn a_custom_skill_with_a_required_level_and_a_team_target_is_analysed() {
     assert_eq!(after.active_skills().count(), fw.skills.len());
     assert_eq!(after.required(lead, spark), None);
     assert_eq!(*core.snapshot(), core.read_back().unwrap());
+}
+
+#[test]
+fn a_custom_skills_requirements_stay_consistent_through_rename_and_retirement() {
+    let mut core = Core::open_in_memory().unwrap();
+    let fw = core.snapshot().framework.clone();
+    let senior = fw.role_level_named("Senior data engineer").unwrap();
+    let zeta = core
+        .apply(Action::AddSkill {
+            text: SkillText::named("Zeta tool"),
+        })
+        .unwrap()
+        .skill
+        .unwrap();
+    let require = |skill, level| Action::SetCustomRequirement {
+        role_level: senior,
+        skill,
+        level,
+    };
+    core.apply(require(zeta, Some(Level::Working))).unwrap();
+    // Renamed to sort first: requirements stay in name order, as the database reads them.
+    let mut text = SkillText::of(core.snapshot().framework.skill(zeta));
+    text.name = "Alpha tool".into();
+    core.apply(Action::EditSkill { skill: zeta, text }).unwrap();
+    assert_eq!(*core.snapshot(), core.read_back().unwrap());
+    // Retired, its requirement is set aside and cannot be changed until it is restored.
+    core.apply(Action::SetSkillRetired {
+        skill: zeta,
+        retired: true,
+    })
+    .unwrap();
+    assert_eq!(core.snapshot().framework.required(senior, zeta), None);
+    let err = core
+        .apply(require(zeta, Some(Level::Expert)))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("is retired; restore it first"), "{err}");
+    assert_eq!(*core.snapshot(), core.read_back().unwrap());
+    core.apply(Action::SetSkillRetired {
+        skill: zeta,
+        retired: false,
+    })
+    .unwrap();
+    assert_eq!(
+        core.snapshot().framework.required(senior, zeta),
+        Some(Level::Working)
+    );
+    assert_eq!(*core.snapshot(), core.read_back().unwrap());
+}
+
+#[test]
+fn two_columns_for_one_new_skill_are_refused() {
+    let tmp = Tmp::new();
+    let db = tmp.db();
+    let file = tmp.path("twice.csv");
+    std::fs::write(&file, "Member,Team,Spark,spark\r\nAnn Lee,Platform,W,P\r\n").unwrap();
+    let err = refused(&db, &["import", file.to_str().unwrap(), "--add-skills"]);
+    assert!(
+        err.contains("the columns \"Spark\" and \"spark\" would be the same new skill"),
+        "{err}"
+    );
 }
