@@ -1271,16 +1271,11 @@ fn import(
         writeln!(out, "warning: {warning}").map_err(out_err)?;
     }
     if !report.new_skills.is_empty() {
-        let quoted: Vec<String> = report
-            .new_skills
-            .iter()
-            .map(|n| format!("\"{n}\""))
-            .collect();
         writeln!(
             out,
             "custom skills {}: {}",
             if report.dry_run { "to add" } else { "added" },
-            quoted.join(", ")
+            crate::model::quoted(&report.new_skills)
         )
         .map_err(out_err)?;
     }

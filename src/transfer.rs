@@ -110,7 +110,6 @@ impl ImportReport {
         let mut out = Vec::new();
         let retired = &self.read.parsed.retired_skills;
         if !retired.is_empty() {
-            let quoted: Vec<String> = retired.iter().map(|c| format!("\"{c}\"")).collect();
             out.push(format!(
                 "left out the ratings in retired {}: {} (restore {} to import them)",
                 if retired.len() == 1 {
@@ -118,14 +117,13 @@ impl ImportReport {
                 } else {
                     "skills"
                 },
-                quoted.join(", "),
+                crate::model::quoted(retired),
                 if retired.len() == 1 { "it" } else { "them" }
             ));
         }
         if ignored.is_empty() {
             return out;
         }
-        let quoted: Vec<String> = ignored.iter().map(|c| format!("\"{c}\"")).collect();
         out.push(format!(
             "ignored {} {} not a skill or a capmatrix column: {}",
             if ignored.len() == 1 {
@@ -138,7 +136,7 @@ impl ImportReport {
             } else {
                 "that are"
             },
-            quoted.join(", ")
+            crate::model::quoted(&ignored)
         ));
         out
     }
@@ -287,12 +285,11 @@ pub fn import_bytes(
         .map_err(|e| Error::Skill(format!("{e} ({})", path.display())))?;
         read = read_with(&framework).map_err(|e| match e {
             Error::Import { mut problems, path } => {
-                let quoted: Vec<String> = new_skills.iter().map(|n| format!("\"{n}\"")).collect();
                 problems.list.insert(
                     0,
                     Problem::file(format!(
                         "columns created as custom skills must hold levels: {}",
-                        quoted.join(", ")
+                        crate::model::quoted(&new_skills)
                     )),
                 );
                 Error::Import { problems, path }

@@ -131,6 +131,19 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
     }
 }
 
+/// Names in quotes, joined by commas: `"dbt", "Kafka"`.
+///
+/// ```
+/// assert_eq!(capmatrix::model::quoted(&["dbt", "Kafka"]), "\"dbt\", \"Kafka\"");
+/// ```
+pub fn quoted<S: AsRef<str>>(names: &[S]) -> String {
+    names
+        .iter()
+        .map(|n| format!("\"{}\"", n.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The key search compares by: also ignoring accents ("siobhan" finds "Siobhán").
 pub fn search_key(text: &str) -> String {
     text.nfd()

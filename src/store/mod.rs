@@ -1758,13 +1758,15 @@ impl<'t> Writer<'t> {
     /// Whether anything refers to a skill: a rating (the lead's or their own), a history
     /// entry, a team target or a requirement. Such a skill is never deleted.
     pub fn skill_referenced(&self, skill: SkillId) -> Result<bool> {
-        let sql = "SELECT EXISTS (SELECT 1 FROM rating WHERE skill_id = ?1)
-                OR EXISTS (SELECT 1 FROM self_rating WHERE skill_id = ?1)
-                OR EXISTS (SELECT 1 FROM rating_history WHERE skill_id = ?1)
-                OR EXISTS (SELECT 1 FROM team_target WHERE skill_id = ?1)
-                OR EXISTS (SELECT 1 FROM requirement WHERE skill_id = ?1)";
+        if self.skill_used(skill)? {
+            return Ok(true);
+        }
         self.tx
-            .query_row(sql, [skill.0], |r| r.get(0))
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM requirement WHERE skill_id = ?1)",
+                [skill.0],
+                |r| r.get(0),
+            )
             .at(&self.path)
     }
 

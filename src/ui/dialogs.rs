@@ -1081,15 +1081,14 @@ fn import_report_ui(ui: &mut egui::Ui, report: &ImportReport) {
         ui.colored_label(ui.visuals().warn_fg_color, format!("Note: {w}."));
     }
     if !report.new_skills.is_empty() {
-        let quoted: Vec<String> = report
-            .new_skills
-            .iter()
-            .map(|n| format!("\"{n}\""))
-            .collect();
         ui.label(format!(
             "New custom {}: {}.",
-            if quoted.len() == 1 { "skill" } else { "skills" },
-            quoted.join(", ")
+            if report.new_skills.len() == 1 {
+                "skill"
+            } else {
+                "skills"
+            },
+            crate::model::quoted(&report.new_skills)
         ));
     }
     if report.summary.is_empty() && report.new_skills.is_empty() {
