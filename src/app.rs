@@ -863,6 +863,7 @@ impl CapmatrixApp {
             transfer::ExportType::Xlsx => ("Excel workbook", &["xlsx"]),
             transfer::ExportType::Png => ("PNG picture", &["png"]),
             transfer::ExportType::Svg => ("SVG picture", &["svg"]),
+            transfer::ExportType::Parquet => ("Parquet", &["parquet"]),
         };
         let picked = rfd::FileDialog::new()
             .set_title("Export the skills matrix")

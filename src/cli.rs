@@ -44,6 +44,8 @@ pub enum GapsFormat {
     Csv,
     /// JSON for other programs.
     Json,
+    /// Parquet for a data platform (with --by-team and --out).
+    Parquet,
 }
 
 /// Output formats for trends.
@@ -215,11 +217,35 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: TableFormat,
     },
-    /// A team's capability gaps, worst first.
+    /// A team's capability gaps, worst first; every team's with --by-team; what if people
+    /// leave or join with --without and --hire.
     Gaps {
         /// The team (default: everyone, as one pool).
-        #[arg(long, value_name = "NAME")]
+        #[arg(long, value_name = "NAME", conflicts_with = "by_team")]
         team: Option<String>,
+        /// Every team's gaps against its own targets, teams in name order.
+        #[arg(long)]
+        by_team: bool,
+        /// What if this member left (with --team; repeat for more).
+        #[arg(
+            long,
+            value_name = "MEMBER",
+            requires = "team",
+            conflicts_with = "as_of"
+        )]
+        without: Vec<String>,
+        /// What if someone at this role level joined, rated at what it requires (with --team;
+        /// repeat for more).
+        #[arg(
+            long,
+            value_name = "ROLE_LEVEL",
+            requires = "team",
+            conflicts_with = "as_of"
+        )]
+        hire: Vec<String>,
+        /// Write to this file instead of standard output (needed for --format parquet).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: GapsFormat,
@@ -451,19 +477,50 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
         ),
         Command::Gaps {
             team,
+            by_team,
+            without,
+            hire,
+            out: file,
             format,
             all,
             as_of,
         } => {
             let core = Core::open_read_only(db)?;
-            match as_of {
+            let then;
+            let snapshot = match as_of {
                 Some(text) => {
                     let date = date_arg("--as-of", text)?;
-                    let then =
-                        crate::model::history::as_of(core.snapshot(), &core.timeline()?, date);
-                    gaps(&then, team.as_deref(), *format, *all, out)
+                    then = crate::model::history::as_of(core.snapshot(), &core.timeline()?, date);
+                    &then
                 }
-                None => gaps(core.snapshot(), team.as_deref(), *format, *all, out),
+                None => core.snapshot(),
+            };
+            let ask = GapsAsk {
+                team: team.as_deref(),
+                by_team: *by_team,
+                without,
+                hire,
+                format: *format,
+                all: *all,
+            };
+            match file {
+                Some(path) => {
+                    crate::transfer::check_export_target(path, db)?;
+                    let mut bytes = Vec::new();
+                    let rows = gaps(snapshot, &ask, &mut bytes)?;
+                    crate::transfer::write_atomically(path, &bytes)?;
+                    writeln!(
+                        out,
+                        "wrote {} to {}",
+                        plural(rows, "row", "rows"),
+                        path.display()
+                    )
+                    .map_err(out_err)
+                }
+                None if *format == GapsFormat::Parquet => Err(Error::Usage(
+                    "--format parquet writes a file: give it with --out FILE.parquet".into(),
+                )),
+                None => gaps(snapshot, &ask, out).map(drop),
             }
         }
         Command::Rate {
@@ -1580,24 +1637,218 @@ fn write_table<const N: usize>(
     Ok(())
 }
 
-/// `gaps`: the report, then one rendering of it.
-fn gaps(
-    snapshot: &Snapshot,
-    team: Option<&str>,
+/// What `gaps` was asked for.
+struct GapsAsk<'a> {
+    team: Option<&'a str>,
+    by_team: bool,
+    without: &'a [String],
+    hire: &'a [String],
     format: GapsFormat,
+    all: bool,
+}
+
+/// `gaps`: the report, then one rendering of it. Returns the number of data rows.
+fn gaps(snapshot: &Snapshot, ask: &GapsAsk<'_>, out: &mut dyn Write) -> Result<usize> {
+    let json = |out: &mut dyn Write, value: &dyn erased::Json| -> Result<()> {
+        value.write_pretty(out)?;
+        writeln!(out).map_err(out_err)
+    };
+    if ask.by_team {
+        let reports = report::by_team_reports(snapshot, ask.all);
+        let cells = report::by_team_cells(&reports);
+        match ask.format {
+            GapsFormat::Json => json(out, &reports)?,
+            GapsFormat::Csv => write_csv(out, &report::BY_TEAM_HEADER, cells.clone())?,
+            GapsFormat::Text => by_team_text(&reports, &cells, ask.all, out)?,
+            GapsFormat::Parquet => out
+                .write_all(&crate::io::parquet::encode_gaps(&reports)?)
+                .map_err(out_err)?,
+        }
+        return Ok(cells.len());
+    }
+    if !ask.without.is_empty() || !ask.hire.is_empty() {
+        let Some(team) = ask.team else {
+            return Err(Error::Usage("--without and --hire need --team NAME".into()));
+        };
+        let team = find_team(snapshot, team)?;
+        let plan = what_if_plan(snapshot, team, ask.without, ask.hire)?;
+        let report = report::what_if_report(snapshot, team, &plan, ask.all);
+        match ask.format {
+            GapsFormat::Json => json(out, &report)?,
+            GapsFormat::Csv => write_csv(
+                out,
+                &report::WHAT_IF_HEADER,
+                report.skills.iter().map(report::what_if_cells).collect(),
+            )?,
+            GapsFormat::Text => what_if_text(&report, out)?,
+            GapsFormat::Parquet => {
+                return Err(Error::Usage(
+                    "--format parquet is for --by-team; use csv or json for a what-if".into(),
+                ));
+            }
+        }
+        return Ok(report.skills.len());
+    }
+    let report = gaps_report(snapshot, ask.team, ask.all)?;
+    match ask.format {
+        GapsFormat::Json => json(out, &report)?,
+        GapsFormat::Csv => gaps_csv(&report, out)?,
+        GapsFormat::Text => gaps_text(&report, ask.all, out)?,
+        GapsFormat::Parquet => {
+            return Err(Error::Usage(
+                "--format parquet is for --by-team (every team's gaps)".into(),
+            ));
+        }
+    }
+    Ok(report.skills.len())
+}
+
+/// Serialising any report as pretty JSON through one function.
+mod erased {
+    use super::*;
+    pub trait Json {
+        fn write_pretty(&self, out: &mut dyn Write) -> Result<()>;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn write_pretty(&self, out: &mut dyn Write) -> Result<()> {
+            serde_json::to_writer_pretty(out, self).map_err(|e| out_err(std::io::Error::from(e)))
+        }
+    }
+}
+
+/// The plan of a what-if from names: members of `team` leaving, role levels joining.
+fn what_if_plan(
+    snapshot: &Snapshot,
+    team: crate::model::TeamId,
+    without: &[String],
+    hire: &[String],
+) -> Result<crate::model::whatif::Plan> {
+    let mut plan = crate::model::whatif::Plan::default();
+    for name in without {
+        let Some(m) = snapshot.member_named(team, name) else {
+            let team_name = snapshot
+                .team(team)
+                .map(|t| t.name.clone())
+                .unwrap_or_default();
+            return Err(Error::NotFound {
+                kind: "member",
+                name: name.clone(),
+                hint: Some(format!("--without names a current member of {team_name}")),
+            });
+        };
+        plan.leaving.insert(m.id);
+    }
+    for name in hire {
+        let role_level = snapshot.framework.find_role_level(name)?;
+        plan.hires.push(crate::model::whatif::Hire { role_level });
+    }
+    Ok(plan)
+}
+
+fn what_if_text(report: &report::WhatIfReport, out: &mut dyn Write) -> Result<()> {
+    let mut change = Vec::new();
+    if !report.leaving.is_empty() {
+        change.push(format!("{} left", report.leaving.join(", ")));
+    }
+    if !report.hires.is_empty() {
+        change.push(format!("{} joined", report.hires.join(", ")));
+    }
+    writeln!(
+        out,
+        "What if {}: {} ({} today). Targets are today's.",
+        change.join(" and "),
+        plural(report.members_then, "member", "members"),
+        report.members_today
+    )
+    .map_err(out_err)?;
+    if report.skills.is_empty() {
+        return writeln!(out, "No gaps, and no skill changes.").map_err(out_err);
+    }
+    let rows: Vec<[String; 6]> = report
+        .skills
+        .iter()
+        .map(|r| {
+            let mut flags = Vec::new();
+            if r.new_shortfall {
+                flags.push("NEW SHORTFALL".to_string());
+            }
+            if r.new_single_point_of_failure {
+                flags.push("NEW single point of failure".to_string());
+            } else if r.then.single_point_of_failure {
+                flags.push("single point of failure".to_string());
+            }
+            if r.covered_today.is_none() {
+                flags.push("new to the team".to_string());
+            }
+            [
+                r.then.skill.clone(),
+                format!("{} x {}", r.then.target_count, r.then.target_level),
+                r.covered_today.map_or_else(
+                    || "-".to_string(),
+                    |c| format!("{c}/{}", r.then.target_count),
+                ),
+                format!("{}/{}", r.then.covered, r.then.target_count),
+                r.then.shortfall.to_string(),
+                flags.join("; "),
+            ]
+        })
+        .collect();
+    writeln!(out).map_err(out_err)?;
+    write_table(
+        out,
+        &["Skill", "Target", "Today", "Then", "Short", "Notes"],
+        &rows,
+    )
+}
+
+fn by_team_text(
+    reports: &[GapsReport],
+    cells: &[[String; 8]],
     all: bool,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let report = gaps_report(snapshot, team, all)?;
-    match format {
-        GapsFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &report)
-                .map_err(|e| out_err(std::io::Error::from(e)))?;
-            writeln!(out).map_err(out_err)
-        }
-        GapsFormat::Csv => gaps_csv(&report, out),
-        GapsFormat::Text => gaps_text(&report, all, out),
+    let short = reports
+        .iter()
+        .filter(|r| r.skills.iter().any(|g| g.shortfall > 0))
+        .count();
+    writeln!(
+        out,
+        "{}; {} short of a target.",
+        plural(reports.len(), "team with members", "teams with members"),
+        short
+    )
+    .map_err(out_err)?;
+    if cells.is_empty() {
+        return writeln!(out, "No gaps: every team meets its targets.").map_err(out_err);
     }
+    writeln!(
+        out,
+        "\n{} by team, worst first:",
+        if all { "Skills" } else { "Gaps" }
+    )
+    .map_err(out_err)?;
+    let rows: Vec<[String; 6]> = cells
+        .iter()
+        .map(|c| {
+            [
+                c[0].clone(),
+                c[1].clone(),
+                format!("{} x {}", c[3], c[2]),
+                format!("{}/{}", c[4], c[3]),
+                c[5].clone(),
+                if c[6] == "yes" {
+                    "single point of failure".into()
+                } else {
+                    String::new()
+                },
+            ]
+        })
+        .collect();
+    write_table(
+        out,
+        &["Team", "Skill", "Target", "Covered", "Short", "Notes"],
+        &rows,
+    )
 }
 
 /// The gap analysis of a team (or everyone) by names, as every format writes it.

@@ -122,6 +122,24 @@ pub enum Error {
         path: PathBuf,
     },
 
+    /// A roll-up refused before anything was written.
+    #[error("cannot roll up: {reason}; nothing was changed ({})", path.display())]
+    Rollup {
+        /// What is wrong.
+        reason: String,
+        /// The team file concerned.
+        path: PathBuf,
+    },
+
+    /// A pseudonymisation key file that cannot be made or used.
+    #[error("cannot use the key file: {reason} ({})", path.display())]
+    Key {
+        /// What is wrong.
+        reason: String,
+        /// The key file.
+        path: PathBuf,
+    },
+
     /// A name (team, member, skill, role level) that does not exist.
     #[error("no {kind} named \"{name}\"{}", hint_suffix(hint))]
     NotFound {

@@ -657,10 +657,10 @@ pub fn export_file_as_of(
         check_export_target(target, core.store().path())?;
         ExportType::of(target)?
     };
-    if history && kind != ExportType::Csv {
+    if history && !matches!(kind, ExportType::Csv | ExportType::Parquet) {
         return Err(Error::HistoryNeedsCsv);
     }
-    if history && options.format != io::ExportFormat::Long {
+    if history && options.format != io::ExportFormat::Long && kind != ExportType::Parquet {
         return Err(Error::HistoryNeedsLong);
     }
     let members = crate::model::analysis::scope_members(snapshot, options.scope).len();
@@ -684,6 +684,26 @@ pub fn export_file_as_of(
             );
             (
                 io::export::encode_csv(&table, options.levels)?,
+                table.rows.len(),
+            )
+        }
+        ExportType::Parquet => {
+            // Always the long table: one typed row per rating, what a data platform loads.
+            let all_history = if history {
+                Some(core.store().all_history()?)
+            } else {
+                None
+            };
+            let table = io::export::table_of(
+                snapshot,
+                options.scope,
+                io::ExportFormat::Long,
+                all_history.as_ref(),
+                options.source,
+            );
+            let with_note = !core.store().is_pseudonymised()?;
+            (
+                io::parquet::encode_long(&table, &snapshot.framework, with_note)?,
                 table.rows.len(),
             )
         }
@@ -757,10 +777,12 @@ pub enum ExportType {
     Svg,
     /// The heatmap as a bitmap picture (`.png`).
     Png,
+    /// The long table with typed columns for a data platform (`.parquet`).
+    Parquet,
 }
 
 /// The extensions export understands, for messages.
-pub const EXPORT_EXTENSIONS: &str = ".csv, .txt, .xlsx, .svg or .png";
+pub const EXPORT_EXTENSIONS: &str = ".csv, .txt, .xlsx, .parquet, .svg or .png";
 
 impl ExportType {
     /// The type for a target path, from its extension (any case); an error names the ones
@@ -774,6 +796,7 @@ impl ExportType {
             Some("xlsx") => Ok(ExportType::Xlsx),
             Some("svg") => Ok(ExportType::Svg),
             Some("png") => Ok(ExportType::Png),
+            Some("parquet") => Ok(ExportType::Parquet),
             Some(other) => Err(Error::WontOverwrite {
                 reason: format!(
                     "capmatrix cannot write .{other} files; name the file {EXPORT_EXTENSIONS}"
@@ -799,6 +822,7 @@ impl ExportType {
             ExportType::Xlsx => "xlsx",
             ExportType::Svg => "svg",
             ExportType::Png => "png",
+            ExportType::Parquet => "parquet",
         }
     }
 
@@ -806,7 +830,9 @@ impl ExportType {
     /// of 10 members".
     pub fn describe(self, written: Written) -> String {
         match self {
-            ExportType::Csv => crate::model::plural(written.rows, "row", "rows"),
+            ExportType::Csv | ExportType::Parquet => {
+                crate::model::plural(written.rows, "row", "rows")
+            }
             ExportType::Xlsx => format!(
                 "a workbook of {}",
                 crate::model::plural(written.rows, "member", "members")

@@ -7,6 +7,7 @@ mod bounds;
 pub mod export;
 mod guard;
 pub mod pack;
+pub mod parquet;
 pub mod parse;
 pub mod picture;
 pub mod plan;

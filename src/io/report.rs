@@ -1,8 +1,8 @@
 //! The gap analysis by names, as every output writes it: `gaps` (text, CSV, JSON) and the
 //! workbook's Gaps sheet. Pure: a function of the snapshot.
 
-use crate::model::analysis::{self, Scope};
-use crate::model::{Level, Snapshot};
+use crate::model::analysis::{self, Scope, SkillCoverage};
+use crate::model::{Level, MemberId, Snapshot, whatif};
 
 /// One row of the gap analysis, as written to CSV and JSON.
 #[derive(serde::Serialize)]
@@ -64,20 +64,39 @@ pub fn gap_cells(r: &GapRow) -> [String; 7] {
     ]
 }
 
+/// One coverage as a gap row, names resolved by `name_of`.
+fn gap_row(snapshot: &Snapshot, c: &SkillCoverage, name_of: &dyn Fn(MemberId) -> String) -> GapRow {
+    let names = |ids: &[MemberId]| ids.iter().map(|&id| name_of(id)).collect::<Vec<_>>();
+    GapRow {
+        skill: snapshot.framework.skill(c.skill).name.clone(),
+        target_level: c.target.level,
+        target_count: c.target.count,
+        default_target: c.default_target,
+        covered: c.covered,
+        shortfall: c.shortfall,
+        single_point_of_failure: c.single_point_of_failure,
+        best_level: c.best,
+        covered_by: names(&c.covered_by),
+        closest: names(&c.closest[..c.closest.len().min(3)]),
+        interested: names(&c.interested),
+    }
+}
+
+/// A member's name by id (current members), empty if unknown.
+fn member_name(snapshot: &Snapshot, id: MemberId) -> String {
+    snapshot
+        .member(id)
+        .map(|m| m.name.clone())
+        .unwrap_or_default()
+}
+
 /// The gap analysis of `scope` (named `team_name` in the report): every skill with `all`,
 /// else only the gaps, ranked; and the members below their role's requirement.
 pub fn gaps_report(snapshot: &Snapshot, scope: Scope, team_name: String, all: bool) -> GapsReport {
     let fw = &snapshot.framework;
     let analysis = analysis::analyse(snapshot, scope);
     let members = analysis::scope_members(snapshot, scope);
-    let name_of = |id| {
-        snapshot
-            .member(id)
-            .map(|m| m.name.clone())
-            .unwrap_or_default()
-    };
-    let names =
-        |ids: &[crate::model::MemberId]| ids.iter().map(|&id| name_of(id)).collect::<Vec<_>>();
+    let name_of = |id| member_name(snapshot, id);
     GapsReport {
         team: team_name,
         members: members.len(),
@@ -85,19 +104,7 @@ pub fn gaps_report(snapshot: &Snapshot, scope: Scope, team_name: String, all: bo
             .skills
             .iter()
             .filter(|c| all || c.is_gap())
-            .map(|c| GapRow {
-                skill: fw.skill(c.skill).name.clone(),
-                target_level: c.target.level,
-                target_count: c.target.count,
-                default_target: c.default_target,
-                covered: c.covered,
-                shortfall: c.shortfall,
-                single_point_of_failure: c.single_point_of_failure,
-                best_level: c.best,
-                covered_by: names(&c.covered_by),
-                closest: names(&c.closest[..c.closest.len().min(3)]),
-                interested: names(&c.interested),
-            })
+            .map(|c| gap_row(snapshot, c, &name_of))
             .collect(),
         members_below_role: analysis
             .members_below
@@ -121,4 +128,157 @@ pub fn gaps_report(snapshot: &Snapshot, scope: Scope, team_name: String, all: bo
             })
             .collect(),
     }
+}
+
+/// The header of the gap table of every team (`gaps --by-team`).
+pub const BY_TEAM_HEADER: [&str; 8] = [
+    "Team",
+    "Skill",
+    "Target level",
+    "Target count",
+    "Covered",
+    "Shortfall",
+    "Single point of failure",
+    "Best level",
+];
+
+/// The gap report of every team with members, teams in name order (`gaps --by-team`).
+pub fn by_team_reports(snapshot: &Snapshot, all: bool) -> Vec<GapsReport> {
+    let mut teams: Vec<_> = snapshot
+        .teams()
+        .filter(|t| !t.members.is_empty())
+        .map(|t| (t.name.clone(), t.id))
+        .collect();
+    teams.sort_by(|a, b| {
+        a.0.to_lowercase()
+            .cmp(&b.0.to_lowercase())
+            .then(a.0.cmp(&b.0))
+    });
+    teams
+        .into_iter()
+        .map(|(name, id)| gaps_report(snapshot, Scope::Team(id), name, all))
+        .collect()
+}
+
+/// The rows of [`BY_TEAM_HEADER`]: each team's gap rows with the team's name first.
+pub fn by_team_cells(reports: &[GapsReport]) -> Vec<[String; 8]> {
+    reports
+        .iter()
+        .flat_map(|r| {
+            r.skills.iter().map(|g| {
+                let [a, b, c, d, e, f, h] = gap_cells(g);
+                [r.team.clone(), a, b, c, d, e, f, h]
+            })
+        })
+        .collect()
+}
+
+/// One skill of a what-if: the coverage under the plan, today's beside it, and what got
+/// worse.
+#[derive(serde::Serialize)]
+pub struct WhatIfRow {
+    /// Under the plan.
+    #[serde(flatten)]
+    pub then: GapRow,
+    /// Covered today (`None`: the skill is new to the team, brought by a hire).
+    pub covered_today: Option<u32>,
+    /// Shortfall today.
+    pub shortfall_today: Option<u32>,
+    /// A single point of failure today.
+    pub single_point_of_failure_today: Option<bool>,
+    /// Short under the plan, and more so than today.
+    pub new_shortfall: bool,
+    /// Resting on one person under the plan, and not today.
+    pub new_single_point_of_failure: bool,
+}
+
+/// A what-if of one team (`gaps --team NAME --without MEMBER`).
+#[derive(serde::Serialize)]
+pub struct WhatIfReport {
+    pub team: String,
+    pub members_today: usize,
+    pub members_then: usize,
+    pub leaving: Vec<String>,
+    pub hires: Vec<String>,
+    pub skills: Vec<WhatIfRow>,
+}
+
+/// The header of a what-if as CSV: the gap table under the plan, then today's figures.
+pub const WHAT_IF_HEADER: [&str; 12] = [
+    "Skill",
+    "Target level",
+    "Target count",
+    "Covered",
+    "Shortfall",
+    "Single point of failure",
+    "Best level",
+    "Covered today",
+    "Shortfall today",
+    "Single point of failure today",
+    "New shortfall",
+    "New single point of failure",
+];
+
+/// A what-if by names: every skill with `all`, else the gaps under the plan and every skill
+/// whose coverage changed.
+pub fn what_if_report(
+    snapshot: &Snapshot,
+    team: crate::model::TeamId,
+    plan: &whatif::Plan,
+    all: bool,
+) -> WhatIfReport {
+    let outcome = whatif::what_if(snapshot, team, plan, crate::model::time::today());
+    let name_of = |id: MemberId| match outcome.hires.iter().find(|h| h.id == id) {
+        Some(h) => h.name.clone(),
+        None => member_name(snapshot, id),
+    };
+    WhatIfReport {
+        team: snapshot
+            .team(team)
+            .map(|t| t.name.clone())
+            .unwrap_or_default(),
+        members_today: snapshot.team_members(team).len(),
+        members_then: snapshot.team_members(team).len() - plan.leaving.len() + plan.hires.len(),
+        leaving: plan
+            .leaving
+            .iter()
+            .map(|&id| member_name(snapshot, id))
+            .collect(),
+        hires: outcome.hires.iter().map(|h| h.name.clone()).collect(),
+        skills: outcome
+            .changes
+            .iter()
+            .filter(|c| all || c.then.is_gap() || c.today.as_ref() != Some(&c.then))
+            .map(|c| WhatIfRow {
+                then: gap_row(snapshot, &c.then, &name_of),
+                covered_today: c.today.as_ref().map(|t| t.covered),
+                shortfall_today: c.today.as_ref().map(|t| t.shortfall),
+                single_point_of_failure_today: c.today.as_ref().map(|t| t.single_point_of_failure),
+                new_shortfall: c.new_shortfall(),
+                new_single_point_of_failure: c.new_single_point_of_failure(),
+            })
+            .collect(),
+    }
+}
+
+/// One what-if row as text, in the order of [`WHAT_IF_HEADER`].
+pub fn what_if_cells(r: &WhatIfRow) -> [String; 12] {
+    let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
+    let [a, b, c, d, e, f, g] = gap_cells(&r.then);
+    let opt = |v: Option<u32>| v.map_or_else(String::new, |v| v.to_string());
+    [
+        a,
+        b,
+        c,
+        d,
+        e,
+        f,
+        g,
+        opt(r.covered_today),
+        opt(r.shortfall_today),
+        r.single_point_of_failure_today
+            .map_or_else(String::new, yes_no),
+        yes_no(r.new_shortfall),
+        yes_no(r.new_single_point_of_failure),
+    ]
 }

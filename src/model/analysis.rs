@@ -240,21 +240,42 @@ pub fn analyse(snapshot: &Snapshot, scope: Scope) -> Analysis {
 
 /// The analysis of a scope whose members (from [`scope_members`]) the caller already has.
 pub fn analyse_members(snapshot: &Snapshot, scope: Scope, members: &[&Member]) -> Analysis {
-    let framework = &snapshot.framework;
+    analyse_with_targets(snapshot, members, &targets_of(snapshot, scope, members))
+}
+
+/// The target in force for each skill of a scope: the team's own (`false`), or the default
+/// from the members' role levels (`true`). A what-if pins these, so that removing the only
+/// lead does not lower a default target.
+pub fn targets_of(
+    snapshot: &Snapshot,
+    scope: Scope,
+    members: &[&Member],
+) -> BTreeMap<SkillId, (Target, bool)> {
     let role_levels = role_levels_of(members);
     let explicit: BTreeMap<SkillId, Target> = match scope {
         Scope::Team(team) => snapshot.explicit_targets(team).collect(),
         Scope::All => BTreeMap::new(),
     };
-    let mut skills: Vec<SkillCoverage> = skills_of(snapshot, scope, &role_levels)
+    skills_of(snapshot, scope, &role_levels)
         .into_iter()
-        .filter_map(|skill| {
-            let (target, default_target) = match explicit.get(&skill) {
-                Some(&t) => (t, false),
-                None => (default_target_for(framework, &role_levels, skill)?, true),
-            };
-            Some(coverage(members, skill, target, default_target))
+        .filter_map(|skill| match explicit.get(&skill) {
+            Some(&t) => Some((skill, (t, false))),
+            None => default_target_for(&snapshot.framework, &role_levels, skill)
+                .map(|t| (skill, (t, true))),
         })
+        .collect()
+}
+
+/// The analysis of some members against given targets (one per skill analysed).
+pub fn analyse_with_targets(
+    snapshot: &Snapshot,
+    members: &[&Member],
+    targets: &BTreeMap<SkillId, (Target, bool)>,
+) -> Analysis {
+    let framework = &snapshot.framework;
+    let mut skills: Vec<SkillCoverage> = targets
+        .iter()
+        .map(|(&skill, &(target, default_target))| coverage(members, skill, target, default_target))
         .collect();
     skills.sort_by(|a, b| {
         b.shortfall

@@ -10,7 +10,9 @@ pub mod history;
 mod level;
 mod matrix;
 mod name;
+pub mod pseudonym;
 pub mod time;
+pub mod whatif;
 
 pub use analysis::{Analysis, Fit, Scope, SkillCoverage};
 pub use framework::{

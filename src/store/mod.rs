@@ -53,6 +53,19 @@ pub struct Counts {
     pub history: i64,
 }
 
+/// A team copied into an organisation database by `rollup`, and from where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RollupSource {
+    /// The team in this database.
+    pub team: TeamId,
+    /// The team file's absolute path.
+    pub source: String,
+    /// The team file's modification time (RFC 3339, UTC).
+    pub source_time: String,
+    /// Member names are pseudonyms and notes were dropped.
+    pub pseudonymised: bool,
+}
+
 /// An open capmatrix database.
 pub struct Store {
     conn: Connection,
@@ -385,6 +398,78 @@ impl Store {
                 })
             })
             .at(&self.path)
+    }
+
+    /// Opens a team database to copy from (`rollup`): for reading only, never locked or
+    /// changed. A missing file, a file that is not a capmatrix database and one written by a
+    /// newer capmatrix are refused by name. An older one is read through an upgraded copy in
+    /// `scratch` (a temporary folder the caller owns).
+    pub fn open_source(path: &Path, scratch: &Path) -> Result<Store> {
+        match inspect(path)? {
+            Existing::New => Err(Error::NoDatabase {
+                path: path.to_path_buf(),
+            }),
+            Existing::Ours(v) if v == SCHEMA_VERSION => Store::open_existing_read_only(path),
+            Existing::Ours(_) => {
+                let copy = scratch.join("source.db");
+                let _ = std::fs::remove_file(&copy);
+                let conn = open_read_only_connection(path).at(path)?;
+                conn.execute("VACUUM INTO ?1", [copy.to_string_lossy()])
+                    .at(path)?;
+                drop(conn);
+                let mut store = Store::open(&copy)?;
+                store.path = path.to_path_buf();
+                Ok(store)
+            }
+        }
+    }
+
+    /// Every member's events (joined, left, moved, role), in recorded order per member.
+    pub fn all_events(&self) -> Result<std::collections::HashMap<MemberId, Vec<MemberEvent>>> {
+        let mut out: std::collections::HashMap<MemberId, Vec<MemberEvent>> = Default::default();
+        for (m, e) in all_events(&self.conn).at(&self.path)? {
+            out.entry(m).or_default().push(e);
+        }
+        Ok(out)
+    }
+
+    /// The framework alone (cheap: no matrix).
+    pub fn load_framework(&self) -> Result<Framework> {
+        load_framework(&self.conn).at(&self.path)?
+    }
+
+    /// Whether any team was rolled up with pseudonyms (its notes dropped).
+    pub fn is_pseudonymised(&self) -> Result<bool> {
+        self.conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM rollup_team WHERE pseudonymised)",
+                [],
+                |r| r.get(0),
+            )
+            .at(&self.path)
+    }
+
+    /// Where rolled-up teams came from: team, source file, its modification time, and
+    /// whether names were pseudonymised.
+    pub fn rollup_sources(&self) -> Result<Vec<RollupSource>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT team_id, source, source_time, pseudonymised FROM rollup_team
+                 ORDER BY source, team_id",
+            )
+            .at(&self.path)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(RollupSource {
+                    team: TeamId(r.get(0)?),
+                    source: r.get(1)?,
+                    source_time: r.get(2)?,
+                    pseudonymised: r.get(3)?,
+                })
+            })
+            .at(&self.path)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().at(&self.path)
     }
 
     /// Counts of teams, members, ratings and history entries.
@@ -1521,6 +1606,34 @@ impl<'t> Writer<'t> {
         self.exec(
             "UPDATE team SET name = ?2 WHERE id = ?1",
             params![id.0, name],
+        )
+        .map(drop)
+    }
+
+    /// The teams rolled up from a source file.
+    pub fn teams_from(&self, source: &str) -> Result<Vec<TeamId>> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT team_id FROM rollup_team WHERE source = ?1")
+            .at(&self.path)?;
+        let rows = stmt
+            .query_map([source], |r| Ok(TeamId(r.get(0)?)))
+            .at(&self.path)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().at(&self.path)
+    }
+
+    /// Records where a rolled-up team came from.
+    pub fn record_rollup(
+        &self,
+        team: TeamId,
+        source: &str,
+        source_time: &str,
+        pseudonymised: bool,
+    ) -> Result<()> {
+        self.exec(
+            "INSERT INTO rollup_team (team_id, source, source_time, pseudonymised)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![team.0, source, source_time, pseudonymised],
         )
         .map(drop)
     }

@@ -1174,6 +1174,7 @@ fn export_ui(
                 (ExportType::Xlsx, "Excel workbook"),
                 (ExportType::Png, "Picture (PNG)"),
                 (ExportType::Svg, "Picture (SVG)"),
+                (ExportType::Parquet, "Parquet"),
             ] {
                 if ui.radio(kind == k, label).clicked() && kind != k {
                     d.set_kind(k);
@@ -1204,6 +1205,9 @@ fn export_ui(
             }
             ExportType::Png | ExportType::Svg => {
                 "The heatmap for a slide: names, levels, coverage, legend (up to 200 members)."
+            }
+            ExportType::Parquet => {
+                "One typed row per rating for a data platform (DuckDB, Spark, BigQuery, Databricks)."
             }
         });
         let team = d
