@@ -359,7 +359,8 @@ pub enum Command {
         add_skills: bool,
     },
     /// Export the matrix; the file's extension picks the type: .csv/.txt (CSV; `-` for
-    /// standard output), .xlsx (an Excel workbook), .svg or .png (a picture of the heatmap).
+    /// standard output), .xlsx (an Excel workbook), .parquet (the long table, typed, for a
+    /// data platform), .svg or .png (a picture of the heatmap).
     Export {
         /// Where to write (replaced only when the export succeeds).
         file: PathBuf,
@@ -379,8 +380,8 @@ pub enum Command {
         /// excluded, undone edits ignored).
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
-        /// Whose ratings (CSV only): the lead's, the people's own, or both (long layout, with a
-        /// Source column).
+        /// Whose ratings (CSV and Parquet): the lead's, the people's own, or both (long layout,
+        /// with a Source column).
         #[arg(long, value_enum, default_value = "lead")]
         source: ExportSourceArg,
     },
@@ -418,6 +419,26 @@ pub enum Command {
     /// Write a consistent copy of the database to FILE while it stays in use.
     Backup {
         /// Where to write the copy (must not exist).
+        file: PathBuf,
+    },
+    /// Copy team databases into an organisation database (created if needed): their teams,
+    /// members, ratings, targets and history. The team files are only read. Running again
+    /// with updated files replaces what each file gave before.
+    Rollup {
+        /// The organisation database (--db is not used).
+        org: PathBuf,
+        /// The team databases.
+        #[arg(required = true, value_name = "TEAM_DB")]
+        teams: Vec<PathBuf>,
+        /// Replace member names with stable pseudonyms made with this key (see keygen), and
+        /// drop notes.
+        #[arg(long, value_name = "KEYFILE")]
+        pseudonymise: Option<PathBuf>,
+    },
+    /// Make a secret key for `rollup --pseudonymise` from the operating system's random
+    /// source, readable by you only. Never replaces a file.
+    Keygen {
+        /// Where to write the key (must not exist).
         file: PathBuf,
     },
 }
@@ -790,11 +811,79 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
         Command::Framework {
             action: FrameworkCommand::Update { file, dry_run },
         } => framework_update(db, file, *dry_run, out),
+        Command::Rollup {
+            org,
+            teams,
+            pseudonymise,
+        } => rollup(org, teams, pseudonymise.as_deref(), out),
+        Command::Keygen { file } => {
+            crate::rollup::keygen(file)?;
+            writeln!(
+                out,
+                "wrote a new key to {} (readable by you only). Keep it secret and keep a copy: \
+                 the same key gives the same pseudonyms in every roll-up",
+                file.display()
+            )
+            .map_err(out_err)
+        }
         Command::Backup { file } => {
             Store::open_read_only(db)?.backup_to(file)?;
             writeln!(out, "backed up {} to {}", db.display(), file.display()).map_err(out_err)
         }
     }
+}
+
+/// `rollup`: every team file into the organisation database, one line per file.
+fn rollup(
+    org: &Path,
+    teams: &[PathBuf],
+    key_file: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let key = key_file.map(crate::rollup::read_key).transpose()?;
+    let mut store = Store::open(org)?;
+    let started = std::time::Instant::now();
+    let summaries = crate::rollup::rollup(&mut store, teams, key.as_ref())?;
+    let (mut members, mut team_count) = (0, 0);
+    for s in &summaries {
+        members += s.members;
+        team_count += s.teams.len();
+        let mut line = format!(
+            "{}: {} ({}), {}",
+            s.path.display(),
+            plural(s.teams.len(), "team", "teams"),
+            s.teams.join(", "),
+            plural(s.members, "member", "members"),
+        );
+        if s.replaced > 0 {
+            line.push_str(&format!(
+                ", replacing {} rolled up before",
+                plural(s.replaced, "team", "teams")
+            ));
+        }
+        if !s.new_skills.is_empty() {
+            line.push_str(&format!(
+                "; custom skills added: {}",
+                crate::model::quoted(&s.new_skills)
+            ));
+        }
+        writeln!(out, "{line}").map_err(out_err)?;
+    }
+    writeln!(
+        out,
+        "rolled up {} with {} from {} into {}{} in {:.1} s",
+        plural(team_count, "team", "teams"),
+        plural(members, "member", "members"),
+        plural(summaries.len(), "file", "files"),
+        org.display(),
+        if key.is_some() {
+            " (names pseudonymised, notes dropped)"
+        } else {
+            ""
+        },
+        started.elapsed().as_secs_f64()
+    )
+    .map_err(out_err)
 }
 
 /// A date argument, in the user's time zone: ISO (2026-11-25), UK (25/11/2026) or an instant

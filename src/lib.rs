@@ -27,6 +27,7 @@ pub mod io;
 pub mod model;
 pub mod palette;
 pub mod problem;
+pub mod rollup;
 pub mod store;
 pub mod transfer;
 pub mod ui;

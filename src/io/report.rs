@@ -248,7 +248,7 @@ pub fn what_if_report(
         skills: outcome
             .changes
             .iter()
-            .filter(|c| all || c.then.is_gap() || c.today.as_ref() != Some(&c.then))
+            .filter(|c| all || c.then.is_gap() || c.changed())
             .map(|c| WhatIfRow {
                 then: gap_row(snapshot, &c.then, &name_of),
                 covered_today: c.today.as_ref().map(|t| t.covered),

@@ -55,6 +55,26 @@ impl Change {
                 .is_some_and(|t| t.single_point_of_failure)
     }
 
+    /// Whether the plan changes the skill's figures: target, people covering, shortfall,
+    /// single point of failure or best level (not who covers it).
+    pub fn changed(&self) -> bool {
+        self.today.as_ref().is_none_or(|t| {
+            (
+                t.target,
+                t.covered,
+                t.shortfall,
+                t.single_point_of_failure,
+                t.best,
+            ) != (
+                self.then.target,
+                self.then.covered,
+                self.then.shortfall,
+                self.then.single_point_of_failure,
+                self.then.best,
+            )
+        })
+    }
+
     /// Better than today: less short, or no longer on one person.
     pub fn improved(&self) -> bool {
         self.today.as_ref().is_some_and(|t| {

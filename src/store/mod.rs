@@ -405,15 +405,21 @@ impl Store {
     /// newer capmatrix are refused by name. An older one is read through an upgraded copy in
     /// `scratch` (a temporary folder the caller owns).
     pub fn open_source(path: &Path, scratch: &Path) -> Result<Store> {
-        match inspect(path)? {
+        match inspect_with(path, open_untouched)? {
             Existing::New => Err(Error::NoDatabase {
                 path: path.to_path_buf(),
             }),
-            Existing::Ours(v) if v == SCHEMA_VERSION => Store::open_existing_read_only(path),
+            Existing::Ours(v) if v == SCHEMA_VERSION => Ok(Store {
+                conn: open_untouched(path).at(path)?,
+                path: path.to_path_buf(),
+                lock: None,
+                in_memory: false,
+                read_only: true,
+            }),
             Existing::Ours(_) => {
                 let copy = scratch.join("source.db");
                 let _ = std::fs::remove_file(&copy);
-                let conn = open_read_only_connection(path).at(path)?;
+                let conn = open_untouched(path).at(path)?;
                 conn.execute("VACUUM INTO ?1", [copy.to_string_lossy()])
                     .at(path)?;
                 drop(conn);
@@ -759,6 +765,11 @@ impl Store {
 /// Looks at an existing file without writing to it: is it an SQLite file, is it ours, which
 /// version, is it sound.
 fn inspect(path: &Path) -> Result<Existing> {
+    inspect_with(path, open_read_only_connection)
+}
+
+/// As [`inspect`], reading through `open`.
+fn inspect_with(path: &Path, open: fn(&Path) -> rusqlite::Result<Connection>) -> Result<Existing> {
     let not_ours = |reason: &str| Error::NotCapmatrix {
         reason: reason.to_string(),
         path: path.to_path_buf(),
@@ -793,7 +804,7 @@ fn inspect(path: &Path) -> Result<Existing> {
         source,
         path: path.to_path_buf(),
     };
-    let conn = open_read_only_connection(path).map_err(sql)?;
+    let conn = open(path).map_err(sql)?;
     let query = |pragma: &str| -> rusqlite::Result<i64> {
         conn.pragma_query_value(None, pragma, |r| r.get(0))
     };
@@ -859,6 +870,25 @@ fn open_read_only_connection(path: &Path) -> rusqlite::Result<Connection> {
         }
         Err(e) => Err(e),
     }
+}
+
+/// Opens a database someone else owns for reading without leaving anything beside it: when
+/// no write-ahead log exists (nobody has it open), as immutable, so SQLite creates no `-wal`
+/// or `-shm` file; otherwise (someone is editing it) an ordinary read-only connection, which
+/// reads their committed changes from the log that is already there.
+fn open_untouched(path: &Path) -> rusqlite::Result<Connection> {
+    if companion(path, "-wal").exists() {
+        return open_read_only_connection(path);
+    }
+    let mut uri = std::ffi::OsString::from("file:");
+    uri.push(uri_escape(path));
+    uri.push("?immutable=1");
+    Connection::open_with_flags(
+        PathBuf::from(uri),
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI,
+    )
 }
 
 /// A path as the path part of an SQLite `file:` URI.

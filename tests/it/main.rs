@@ -7,6 +7,7 @@ mod export;
 mod framework;
 mod history;
 mod import;
+mod org;
 mod packs;
 mod roundtrip;
 mod safety;

@@ -1,0 +1,402 @@
+//! Organisation roll-ups: many team databases copied into one organisation database, so a
+//! head of profession sees every team's coverage in one place.
+//!
+//! Each team file is opened for reading only (never locked or changed). Everything is read
+//! and checked first (missing, foreign or newer files, a team name in two files, a team made
+//! in the organisation database itself, role levels the organisation's framework lacks);
+//! only then is each file written, in one transaction per file: the teams earlier roll-ups
+//! took from that file are replaced by what it holds now, so running twice gives the same
+//! contents. Skills are matched by name; a skill the organisation's framework lacks is added
+//! as a custom skill. With a key, member names become pseudonyms and notes are dropped.
+
+use crate::error::{Error, Result};
+use crate::model::pseudonym::Key;
+use crate::model::{
+    Framework, HistoryEntry, Member, MemberEvent, MemberId, RoleLevelId, SkillId, Snapshot, TeamId,
+    Timestamp, name_key,
+};
+use crate::store::Store;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// What one team file gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileSummary {
+    /// The team file.
+    pub path: PathBuf,
+    /// Its teams, by name.
+    pub teams: Vec<String>,
+    /// Members copied (current and former).
+    pub members: usize,
+    /// Current ratings copied (the lead's and self-assessments).
+    pub ratings: usize,
+    /// Teams an earlier roll-up took from this file, replaced.
+    pub replaced: usize,
+    /// Skills the organisation's framework lacked, added as custom skills.
+    pub new_skills: Vec<String>,
+}
+
+/// A team file, read and checked, ready to write.
+struct Source {
+    path: PathBuf,
+    /// The absolute path, recorded per team and matched on re-runs.
+    key: String,
+    /// Its modification time, RFC 3339 UTC.
+    time: String,
+    /// The same, when ratings were last set (the time their copies are recorded at).
+    recorded: Timestamp,
+    snapshot: Snapshot,
+    history: HashMap<MemberId, Vec<HistoryEntry>>,
+    events: HashMap<MemberId, Vec<MemberEvent>>,
+}
+
+/// Reads a key file made by `keygen`.
+pub fn read_key(path: &Path) -> Result<Key> {
+    let bad = |reason: String| Error::Key {
+        reason,
+        path: path.to_path_buf(),
+    };
+    let meta = std::fs::metadata(path).map_err(|e| bad(e.to_string()))?;
+    if !meta.is_file() || meta.len() > 4096 {
+        return Err(bad("it is not a capmatrix key file".into()));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+    Key::from_text(&text).map_err(bad)
+}
+
+/// Makes a key file from the operating system's random source, readable by its owner only.
+/// Refuses to replace an existing file.
+pub fn keygen(path: &Path) -> Result<()> {
+    let bad = |reason: String| Error::Key {
+        reason,
+        path: path.to_path_buf(),
+    };
+    let mut bytes = vec![0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| bad(format!("no random source: {e}")))?;
+    let Some(key) = Key::new(bytes) else {
+        return Err(bad("the key is too short".into()));
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            bad("the file already exists; a key is never replaced (choose another name)".into())
+        } else {
+            bad(e.to_string())
+        }
+    })?;
+    use std::io::Write;
+    let written = file
+        .write_all(key.to_text().as_bytes())
+        .and_then(|()| file.sync_all());
+    if let Err(e) = written {
+        drop(file);
+        let _ = std::fs::remove_file(path);
+        return Err(bad(e.to_string()));
+    }
+    Ok(())
+}
+
+/// A file's modification time.
+fn modified(path: &Path) -> Option<jiff::Timestamp> {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| jiff::Timestamp::try_from(t).ok())
+}
+
+fn read_source(path: &Path, scratch: &Path) -> Result<Source> {
+    let store = Store::open_source(path, scratch)?;
+    store.begin_read()?;
+    let snapshot = store.load()?;
+    let history = store.all_history()?;
+    let events = store.all_events()?;
+    let key = std::fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string();
+    let time = modified(path);
+    Ok(Source {
+        path: path.to_path_buf(),
+        key,
+        time: time.map_or_else(String::new, |t| format!("{t:.0}")),
+        recorded: time.map_or_else(Timestamp::now, |t| Timestamp(t.as_millisecond())),
+        snapshot,
+        history,
+        events,
+    })
+}
+
+/// Rolls team files up into the organisation database `org`. Checks everything before
+/// writing anything; then one transaction per file. Returns what each file gave.
+pub fn rollup(org: &mut Store, files: &[PathBuf], key: Option<&Key>) -> Result<Vec<FileSummary>> {
+    let org_path = std::fs::canonicalize(org.path()).unwrap_or_else(|_| org.path().to_path_buf());
+    let scratch = tempfile::tempdir().map_err(|source| Error::Io {
+        action: "make a temporary folder",
+        path: std::env::temp_dir(),
+        source,
+    })?;
+    let mut sources = Vec::with_capacity(files.len());
+    let mut seen_files: HashMap<String, &Path> = HashMap::new();
+    for path in files {
+        if std::fs::canonicalize(path).is_ok_and(|p| p == org_path) {
+            return Err(Error::Rollup {
+                reason: "it is the organisation database itself".into(),
+                path: path.clone(),
+            });
+        }
+        let source = read_source(path, scratch.path())?;
+        if let Some(first) = seen_files.insert(source.key.clone(), path) {
+            return Err(Error::Rollup {
+                reason: format!("the file is named twice (also as {})", first.display()),
+                path: path.clone(),
+            });
+        }
+        sources.push(source);
+    }
+
+    // Team names: unique across the files, and not taken in the organisation database by a
+    // team made there or rolled up from another file.
+    let org_snapshot = org.load()?;
+    let origin: HashMap<TeamId, String> = org
+        .rollup_sources()?
+        .into_iter()
+        .map(|r| (r.team, r.source))
+        .collect();
+    let mut owner: HashMap<String, &Source> = HashMap::new();
+    for source in &sources {
+        for team in source.snapshot.teams() {
+            let k = name_key(&team.name);
+            if let Some(other) = owner.insert(k, source) {
+                return Err(Error::Rollup {
+                    reason: format!(
+                        "team \"{}\" is in two team files: {} and {}",
+                        team.name,
+                        other.path.display(),
+                        source.path.display()
+                    ),
+                    path: source.path.clone(),
+                });
+            }
+            if let Some(existing) = org_snapshot.team_named(&team.name) {
+                match origin.get(&existing.id) {
+                    Some(from) if *from == source.key => {}
+                    Some(from) => {
+                        return Err(Error::Rollup {
+                            reason: format!(
+                                "team \"{}\" is in two team files: {from} (rolled up before) and {}",
+                                team.name,
+                                source.path.display()
+                            ),
+                            path: source.path.clone(),
+                        });
+                    }
+                    None => {
+                        return Err(Error::Rollup {
+                            reason: format!(
+                                "the organisation database already has a team \"{}\" of its own",
+                                existing.name
+                            ),
+                            path: source.path.clone(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    // Role levels by name: the organisation's framework must have every one in use.
+    let mut framework = (*org_snapshot.framework).clone();
+    for source in &sources {
+        for m in source
+            .snapshot
+            .all_members()
+            .into_iter()
+            .chain(source.snapshot.all_former())
+        {
+            if let Some(rl) = m.role_level {
+                let name = &source.snapshot.framework.role_level(rl).name;
+                if framework.role_level_named(name).is_none() {
+                    return Err(Error::Rollup {
+                        reason: format!(
+                            "role level \"{name}\" is not in the organisation database's framework; \
+                             update it first (capmatrix framework update)"
+                        ),
+                        path: source.path.clone(),
+                    });
+                }
+            }
+        }
+    }
+
+    let mut out = Vec::with_capacity(sources.len());
+    for source in &sources {
+        out.push(write_source(org, &mut framework, source, key)?);
+    }
+    Ok(out)
+}
+
+/// Maps a source's skills onto the organisation's by name, adding the ones it lacks as
+/// custom skills. Returns the map and the names added.
+fn map_skills(
+    framework: &mut Framework,
+    source: &Framework,
+) -> Result<(HashMap<SkillId, SkillId>, Vec<String>)> {
+    let mut map = HashMap::new();
+    let mut added = Vec::new();
+    for s in source.skills.iter().filter(|s| !s.retired) {
+        let id = match framework.skill_named(&s.name) {
+            Some(id) => id,
+            None => {
+                let text = crate::model::framework_edit::SkillText {
+                    name: s.name.clone(),
+                    category: s.category.clone(),
+                    description: s.description.clone(),
+                    descriptors: s.descriptors.clone(),
+                };
+                let (next, id) = crate::model::framework_edit::add_custom_skill(framework, text)?;
+                *framework = next;
+                added.push(s.name.clone());
+                id
+            }
+        };
+        map.insert(s.id, id);
+    }
+    Ok((map, added))
+}
+
+fn write_source(
+    org: &mut Store,
+    framework: &mut Framework,
+    source: &Source,
+    key: Option<&Key>,
+) -> Result<FileSummary> {
+    let snap = &source.snapshot;
+    let (skills, new_skills) = map_skills(framework, &snap.framework)?;
+    let role_levels: HashMap<RoleLevelId, RoleLevelId> = snap
+        .framework
+        .role_levels
+        .iter()
+        .filter_map(|rl| Some((rl.id, framework.role_level_named(&rl.name)?)))
+        .collect();
+    let name_of = |m: &Member| match key {
+        Some(k) => k.pseudonym(&m.name),
+        None => m.name.clone(),
+    };
+    let keep_note = |note: &str| {
+        if key.is_some() {
+            String::new()
+        } else {
+            note.to_string()
+        }
+    };
+    let recorded = source.recorded;
+    let fw_changed = !new_skills.is_empty();
+    let fw_now = framework.clone();
+    org.write(|w| {
+        if fw_changed {
+            w.write_framework(&fw_now)?;
+        }
+        let old = w.teams_from(&source.key)?;
+        for &t in &old {
+            w.delete_team(t)?;
+        }
+        let mut team_ids: HashMap<TeamId, TeamId> = HashMap::new();
+        let mut teams: Vec<_> = snap.teams().collect();
+        teams.sort_by_key(|t| t.id);
+        for team in &teams {
+            let id = w.insert_team(None, &team.name)?;
+            if team.review_months != crate::model::DEFAULT_REVIEW_MONTHS {
+                w.set_review_months(id, team.review_months)?;
+            }
+            w.record_rollup(id, &source.key, &source.time, key.is_some())?;
+            for (skill, target) in snap.explicit_targets(team.id) {
+                if let Some(&s) = skills.get(&skill) {
+                    w.set_target(id, s, Some(target))?;
+                }
+            }
+            team_ids.insert(team.id, id);
+        }
+        let mut members: Vec<&Member> = snap
+            .all_members()
+            .into_iter()
+            .chain(snap.all_former())
+            .collect();
+        members.sort_by_key(|m| m.id);
+        let mut ratings = 0;
+        for m in &members {
+            let Some(&team) = team_ids.get(&m.team) else {
+                continue;
+            };
+            let role_level = m.role_level.and_then(|rl| role_levels.get(&rl).copied());
+            let id = w.insert_member(None, team, &name_of(m), role_level, m.left_on)?;
+            for e in source
+                .events
+                .get(&m.id)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+            {
+                let copy = MemberEvent {
+                    id: 0,
+                    team: e.team.and_then(|t| team_ids.get(&t).copied()),
+                    role_level: e.role_level.and_then(|rl| role_levels.get(&rl).copied()),
+                    ..e.clone()
+                };
+                let new_id = w.append_event(id, &copy)?;
+                if let Some(at) = e.undone {
+                    w.retract_event(id, new_id, at)?;
+                }
+            }
+            for e in source
+                .history
+                .get(&m.id)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+            {
+                let Some(&skill) = skills.get(&e.skill) else {
+                    continue;
+                };
+                let copy = HistoryEntry {
+                    id: 0,
+                    skill,
+                    note: keep_note(&e.note),
+                    ..e.clone()
+                };
+                let new_id = w.append_history(id, &copy)?;
+                if let Some(at) = e.undone {
+                    w.retract_history(id, new_id, at)?;
+                }
+            }
+            for (source_kind, set) in [
+                (crate::model::Source::Lead, &m.ratings),
+                (crate::model::Source::SelfAssessed, &m.self_ratings),
+            ] {
+                let sorted: BTreeMap<_, _> = set.iter().collect();
+                for (skill, r) in sorted {
+                    let Some(&s) = skills.get(skill) else {
+                        continue;
+                    };
+                    let copy = crate::model::Rating {
+                        note: keep_note(&r.note),
+                        ..r.clone()
+                    };
+                    w.put_rating_of(source_kind, id, s, &copy, recorded)?;
+                    ratings += 1;
+                }
+            }
+        }
+        Ok(FileSummary {
+            path: source.path.clone(),
+            teams: teams.iter().map(|t| t.name.clone()).collect(),
+            members: members.len(),
+            ratings,
+            replaced: old.len(),
+            new_skills: new_skills.clone(),
+        })
+    })
+}
