@@ -474,7 +474,7 @@ fn out_err(e: std::io::Error) -> Error {
 /// lock and read one consistent state, so they never block or fail someone editing.
 pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
     match command {
-        Command::Info => info(&Core::open_read_only(db)?, out),
+        Command::Info => info(&Store::open_read_only(db)?, out),
         Command::Skills {
             action: Some(action),
             ..
@@ -1467,10 +1467,14 @@ fn find_team(snapshot: &Snapshot, name: &str) -> Result<crate::model::TeamId> {
     })
 }
 
-fn info(core: &Core, out: &mut dyn Write) -> Result<()> {
-    let store = core.store();
+/// `info`: counts by SQL and the framework alone, never the whole matrix, so it answers at
+/// once for a 100,000-member organisation database.
+fn info(store: &Store, out: &mut dyn Write) -> Result<()> {
+    store.begin_read()?;
     let counts = store.counts()?;
-    let fw = &core.snapshot().framework;
+    let framework = store.load_framework()?;
+    let fw = &framework;
+    let sources = store.rollup_sources()?;
     let writable = match store.read_only_reason() {
         Some(reason) => format!("no ({reason})"),
         None => "yes".to_string(),
@@ -1510,6 +1514,24 @@ fn info(core: &Core, out: &mut dyn Write) -> Result<()> {
         ),
         ("writable", writable),
     ];
+    let mut lines = lines.to_vec();
+    if !sources.is_empty() {
+        let files: std::collections::BTreeSet<&str> =
+            sources.iter().map(|r| r.source.as_str()).collect();
+        lines.push((
+            "rolled-up teams",
+            format!(
+                "{} from {}{}",
+                sources.len(),
+                plural(files.len(), "team file", "team files"),
+                if sources.iter().any(|r| r.pseudonymised) {
+                    " (names pseudonymised)"
+                } else {
+                    ""
+                }
+            ),
+        ));
+    }
     for (key, value) in lines {
         writeln!(out, "{key}: {value}").map_err(out_err)?;
     }

@@ -462,7 +462,10 @@ fn export_picks_the_type_from_the_extension_and_refuses_others_by_name() {
         let out = capmatrix(&db, &["export", target.to_str().unwrap()]);
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(1), "{err}");
-        assert!(err.contains(".csv, .txt, .xlsx, .parquet, .svg or .png"), "{err}");
+        assert!(
+            err.contains(".csv, .txt, .xlsx, .parquet, .svg or .png"),
+            "{err}"
+        );
         assert!(!target.exists());
     }
     for name in ["team.CSV", "team.txt", "team.XLSX", "team.Parquet"] {
