@@ -15,56 +15,83 @@ use ::parquet::file::writer::SerializedFileWriter;
 use ::parquet::schema::types::Type;
 use std::sync::Arc;
 
-/// Rows per row group: large enough for good compression, small enough that a reader can
-/// split a 100,000-member file.
-const ROW_GROUP: usize = 250_000;
+/// Rows per row group: the columns of one group are built, written and dropped before the
+/// next, so memory stays flat however many ratings there are.
+const ROW_GROUP: usize = 131_072;
 
-/// One column's values, typed.
+/// One column's values, typed; a null is absent from `values` and 0 in the column's levels.
 enum Values {
-    Text(Vec<Option<ByteArray>>),
-    Int(Vec<Option<i32>>),
-    Flag(Vec<Option<bool>>),
+    Text(Vec<ByteArray>),
+    Int(Vec<i32>),
+    Flag(Vec<bool>),
 }
 
-/// A column to write: name, whether it may be null, logical type and values.
+/// A column to write: name, whether it may be null, logical type, and the values of the row
+/// group being built.
 struct Column {
     name: &'static str,
     optional: bool,
-    values: Values,
     date: bool,
+    values: Values,
+    /// Definition levels (1 present, 0 null) of an optional column.
+    defs: Vec<i16>,
 }
 
 impl Column {
-    fn text(name: &'static str, optional: bool, values: Vec<Option<ByteArray>>) -> Column {
+    fn new(name: &'static str, optional: bool, values: Values) -> Column {
         Column {
             name,
             optional,
-            values: Values::Text(values),
             date: false,
+            values,
+            defs: Vec::new(),
         }
     }
-    fn int(name: &'static str, optional: bool, values: Vec<Option<i32>>) -> Column {
-        Column {
-            name,
-            optional,
-            values: Values::Int(values),
-            date: false,
-        }
+    fn text(name: &'static str, optional: bool) -> Column {
+        Column::new(name, optional, Values::Text(Vec::new()))
     }
-    fn date(name: &'static str, values: Vec<Option<i32>>) -> Column {
+    fn int(name: &'static str, optional: bool) -> Column {
+        Column::new(name, optional, Values::Int(Vec::new()))
+    }
+    fn date(name: &'static str) -> Column {
         Column {
-            name,
-            optional: true,
-            values: Values::Int(values),
             date: true,
+            ..Column::new(name, false, Values::Int(Vec::new()))
         }
     }
-    fn flag(name: &'static str, values: Vec<Option<bool>>) -> Column {
-        Column {
-            name,
-            optional: false,
-            values: Values::Flag(values),
-            date: false,
+    fn flag(name: &'static str) -> Column {
+        Column::new(name, false, Values::Flag(Vec::new()))
+    }
+
+    fn defined(&mut self, present: bool) {
+        if self.optional {
+            self.defs.push(i16::from(present));
+        }
+    }
+    fn put_text(&mut self, v: Option<ByteArray>) {
+        self.defined(v.is_some());
+        if let (Values::Text(values), Some(v)) = (&mut self.values, v) {
+            values.push(v);
+        }
+    }
+    fn put_int(&mut self, v: Option<i32>) {
+        self.defined(v.is_some());
+        if let (Values::Int(values), Some(v)) = (&mut self.values, v) {
+            values.push(v);
+        }
+    }
+    fn put_flag(&mut self, v: bool) {
+        self.defined(true);
+        if let Values::Flag(values) = &mut self.values {
+            values.push(v);
+        }
+    }
+    fn clear(&mut self) {
+        self.defs.clear();
+        match &mut self.values {
+            Values::Text(v) => v.clear(),
+            Values::Int(v) => v.clear(),
+            Values::Flag(v) => v.clear(),
         }
     }
 
@@ -98,8 +125,29 @@ fn epoch_days(d: Date) -> i32 {
     d.since(epoch).ok().map_or(0, |span| span.get_days())
 }
 
-/// Writes columns of equal length as one Parquet file, in memory.
-fn encode(columns: &[Column], rows: usize) -> Result<Vec<u8>> {
+/// One shared copy of each distinct string: a column of 1,000,000 cells naming 11 skills holds
+/// 11 buffers, not a million.
+#[derive(Default)]
+struct Interner<'a> {
+    map: std::collections::HashMap<&'a str, ByteArray>,
+}
+
+impl<'a> Interner<'a> {
+    fn get(&mut self, s: &'a str) -> ByteArray {
+        self.map
+            .entry(s)
+            .or_insert_with(|| ByteArray::from(s.as_bytes().to_vec()))
+            .clone()
+    }
+}
+
+/// Writes `rows` rows as one Parquet file in memory: `fill` puts the rows of a range into
+/// the columns (left empty by the caller), a row group at a time.
+fn encode(
+    columns: &mut [Column],
+    rows: usize,
+    mut fill: impl FnMut(&mut [Column], std::ops::Range<usize>) -> Result<()>,
+) -> Result<Vec<u8>> {
     let fields = columns
         .iter()
         .map(|c| c.schema().map(Arc::new))
@@ -116,31 +164,27 @@ fn encode(columns: &[Column], rows: usize) -> Result<Vec<u8>> {
             .set_created_by(format!("capmatrix {}", env!("CARGO_PKG_VERSION")))
             .build(),
     );
-    let mut out = Vec::with_capacity(rows * 16 + 1024);
+    let mut out = Vec::with_capacity(rows * 4 + 1024);
     let mut writer = SerializedFileWriter::new(&mut out, schema, props).map_err(parquet_error)?;
     let mut start = 0;
     loop {
         let end = (start + ROW_GROUP).min(rows);
+        for c in columns.iter_mut() {
+            c.clear();
+        }
+        fill(columns, start..end)?;
         let mut group = writer.next_row_group().map_err(parquet_error)?;
-        for c in columns {
+        for c in columns.iter() {
             let Some(mut col) = group.next_column().map_err(parquet_error)? else {
                 break;
             };
-            macro_rules! put {
-                ($kind:ty, $values:expr) => {{
-                    let slice = &$values[start..end];
-                    let present: Vec<_> = slice.iter().filter_map(|v| v.clone()).collect();
-                    let levels: Vec<i16> = slice.iter().map(|v| i16::from(v.is_some())).collect();
-                    col.typed::<$kind>()
-                        .write_batch(&present, c.optional.then_some(&levels[..]), None)
-                        .map_err(parquet_error)?;
-                }};
-            }
+            let defs = c.optional.then_some(&c.defs[..]);
             match &c.values {
-                Values::Text(v) => put!(ByteArrayType, v),
-                Values::Int(v) => put!(Int32Type, v),
-                Values::Flag(v) => put!(BoolType, v),
+                Values::Text(v) => col.typed::<ByteArrayType>().write_batch(v, defs, None),
+                Values::Int(v) => col.typed::<Int32Type>().write_batch(v, defs, None),
+                Values::Flag(v) => col.typed::<BoolType>().write_batch(v, defs, None),
             }
+            .map_err(parquet_error)?;
             col.close().map_err(parquet_error)?;
         }
         group.close().map_err(parquet_error)?;
@@ -161,72 +205,71 @@ fn text(s: &str) -> Option<ByteArray> {
 /// source when the table has it) as Parquet, with the skill's category beside its name. With
 /// `with_note` false the note column is left out (a pseudonymised roll-up).
 pub fn encode_long(table: &Table<'_>, framework: &Framework, with_note: bool) -> Result<Vec<u8>> {
-    let n = table.rows.len();
-    let mut member = Vec::with_capacity(n);
-    let mut team = Vec::with_capacity(n);
-    let mut role = Vec::with_capacity(n);
-    let mut skill = Vec::with_capacity(n);
-    let mut category = Vec::with_capacity(n);
-    let mut level = Vec::with_capacity(n);
-    let mut level_name = Vec::with_capacity(n);
-    let mut assessed = Vec::with_capacity(n);
-    let mut interested = Vec::with_capacity(n);
-    let mut source = Vec::with_capacity(n);
-    let mut note = Vec::with_capacity(n);
-    let mut categories = std::collections::HashMap::new();
-    for row in &table.rows {
-        let [
-            Cell::Text(m),
-            Cell::Text(t),
-            Cell::Text(r),
-            Cell::Text(s),
-            Cell::Level(l),
-            Cell::Date(d),
-            Cell::Flag(i),
-            Cell::Text(note_text),
-            rest @ ..,
-        ] = row.as_slice()
-        else {
-            return Err(Error::output(std::io::Error::other(
-                "the long table has an unexpected shape",
-            )));
-        };
-        member.push(text(m));
-        team.push(text(t));
-        role.push((!r.is_empty()).then(|| text(r)).flatten());
-        skill.push(text(s));
-        let cat = categories.entry(*s).or_insert_with(|| {
-            framework
-                .skill_named(s)
-                .and_then(|id| framework.skill(id).category.clone())
-        });
-        category.push(cat.as_deref().and_then(text));
-        level.push(l.map(|l| i32::from(l.number())));
-        level_name.push(l.and_then(|l| text(l.name())));
-        assessed.push(Some(epoch_days(*d)));
-        interested.push(Some(*i));
-        source.push(match rest.first() {
-            Some(Cell::Text(s)) => text(s),
-            _ => text("lead"),
-        });
-        note.push(text(note_text));
-    }
     let mut columns = vec![
-        Column::text("member", false, member),
-        Column::text("team", false, team),
-        Column::text("role_level", true, role),
-        Column::text("skill", false, skill),
-        Column::text("skill_category", true, category),
-        Column::int("level", true, level),
-        Column::text("level_name", true, level_name),
-        Column::date("assessed_on", assessed),
-        Column::flag("interested", interested),
-        Column::text("source", false, source),
+        Column::text("member", false),
+        Column::text("team", false),
+        Column::text("role_level", true),
+        Column::text("skill", false),
+        Column::text("skill_category", true),
+        Column::int("level", true),
+        Column::text("level_name", true),
+        Column::date("assessed_on"),
+        Column::flag("interested"),
+        Column::text("source", false),
     ];
     if with_note {
-        columns.push(Column::text("note", false, note));
+        columns.push(Column::text("note", false));
     }
-    encode(&columns, n)
+    let mut names = Interner::default();
+    let mut categories: std::collections::HashMap<&str, Option<ByteArray>> = Default::default();
+    let levels: Vec<ByteArray> = crate::model::Level::ALL
+        .iter()
+        .map(|l| ByteArray::from(l.name().as_bytes().to_vec()))
+        .collect();
+    let lead = ByteArray::from(&b"lead"[..]);
+    encode(&mut columns, table.rows.len(), |cols, range| {
+        for row in &table.rows[range] {
+            let [
+                Cell::Text(m),
+                Cell::Text(t),
+                Cell::Text(r),
+                Cell::Text(s),
+                Cell::Level(l),
+                Cell::Date(d),
+                Cell::Flag(i),
+                Cell::Text(note),
+                rest @ ..,
+            ] = row.as_slice()
+            else {
+                return Err(Error::output(std::io::Error::other(
+                    "the long table has an unexpected shape",
+                )));
+            };
+            cols[0].put_text(Some(names.get(m)));
+            cols[1].put_text(Some(names.get(t)));
+            cols[2].put_text((!r.is_empty()).then(|| names.get(r)));
+            cols[3].put_text(Some(names.get(s)));
+            let category = categories.entry(s).or_insert_with(|| {
+                framework
+                    .skill_named(s)
+                    .and_then(|id| framework.skill(id).category.as_deref())
+                    .and_then(text)
+            });
+            cols[4].put_text(category.clone());
+            cols[5].put_int(l.map(|l| i32::from(l.number())));
+            cols[6].put_text(l.map(|l| levels[usize::from(l.number())].clone()));
+            cols[7].put_int(Some(epoch_days(*d)));
+            cols[8].put_flag(*i);
+            cols[9].put_text(Some(match rest.first() {
+                Some(Cell::Text(s)) => names.get(s),
+                _ => lead.clone(),
+            }));
+            if let Some(c) = cols.get_mut(10) {
+                c.put_text(Some(names.get(note)));
+            }
+        }
+        Ok(())
+    })
 }
 
 /// The gap table of every team (`gaps --by-team --format parquet`): the columns of
@@ -237,48 +280,27 @@ pub fn encode_gaps(reports: &[GapsReport]) -> Result<Vec<u8>> {
         .flat_map(|r| r.skills.iter().map(move |g| (r.team.as_str(), g)))
         .collect();
     let count = |v: u32| Some(i32::try_from(v).unwrap_or(i32::MAX));
-    let columns = vec![
-        Column::text("team", false, rows.iter().map(|(t, _)| text(t)).collect()),
-        Column::text(
-            "skill",
-            false,
-            rows.iter().map(|(_, g)| text(&g.skill)).collect(),
-        ),
-        Column::text(
-            "target_level",
-            false,
-            rows.iter()
-                .map(|(_, g)| text(g.target_level.name()))
-                .collect(),
-        ),
-        Column::int(
-            "target_count",
-            false,
-            rows.iter().map(|(_, g)| count(g.target_count)).collect(),
-        ),
-        Column::int(
-            "covered",
-            false,
-            rows.iter().map(|(_, g)| count(g.covered)).collect(),
-        ),
-        Column::int(
-            "shortfall",
-            false,
-            rows.iter().map(|(_, g)| count(g.shortfall)).collect(),
-        ),
-        Column::flag(
-            "single_point_of_failure",
-            rows.iter()
-                .map(|(_, g)| Some(g.single_point_of_failure))
-                .collect(),
-        ),
-        Column::text(
-            "best_level",
-            true,
-            rows.iter()
-                .map(|(_, g)| g.best_level.and_then(|l| text(l.name())))
-                .collect(),
-        ),
+    let mut columns = vec![
+        Column::text("team", false),
+        Column::text("skill", false),
+        Column::text("target_level", false),
+        Column::int("target_count", false),
+        Column::int("covered", false),
+        Column::int("shortfall", false),
+        Column::flag("single_point_of_failure"),
+        Column::text("best_level", true),
     ];
-    encode(&columns, rows.len())
+    encode(&mut columns, rows.len(), |cols, range| {
+        for (team, g) in &rows[range] {
+            cols[0].put_text(text(team));
+            cols[1].put_text(text(&g.skill));
+            cols[2].put_text(text(g.target_level.name()));
+            cols[3].put_int(count(g.target_count));
+            cols[4].put_int(count(g.covered));
+            cols[5].put_int(count(g.shortfall));
+            cols[6].put_flag(g.single_point_of_failure);
+            cols[7].put_text(g.best_level.and_then(|l| text(l.name())));
+        }
+        Ok(())
+    })
 }
