@@ -361,6 +361,12 @@ impl Snapshot {
         }
     }
 
+    /// Makes room for `n` more current members (a load knows how many are coming).
+    pub fn reserve_members(&mut self, n: usize) {
+        self.members.reserve(n);
+        self.member_index.reserve(n);
+    }
+
     /// Adds or replaces a member, keeping its team's member set in step. A member with
     /// `left_on` set goes to the former members.
     pub fn put_member(&mut self, member: Member) {
