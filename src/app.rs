@@ -36,9 +36,33 @@ pub struct CapmatrixApp {
     trends: Option<((u64, Option<TeamId>), ui::Trends)>,
     /// The open profile's picture and summary, by (member, generation).
     profile: Option<((MemberId, u64), egui::TextureHandle, String)>,
+    /// The matrix under the what-if plan and its outcome, by (generation, plan version).
+    what_if: WhatIfShown,
+    /// The Organisation view's table, by (generation, order).
+    org: Option<((u64, ui::OrgSort), ui::OrgTable)>,
 }
 
 type CompareKey = (u64, Option<Date>, Date, Option<TeamId>);
+
+type WhatIfShown = Option<(
+    (u64, u64),
+    crate::model::Snapshot,
+    crate::model::whatif::Outcome,
+)>;
+
+/// The matrix the window shows: under the what-if plan, as of the chosen date, or today.
+fn shown<'a>(
+    what_if: &'a WhatIfShown,
+    past: &'a Option<((u64, Date), crate::model::Snapshot)>,
+    state: &UiState,
+    core: &'a Core,
+) -> &'a crate::model::Snapshot {
+    match (what_if, past, state.as_of) {
+        (Some((_, plan, _)), _, _) if state.what_if.is_some() => plan,
+        (_, Some((_, past)), Some(_)) => past,
+        _ => core.snapshot(),
+    }
+}
 
 /// "Ann Lee, Testing (Platform)" for a step's member and skill, with the member's team.
 fn describe_focus(
@@ -91,6 +115,8 @@ impl CapmatrixApp {
             native_dialogs: false,
             timeline: None,
             past: None,
+            what_if: None,
+            org: None,
             compare: None,
             trends: None,
             profile: None,
@@ -142,11 +168,19 @@ impl CapmatrixApp {
         {
             self.state.team = None;
         }
+        // A what-if belongs to the team it was started for, and to today.
+        if self
+            .state
+            .what_if
+            .as_ref()
+            .is_some_and(|w| Some(w.team) != self.state.team || self.state.as_of.is_some())
+        {
+            self.state.what_if = None;
+        }
         self.refresh_time();
-        let snapshot = match (&self.past, self.state.as_of) {
-            (Some((_, past)), Some(_)) => past,
-            _ => self.core.snapshot(),
-        };
+        self.refresh_what_if();
+        self.refresh_org();
+        let snapshot = shown(&self.what_if, &self.past, &self.state, &self.core);
         if self
             .view
             .refresh(snapshot, self.core.generation(), &self.state)
@@ -159,10 +193,7 @@ impl CapmatrixApp {
         self.refresh_compare();
         self.refresh_trends();
         self.refresh_profile(ui.ctx());
-        let snapshot = match (&self.past, self.state.as_of) {
-            (Some((_, past)), Some(_)) => past,
-            _ => self.core.snapshot(),
-        };
+        let snapshot = shown(&self.what_if, &self.past, &self.state, &self.core);
         let frame = ui::Frame {
             snapshot,
             view: &self.view,
@@ -190,6 +221,17 @@ impl CapmatrixApp {
                     self.state.profile.as_ref().is_some_and(|p| p.member == *m)
                 })
                 .map(|(_, t, s)| (t, s.as_str())),
+            what_if: self
+                .what_if
+                .as_ref()
+                .filter(|_| self.state.what_if.is_some())
+                .map(|(_, _, o)| o),
+            today_snapshot: self.core.snapshot(),
+            org: self
+                .org
+                .as_ref()
+                .filter(|_| self.state.org_view)
+                .map(|(_, t)| t),
         };
         let mut commands = std::mem::take(&mut self.commands);
         ui::main_ui(ui, &frame, &mut self.state, &mut commands);
@@ -280,6 +322,38 @@ impl CapmatrixApp {
         };
         let past = crate::model::history::as_of(self.core.snapshot(), timeline, date);
         self.past = Some((key, past));
+    }
+
+    /// The matrix under the what-if plan, rebuilt when the plan or the data change.
+    fn refresh_what_if(&mut self) {
+        let Some(plan) = &self.state.what_if else {
+            self.what_if = None;
+            return;
+        };
+        let key = (self.core.generation(), plan.version);
+        if self.what_if.as_ref().is_some_and(|(k, _, _)| *k == key) {
+            return;
+        }
+        let (snapshot, outcome) = crate::model::whatif::plan_snapshot(
+            self.core.snapshot(),
+            plan.team,
+            &plan.plan,
+            crate::model::time::today(),
+        );
+        self.what_if = Some((key, snapshot, outcome));
+    }
+
+    /// The Organisation view's table, rebuilt when the data or the order change.
+    fn refresh_org(&mut self) {
+        if !self.state.org_view {
+            return;
+        }
+        let key = (self.core.generation(), self.state.org_sort);
+        if self.org.as_ref().is_some_and(|(k, _)| *k == key) {
+            return;
+        }
+        let table = ui::OrgTable::build(self.core.snapshot(), self.state.org_sort);
+        self.org = Some((key, table));
     }
 
     /// The comparison with an earlier (or later) date.

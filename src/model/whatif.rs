@@ -189,6 +189,29 @@ pub fn what_if(snapshot: &Snapshot, team: TeamId, plan: &Plan, on: Date) -> Outc
     }
 }
 
+/// The matrix under a plan, for a window to show like any other: the leavers gone, the hires
+/// in the team (negative ids), and every target of the team pinned as it is today (written as
+/// the team's own, so no default can move). With the outcome beside it.
+pub fn plan_snapshot(
+    snapshot: &Snapshot,
+    team: TeamId,
+    plan: &Plan,
+    on: Date,
+) -> (Snapshot, Outcome) {
+    let outcome = what_if(snapshot, team, plan, on);
+    let mut then = snapshot.clone();
+    for &m in &plan.leaving {
+        then.remove_member(m);
+    }
+    for hire in &outcome.hires {
+        then.put_member(hire.clone());
+    }
+    for c in &outcome.then.skills {
+        then.set_target(team, c.skill, Some(c.target));
+    }
+    (then, outcome)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,5 +324,19 @@ mod tests {
         assert!(change.improved(), "{change:?}");
         assert!(out.then.skills.iter().all(|c| c.covered >= 1));
         assert!(Plan::default().is_empty() && !plan.is_empty());
+        // The snapshot under the plan: the hire is a member of the team, analysed alike.
+        let (then, out2) = plan_snapshot(&snap, TeamId(1), &plan, Date::new(2026, 1, 1).unwrap());
+        assert_eq!(then.team_members(TeamId(1)).len(), 2);
+        let again = analysis::analyse(&then, Scope::Team(TeamId(1)));
+        let figures = |a: &Analysis| -> Vec<(SkillId, u32, u32)> {
+            let mut v: Vec<_> = a
+                .skills
+                .iter()
+                .map(|c| (c.skill, c.covered, c.target.count))
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(figures(&again), figures(&out2.then));
     }
 }

@@ -138,7 +138,7 @@ pub fn detail_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<
     }
     skill_detail_ui(ui, f, state, out, m, skill_id);
     ui.separator();
-    ui.add_enabled_ui(f.as_of.is_none(), |ui| member_ui(ui, f, state, out, m));
+    ui.add_enabled_ui(f.editable(), |ui| member_ui(ui, f, state, out, m));
 }
 
 fn skill_detail_ui(
@@ -201,7 +201,7 @@ fn skill_detail_ui(
             } else {
                 ui.label(text);
             }
-            if f.as_of.is_none()
+            if f.editable()
                 && r.assessed_on != f.today
                 && ui
                     .button(format!("Reviewed, still {}", r.level))
@@ -226,7 +226,7 @@ fn skill_detail_ui(
         required,
         m.self_ratings.get(&skill_id).map(|r| r.level),
     );
-    ui.add_enabled_ui(f.as_of.is_none(), |ui| {
+    ui.add_enabled_ui(f.editable(), |ui| {
         evidence_ui(ui, f, state, out, m, skill_id);
     });
     history_ui(ui, f);
@@ -257,7 +257,7 @@ fn self_rating_ui(ui: &mut Ui, f: &Frame<'_>, out: &mut Vec<Command>, m: &Member
             _ => RichText::new(text),
         };
         ui.label(text);
-        if f.as_of.is_none()
+        if f.editable()
             && lead.map(|r| r.level) != Some(own.level)
             && ui
                 .button(format!("Accept {} as the lead's", own.level))

@@ -536,7 +536,7 @@ fn row_scroll_target(ui: &Ui, state: &UiState, view: &super::View) -> Option<f32
 }
 
 /// A painted sort triangle (the default fonts have no arrow glyphs).
-fn paint_sort_arrow(painter: &egui::Painter, c: egui::Pos2, descending: bool) {
+pub(super) fn paint_sort_arrow(painter: &egui::Painter, c: egui::Pos2, descending: bool) {
     let (h, w) = (4.0, 4.5);
     let points = if descending {
         vec![
@@ -842,9 +842,10 @@ fn row_fixed_ui(
         }
         ui.memory_mut(|mem| mem.request_focus(grid_id));
     }
-    match f.as_of {
-        Some(d) => name_resp.context_menu(|ui| read_only_menu(ui, d)),
-        None => name_resp.context_menu(|ui| member_menu_ui(ui, f, state, m)),
+    match (f.as_of, state.what_if.is_some()) {
+        (Some(d), _) => name_resp.context_menu(|ui| read_only_menu(ui, d)),
+        (None, true) => name_resp.context_menu(|ui| what_if_member_menu(ui, state, m)),
+        (None, false) => name_resp.context_menu(|ui| member_menu_ui(ui, f, state, m)),
     };
     let role = m.role_level.map_or("—".to_string(), |rl| {
         snapshot.framework.role_level(rl).name.clone()
@@ -956,12 +957,15 @@ fn row_cells_ui(
             state.selected = Some((m.id, skill));
             ui.memory_mut(|mem| mem.request_focus(grid_id));
         }
-        if resp.double_clicked() && f.as_of.is_none() {
+        if resp.double_clicked() && f.editable() {
             state.editor_open = true;
         }
-        match f.as_of {
-            Some(d) => resp.context_menu(|ui| read_only_menu(ui, d)),
-            None => resp.context_menu(|ui| cell_menu_ui(ui, snapshot, state, out, m, skill)),
+        match (f.as_of, state.what_if.is_some()) {
+            (Some(d), _) => resp.context_menu(|ui| read_only_menu(ui, d)),
+            (None, true) => resp.context_menu(|ui| what_if_member_menu(ui, state, m)),
+            (None, false) => {
+                resp.context_menu(|ui| cell_menu_ui(ui, snapshot, state, out, m, skill))
+            }
         };
         resp.on_hover_ui(|ui| cell_tooltip(ui, snapshot, m, skill));
     }
@@ -993,8 +997,43 @@ fn read_only_menu(ui: &mut Ui, date: crate::model::Date) {
     ));
 }
 
+/// A member's menu while a what-if is shown: leave (or stay), or drop a hire.
+fn what_if_member_menu(ui: &mut Ui, state: &mut UiState, m: &Member) {
+    ui.label(egui::RichText::new(&m.name).strong());
+    ui.label("What if: nothing can be changed until \"End what-if\".");
+    let Some(plan) = state.what_if.as_mut() else {
+        return;
+    };
+    if m.id.0 < 0 {
+        if ui.button("Remove this hire").clicked() {
+            let i = (-1 - m.id.0) as usize;
+            if i < plan.plan.hires.len() {
+                plan.plan.hires.remove(i);
+                plan.version += 1;
+            }
+            ui.close();
+        }
+    } else if ui.button("What if they left").clicked() {
+        plan.toggle_leaving(m.id);
+        ui.close();
+    }
+}
+
 fn member_menu_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, m: &Member) {
     ui.label(egui::RichText::new(&m.name).strong());
+    if ui
+        .button("What if they left...")
+        .on_hover_text("Shows the team without them, against today's targets; nothing is changed")
+        .clicked()
+    {
+        state.team = Some(m.team);
+        state.what_if = None;
+        state.toggle_what_if();
+        if let Some(plan) = state.what_if.as_mut() {
+            plan.toggle_leaving(m.id);
+        }
+        ui.close();
+    }
     if ui.button("Profile...").clicked() {
         state.profile = Some(super::profile_window_for(state, f.snapshot, m));
         ui.close();
@@ -1194,6 +1233,30 @@ fn coverage_cell_ui(
         (theme::COVERED, Color32::WHITE, " ok")
     };
     painter.rect_filled(r.shrink(1.0), 2.0, fill);
+    // A what-if: today's figure beside the plan's, the cell outlined where it changed.
+    let change = f
+        .what_if
+        .and_then(|o| o.changes.iter().find(|ch| ch.skill == skill))
+        .filter(|ch| ch.changed());
+    let today = change.map(|ch| {
+        let colour = if ch.new_shortfall() || ch.new_single_point_of_failure() {
+            theme::FELL
+        } else if ch.improved() {
+            theme::ROSE
+        } else {
+            ui.visuals().strong_text_color()
+        };
+        painter.rect_stroke(
+            r.shrink(0.5),
+            2.0,
+            Stroke::new(2.5, colour),
+            StrokeKind::Inside,
+        );
+        ch.today.as_ref().map_or_else(
+            || "; new to the team under this plan".to_string(),
+            |t| format!("; today {} of {}", t.covered, t.target.count),
+        )
+    });
     painter.text(
         r.center(),
         Align2::CENTER_CENTER,
@@ -1216,7 +1279,7 @@ fn coverage_cell_ui(
         } else {
             ""
         }
-    );
+    ) + &today.unwrap_or_default();
     footer_cell_info(ui, hit, skill, desc);
 }
 
@@ -1348,8 +1411,8 @@ fn keyboard(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Comma
         .cells_width;
         state.h_scroll = scroll_to_column(state.h_scroll, c, cells_width);
     }
-    if f.as_of.is_some() {
-        // The past is read-only: moving around works, changing does not.
+    if !f.editable() {
+        // The past and a what-if are read-only: moving around works, changing does not.
         return;
     }
     if open_editor {

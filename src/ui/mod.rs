@@ -6,9 +6,11 @@
 mod detail;
 mod dialogs;
 mod heatmap;
+mod org;
 mod skills;
 pub mod theme;
 mod time;
+mod whatif;
 
 use crate::core::Action;
 use crate::io::Mode;
@@ -19,6 +21,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 pub use dialogs::{Dialog, ExportDialog, ExportTarget, ImportDialog, ImportPreview, PreviewError};
+pub use org::OrgTable;
 pub use skills::{FrameworkPreview, FrameworkUpdateDialog, SkillForm, SkillsDialog};
 
 /// What the user asked for, run by the app after the frame.
@@ -229,6 +232,50 @@ pub struct UiState {
     pub profile: Option<ProfileWindow>,
     /// The cell whose details the side panel last scrolled to.
     pub detail_shown: Option<(MemberId, SkillId)>,
+    /// A what-if plan for the team shown: the matrix, coverage and gaps show the team under
+    /// it, nothing can be changed, and nothing is saved.
+    pub what_if: Option<WhatIfPlan>,
+    /// The Organisation view (teams as rows, skills as columns) instead of the matrix.
+    pub org_view: bool,
+    /// The Organisation view's order.
+    pub org_sort: OrgSort,
+}
+
+/// A what-if being considered in the window.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WhatIfPlan {
+    /// The team.
+    pub team: TeamId,
+    /// Who leaves and who joins.
+    pub plan: crate::model::whatif::Plan,
+    /// The role level picked for the next hire.
+    pub hire_role: Option<crate::model::RoleLevelId>,
+    /// Counts changes, so the view is rebuilt after each.
+    pub version: u64,
+}
+
+impl WhatIfPlan {
+    /// Marks a member as leaving, or (when they already are) as staying.
+    pub fn toggle_leaving(&mut self, member: MemberId) {
+        if !self.plan.leaving.remove(&member) {
+            self.plan.leaving.insert(member);
+        }
+        self.version += 1;
+    }
+}
+
+/// How the Organisation view orders its teams.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OrgSort {
+    /// By name.
+    #[default]
+    Name,
+    /// Most members first.
+    Members,
+    /// Most skills short of target first.
+    Short,
+    /// Most short in one skill first.
+    Skill(SkillId),
 }
 
 impl UiState {
@@ -238,6 +285,23 @@ impl UiState {
             text: text.into(),
             error,
         });
+    }
+
+    /// Starts a what-if for the team shown (none for all teams), or ends the one running.
+    pub fn toggle_what_if(&mut self) {
+        self.what_if = match (&self.what_if, self.team) {
+            (None, Some(team)) => Some(WhatIfPlan {
+                team,
+                ..WhatIfPlan::default()
+            }),
+            _ => None,
+        };
+        if self.what_if.is_some() {
+            self.as_of = None;
+            self.as_of_text.clear();
+            self.compare = None;
+            self.editor_open = false;
+        }
     }
 
     /// The scope the screens analyse.
@@ -255,6 +319,7 @@ type ViewKey = (
     bool,
     Option<Date>,
     bool,
+    Option<u64>,
 );
 
 /// The person's own level minus the lead's in a skill (not rated counts as None), when both
@@ -338,6 +403,7 @@ impl View {
             state.prefs.descending,
             state.as_of,
             state.self_vs_lead && state.only_disagreements,
+            state.what_if.as_ref().map(|w| w.version),
         );
         if self.key.as_ref() == Some(&key) {
             return false;
@@ -353,7 +419,7 @@ impl View {
         if self
             .key
             .as_ref()
-            .is_none_or(|k| k.0 != key.0 || k.1 != key.1 || k.5 != key.5)
+            .is_none_or(|k| k.0 != key.0 || k.1 != key.1 || k.5 != key.5 || k.7 != key.7)
         {
             self.analyse(snapshot, state, &members);
         }
@@ -431,6 +497,19 @@ pub struct Frame<'a> {
     pub timeline: Option<&'a Timeline>,
     /// The open profile's picture, drawn by the app, with its summary in words.
     pub profile: Option<(&'a egui::TextureHandle, &'a str)>,
+    /// The what-if outcome, while a what-if is shown (the snapshot is then the plan's).
+    pub what_if: Option<&'a crate::model::whatif::Outcome>,
+    /// Today's matrix, while a what-if is shown (for names of people leaving).
+    pub today_snapshot: &'a Snapshot,
+    /// The Organisation view's rows, while it is shown.
+    pub org: Option<&'a org::OrgTable>,
+}
+
+impl Frame<'_> {
+    /// Whether the matrix shown can be changed: not the past, not a what-if.
+    pub fn editable(&self) -> bool {
+        self.as_of.is_none() && self.what_if.is_none()
+    }
 }
 
 /// The matrix compared with another date: the baseline, the gaps opened and closed since,
@@ -585,9 +664,12 @@ pub fn main_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut 
     shortcuts(ui, f, state, out);
     egui::Panel::top("top_bar").show(ui, |ui| top_bar_ui(ui, f, state, out));
     time::time_bar(ui, f, state);
+    whatif::banner_ui(ui, f, state);
     egui::Panel::bottom("status_bar").show(ui, |ui| status_bar_ui(ui, f, state));
     if f.snapshot.member_count() == 0 && f.snapshot.teams().count() == 0 {
         egui::CentralPanel::default().show(ui, |ui| first_run_ui(ui, state, out));
+    } else if state.org_view {
+        egui::CentralPanel::default().show(ui, |ui| org::org_ui(ui, f, state));
     } else {
         egui::Panel::right("side_panel")
             .resizable(true)
@@ -597,6 +679,7 @@ pub fn main_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut 
                 egui::ScrollArea::vertical()
                     .id_salt("side_scroll")
                     .show(ui, |ui| {
+                        whatif::changes_ui(ui, f, state);
                         detail::changes_ui(ui, f, state.team.is_none());
                         detail::gaps_ui(ui, f, state);
                         detail::due_ui(ui, f, state);
@@ -664,8 +747,23 @@ fn top_bar_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut V
         ui.separator();
         team_picker_ui(ui, f, state);
         team_menu_ui(ui, f, state);
+        ui.toggle_value(&mut state.org_view, "Organisation")
+            .on_hover_text("Every team's coverage against its own targets: teams as rows, skills as columns");
+        let what_if_on = state.what_if.is_some();
+        if ui
+            .add_enabled(
+                state.team.is_some() && f.as_of.is_none(),
+                egui::Button::new("What if...").selected(what_if_on),
+            )
+            .on_hover_text("Mark people as leaving and add hypothetical hires; see the coverage and gaps under the plan beside today's")
+            .on_disabled_hover_text("Pick a team first (and show today)")
+            .clicked()
+        {
+            state.toggle_what_if();
+            state.org_view = false;
+        }
         skills_menu_ui(ui, f, state, out);
-        let editable = f.as_of.is_none();
+        let editable = f.editable();
         if ui
             .add_enabled(editable, egui::Button::new("Add member..."))
             .clicked()
@@ -744,7 +842,7 @@ fn team_picker_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
 /// New, rename, targets, remove.
 fn team_menu_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
     ui.menu_button("Team", |ui| {
-        let editable = f.as_of.is_none();
+        let editable = f.editable();
         if ui
             .add_enabled(editable, egui::Button::new("New team..."))
             .clicked()
@@ -817,7 +915,7 @@ fn skills_menu_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &m
             state.dialog = Some(Dialog::Skills(SkillsDialog::default()));
         }
         if ui
-            .add_enabled(f.as_of.is_none(), egui::Button::new("Update framework..."))
+            .add_enabled(f.editable(), egui::Button::new("Update framework..."))
             .clicked()
         {
             state.dialog = Some(Dialog::FrameworkUpdate(FrameworkUpdateDialog::default()));
@@ -840,7 +938,7 @@ fn search_ui(ui: &mut egui::Ui, state: &mut UiState) {
 /// Import and export.
 fn files_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Command>) {
     if ui
-        .add_enabled(f.as_of.is_none(), egui::Button::new("Import..."))
+        .add_enabled(f.editable(), egui::Button::new("Import..."))
         .clicked()
     {
         state.dialog = Some(Dialog::Import(ImportDialog::default()));
@@ -869,10 +967,7 @@ fn files_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec
 
 fn undo_redo_ui(ui: &mut egui::Ui, f: &Frame<'_>, out: &mut Vec<Command>) {
     let undo = ui
-        .add_enabled(
-            f.undo.is_some() && f.as_of.is_none(),
-            egui::Button::new("Undo"),
-        )
+        .add_enabled(f.undo.is_some() && f.editable(), egui::Button::new("Undo"))
         .on_hover_text(
             f.undo
                 .map_or("Nothing to undo".into(), |l| format!("Undo {l} (Ctrl+Z)")),
@@ -881,10 +976,7 @@ fn undo_redo_ui(ui: &mut egui::Ui, f: &Frame<'_>, out: &mut Vec<Command>) {
         out.push(Command::Undo);
     }
     let redo = ui
-        .add_enabled(
-            f.redo.is_some() && f.as_of.is_none(),
-            egui::Button::new("Redo"),
-        )
+        .add_enabled(f.redo.is_some() && f.editable(), egui::Button::new("Redo"))
         .on_hover_text(f.redo.map_or("Nothing to redo".into(), |l| {
             format!("Redo {l} (Ctrl+Shift+Z)")
         }));

@@ -141,7 +141,7 @@ pub fn skills_ui(
             .filter(|&s| fw.has_skill(s) && fw.skill(s).custom)
             .map(|s| SkillForm::of(fw.skill(s)));
     }
-    let editable = f.as_of.is_none();
+    let editable = f.editable();
     let mut keep = true;
     window("Skills")
         .resizable(true)
@@ -286,7 +286,7 @@ fn details_ui(
 ) {
     let fw = &f.snapshot.framework;
     let s = fw.skill(skill);
-    let editable = f.as_of.is_none();
+    let editable = f.editable();
     ui.heading(&s.name);
     let rated = f
         .snapshot
@@ -618,7 +618,7 @@ pub fn framework_update_ui(
                 }
             };
             ui.separator();
-            let (yes, no) = buttons(ui, "Apply update", ready && f.as_of.is_none());
+            let (yes, no) = buttons(ui, "Apply update", ready && f.editable());
             if yes {
                 out.push(Command::ApplyFramework);
             }

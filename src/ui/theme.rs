@@ -62,6 +62,18 @@ pub const SELECTED: Color32 = Color32::from_rgb(0x3b, 0x6e, 0xa8);
 /// The time bar's background while the window shows the past (read-only): a pale amber no
 /// level colour uses.
 pub const PAST_BANNER: Color32 = Color32::from_rgb(0xfd, 0xe6, 0x9c);
+/// The what-if banner: a pale lilac no level or gap colour uses, so a plan is never
+/// mistaken for the matrix as it is.
+pub const WHAT_IF_BANNER: Color32 = Color32::from_rgb(0xe4, 0xd9, 0xf5);
+/// Width of the team column of the Organisation view.
+pub const ORG_TEAM_WIDTH: f32 = 220.0;
+/// Width of the members column of the Organisation view.
+pub const ORG_MEMBERS_WIDTH: f32 = 70.0;
+/// Width of a skill column of the Organisation view.
+pub const ORG_CELL_WIDTH: f32 = 74.0;
+/// Height of the Organisation view's header (skill names wrapped on up to four lines).
+pub const ORG_HEADER_HEIGHT: f32 = 64.0;
+
 /// A rating due for review: the corner mark's colour (dark grey, visible on every level).
 pub const STALE: Color32 = Color32::from_rgb(0x55, 0x55, 0x55);
 /// "Self vs lead": their own rating two or more levels above the lead's (purple).

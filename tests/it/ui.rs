@@ -1899,3 +1899,109 @@ fn a_framework_update_is_previewed_applied_and_undone_in_the_window() {
         h.state().core().read_back().unwrap()
     );
 }
+
+#[test]
+fn the_organisation_view_lists_teams_against_their_targets_and_a_click_opens_one() {
+    let mut h = harness(two_team_core());
+    h.get_by_label("Organisation").click();
+    h.run();
+    assert!(h.state().state().org_view);
+    // Platform: two data engineers, Testing covered by one at the target level: a single
+    // point of failure, said in words.
+    let snap = h.state().core().snapshot();
+    let platform = snap.team_named("Platform").unwrap().id;
+    let testing = snap.framework.skill_named("Testing").unwrap();
+    let a = capmatrix::model::analysis::analyse(snap, capmatrix::model::Scope::Team(platform));
+    let c = a.skills.iter().find(|c| c.skill == testing).unwrap();
+    let words = format!(
+        "Platform, Testing: {} of {} at {} or above",
+        c.covered, c.target.count, c.target.level
+    );
+    h.get_by_label_contains(&words);
+    // The summary row counts the teams short in each skill.
+    let summary: Vec<_> = h
+        .query_all_by_label_contains("teams short of their target")
+        .collect();
+    assert!(summary.len() >= 11, "a summary per skill column");
+    // Sorting by a skill's shortfall, then a click on a team opens it in the matrix.
+    h.get_by_label("Testing").click();
+    h.run();
+    assert_eq!(
+        h.state().state().org_sort,
+        capmatrix::ui::OrgSort::Skill(testing)
+    );
+    h.get_by_label("Open Platform").click();
+    h.run();
+    assert!(!h.state().state().org_view);
+    assert_eq!(h.state().state().team, Some(platform));
+    let names = names_in_view(&h);
+    assert_eq!(names, ["Aaron Abbot", "Zed Zephyr"]);
+}
+
+#[test]
+fn what_if_someone_leaves_shows_the_plan_beside_today_and_changes_nothing() {
+    let mut h = harness(sample_core());
+    let snap = h.state().core().snapshot().clone();
+    let team = snap.team_named("Data Engineering").unwrap().id;
+    h.state_mut().state_mut().team = Some(team);
+    h.run();
+    // A skill two people cover today: without one of them it rests on the other.
+    let a = capmatrix::model::analysis::analyse(&snap, capmatrix::model::Scope::Team(team));
+    let c = a
+        .skills
+        .iter()
+        .find(|c| c.covered == 2 && c.target.count == 2)
+        .expect("the sample team has a skill covered by exactly two");
+    let skill = snap.framework.skill(c.skill).name.clone();
+    let leaver = snap.member(c.covered_by[0]).unwrap().name.clone();
+    let before = h.state().core().read_back().unwrap();
+
+    h.get_by_label("What if...").click();
+    h.run();
+    assert!(h.state().state().what_if.is_some());
+    h.get_by_label(&leaver).click_secondary();
+    h.run();
+    h.get_by_label("What if they left").click();
+    h.run();
+    // The banner, the matrix without them, and the comparison with today.
+    h.get_by_label("WHAT IF");
+    h.get_by_label(&format!("{leaver}  x"));
+    assert!(!names_in_view(&h).contains(&leaver));
+    h.get_by_label_contains(&format!(
+        "{skill}: 2/2 -> 1/2  NEW SHORTFALL, NEW single point of failure"
+    ));
+    assert!(
+        h.query_all_by_label_contains("; today 2 of 2")
+            .next()
+            .is_some(),
+        "the coverage row shows today's figure beside the plan's"
+    );
+    // Nothing can be changed: a level typed on a cell is not applied.
+    let first = h.state().visible_rows()[0];
+    let testing = snap.framework.skill_named("Testing").unwrap();
+    h.state_mut().state_mut().selected = Some((first, testing));
+    h.run();
+    h.key_press(egui::Key::Num4);
+    h.run();
+    // A hire at Lead data engineer, through the banner's picker.
+    // The picker is the second thing labelled "Hire at:" (after the label itself).
+    h.query_all_by_label("Hire at:").last().unwrap().click();
+    h.run();
+    h.get_by_label("Lead data engineer").click();
+    h.run();
+    h.get_by_label("Add hire").click();
+    h.run();
+    h.get_by_label("New hire 1 (Lead data engineer)  x");
+    // The hire is a row of the matrix (a negative id: never a real member).
+    assert!(
+        h.state()
+            .visible_rows()
+            .contains(&capmatrix::model::MemberId(-1))
+    );
+    // Ending it brings back today; the database never changed.
+    h.get_by_label("End what-if").click();
+    h.run();
+    assert!(h.state().state().what_if.is_none());
+    assert!(names_in_view(&h).contains(&leaver));
+    assert_eq!(h.state().core().read_back().unwrap(), before);
+}

@@ -1,0 +1,433 @@
+//! The Organisation view: teams as rows, skills as columns, each cell a team's coverage of a
+//! skill against its own target (covered/target, coloured short, single point of failure or
+//! met, the words in the cell and its tooltip so nothing rests on colour), a summary row per
+//! skill (teams short, people covering across the organisation), sortable by any column;
+//! a click opens the team. Only the rows in view are drawn, so 5,000 teams cost what 20 do.
+
+use super::{Frame, OrgSort, UiState, theme};
+use crate::model::analysis::{self, Scope};
+use crate::model::{SkillId, Snapshot, TeamId};
+use egui::{Align2, Color32, FontId, Rect, RichText, Sense, Ui, pos2, vec2};
+
+/// A team's coverage of one skill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrgCell {
+    /// People at or above the target level.
+    pub covered: u32,
+    /// The target.
+    pub target: crate::model::Target,
+    /// Target count minus covered.
+    pub shortfall: u32,
+    /// Exactly one person covers it.
+    pub single_point_of_failure: bool,
+}
+
+/// One team's row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgRow {
+    /// The team.
+    pub team: TeamId,
+    /// Its name.
+    pub name: String,
+    /// Its current members.
+    pub members: usize,
+    /// By column (`None`: the team has no target in the skill).
+    pub cells: Vec<Option<OrgCell>>,
+    /// Skills short of target.
+    pub short: usize,
+    /// Skills resting on one person.
+    pub single: usize,
+}
+
+/// A skill across the organisation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OrgSummary {
+    /// Teams short of their target in it.
+    pub teams_short: usize,
+    /// Teams with a target in it.
+    pub teams_with: usize,
+    /// Teams resting on one person in it.
+    pub teams_single: usize,
+    /// People covering it across the organisation (each at their own team's target level).
+    pub people: u32,
+}
+
+/// The Organisation view's data, built from the snapshot when it changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OrgTable {
+    /// Skill columns: every skill some team has a target in, the framework's order.
+    pub skills: Vec<SkillId>,
+    /// Teams with members, in the order asked for.
+    pub rows: Vec<OrgRow>,
+    /// Per column.
+    pub summary: Vec<OrgSummary>,
+    /// Teams without members (not listed).
+    pub empty_teams: usize,
+}
+
+impl OrgTable {
+    /// Every team's coverage, ordered by `sort`.
+    pub fn build(snapshot: &Snapshot, sort: OrgSort) -> OrgTable {
+        let mut per_team = Vec::new();
+        let mut used = std::collections::BTreeSet::new();
+        let mut empty_teams = 0;
+        for team in snapshot.teams() {
+            if team.members.is_empty() {
+                empty_teams += 1;
+                continue;
+            }
+            let a = analysis::analyse(snapshot, Scope::Team(team.id));
+            used.extend(a.skills.iter().map(|c| c.skill));
+            per_team.push((team, a));
+        }
+        let skills: Vec<SkillId> = snapshot
+            .framework
+            .skills_in_order()
+            .map(|s| s.id)
+            .filter(|s| used.contains(s))
+            .collect();
+        let column: std::collections::HashMap<SkillId, usize> =
+            skills.iter().enumerate().map(|(i, &s)| (s, i)).collect();
+        let mut summary = vec![OrgSummary::default(); skills.len()];
+        let mut rows: Vec<OrgRow> = per_team
+            .into_iter()
+            .map(|(team, a)| {
+                let mut cells = vec![None; skills.len()];
+                for c in &a.skills {
+                    let Some(&i) = column.get(&c.skill) else {
+                        continue;
+                    };
+                    cells[i] = Some(OrgCell {
+                        covered: c.covered,
+                        target: c.target,
+                        shortfall: c.shortfall,
+                        single_point_of_failure: c.single_point_of_failure,
+                    });
+                    let s = &mut summary[i];
+                    s.teams_with += 1;
+                    s.teams_short += usize::from(c.shortfall > 0);
+                    s.teams_single += usize::from(c.single_point_of_failure);
+                    s.people += c.covered;
+                }
+                OrgRow {
+                    team: team.id,
+                    name: team.name.clone(),
+                    members: team.members.len(),
+                    short: a.skills.iter().filter(|c| c.shortfall > 0).count(),
+                    single: a
+                        .skills
+                        .iter()
+                        .filter(|c| c.single_point_of_failure)
+                        .count(),
+                    cells,
+                }
+            })
+            .collect();
+        let by_name = |a: &OrgRow, b: &OrgRow| a.name.to_lowercase().cmp(&b.name.to_lowercase());
+        match sort {
+            OrgSort::Name => rows.sort_by(by_name),
+            OrgSort::Members => rows.sort_by(|a, b| b.members.cmp(&a.members).then(by_name(a, b))),
+            OrgSort::Short => rows.sort_by(|a, b| {
+                (b.short, b.single)
+                    .cmp(&(a.short, a.single))
+                    .then(by_name(a, b))
+            }),
+            OrgSort::Skill(s) => {
+                let i = column.get(&s).copied();
+                let key = |r: &OrgRow| {
+                    i.and_then(|i| r.cells[i])
+                        .map_or((0, false), |c| (c.shortfall, c.single_point_of_failure))
+                };
+                rows.sort_by(|a, b| key(b).cmp(&key(a)).then(by_name(a, b)));
+            }
+        }
+        OrgTable {
+            skills,
+            rows,
+            summary,
+            empty_teams,
+        }
+    }
+}
+
+/// As the matrix's coverage row: one person (with "!") before short, then met.
+fn cell_colours(c: &OrgCell) -> (Color32, Color32, &'static str) {
+    if c.single_point_of_failure {
+        (theme::SINGLE, Color32::BLACK, " !")
+    } else if c.shortfall > 0 {
+        (theme::SHORT, Color32::WHITE, "")
+    } else {
+        (theme::COVERED, Color32::WHITE, "")
+    }
+}
+
+/// What a cell says in words (its tooltip and its accessible label).
+fn cell_words(team: &str, skill: &str, c: &OrgCell) -> String {
+    format!(
+        "{team}, {skill}: {} of {} at {} or above{}{}",
+        c.covered,
+        c.target.count,
+        c.target.level,
+        if c.shortfall > 0 {
+            format!("; short by {}", c.shortfall)
+        } else {
+            String::new()
+        },
+        if c.single_point_of_failure {
+            "; single point of failure"
+        } else {
+            ""
+        }
+    )
+}
+
+/// The central panel in the Organisation view.
+pub fn org_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState) {
+    let Some(table) = f.org else {
+        return;
+    };
+    let fw = &f.snapshot.framework;
+    ui.horizontal_wrapped(|ui| {
+        ui.heading("Organisation");
+        ui.label(format!(
+            "{} with members{}; {} short of a target somewhere. Cells: people covering / target. Click a team to open it.",
+            crate::model::plural(table.rows.len(), "team", "teams"),
+            if table.empty_teams > 0 {
+                format!(" ({} empty not shown)", table.empty_teams)
+            } else {
+                String::new()
+            },
+            table.rows.iter().filter(|r| r.short > 0).count()
+        ));
+        if ui.button("Back to the matrix").clicked() {
+            state.org_view = false;
+        }
+    });
+    ui.add_space(4.0);
+    let fixed = theme::ORG_TEAM_WIDTH + theme::ORG_MEMBERS_WIDTH + theme::ORG_MEMBERS_WIDTH;
+    let width = fixed + theme::ORG_CELL_WIDTH * table.skills.len() as f32;
+    let row_h = theme::ROW_HEIGHT;
+    egui::ScrollArea::horizontal()
+        .id_salt("org_h")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            ui.set_min_width(width);
+            // Header: sortable columns.
+            let (header, _) = ui.allocate_exact_size(
+                vec2(width, theme::ORG_HEADER_HEIGHT),
+                Sense::hover(),
+            );
+            let mut x = header.left();
+            let mut sort_button = |ui: &mut Ui, w: f32, label: &str, sort: OrgSort, hover: String| {
+                let r = Rect::from_min_size(pos2(x, header.top()), vec2(w, header.height()));
+                x += w;
+                let active = state.org_sort == sort;
+                let text = if active {
+                    RichText::new(label).small().strong()
+                } else {
+                    RichText::new(label).small()
+                };
+                let resp = ui
+                    .put(
+                        r.shrink2(vec2(1.0, 8.0)),
+                        egui::Button::new(text).wrap().frame(false),
+                    )
+                    .on_hover_text(hover);
+                if active {
+                    super::heatmap::paint_sort_arrow(
+                        ui.painter(),
+                        pos2(r.center().x, r.bottom() - 4.0),
+                        true,
+                    );
+                }
+                if resp.clicked() {
+                    state.org_sort = sort;
+                }
+            };
+            sort_button(ui, theme::ORG_TEAM_WIDTH, "Team", OrgSort::Name, "Sort by name".into());
+            sort_button(
+                ui,
+                theme::ORG_MEMBERS_WIDTH,
+                "Members",
+                OrgSort::Members,
+                "Sort by size, largest first".into(),
+            );
+            sort_button(
+                ui,
+                theme::ORG_MEMBERS_WIDTH,
+                "Skills short",
+                OrgSort::Short,
+                "Sort by skills short of target, most first".into(),
+            );
+            for &s in &table.skills {
+                let name = &fw.skill(s).name;
+                sort_button(
+                    ui,
+                    theme::ORG_CELL_WIDTH,
+                    name,
+                    OrgSort::Skill(s),
+                    format!("{name}: sort by shortfall, most first"),
+                );
+            }
+            // Summary row: the organisation per skill.
+            let (sum, _) = ui.allocate_exact_size(vec2(width, row_h * 1.6), Sense::hover());
+            let painter = ui.painter_at(sum);
+            painter.rect_filled(sum, 0.0, ui.visuals().faint_bg_color);
+            painter.text(
+                pos2(sum.left() + 6.0, sum.center().y),
+                Align2::LEFT_CENTER,
+                "All teams: teams short / with a target; people covering",
+                FontId::proportional(11.5),
+                ui.visuals().strong_text_color(),
+            );
+            for (i, (&s, summary)) in table.skills.iter().zip(&table.summary).enumerate() {
+                let r = Rect::from_min_size(
+                    pos2(sum.left() + fixed + i as f32 * theme::ORG_CELL_WIDTH, sum.top()),
+                    vec2(theme::ORG_CELL_WIDTH, sum.height()),
+                );
+                let colour = if summary.teams_short > 0 {
+                    theme::FELL
+                } else {
+                    ui.visuals().text_color()
+                };
+                painter.text(
+                    pos2(r.center().x, r.top() + 2.0),
+                    Align2::CENTER_TOP,
+                    format!("{}/{}", summary.teams_short, summary.teams_with),
+                    FontId::proportional(12.5),
+                    colour,
+                );
+                painter.text(
+                    pos2(r.center().x, r.bottom() - 2.0),
+                    Align2::CENTER_BOTTOM,
+                    format!("{} people", summary.people),
+                    FontId::proportional(10.5),
+                    ui.visuals().weak_text_color(),
+                );
+                let words = format!(
+                    "{}: {} of {} teams short of their target, {} resting on one person; {} people cover it across the organisation",
+                    fw.skill(s).name,
+                    summary.teams_short,
+                    summary.teams_with,
+                    summary.teams_single,
+                    summary.people
+                );
+                let resp = ui.interact(r, egui::Id::unique(("org_sum", s)), Sense::hover());
+                resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &words));
+                resp.on_hover_text(words);
+            }
+            egui::ScrollArea::vertical()
+                .id_salt("org_v")
+                .auto_shrink([false, false])
+                .show_rows(ui, row_h, table.rows.len(), |ui, range| {
+                    for row in &table.rows[range] {
+                        org_row_ui(ui, f, state, table, row, fixed, width);
+                    }
+                });
+        });
+}
+
+fn org_row_ui(
+    ui: &mut Ui,
+    f: &Frame<'_>,
+    state: &mut UiState,
+    table: &OrgTable,
+    row: &OrgRow,
+    fixed: f32,
+    width: f32,
+) {
+    let fw = &f.snapshot.framework;
+    let (rect, _) = ui.allocate_exact_size(vec2(width, theme::ROW_HEIGHT), Sense::hover());
+    let name_rect = Rect::from_min_size(rect.min, vec2(theme::ORG_TEAM_WIDTH, rect.height()));
+    let painter = ui.painter_at(rect);
+    let text = ui.visuals().text_color();
+    let open = format!("Open {}", row.name);
+    let resp = ui.interact(
+        name_rect,
+        egui::Id::unique(("org_team", row.team)),
+        Sense::click(),
+    );
+    resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &open));
+    let galley = painter.layout_no_wrap(
+        row.name.clone(),
+        FontId::proportional(13.5),
+        if resp.hovered() {
+            ui.visuals().strong_text_color()
+        } else {
+            text
+        },
+    );
+    painter.with_clip_rect(name_rect.shrink(2.0)).galley(
+        pos2(
+            name_rect.left() + 6.0,
+            name_rect.center().y - galley.size().y / 2.0,
+        ),
+        galley,
+        text,
+    );
+    if resp.hovered() {
+        ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
+    }
+    if resp.on_hover_text(open).clicked() {
+        state.team = Some(row.team);
+        state.org_view = false;
+        state.selected = None;
+    }
+    painter.text(
+        pos2(
+            rect.left() + theme::ORG_TEAM_WIDTH + theme::ORG_MEMBERS_WIDTH - 8.0,
+            rect.center().y,
+        ),
+        Align2::RIGHT_CENTER,
+        row.members.to_string(),
+        FontId::proportional(12.5),
+        text,
+    );
+    painter.text(
+        pos2(rect.left() + fixed - 8.0, rect.center().y),
+        Align2::RIGHT_CENTER,
+        row.short.to_string(),
+        FontId::proportional(12.5),
+        if row.short > 0 { theme::FELL } else { text },
+    );
+    for (i, cell) in row.cells.iter().enumerate() {
+        let r = Rect::from_min_size(
+            pos2(
+                rect.left() + fixed + i as f32 * theme::ORG_CELL_WIDTH,
+                rect.top(),
+            ),
+            vec2(theme::ORG_CELL_WIDTH, rect.height()),
+        );
+        let Some(c) = cell else {
+            painter.text(
+                r.center(),
+                Align2::CENTER_CENTER,
+                "·",
+                FontId::proportional(12.0),
+                ui.visuals().weak_text_color(),
+            );
+            continue;
+        };
+        let (fill, ink, mark) = cell_colours(c);
+        painter.rect_filled(r.shrink(1.0), 2.0, fill);
+        painter.text(
+            r.center(),
+            Align2::CENTER_CENTER,
+            format!("{}/{}{mark}", c.covered, c.target.count),
+            FontId::proportional(12.5),
+            ink,
+        );
+        let words = cell_words(&row.name, &fw.skill(table.skills[i]).name, c);
+        let resp = ui.interact(
+            r,
+            egui::Id::unique(("org_cell", row.team, i)),
+            Sense::click(),
+        );
+        resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &words));
+        if resp.clicked() {
+            state.team = Some(row.team);
+            state.org_view = false;
+        }
+        resp.on_hover_text(words);
+    }
+}
