@@ -53,25 +53,38 @@ fn frame_ms(path: &Path) -> (f64, f64, f64) {
         times.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     times.sort_by(f64::total_cmp);
-    let (member, skill) = {
-        let snap = app.core().snapshot();
-        let m = app.visible_rows()[0];
-        (m, snap.framework.skill_named("Testing").expect("skill"))
-    };
-    app.run(capmatrix::ui::Command::Apply(
-        capmatrix::core::Action::SetRating {
-            member,
-            skill,
-            level: capmatrix::model::Level::Expert,
-            note: String::new(),
-            interested: false,
-            on: None,
-        },
-    ));
-    let t = Instant::now();
-    let out = ctx.run_ui(input(), |ui| app.show(ui));
-    let _ = ctx.tessellate(out.shapes, out.pixels_per_point);
-    let after_edit = t.elapsed().as_secs_f64() * 1000.0;
+    // Frames right after a rating edit: 21 edits on different members, the median.
+    let rows = app.visible_rows().to_vec();
+    let skill = app
+        .core()
+        .snapshot()
+        .framework
+        .skill_named("Testing")
+        .expect("skill");
+    let mut edits = Vec::new();
+    for (i, &member) in rows
+        .iter()
+        .step_by((rows.len() / 21).max(1))
+        .take(21)
+        .enumerate()
+    {
+        app.run(capmatrix::ui::Command::Apply(
+            capmatrix::core::Action::SetRating {
+                member,
+                skill,
+                level: capmatrix::model::Level::ALL[i % 5],
+                note: String::new(),
+                interested: false,
+                on: None,
+            },
+        ));
+        let t = Instant::now();
+        let out = ctx.run_ui(input(), |ui| app.show(ui));
+        let _ = ctx.tessellate(out.shapes, out.pixels_per_point);
+        edits.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    edits.sort_by(f64::total_cmp);
+    let after_edit = edits[edits.len() / 2];
     (times[FRAMES / 2], first, after_edit)
 }
 
@@ -82,10 +95,10 @@ fn main() {
     let (small_ms, small_first, small_edit) = frame_ms(&small);
     let (large_ms, large_first, large_edit) = frame_ms(&large);
     println!(
-        "main screen, 100 members: {small_ms:.2} ms a frame (first frame {small_first:.1} ms, frame after an edit {small_edit:.1} ms)"
+        "main screen, 100 members: {small_ms:.2} ms a frame (first frame {small_first:.1} ms, frame after an edit {small_edit:.2} ms, median of 21)"
     );
     println!(
-        "main screen, 10,000 members: {large_ms:.2} ms a frame (first frame {large_first:.1} ms, frame after an edit {large_edit:.1} ms)"
+        "main screen, 10,000 members: {large_ms:.2} ms a frame (first frame {large_first:.1} ms, frame after an edit {large_edit:.2} ms, median of 21; goal < 4 ms)"
     );
     println!(
         "ratio 10,000 / 100: {:.2} (goal <= 1.5); goal <= 4 ms a frame",

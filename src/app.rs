@@ -154,6 +154,11 @@ impl CapmatrixApp {
         &mut self.state
     }
 
+    /// What the screens derive from the snapshot (as of the last frame).
+    pub fn view(&self) -> &ui::View {
+        &self.view
+    }
+
     /// The members in the heatmap, in display order (as of the last frame).
     pub fn visible_rows(&self) -> &[MemberId] {
         &self.view.rows
@@ -572,8 +577,20 @@ impl CapmatrixApp {
             }),
             _ => None,
         };
+        // One rating of the lead's: the view updates that member and skill only.
+        let rating = match &action {
+            Action::SetRating { member, skill, .. }
+            | Action::ClearRating { member, skill }
+            | Action::ReviewRating { member, skill, .. } => Some((*member, *skill)),
+            _ => None,
+        };
+        let before = self.core.generation();
         match self.core.apply(action) {
             Ok(outcome) => {
+                if let Some((member, skill)) = rating {
+                    self.view
+                        .note_edit(before, self.core.generation(), member, skill);
+                }
                 if created_team && let Some(t) = outcome.team {
                     self.state.team = Some(t);
                 }

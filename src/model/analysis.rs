@@ -277,6 +277,20 @@ pub fn analyse_with_targets(
         .iter()
         .map(|(&skill, &(target, default_target))| coverage(members, skill, target, default_target))
         .collect();
+    rank_worst_first(framework, &mut skills);
+    let members_below = members
+        .iter()
+        .flat_map(|m| member_shortfalls(framework, m))
+        .collect();
+    Analysis {
+        skills,
+        members_below,
+    }
+}
+
+/// Orders coverages worst first: the largest shortfall, then the furthest below the target
+/// level, then single points of failure, then by name.
+pub fn rank_worst_first(framework: &Framework, skills: &mut [SkillCoverage]) {
     skills.sort_by(|a, b| {
         b.shortfall
             .cmp(&a.shortfall)
@@ -290,35 +304,90 @@ pub fn analyse_with_targets(
                     .cmp(&framework.skill(b.skill).name.to_lowercase())
             })
     });
+}
 
-    let mut members_below = Vec::new();
-    for m in members {
-        let Some(rl) = m.role_level else { continue };
-        for q in &framework.role_level(rl).requires {
-            let Some(required) = q.level else { continue };
+/// Where a member is below their role level's requirement, in the requirements' order.
+pub fn member_shortfalls(framework: &Framework, m: &Member) -> Vec<MemberShortfall> {
+    let Some(rl) = m.role_level else {
+        return Vec::new();
+    };
+    framework
+        .role_level(rl)
+        .requires
+        .iter()
+        .filter_map(|q| {
+            let required = q.level?;
             let actual = m.ratings.get(&q.skill).map(|r| r.level);
-            if actual.is_none_or(|l| l < required) {
-                members_below.push(MemberShortfall {
+            actual
+                .is_none_or(|l| l < required)
+                .then_some(MemberShortfall {
                     member: m.id,
                     skill: q.skill,
                     required,
                     actual,
-                });
+                })
+        })
+        .collect()
+}
+
+/// Whether a team meets its own target in a skill (`None`: it has no target in it, or no
+/// members): the one team's share of [`teams_meeting_targets`], for updating it after an
+/// edit.
+pub fn team_meets_target(snapshot: &Snapshot, team: TeamId, skill: SkillId) -> Option<bool> {
+    let members = snapshot.team_members(team);
+    if members.is_empty() {
+        return None;
+    }
+    let target = match snapshot.explicit_target(team, skill) {
+        Some(t) => t,
+        None => {
+            let role_levels = role_levels_of(&members);
+            if !skills_of(snapshot, Scope::Team(team), &role_levels).contains(&skill) {
+                return None;
             }
+            default_target_for(&snapshot.framework, &role_levels, skill)?
         }
-    }
-    Analysis {
-        skills,
-        members_below,
-    }
+    };
+    let covered = members
+        .iter()
+        .filter(|m| {
+            m.ratings
+                .get(&skill)
+                .is_some_and(|r| r.level >= target.level)
+        })
+        .count() as u32;
+    Some(covered >= target.count)
+}
+
+/// The coverage of one skill by some members (in name order) against a target: what
+/// [`analyse`] computes per skill, for updating one skill after an edit.
+pub fn coverage_of(
+    members: &[&Member],
+    skill: SkillId,
+    target: Target,
+    default_target: bool,
+) -> SkillCoverage {
+    coverage(members, skill, target, default_target)
 }
 
 /// Per skill, how many teams meet their own target (their explicit target, or the default
 /// from their members' role levels) and how many teams have the skill at all. Empty teams
 /// are left out. A lean pass for the "All teams" view: counts only, no rankings.
 pub fn teams_meeting_targets(snapshot: &Snapshot) -> BTreeMap<SkillId, (usize, usize)> {
-    let framework = &snapshot.framework;
     let mut out: BTreeMap<SkillId, (usize, usize)> = BTreeMap::new();
+    for ((_, skill), met) in team_targets_met(snapshot) {
+        let entry = out.entry(skill).or_default();
+        entry.1 += 1;
+        entry.0 += usize::from(met);
+    }
+    out
+}
+
+/// Per team and skill with a target, whether the team meets it: what
+/// [`teams_meeting_targets`] counts.
+pub fn team_targets_met(snapshot: &Snapshot) -> BTreeMap<(TeamId, SkillId), bool> {
+    let framework = &snapshot.framework;
+    let mut out = BTreeMap::new();
     for team in snapshot.teams() {
         let members: Vec<&Member> = team
             .members
@@ -346,9 +415,7 @@ pub fn teams_meeting_targets(snapshot: &Snapshot) -> BTreeMap<SkillId, (usize, u
                         .is_some_and(|r| r.level >= target.level)
                 })
                 .count() as u32;
-            let entry = out.entry(skill).or_default();
-            entry.1 += 1;
-            entry.0 += usize::from(covered >= target.count);
+            out.insert((team.id, skill), covered >= target.count);
         }
     }
     out

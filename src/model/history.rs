@@ -448,20 +448,54 @@ pub fn due_for_review(
             }
         }
     }
-    let name = |id: MemberId| {
-        snapshot
-            .member(id)
-            .map(|m| m.name.to_lowercase())
-            .unwrap_or_default()
-    };
-    out.sort_by_cached_key(|d| {
-        (
-            d.assessed_on.is_none(),
-            d.assessed_on,
-            name(d.member),
-            d.member,
-            d.skill,
-        )
-    });
+    out.sort_by_cached_key(|d| due_order(snapshot, d));
     out
+}
+
+/// The order of [`due_for_review`]'s list: never rated last, oldest first, then by name.
+pub fn due_order(snapshot: &Snapshot, d: &Due) -> (bool, Option<Date>, String, MemberId, SkillId) {
+    (
+        d.assessed_on.is_none(),
+        d.assessed_on,
+        snapshot
+            .member(d.member)
+            .map(|m| m.name.to_lowercase())
+            .unwrap_or_default(),
+        d.member,
+        d.skill,
+    )
+}
+
+/// Whether one rating is due for review (as [`due_for_review`] lists it, with the team's
+/// period): stale, or required and never rated. For updating the list after an edit.
+pub fn due_of(snapshot: &Snapshot, member: MemberId, skill: SkillId, today: Date) -> Option<Due> {
+    let m = snapshot.member(member)?;
+    let months = snapshot.team(m.team)?.review_months;
+    match m.ratings.get(&skill) {
+        Some(r) => is_stale(r.assessed_on, today, months).then(|| Due {
+            member,
+            team: m.team,
+            skill,
+            level: Some(r.level),
+            assessed_on: Some(r.assessed_on),
+            months: Some(months_between(r.assessed_on, today)),
+        }),
+        None => {
+            let rl = m.role_level?;
+            snapshot
+                .framework
+                .role_level(rl)
+                .requires
+                .iter()
+                .any(|q| q.skill == skill && q.level.is_some())
+                .then_some(Due {
+                    member,
+                    team: m.team,
+                    skill,
+                    level: None,
+                    assessed_on: None,
+                    months: None,
+                })
+        }
+    }
 }

@@ -353,6 +353,18 @@ pub struct View {
     pub teams_meeting: std::collections::BTreeMap<SkillId, (usize, usize)>,
     /// Ratings due for review and required skills never rated, oldest first.
     pub due: Vec<Due>,
+    /// The members in scope in name order (what the analysis ran over), and each one's
+    /// place: an edit updates coverage over the same list.
+    order: Vec<MemberId>,
+    position: HashMap<MemberId, usize>,
+    /// "All teams": whether each team meets its target in each skill (what `teams_meeting`
+    /// counts), so an edit changes one team's count.
+    team_met: std::collections::BTreeMap<(TeamId, SkillId), bool>,
+    /// The rating edit that took the data from one generation to the next: (before, after,
+    /// member, skill).
+    edit: Option<(u64, u64, MemberId, SkillId)>,
+    /// How many times the whole analysis was built (an edit updates it in place instead).
+    pub rebuilds: u64,
 }
 
 impl View {
@@ -360,6 +372,7 @@ impl View {
     /// teams meeting their targets, for the members in scope.
     fn analyse(&mut self, snapshot: &Snapshot, state: &UiState, members: &[&crate::model::Member]) {
         let scope = state.scope();
+        self.rebuilds += 1;
         self.in_scope = members.len();
         self.analysis = analysis::analyse_members(snapshot, scope, members);
         self.coverage = self
@@ -383,13 +396,119 @@ impl View {
             }
         }
         self.below_role.sort_by_key(|p| std::cmp::Reverse(p.1));
-        self.teams_meeting = if state.team.is_none() {
-            analysis::teams_meeting_targets(snapshot)
+        self.order = members.iter().map(|m| m.id).collect();
+        self.position = self
+            .order
+            .iter()
+            .enumerate()
+            .map(|(i, &m)| (m, i))
+            .collect();
+        self.team_met = if state.team.is_none() {
+            analysis::team_targets_met(snapshot)
         } else {
             Default::default()
         };
+        self.teams_meeting.clear();
+        for (&(_, skill), &met) in &self.team_met {
+            let entry = self.teams_meeting.entry(skill).or_default();
+            entry.1 += 1;
+            entry.0 += usize::from(met);
+        }
         let today = state.as_of.unwrap_or_else(crate::model::time::today);
         self.due = history::due_for_review(snapshot, scope, today, None);
+    }
+
+    /// Records that one rating (the lead's) changed between two generations: the next refresh
+    /// updates that member and skill instead of rebuilding everything.
+    pub fn note_edit(&mut self, before: u64, after: u64, member: MemberId, skill: SkillId) {
+        self.edit = Some((before, after, member, skill));
+    }
+
+    /// Updates the analysis for one changed rating: the skill's coverage (re-ranked), the
+    /// member's shortfalls against their role, their team's count of teams meeting the
+    /// target, and the rating's place in the review list. `false` when the edit cannot be
+    /// applied this way (a skill outside the team's, a member not in the list) and a full
+    /// rebuild is needed.
+    fn update_for_edit(
+        &mut self,
+        snapshot: &Snapshot,
+        state: &UiState,
+        member: MemberId,
+        skill: SkillId,
+    ) -> bool {
+        let (Some(&i), Some(m)) = (self.coverage.get(&skill), snapshot.member(member)) else {
+            return false;
+        };
+        let Some(&pos) = self.position.get(&member) else {
+            return false;
+        };
+        let fw = &snapshot.framework;
+        let members: Vec<&crate::model::Member> = self
+            .order
+            .iter()
+            .filter_map(|&id| snapshot.member(id))
+            .collect();
+        if members.len() != self.order.len() {
+            return false;
+        }
+        let old = &self.analysis.skills[i];
+        let updated = analysis::coverage_of(&members, skill, old.target, old.default_target);
+        self.analysis.skills[i] = updated;
+        analysis::rank_worst_first(fw, &mut self.analysis.skills);
+        self.coverage = self
+            .analysis
+            .skills
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.skill, i))
+            .collect();
+
+        // The member's shortfalls, in place (the list runs in member order).
+        let below = &mut self.analysis.members_below;
+        let at = |p: &HashMap<MemberId, usize>, id: MemberId| p.get(&id).copied().unwrap_or(0);
+        let start = below.partition_point(|s| at(&self.position, s.member) < pos);
+        let end = below.partition_point(|s| at(&self.position, s.member) <= pos);
+        below.splice(start..end, analysis::member_shortfalls(fw, m));
+        self.below_role.clear();
+        for s in &self.analysis.members_below {
+            match self.below_role.last_mut() {
+                Some(p) if p.0 == s.member => {
+                    p.1 += 1;
+                    p.2 += usize::from(s.actual.is_none());
+                }
+                _ => self
+                    .below_role
+                    .push((s.member, 1, usize::from(s.actual.is_none()))),
+            }
+        }
+        self.below_role.sort_by_key(|p| std::cmp::Reverse(p.1));
+
+        if state.team.is_none()
+            && let Some(old) = self.team_met.get(&(m.team, skill)).copied()
+            && let Some(now) = analysis::team_meets_target(snapshot, m.team, skill)
+            && old != now
+        {
+            self.team_met.insert((m.team, skill), now);
+            if let Some(entry) = self.teams_meeting.get_mut(&skill) {
+                entry.0 = if now {
+                    entry.0 + 1
+                } else {
+                    entry.0.saturating_sub(1)
+                };
+            }
+        }
+
+        let today = state.as_of.unwrap_or_else(crate::model::time::today);
+        self.due
+            .retain(|d| !(d.member == member && d.skill == skill));
+        if let Some(d) = history::due_of(snapshot, member, skill, today) {
+            let key = history::due_order(snapshot, &d);
+            let at = self
+                .due
+                .partition_point(|e| history::due_order(snapshot, e) < key);
+            self.due.insert(at, d);
+        }
+        true
     }
 
     /// Brings the view up to date with the snapshot and the state; cheap when nothing changed.
@@ -413,9 +532,28 @@ impl View {
             .as_ref()
             .is_none_or(|k| k.1 != key.1 || k.2 != key.2);
         let scope = state.scope();
-        let members = analysis::scope_members(snapshot, scope);
         // The analysis depends on the data and the team, not on the search or the order:
         // typing in the search box only filters and sorts rows.
+        let edit = self.edit.take();
+        // One rating changed and nothing else: update that member and skill.
+        let edited = match (&self.key, edit) {
+            (Some(k), Some((before, after, member, skill)))
+                if k.0 == before
+                    && key.0 == after
+                    && (&k.1, &k.2, k.3, k.4, k.5, k.6, k.7)
+                        == (&key.1, &key.2, key.3, key.4, key.5, key.6, key.7)
+                    && !key.6
+                    && !matches!(state.prefs.sort, SortKey::Total | SortKey::Skill(_)) =>
+            {
+                self.update_for_edit(snapshot, state, member, skill)
+            }
+            _ => false,
+        };
+        if edited {
+            self.key = Some(key);
+            return false;
+        }
+        let members = analysis::scope_members(snapshot, scope);
         if self
             .key
             .as_ref()

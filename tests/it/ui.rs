@@ -2005,3 +2005,63 @@ fn what_if_someone_leaves_shows_the_plan_beside_today_and_changes_nothing() {
     assert!(names_in_view(&h).contains(&leaver));
     assert_eq!(h.state().core().read_back().unwrap(), before);
 }
+
+/// The view after edits, updated member by member, equals one built afresh.
+fn assert_view_is_fresh(h: &Harness<'static, CapmatrixApp>) {
+    let app = h.state();
+    let mut fresh = capmatrix::ui::View::default();
+    fresh.refresh(app.core().snapshot(), app.core().generation(), app.state());
+    let v = app.view();
+    assert_eq!(v.rows, fresh.rows);
+    assert_eq!(v.skills, fresh.skills);
+    assert_eq!(v.analysis, fresh.analysis);
+    assert_eq!(v.coverage, fresh.coverage);
+    assert_eq!(v.below_role, fresh.below_role);
+    assert_eq!(v.teams_meeting, fresh.teams_meeting);
+    assert_eq!(v.due, fresh.due);
+}
+
+#[test]
+fn after_each_rating_edit_the_view_updated_in_place_equals_a_fresh_one() {
+    use capmatrix::core::Action;
+    let mut core = Core::open_in_memory().unwrap();
+    capmatrix::demo::add_demo(&mut core, 120, 4, 5).unwrap();
+    let mut h = harness(core);
+    let mut rng = fastrand::Rng::with_seed(11);
+    for team_view in [false, true] {
+        if team_view {
+            let t = h.state().core().snapshot().teams().next().unwrap().id;
+            h.state_mut().state_mut().team = Some(t);
+        } else {
+            h.state_mut().state_mut().team = None;
+        }
+        h.run();
+        let rebuilds = h.state().view().rebuilds;
+        for step in 0..40 {
+            let rows = h.state().visible_rows().to_vec();
+            let skills = h.state().view().skills.clone();
+            let member = rows[rng.usize(..rows.len())];
+            let skill = skills[rng.usize(..skills.len())];
+            let action = if step % 5 == 4 {
+                Action::ClearRating { member, skill }
+            } else {
+                Action::SetRating {
+                    member,
+                    skill,
+                    level: Level::ALL[rng.usize(..5)],
+                    note: String::new(),
+                    interested: false,
+                    on: None,
+                }
+            };
+            h.state_mut().run(capmatrix::ui::Command::Apply(action));
+            h.run();
+            assert_view_is_fresh(&h);
+        }
+        assert_eq!(
+            h.state().view().rebuilds,
+            rebuilds,
+            "edits update the view in place"
+        );
+    }
+}
