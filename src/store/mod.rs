@@ -750,14 +750,10 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .at(&path)?;
         let value = {
-            let writer = Writer {
-                tx: &tx,
-                path: path.clone(),
-                rating_stmt: RefCell::new(None),
-                self_rating_stmt: RefCell::new(None),
-                history_stmt: RefCell::new(None),
-            };
-            f(&writer)?
+            let writer = Writer::new(&tx, path.clone());
+            let value = f(&writer)?;
+            writer.flush()?;
+            value
         };
         tx.commit().at(&path)?;
         Ok(value)
@@ -1646,55 +1642,168 @@ fn all_events(conn: &Connection) -> rusqlite::Result<Vec<(MemberId, MemberEvent)
 pub struct Writer<'t> {
     tx: &'t rusqlite::Transaction<'t>,
     path: PathBuf,
-    // The two statements a bulk import runs 100,000 times each, prepared once per
-    // transaction (the statement cache's lookup costs ~6% of an import).
-    rating_stmt: RefCell<Option<rusqlite::Statement<'t>>>,
-    self_rating_stmt: RefCell<Option<rusqlite::Statement<'t>>>,
-    history_stmt: RefCell<Option<rusqlite::Statement<'t>>>,
+    /// Ratings and history entries not yet written: a bulk import sets 100,000 of each, and
+    /// writing them 128 rows to a statement takes a fraction of the time of one statement
+    /// each. Written before any other statement runs and before the commit, so nothing ever
+    /// reads around them.
+    pending: RefCell<Pending>,
+    /// The id the next history entry gets (ids are assigned here so the rows can wait).
+    next_history: std::cell::Cell<Option<i64>>,
 }
 
-const PUT_RATING: &str =
-    "INSERT INTO rating (member_id, skill_id, level, note, interested, rated_at, assessed_on)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-     ON CONFLICT (member_id, skill_id) DO UPDATE SET
-       level = excluded.level, note = excluded.note, interested = excluded.interested,
-       rated_at = excluded.rated_at, assessed_on = excluded.assessed_on";
+/// Rows waiting to be written (see [`Writer::flush`]).
+#[derive(Default)]
+struct Pending {
+    ratings: Vec<RatingRow>,
+    self_ratings: Vec<RatingRow>,
+    history: Vec<HistoryRow>,
+}
 
-const APPEND_HISTORY: &str = "INSERT INTO rating_history
-       (id, member_id, skill_id, level, note, interested, assessed_on, at, source)
-     VALUES (?8, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?9)";
+struct RatingRow {
+    member: i64,
+    skill: u32,
+    level: u8,
+    note: String,
+    interested: bool,
+    recorded: i64,
+    assessed_on: String,
+}
 
-const PUT_SELF_RATING: &str =
-    "INSERT INTO self_rating (member_id, skill_id, level, note, interested, rated_at, assessed_on)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-     ON CONFLICT (member_id, skill_id) DO UPDATE SET
-       level = excluded.level, note = excluded.note, interested = excluded.interested,
-       rated_at = excluded.rated_at, assessed_on = excluded.assessed_on";
+struct HistoryRow {
+    id: i64,
+    member: i64,
+    skill: u32,
+    level: Option<u8>,
+    note: String,
+    interested: bool,
+    assessed_on: String,
+    at: i64,
+    source: &'static str,
+}
+
+/// Rows per multi-row statement.
+const BULK_ROWS: usize = 128;
+
+/// `INSERT INTO <table> (...) VALUES (...) x rows ON CONFLICT DO UPDATE`: a rating set
+/// again in the same statement (or already stored) takes the later values.
+fn put_ratings_sql(table: &str, rows: usize) -> String {
+    let mut sql = format!(
+        "INSERT INTO {table} (member_id, skill_id, level, note, interested, rated_at, assessed_on) VALUES "
+    );
+    for i in 0..rows {
+        sql.push_str(if i == 0 {
+            "(?,?,?,?,?,?,?)"
+        } else {
+            ",(?,?,?,?,?,?,?)"
+        });
+    }
+    sql.push_str(
+        " ON CONFLICT (member_id, skill_id) DO UPDATE SET
+           level = excluded.level, note = excluded.note, interested = excluded.interested,
+           rated_at = excluded.rated_at, assessed_on = excluded.assessed_on",
+    );
+    sql
+}
+
+fn append_history_sql(rows: usize) -> String {
+    let mut sql = String::from(
+        "INSERT INTO rating_history
+           (id, member_id, skill_id, level, note, interested, assessed_on, at, source) VALUES ",
+    );
+    for i in 0..rows {
+        sql.push_str(if i == 0 {
+            "(?,?,?,?,?,?,?,?,?)"
+        } else {
+            ",(?,?,?,?,?,?,?,?,?)"
+        });
+    }
+    sql
+}
 
 impl<'t> Writer<'t> {
-    /// Runs a statement kept for the whole transaction, preparing it on first use.
-    fn exec_kept(
-        &self,
-        slot: &RefCell<Option<rusqlite::Statement<'t>>>,
-        sql: &str,
-        params: impl rusqlite::Params,
-    ) -> Result<usize> {
-        let mut slot = slot.borrow_mut();
-        let stmt = match slot.as_mut() {
-            Some(stmt) => stmt,
-            None => slot.insert(self.tx.prepare(sql).at(&self.path)?),
-        };
-        stmt.execute(params).at(&self.path)
+    fn new(tx: &'t rusqlite::Transaction<'t>, path: PathBuf) -> Writer<'t> {
+        Writer {
+            tx,
+            path,
+            pending: RefCell::default(),
+            next_history: std::cell::Cell::new(None),
+        }
+    }
+
+    /// Writes the waiting ratings and history entries, many rows to a statement.
+    pub fn flush(&self) -> Result<()> {
+        let pending = std::mem::take(&mut *self.pending.borrow_mut());
+        for (table, rows) in [
+            ("rating", &pending.ratings),
+            ("self_rating", &pending.self_ratings),
+        ] {
+            for chunk in rows.chunks(BULK_ROWS) {
+                let mut stmt = self
+                    .tx
+                    .prepare_cached(&put_ratings_sql(table, chunk.len()))
+                    .at(&self.path)?;
+                let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 7);
+                for r in chunk {
+                    params.extend([
+                        &r.member as &dyn rusqlite::ToSql,
+                        &r.skill,
+                        &r.level,
+                        &r.note,
+                        &r.interested,
+                        &r.recorded,
+                        &r.assessed_on,
+                    ]);
+                }
+                stmt.execute(rusqlite::params_from_iter(params))
+                    .at(&self.path)?;
+            }
+        }
+        for chunk in pending.history.chunks(BULK_ROWS) {
+            let mut stmt = self
+                .tx
+                .prepare_cached(&append_history_sql(chunk.len()))
+                .at(&self.path)?;
+            let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 9);
+            for h in chunk {
+                params.extend([
+                    &h.id as &dyn rusqlite::ToSql,
+                    &h.member,
+                    &h.skill,
+                    &h.level,
+                    &h.note,
+                    &h.interested,
+                    &h.assessed_on,
+                    &h.at,
+                    &h.source,
+                ]);
+            }
+            stmt.execute(rusqlite::params_from_iter(params))
+                .at(&self.path)?;
+        }
+        Ok(())
+    }
+
+    /// The transaction, with every waiting row written first.
+    fn tx(&self) -> Result<&'t rusqlite::Transaction<'t>> {
+        self.flush()?;
+        Ok(self.tx)
     }
 
     fn exec(&self, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
+        let mut stmt = self.tx()?.prepare_cached(sql).at(&self.path)?;
+        stmt.execute(params).at(&self.path)
+    }
+
+    /// As [`Writer::exec`], for a statement that neither reads nor changes ratings or their
+    /// history (teams, members, events, targets): the waiting rows can wait on.
+    fn exec_beside(&self, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
         let mut stmt = self.tx.prepare_cached(sql).at(&self.path)?;
         stmt.execute(params).at(&self.path)
     }
 
     /// Inserts a team (with a given id when restoring one) and returns its id.
     pub fn insert_team(&self, id: Option<TeamId>, name: &str) -> Result<TeamId> {
-        self.exec(
+        self.exec_beside(
             "INSERT INTO team (id, name) VALUES (?1, ?2)",
             params![id.map(|t| t.0), name],
         )?;
@@ -1703,7 +1812,7 @@ impl<'t> Writer<'t> {
 
     /// Renames a team.
     pub fn rename_team(&self, id: TeamId, name: &str) -> Result<()> {
-        self.exec(
+        self.exec_beside(
             "UPDATE team SET name = ?2 WHERE id = ?1",
             params![id.0, name],
         )
@@ -1713,7 +1822,7 @@ impl<'t> Writer<'t> {
     /// The teams rolled up from a source file.
     pub fn teams_from(&self, source: &str) -> Result<Vec<TeamId>> {
         let mut stmt = self
-            .tx
+            .tx()?
             .prepare_cached("SELECT team_id FROM rollup_team WHERE source = ?1")
             .at(&self.path)?;
         let rows = stmt
@@ -1730,7 +1839,7 @@ impl<'t> Writer<'t> {
         source_time: &str,
         pseudonymised: bool,
     ) -> Result<()> {
-        self.exec(
+        self.exec_beside(
             "INSERT INTO rollup_team (team_id, source, source_time, pseudonymised)
              VALUES (?1, ?2, ?3, ?4)",
             params![team.0, source, source_time, pseudonymised],
@@ -1753,7 +1862,7 @@ impl<'t> Writer<'t> {
         role_level: Option<RoleLevelId>,
         left_on: Option<Date>,
     ) -> Result<MemberId> {
-        self.exec(
+        self.exec_beside(
             "INSERT INTO member (id, team_id, name, role_level_id, left_on)
              VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
@@ -1769,7 +1878,7 @@ impl<'t> Writer<'t> {
 
     /// Records that a member left on a date, or (`None`) is back.
     pub fn set_left(&self, id: MemberId, left_on: Option<Date>) -> Result<()> {
-        self.exec(
+        self.exec_beside(
             "UPDATE member SET left_on = ?2 WHERE id = ?1",
             params![id.0, left_on.map(|d| d.to_string())],
         )
@@ -1778,7 +1887,7 @@ impl<'t> Writer<'t> {
 
     /// Sets a team's review period in months.
     pub fn set_review_months(&self, team: TeamId, months: u32) -> Result<()> {
-        self.exec(
+        self.exec_beside(
             "UPDATE team SET review_months = ?2 WHERE id = ?1",
             params![team.0, months],
         )
@@ -1788,7 +1897,7 @@ impl<'t> Writer<'t> {
     /// Appends a member event and returns its id (a new one when `e.id` is 0, else that id,
     /// as for history entries).
     pub fn append_event(&self, member: MemberId, e: &MemberEvent) -> Result<i64> {
-        self.exec(
+        self.exec_beside(
             "INSERT INTO member_event (id, member_id, kind, on_date, at, team_id, role_level_id)
              VALUES (?7, ?1, ?2, ?3, ?4, ?5, ?6)",
             params![
@@ -1824,12 +1933,12 @@ impl<'t> Writer<'t> {
 
     /// A member's events, in recorded order.
     pub fn events(&self, member: MemberId) -> Result<Vec<MemberEvent>> {
-        member_events(self.tx, member).at(&self.path)
+        member_events(self.tx()?, member).at(&self.path)
     }
 
     /// Renames a member.
     pub fn rename_member(&self, id: MemberId, name: &str) -> Result<()> {
-        self.exec(
+        self.exec_beside(
             "UPDATE member SET name = ?2 WHERE id = ?1",
             params![id.0, name],
         )
@@ -1838,7 +1947,7 @@ impl<'t> Writer<'t> {
 
     /// Changes a member's role level.
     pub fn set_role_level(&self, id: MemberId, role_level: Option<RoleLevelId>) -> Result<()> {
-        self.exec(
+        self.exec_beside(
             "UPDATE member SET role_level_id = ?2 WHERE id = ?1",
             params![id.0, role_level.map(|r| r.0)],
         )
@@ -1847,7 +1956,7 @@ impl<'t> Writer<'t> {
 
     /// Moves a member to another team.
     pub fn move_member(&self, id: MemberId, team: TeamId) -> Result<()> {
-        self.exec(
+        self.exec_beside(
             "UPDATE member SET team_id = ?2 WHERE id = ?1",
             params![id.0, team.0],
         )
@@ -1880,24 +1989,21 @@ impl<'t> Writer<'t> {
         rating: &Rating,
         recorded: Timestamp,
     ) -> Result<()> {
-        let (slot, sql) = match source {
-            Source::Lead => (&self.rating_stmt, PUT_RATING),
-            Source::SelfAssessed => (&self.self_rating_stmt, PUT_SELF_RATING),
+        let row = RatingRow {
+            member: member.0,
+            skill: skill.0,
+            level: rating.level.number(),
+            note: rating.note.clone(),
+            interested: rating.interested,
+            recorded: recorded.0,
+            assessed_on: rating.assessed_on.to_string(),
         };
-        self.exec_kept(
-            slot,
-            sql,
-            params![
-                member.0,
-                skill.0,
-                rating.level.number(),
-                rating.note,
-                rating.interested,
-                recorded.0,
-                rating.assessed_on.to_string()
-            ],
-        )
-        .map(drop)
+        let mut pending = self.pending.borrow_mut();
+        match source {
+            Source::Lead => pending.ratings.push(row),
+            Source::SelfAssessed => pending.self_ratings.push(row),
+        }
+        Ok(())
     }
 
     /// Clears a member's current rating in a skill.
@@ -1920,27 +2026,44 @@ impl<'t> Writer<'t> {
     /// `entry.id` is 0, else that id (a member put back by undo keeps their entries' ids, which
     /// undo steps name; ids are never reused). `undone` is ignored (see `retract_history`).
     pub fn append_history(&self, member: MemberId, entry: &HistoryEntry) -> Result<i64> {
-        self.exec_kept(
-            &self.history_stmt,
-            APPEND_HISTORY,
-            params![
-                member.0,
-                entry.skill.0,
-                entry.level.map(Level::number),
-                entry.note,
-                entry.interested,
-                entry.assessed_on.to_string(),
-                entry.recorded.0,
-                (entry.id > 0).then_some(entry.id),
-                entry.source.code()
-            ],
-        )?;
-        Ok(self.tx.last_insert_rowid())
+        let next = match self.next_history.get() {
+            Some(n) => n,
+            None => {
+                // Never an id used before, even by an entry since deleted (AUTOINCREMENT).
+                let n: i64 = self
+                    .tx()?
+                    .query_row(
+                        "SELECT max(coalesce((SELECT seq FROM sqlite_sequence
+                                              WHERE name = 'rating_history'), 0),
+                                    coalesce((SELECT max(id) FROM rating_history), 0)) + 1",
+                        [],
+                        |r| r.get(0),
+                    )
+                    .at(&self.path)?;
+                n
+            }
+        };
+        let id = if entry.id > 0 { entry.id } else { next };
+        self.next_history.set(Some(next.max(id + 1)));
+        self.pending.borrow_mut().history.push(HistoryRow {
+            id,
+            member: member.0,
+            skill: entry.skill.0,
+            level: entry.level.map(Level::number),
+            note: entry.note.clone(),
+            interested: entry.interested,
+            assessed_on: entry.assessed_on.to_string(),
+            at: entry.recorded.0,
+            source: entry.source.code(),
+        });
+        Ok(id)
     }
 
     /// Records that a history entry was undone: a retraction, kept for audit. Fails when the
     /// member has no such entry (nothing is retracted silently).
     pub fn retract_history(&self, member: MemberId, entry: i64, at: Timestamp) -> Result<()> {
+        // The retraction takes the next id itself: the ids handed out here start again after it.
+        self.next_history.set(None);
         let n = self.exec(
             "INSERT INTO rating_history
                (member_id, skill_id, level, note, interested, assessed_on, at, retracts, source)
@@ -1960,12 +2083,12 @@ impl<'t> Writer<'t> {
 
     /// A member's whole rating history, oldest first.
     pub fn history(&self, member: MemberId) -> Result<Vec<HistoryEntry>> {
-        member_history(self.tx, member).at(&self.path)
+        member_history(self.tx()?, member).at(&self.path)
     }
 
     /// Writes the whole framework over the stored one (see `write_framework`).
     pub fn write_framework(&self, framework: &Framework) -> Result<()> {
-        write_framework(self.tx, framework).at(&self.path)
+        write_framework(self.tx()?, framework).at(&self.path)
     }
 
     /// Whether anything refers to a skill: a rating (the lead's or their own), a history
@@ -1974,7 +2097,7 @@ impl<'t> Writer<'t> {
         if self.skill_used(skill)? {
             return Ok(true);
         }
-        self.tx
+        self.tx()?
             .query_row(
                 "SELECT EXISTS (SELECT 1 FROM requirement WHERE skill_id = ?1)",
                 [skill.0],
@@ -1990,7 +2113,7 @@ impl<'t> Writer<'t> {
                 OR EXISTS (SELECT 1 FROM self_rating WHERE skill_id = ?1)
                 OR EXISTS (SELECT 1 FROM rating_history WHERE skill_id = ?1)
                 OR EXISTS (SELECT 1 FROM team_target WHERE skill_id = ?1)";
-        self.tx
+        self.tx()?
             .query_row(sql, [skill.0], |r| r.get(0))
             .at(&self.path)
     }
@@ -1999,7 +2122,7 @@ impl<'t> Writer<'t> {
     pub fn role_level_used(&self, role_level: RoleLevelId) -> Result<bool> {
         let sql = "SELECT EXISTS (SELECT 1 FROM member WHERE role_level_id = ?1)
                 OR EXISTS (SELECT 1 FROM member_event WHERE role_level_id = ?1)";
-        self.tx
+        self.tx()?
             .query_row(sql, [role_level.0], |r| r.get(0))
             .at(&self.path)
     }
@@ -2007,21 +2130,21 @@ impl<'t> Writer<'t> {
     /// Loads the framework and the whole matrix as this transaction sees them (after a
     /// framework change, whose effect on what is shown reaches every member).
     pub fn load(&self) -> Result<Snapshot> {
-        let framework = Arc::new(load_framework(self.tx).at(&self.path)??);
+        let framework = Arc::new(load_framework(self.tx()?).at(&self.path)??);
         let mut snapshot = Snapshot::new(framework);
-        load_matrix(self.tx, &mut snapshot).at(&self.path)?;
+        load_matrix(self.tx()?, &mut snapshot).at(&self.path)?;
         Ok(snapshot)
     }
 
     /// Sets (or with `None` removes, back to the default) a team's target for a skill.
     pub fn set_target(&self, team: TeamId, skill: SkillId, target: Option<Target>) -> Result<()> {
         match target {
-            Some(t) => self.exec(
+            Some(t) => self.exec_beside(
                 "INSERT INTO team_target (team_id, skill_id, level, count) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (team_id, skill_id) DO UPDATE SET level = excluded.level, count = excluded.count",
                 params![team.0, skill.0, t.level.number(), t.count],
             ),
-            None => self.exec(
+            None => self.exec_beside(
                 "DELETE FROM team_target WHERE team_id = ?1 AND skill_id = ?2",
                 params![team.0, skill.0],
             ),

@@ -385,3 +385,81 @@ fn check_reads_text_in_tables_without_rowids_too() {
         ["framework_info.value in a row is not valid UTF-8"]
     );
 }
+
+#[test]
+fn ratings_and_history_written_in_bulk_read_back_in_order_with_ids_never_reused() {
+    use capmatrix::model::{Date, HistoryEntry, Level, Rating, SkillId, Source, Timestamp};
+    let tmp = Tmp::new();
+    let mut store = Store::open(&tmp.db()).unwrap();
+    let day = Date::constant(2026, 3, 1);
+    let rating = |level| Rating {
+        level,
+        note: String::new(),
+        interested: false,
+        assessed_on: day,
+    };
+    let entry = |skill: u32, level| HistoryEntry {
+        id: 0,
+        skill: SkillId(skill),
+        level: Some(level),
+        note: String::new(),
+        interested: false,
+        assessed_on: day,
+        source: Source::Lead,
+        recorded: Timestamp(1),
+        undone: None,
+    };
+    let (member, ids) = store
+        .write(|w| {
+            let team = w.insert_team(None, "T")?;
+            let member = w.insert_member(None, team, "Ann", None, None)?;
+            let mut ids = Vec::new();
+            // 300 entries: more than two multi-row statements' worth.
+            for i in 0..300u32 {
+                w.put_rating(
+                    member,
+                    SkillId(i % 11),
+                    &rating(Level::ALL[(i % 5) as usize]),
+                    Timestamp(1),
+                )?;
+                ids.push(w.append_history(member, &entry(i % 11, Level::Working))?);
+            }
+            // Set twice in one transaction: the later wins; set then cleared: gone.
+            w.put_rating(member, SkillId(20), &rating(Level::Expert), Timestamp(1))?;
+            w.delete_rating(member, SkillId(20))?;
+            // Reading inside the transaction sees everything written so far.
+            assert_eq!(w.history(member)?.len(), 300);
+            // A retraction takes the next id; entries after it continue past it.
+            w.retract_history(member, ids[0], Timestamp(2))?;
+            ids.push(w.append_history(member, &entry(0, Level::Expert))?);
+            Ok((member, ids))
+        })
+        .unwrap();
+    assert!(
+        ids.windows(2).take(299).all(|w| w[1] == w[0] + 1),
+        "consecutive"
+    );
+    assert_eq!(ids[300], ids[299] + 2, "after the retraction's own id");
+    let snap = store.load().unwrap();
+    let m = snap.member(member).unwrap();
+    assert_eq!(m.ratings.len(), 11);
+    // Skill 0 was last set by i = 297 (297 % 5 = 2: Working).
+    assert_eq!(m.ratings[&SkillId(0)].level, Level::Working);
+    assert!(!m.ratings.contains_key(&SkillId(20)));
+    let history = store.history(member, None).unwrap();
+    let stored: Vec<i64> = history.iter().map(|h| h.id).collect();
+    assert_eq!(stored, ids);
+    assert!(history[0].undone.is_some());
+
+    // Ids are never used twice, even after the entries are deleted with their member.
+    let max = *ids.last().unwrap();
+    let again = store
+        .write(|w| {
+            w.delete_member(member)?;
+            let team = w.insert_team(None, "U")?;
+            let m2 = w.insert_member(None, team, "Bo", None, None)?;
+            w.append_history(m2, &entry(1, Level::Working))
+        })
+        .unwrap();
+    assert!(again > max, "{again} > {max}");
+}
