@@ -841,9 +841,8 @@ fn rollup(
     out: &mut dyn Write,
 ) -> Result<()> {
     let key = key_file.map(crate::rollup::read_key).transpose()?;
-    let mut store = Store::open(org)?;
     let started = std::time::Instant::now();
-    let summaries = crate::rollup::rollup(&mut store, teams, key.as_ref())?;
+    let summaries = crate::rollup::rollup(org, teams, key.as_ref())?;
     let (mut members, mut team_count) = (0, 0);
     for s in &summaries {
         members += s.members;
@@ -871,7 +870,7 @@ fn rollup(
     }
     writeln!(
         out,
-        "rolled up {} with {} from {} into {}{} in {:.1} s",
+        "rolled up {} with {} from {} into {}{} in {}",
         plural(team_count, "team", "teams"),
         plural(members, "member", "members"),
         plural(summaries.len(), "file", "files"),
@@ -881,7 +880,10 @@ fn rollup(
         } else {
             ""
         },
-        started.elapsed().as_secs_f64()
+        match started.elapsed().as_millis() {
+            ms @ 0..1000 => format!("{ms} ms"),
+            ms => format!("{:.1} s", ms as f64 / 1000.0),
+        }
     )
     .map_err(out_err)
 }

@@ -111,6 +111,20 @@ fn modified(path: &Path) -> Option<jiff::Timestamp> {
 }
 
 fn read_source(path: &Path, scratch: &Path) -> Result<Source> {
+    // A pipe or a device would block or never end: only regular files are databases.
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => {
+            return Err(Error::Rollup {
+                reason: if m.is_dir() {
+                    "it is a folder, not a team database".into()
+                } else {
+                    "it is not a regular file (a pipe or a device)".into()
+                },
+                path: path.to_path_buf(),
+            });
+        }
+        _ => {}
+    }
     let store = Store::open_source(path, scratch)?;
     store.begin_read()?;
     let snapshot = store.load()?;
@@ -132,10 +146,11 @@ fn read_source(path: &Path, scratch: &Path) -> Result<Source> {
     })
 }
 
-/// Rolls team files up into the organisation database `org`. Checks everything before
-/// writing anything; then one transaction per file. Returns what each file gave.
-pub fn rollup(org: &mut Store, files: &[PathBuf], key: Option<&Key>) -> Result<Vec<FileSummary>> {
-    let org_path = std::fs::canonicalize(org.path()).unwrap_or_else(|_| org.path().to_path_buf());
+/// Rolls team files up into the organisation database at `org` (created when it does not
+/// exist, once every team file has been read). Checks everything before writing anything;
+/// then one transaction per file. Returns what each file gave.
+pub fn rollup(org: &Path, files: &[PathBuf], key: Option<&Key>) -> Result<Vec<FileSummary>> {
+    let org_path = std::fs::canonicalize(org).unwrap_or_else(|_| org.to_path_buf());
     let scratch = tempfile::tempdir().map_err(|source| Error::Io {
         action: "make a temporary folder",
         path: std::env::temp_dir(),
@@ -160,6 +175,10 @@ pub fn rollup(org: &mut Store, files: &[PathBuf], key: Option<&Key>) -> Result<V
         sources.push(source);
     }
 
+    // Only now, with every team file read and sound, is the organisation database opened
+    // (created when it does not exist).
+    let mut store = Store::open(org)?;
+    let org = &mut store;
     // Team names: unique across the files, and not taken in the organisation database by a
     // team made there or rolled up from another file.
     let org_snapshot = org.load()?;

@@ -287,6 +287,50 @@ fn rollup_refuses_a_team_in_two_files_a_foreign_file_and_a_newer_one_changing_no
     }
     assert!(!missing.exists(), "a missing team file is not created");
     assert_eq!(contents(&org), before);
+    // Nothing at all is created when a team file is refused.
+    let fresh = tmp.path("fresh-org.db");
+    assert_eq!(rollup(&fresh, &[&a, &foreign], None).status.code(), Some(1));
+    assert!(
+        !fresh.exists(),
+        "the organisation database is made only once all files read"
+    );
+    #[cfg(unix)]
+    {
+        // A pipe would block a reader for ever: refused by what it is.
+        let fifo = tmp.path("pipe.db");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let err = stderr(&rollup(&org, &[&fifo], None));
+        assert!(err.contains("not a regular file"), "{err}");
+    }
+
+    // A team file from an older capmatrix is read through an upgraded copy, left as it was.
+    let old = tmp.path("old.db");
+    capmatrix::store::Store::create_at_version(&old, 5).unwrap();
+    let conn = rusqlite::Connection::open(&old).unwrap();
+    conn.execute_batch(
+        "INSERT INTO team (id, name) VALUES (1, 'Legacy');
+         INSERT INTO member (id, team_id, name, role_level_id) VALUES (1, 1, 'Old Timer', NULL);
+         INSERT INTO rating (member_id, skill_id, level, note, interested, rated_at, assessed_on)
+             VALUES (1, 0, 3, '', 0, 0, '2024-01-02');
+         PRAGMA wal_checkpoint(TRUNCATE);",
+    )
+    .unwrap();
+    drop(conn);
+    let old_state = file_state(&old);
+    ok(&rollup(&org, &[&old], None));
+    assert_eq!(file_state(&old), old_state);
+    let csv = ok(&capmatrix(
+        &org,
+        &["export", "-", "--team", "Legacy", "--format", "long"],
+    ));
+    assert!(csv.contains("Old Timer,Legacy,,"), "{csv}");
+    assert!(csv.contains(",Practitioner,2024-01-02,"), "{csv}");
 }
 
 #[test]
