@@ -39,10 +39,13 @@ pub struct CapmatrixApp {
     /// The matrix under the what-if plan and its outcome, by (generation, plan version).
     what_if: WhatIfShown,
     /// The Organisation view's table, by (generation, order).
-    org: Option<((u64, ui::OrgSort), ui::OrgTable)>,
+    org: Option<(OrgKey, ui::OrgTable)>,
 }
 
 type CompareKey = (u64, Option<Date>, Date, Option<TeamId>);
+
+/// What the Organisation view's table was built from: generation, order, as-of date.
+type OrgKey = (u64, ui::OrgSort, Option<Date>);
 
 type WhatIfShown = Option<(
     (u64, u64),
@@ -353,11 +356,20 @@ impl CapmatrixApp {
         if !self.state.org_view {
             return;
         }
-        let key = (self.core.generation(), self.state.org_sort);
+        let key = (
+            self.core.generation(),
+            self.state.org_sort,
+            self.state.as_of,
+        );
         if self.org.as_ref().is_some_and(|(k, _)| *k == key) {
             return;
         }
-        let table = ui::OrgTable::build(self.core.snapshot(), self.state.org_sort);
+        // As of a date, the organisation as it stood then.
+        let snapshot = match (&self.past, self.state.as_of) {
+            (Some((_, past)), Some(_)) => past,
+            _ => self.core.snapshot(),
+        };
+        let table = ui::OrgTable::build(snapshot, self.state.org_sort);
         self.org = Some((key, table));
     }
 
@@ -689,6 +701,13 @@ impl CapmatrixApp {
                 format!(
                     "Read-only: this is the matrix as of {date}. Press \"Back to today\" to make changes."
                 ),
+                true,
+            );
+            return;
+        }
+        if changes && self.state.what_if.is_some() {
+            self.state.notify(
+                "What if: nothing can be changed while a plan is shown. Press \"End what-if\" first.",
                 true,
             );
             return;

@@ -1785,7 +1785,8 @@ fn gaps(snapshot: &Snapshot, ask: &GapsAsk<'_>, out: &mut dyn Write) -> Result<u
         };
         let team = find_team(snapshot, team)?;
         let plan = what_if_plan(snapshot, team, ask.without, ask.hire)?;
-        let report = report::what_if_report(snapshot, team, &plan, ask.all);
+        let today = crate::model::time::today();
+        let report = report::what_if_report(snapshot, team, &plan, today, ask.all);
         match ask.format {
             GapsFormat::Json => json(out, &report)?,
             GapsFormat::Csv => write_csv(

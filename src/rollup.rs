@@ -125,11 +125,23 @@ fn read_source(path: &Path, scratch: &Path) -> Result<Source> {
         }
         _ => {}
     }
-    let store = Store::open_source(path, scratch)?;
-    store.begin_read()?;
-    let snapshot = store.load()?;
-    let history = store.all_history()?;
-    let events = store.all_events()?;
+    // Read as immutable when nobody has it open; if it changed meanwhile (someone opened and
+    // edited it, or a checkpoint rewrote it), read it again the ordinary way, which sees a
+    // writer's committed changes consistently.
+    let stamp = || {
+        let m = std::fs::metadata(path).ok();
+        (
+            m.as_ref().map(std::fs::Metadata::len),
+            m.and_then(|m| m.modified().ok()),
+            crate::store::companion(path, "-wal").exists(),
+        )
+    };
+    let before = stamp();
+    let mut read = read_all(path, scratch, true);
+    if stamp() != before {
+        read = read_all(path, scratch, false);
+    }
+    let (snapshot, history, events) = read?;
     let key = std::fs::canonicalize(path)
         .unwrap_or_else(|_| path.to_path_buf())
         .display()
@@ -144,6 +156,19 @@ fn read_source(path: &Path, scratch: &Path) -> Result<Source> {
         history,
         events,
     })
+}
+
+type Read = (
+    crate::model::Snapshot,
+    HashMap<MemberId, Vec<HistoryEntry>>,
+    HashMap<MemberId, Vec<MemberEvent>>,
+);
+
+/// A team file's matrix, history and events, in one read transaction.
+fn read_all(path: &Path, scratch: &Path, quiet: bool) -> Result<Read> {
+    let store = Store::open_source(path, scratch, quiet)?;
+    store.begin_read()?;
+    Ok((store.load()?, store.all_history()?, store.all_events()?))
 }
 
 /// Rolls team files up into the organisation database at `org` (created when it does not
@@ -176,19 +201,38 @@ pub fn rollup(org: &Path, files: &[PathBuf], key: Option<&Key>) -> Result<Vec<Fi
     }
 
     // Only now, with every team file read and sound, is the organisation database opened
-    // (created when it does not exist).
+    // (created when it does not exist: removed again if anything is refused).
+    let existed = org.exists();
     let mut store = Store::open(org)?;
-    let org = &mut store;
+    let result = plan_and_write(&mut store, &sources, key);
+    if result.is_err() && !existed {
+        drop(store);
+        for f in std::iter::once(org.to_path_buf()).chain(crate::store::companions(org)) {
+            let _ = std::fs::remove_file(f);
+        }
+    }
+    result
+}
+
+/// Everything checked and every file's mapping worked out (pure), then one transaction per
+/// file. A refusal here comes before the first write.
+fn plan_and_write(
+    org: &mut Store,
+    sources: &[Source],
+    key: Option<&Key>,
+) -> Result<Vec<FileSummary>> {
     // Team names: unique across the files, and not taken in the organisation database by a
-    // team made there or rolled up from another file.
+    // team made there or rolled up from another file (a team that moved between two files
+    // of this run is fine: its old file no longer holds it and gives it up).
     let org_snapshot = org.load()?;
     let origin: HashMap<TeamId, String> = org
         .rollup_sources()?
         .into_iter()
         .map(|r| (r.team, r.source))
         .collect();
+    let in_run: HashMap<&str, &Source> = sources.iter().map(|s| (s.key.as_str(), s)).collect();
     let mut owner: HashMap<String, &Source> = HashMap::new();
-    for source in &sources {
+    for source in sources {
         for team in source.snapshot.teams() {
             let k = name_key(&team.name);
             if let Some(other) = owner.insert(k, source) {
@@ -205,6 +249,10 @@ pub fn rollup(org: &Path, files: &[PathBuf], key: Option<&Key>) -> Result<Vec<Fi
             if let Some(existing) = org_snapshot.team_named(&team.name) {
                 match origin.get(&existing.id) {
                     Some(from) if *from == source.key => {}
+                    Some(from)
+                        if in_run
+                            .get(from.as_str())
+                            .is_some_and(|s| s.snapshot.team_named(&team.name).is_none()) => {}
                     Some(from) => {
                         return Err(Error::Rollup {
                             reason: format!(
@@ -229,47 +277,126 @@ pub fn rollup(org: &Path, files: &[PathBuf], key: Option<&Key>) -> Result<Vec<Fi
         }
     }
 
-    // Role levels by name: the organisation's framework must have every one in use.
-    let mut framework = (*org_snapshot.framework).clone();
-    for source in &sources {
-        for m in source
-            .snapshot
-            .all_members()
-            .into_iter()
-            .chain(source.snapshot.all_former())
-        {
-            if let Some(rl) = m.role_level {
-                let name = &source.snapshot.framework.role_level(rl).name;
-                if framework.role_level_named(name).is_none() {
-                    return Err(Error::Rollup {
-                        reason: format!(
-                            "role level \"{name}\" is not in the organisation database's framework; \
-                             update it first (capmatrix framework update)"
-                        ),
-                        path: source.path.clone(),
-                    });
-                }
-            }
+    // Names: every roll-up into one organisation database pseudonymises with the same key,
+    // or none does; a different key would break "the same person, the same pseudonym".
+    let mode = key.map_or_else(
+        || "plain".to_string(),
+        |k| format!("key {}", k.fingerprint()),
+    );
+    match org.info_value(NAMES_KEY)? {
+        Some(before) if before != mode => {
+            let reason = match (before.as_str(), key) {
+                ("plain", Some(_)) => "earlier roll-ups into this database kept names; \
+                    pseudonymise into a new organisation database"
+                    .to_string(),
+                (_, None) => "earlier roll-ups into this database were pseudonymised: \
+                    give --pseudonymise with the same key"
+                    .to_string(),
+                _ => "earlier roll-ups into this database were pseudonymised with another key: \
+                    give the same key file"
+                    .to_string(),
+            };
+            return Err(Error::Rollup {
+                reason,
+                path: org.path().to_path_buf(),
+            });
         }
+        _ => {}
     }
 
+    // Role levels and skills by name, worked out for every file before anything is written.
+    let mut framework = (*org_snapshot.framework).clone();
+    let mut plans = Vec::with_capacity(sources.len());
+    for source in sources {
+        let role_levels = map_role_levels(&framework, source)?;
+        let (skills, new_skills) = map_skills(&mut framework, source)?;
+        plans.push(FilePlan {
+            skills,
+            role_levels,
+            new_skills,
+        });
+    }
+    let framework_changed = framework != *org_snapshot.framework;
+
+    if key.is_some() {
+        // Names and notes replaced in place must not linger in freed pages.
+        org.set_secure_delete()?;
+    }
     let mut out = Vec::with_capacity(sources.len());
-    for source in &sources {
-        out.push(write_source(org, &mut framework, source, key)?);
+    for (i, (source, plan)) in sources.iter().zip(&plans).enumerate() {
+        let new_framework = (i == 0 && framework_changed).then_some(&framework);
+        out.push(write_source(org, new_framework, &mode, source, plan, key)?);
     }
     Ok(out)
 }
 
-/// Maps a source's skills onto the organisation's by name, adding the ones it lacks as
-/// custom skills. Returns the map and the names added.
+/// Where `framework_info` records how names were rolled up.
+const NAMES_KEY: &str = "rollup_names";
+
+/// A file's ids in the organisation database.
+struct FilePlan {
+    skills: HashMap<SkillId, SkillId>,
+    role_levels: HashMap<RoleLevelId, RoleLevelId>,
+    new_skills: Vec<String>,
+}
+
+/// The organisation's role level for each of a file's, by name; a role level in use that
+/// the organisation's framework lacks is refused.
+fn map_role_levels(
+    framework: &Framework,
+    source: &Source,
+) -> Result<HashMap<RoleLevelId, RoleLevelId>> {
+    let snap = &source.snapshot;
+    for m in snap.all_members().into_iter().chain(snap.all_former()) {
+        if let Some(rl) = m.role_level {
+            let name = &snap.framework.role_level(rl).name;
+            if framework.role_level_named(name).is_none() {
+                return Err(Error::Rollup {
+                    reason: format!(
+                        "role level \"{name}\" is not in the organisation database's framework; \
+                         update it first (capmatrix framework update)"
+                    ),
+                    path: source.path.clone(),
+                });
+            }
+        }
+    }
+    Ok(snap
+        .framework
+        .role_levels
+        .iter()
+        .filter_map(|rl| Some((rl.id, framework.role_level_named(&rl.name)?)))
+        .collect())
+}
+
+/// Maps a file's skills onto the organisation's by name, adding the ones it lacks as custom
+/// skills. A skill the organisation retired is refused (its ratings would vanish), as is a
+/// new name the organisation's skills already hold in another spelling.
 fn map_skills(
     framework: &mut Framework,
-    source: &Framework,
+    source: &Source,
 ) -> Result<(HashMap<SkillId, SkillId>, Vec<String>)> {
+    let refuse = |reason: String| Error::Rollup {
+        reason,
+        path: source.path.clone(),
+    };
     let mut map = HashMap::new();
     let mut added = Vec::new();
-    for s in source.skills.iter().filter(|s| !s.retired) {
+    for s in source
+        .snapshot
+        .framework
+        .skills
+        .iter()
+        .filter(|s| !s.retired)
+    {
         let id = match framework.skill_named(&s.name) {
+            Some(id) if framework.skill(id).retired => {
+                return Err(refuse(format!(
+                    "skill \"{}\" is retired in the organisation database; restore it there \
+                     first (capmatrix skills restore)",
+                    s.name
+                )));
+            }
             Some(id) => id,
             None => {
                 let text = crate::model::framework_edit::SkillText {
@@ -278,7 +405,8 @@ fn map_skills(
                     description: s.description.clone(),
                     descriptors: s.descriptors.clone(),
                 };
-                let (next, id) = crate::model::framework_edit::add_custom_skill(framework, text)?;
+                let (next, id) = crate::model::framework_edit::add_custom_skill(framework, text)
+                    .map_err(|e| refuse(format!("skill \"{}\": {e}", s.name)))?;
                 *framework = next;
                 added.push(s.name.clone());
                 id
@@ -291,18 +419,14 @@ fn map_skills(
 
 fn write_source(
     org: &mut Store,
-    framework: &mut Framework,
+    new_framework: Option<&Framework>,
+    mode: &str,
     source: &Source,
+    plan: &FilePlan,
     key: Option<&Key>,
 ) -> Result<FileSummary> {
     let snap = &source.snapshot;
-    let (skills, new_skills) = map_skills(framework, &snap.framework)?;
-    let role_levels: HashMap<RoleLevelId, RoleLevelId> = snap
-        .framework
-        .role_levels
-        .iter()
-        .filter_map(|rl| Some((rl.id, framework.role_level_named(&rl.name)?)))
-        .collect();
+    let (skills, role_levels, new_skills) = (&plan.skills, &plan.role_levels, &plan.new_skills);
     let name_of = |m: &Member| match key {
         Some(k) => k.pseudonym(&m.name),
         None => m.name.clone(),
@@ -315,12 +439,11 @@ fn write_source(
         }
     };
     let recorded = source.recorded;
-    let fw_changed = !new_skills.is_empty();
-    let fw_now = framework.clone();
     org.write(|w| {
-        if fw_changed {
-            w.write_framework(&fw_now)?;
+        if let Some(framework) = new_framework {
+            w.write_framework(framework)?;
         }
+        w.set_info(NAMES_KEY, mode)?;
         let old = w.teams_from(&source.key)?;
         for &t in &old {
             w.delete_team(t)?;

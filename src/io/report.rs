@@ -225,9 +225,10 @@ pub fn what_if_report(
     snapshot: &Snapshot,
     team: crate::model::TeamId,
     plan: &whatif::Plan,
+    on: crate::model::Date,
     all: bool,
 ) -> WhatIfReport {
-    let outcome = whatif::what_if(snapshot, team, plan, crate::model::time::today());
+    let outcome = whatif::what_if(snapshot, team, plan, on);
     let name_of = |id: MemberId| match outcome.hires.iter().find(|h| h.id == id) {
         Some(h) => h.name.clone(),
         None => member_name(snapshot, id),
@@ -238,7 +239,7 @@ pub fn what_if_report(
             .map(|t| t.name.clone())
             .unwrap_or_default(),
         members_today: snapshot.team_members(team).len(),
-        members_then: snapshot.team_members(team).len() - plan.leaving.len() + plan.hires.len(),
+        members_then: outcome.then_members,
         leaving: plan
             .leaving
             .iter()

@@ -58,6 +58,13 @@ impl Key {
         out
     }
 
+    /// A short public fingerprint of the key (16 hexadecimal digits), recorded in an
+    /// organisation database so a roll-up with another key is refused; it reveals nothing
+    /// that would let anyone compute pseudonyms.
+    pub fn fingerprint(&self) -> String {
+        self.pseudonym("\u{0}capmatrix key fingerprint")[2..].to_string()
+    }
+
     /// The pseudonym of a name: "P-" and 16 hexadecimal digits (64 bits of the HMAC: a
     /// collision among 100,000 people has odds of about 1 in 3.7 million).
     pub fn pseudonym(&self, name: &str) -> String {

@@ -95,6 +95,8 @@ pub struct Outcome {
     pub changes: Vec<Change>,
     /// The hypothetical members (negative ids), as analysed.
     pub hires: Vec<Member>,
+    /// How many members the team has under the plan.
+    pub then_members: usize,
 }
 
 impl Outcome {
@@ -169,6 +171,7 @@ pub fn what_if(snapshot: &Snapshot, team: TeamId, plan: &Plan, on: Date) -> Outc
         targets.entry(skill).or_insert(target);
     }
     let then = analysis::analyse_with_targets(snapshot, &then_members, &targets);
+    let then_count = then_members.len();
 
     let before: BTreeMap<SkillId, &SkillCoverage> =
         today.skills.iter().map(|c| (c.skill, c)).collect();
@@ -186,6 +189,7 @@ pub fn what_if(snapshot: &Snapshot, team: TeamId, plan: &Plan, on: Date) -> Outc
         then,
         changes,
         hires,
+        then_members: then_count,
     }
 }
 

@@ -405,7 +405,15 @@ impl Store {
     /// changed. A missing file, a file that is not a capmatrix database and one written by a
     /// newer capmatrix are refused by name. An older one is read through an upgraded copy in
     /// `scratch` (a temporary folder the caller owns).
-    pub fn open_source(path: &Path, scratch: &Path) -> Result<Store> {
+    ///
+    /// With `quiet` false the file is read through an ordinary read-only connection (which
+    /// sees a writer's log): for a second reading when the file changed during the first.
+    pub fn open_source(path: &Path, scratch: &Path, quiet: bool) -> Result<Store> {
+        let open_untouched = if quiet {
+            open_untouched
+        } else {
+            open_read_only_connection
+        };
         match inspect_with(path, open_untouched, true)? {
             Existing::New => Err(Error::NoDatabase {
                 path: path.to_path_buf(),
@@ -443,6 +451,27 @@ impl Store {
     /// The framework alone (cheap: no matrix).
     pub fn load_framework(&self) -> Result<Framework> {
         load_framework(&self.conn).at(&self.path)?
+    }
+
+    /// A value kept in `framework_info` (the framework's name and version, the database's id,
+    /// how names were rolled up).
+    pub fn info_value(&self, key: &str) -> Result<Option<String>> {
+        self.conn
+            .query_row(
+                "SELECT value FROM framework_info WHERE key = ?1",
+                [key],
+                |r| r.get(0),
+            )
+            .optional()
+            .at(&self.path)
+    }
+
+    /// Overwrites deleted content with zeros from now on (pseudonymised roll-ups replace
+    /// names and notes: the old text must not stay in free pages).
+    pub fn set_secure_delete(&self) -> Result<()> {
+        self.conn
+            .pragma_update(None, "secure_delete", "ON")
+            .at(&self.path)
     }
 
     /// Whether any team was rolled up with pseudonyms (its notes dropped).
@@ -1837,6 +1866,16 @@ impl<'t> Writer<'t> {
             .query_map([source], |r| Ok(TeamId(r.get(0)?)))
             .at(&self.path)?;
         rows.collect::<rusqlite::Result<Vec<_>>>().at(&self.path)
+    }
+
+    /// Sets a value in `framework_info`.
+    pub fn set_info(&self, key: &str, value: &str) -> Result<()> {
+        self.exec_beside(
+            "INSERT INTO framework_info (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )
+        .map(drop)
     }
 
     /// Records where a rolled-up team came from.

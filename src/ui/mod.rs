@@ -301,6 +301,11 @@ impl UiState {
             self.as_of_text.clear();
             self.compare = None;
             self.editor_open = false;
+            // Dialogs change data (targets, former members, imports); an export reads today's
+            // matrix and may stay.
+            if !matches!(self.dialog, Some(Dialog::Export(_))) {
+                self.dialog = None;
+            }
         }
     }
 
@@ -869,10 +874,11 @@ fn shortcuts(ui: &egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Co
     if help {
         state.shortcuts_open = !state.shortcuts_open;
     }
-    if undo && f.undo.is_some() {
+    // Undo and redo change data: not in the past or a what-if (the app refuses them too).
+    if undo && f.undo.is_some() && f.editable() {
         out.push(Command::Undo);
     }
-    if redo && f.redo.is_some() {
+    if redo && f.redo.is_some() && f.editable() {
         out.push(Command::Redo);
     }
 }

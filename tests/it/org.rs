@@ -708,3 +708,64 @@ fn what_if_someone_leaves_keeps_todays_targets_and_names_the_new_gaps() {
     let out = capmatrix(&db, &["gaps", "--without", "Ann"]);
     assert_eq!(out.status.code(), Some(2), "--without needs --team");
 }
+
+#[test]
+fn rollup_keeps_one_way_of_naming_takes_moved_teams_and_refuses_retired_skills() {
+    let tmp = Tmp::new();
+    let a = team_file(&tmp, "a.db", "Data Platform", "1");
+    let b = team_file(&tmp, "b.db", "Analytics", "2");
+    let key = tmp.path("k1.key");
+    let other = tmp.path("k2.key");
+    ok(&capmatrix(&tmp.db(), &["keygen", key.to_str().unwrap()]));
+    ok(&capmatrix(&tmp.db(), &["keygen", other.to_str().unwrap()]));
+
+    // Pseudonymised once: always with that key.
+    let org = tmp.path("org.db");
+    ok(&rollup(&org, &[&a], Some(&key)));
+    let before = contents(&org);
+    for (k, says) in [
+        (
+            None,
+            "were pseudonymised: give --pseudonymise with the same key",
+        ),
+        (Some(other.as_path()), "pseudonymised with another key"),
+    ] {
+        let out = rollup(&org, &[&b], k);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(stderr(&out).contains(says), "{}", stderr(&out));
+    }
+    assert_eq!(contents(&org), before);
+    ok(&rollup(&org, &[&b], Some(&key)));
+    // Plain once: never pseudonymised into the same database.
+    let plain = tmp.path("plain.db");
+    ok(&rollup(&plain, &[&a], None));
+    let err = stderr(&rollup(&plain, &[&b], Some(&key)));
+    assert!(err.contains("kept names"), "{err}");
+
+    // Two files with one team name, into a new database: refused, and no database is left.
+    let twin = team_file(&tmp, "twin.db", "data platform", "3");
+    let fresh = tmp.path("fresh.db");
+    assert_eq!(rollup(&fresh, &[&a, &twin], None).status.code(), Some(1));
+    assert!(!fresh.exists());
+
+    // A team that moved from a.db to twin.db between runs: both files in the run, fine.
+    let conn = rusqlite::Connection::open(&a).unwrap();
+    conn.execute("UPDATE team SET name = 'Platform Ops'", [])
+        .unwrap();
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+        .unwrap();
+    drop(conn);
+    ok(&rollup(&plain, &[&a, &twin], None));
+    let info = ok(&capmatrix(&plain, &["info"]));
+    assert!(info.contains("teams: 2\n"), "{info}");
+
+    // A skill the organisation retired would swallow the team's ratings: refused by name.
+    ok(&capmatrix(&plain, &["skills", "retire", "Testing"]));
+    let out = rollup(&plain, &[&b], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("skill \"Testing\" is retired") && err.contains("b.db"),
+        "{err}"
+    );
+}

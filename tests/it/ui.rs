@@ -1983,6 +1983,19 @@ fn what_if_someone_leaves_shows_the_plan_beside_today_and_changes_nothing() {
     h.run();
     h.key_press(egui::Key::Num4);
     h.run();
+    // Nor undone: Ctrl+Z would take back the import that made the team.
+    assert!(h.state().core().undo_label().is_some());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    h.state_mut().run(capmatrix::ui::Command::Undo);
+    h.run();
+    assert!(
+        h.state()
+            .state()
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.text.starts_with("What if: nothing can be changed"))
+    );
     // A hire at Lead data engineer, through the banner's picker.
     // The picker is the second thing labelled "Hire at:" (after the label itself).
     h.query_all_by_label("Hire at:").last().unwrap().click();
