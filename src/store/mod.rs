@@ -74,6 +74,9 @@ pub struct Store {
     in_memory: bool,
     /// Opened by [`Store::open_read_only`]: never takes the lock, never writes.
     read_only: bool,
+    /// A file of the user's own (not in memory, not someone else's team file): a second
+    /// connection may read it, so a large load reads half the ratings on another core.
+    parallel_load: bool,
 }
 
 impl std::fmt::Debug for Store {
@@ -128,6 +131,7 @@ impl Store {
             lock,
             in_memory: false,
             read_only: false,
+            parallel_load: true,
         };
         store.configure()?;
         if let Existing::Ours(version) = existing
@@ -194,6 +198,7 @@ impl Store {
             lock: None,
             in_memory: false,
             read_only: true,
+            parallel_load: true,
         })
     }
 
@@ -244,6 +249,7 @@ impl Store {
             lock: None,
             in_memory: true,
             read_only: false,
+            parallel_load: false,
         };
         store.configure()?;
         store.migrate()?;
@@ -260,6 +266,7 @@ impl Store {
             lock: None,
             in_memory: true,
             read_only: false,
+            parallel_load: false,
         };
         store.configure()?;
         store.migrate_to(version)
@@ -424,6 +431,7 @@ impl Store {
                 lock: None,
                 in_memory: false,
                 read_only: true,
+                parallel_load: false,
             }),
             Existing::Ours(_) => {
                 let copy = scratch.join("source.db");
@@ -434,6 +442,7 @@ impl Store {
                 drop(conn);
                 let mut store = Store::open(&copy)?;
                 store.path = path.to_path_buf();
+                store.parallel_load = false;
                 Ok(store)
             }
         }
@@ -704,10 +713,68 @@ impl Store {
 
     /// Loads the framework and the whole matrix.
     pub fn load(&self) -> Result<Snapshot> {
+        // One read transaction for the whole load (unless the caller holds one already).
+        let own = self.conn.is_autocommit();
+        if own {
+            self.conn.execute_batch("BEGIN DEFERRED").at(&self.path)?;
+        }
+        let loaded = self.load_in_transaction();
+        if own {
+            let _ = self.conn.execute_batch("COMMIT");
+        }
+        loaded
+    }
+
+    fn load_in_transaction(&self) -> Result<Snapshot> {
         let framework = Arc::new(load_framework(&self.conn).at(&self.path)??);
         let mut snapshot = Snapshot::new(framework);
-        load_matrix(&self.conn, &mut snapshot).at(&self.path)?;
+        let ratings = if self.parallel_load {
+            self.ratings_on_two_cores()?
+        } else {
+            None
+        };
+        load_matrix(&self.conn, &mut snapshot, ratings).at(&self.path)?;
         Ok(snapshot)
+    }
+
+    /// The lead's ratings, the upper half of the members read by a second connection on
+    /// another thread while this one reads the lower half (a 100,000-member file opens in
+    /// two thirds of the time on two cores). `None` when there are too few to be worth it,
+    /// or when the two connections did not see the same state (a change committed between
+    /// their first reads): the caller then reads them all itself.
+    fn ratings_on_two_cores(&self) -> Result<Option<MemberRatings>> {
+        let (lo, hi): (Option<i64>, Option<i64>) = self
+            .conn
+            .query_row(
+                "SELECT min(member_id), max(member_id) FROM rating",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .at(&self.path)?;
+        let (Some(lo), Some(hi)) = (lo, hi) else {
+            return Ok(None);
+        };
+        if hi.saturating_sub(lo) < 5_000 {
+            return Ok(None);
+        }
+        let mid = lo + (hi - lo) / 2;
+        let seen = data_fingerprint(&self.conn).at(&self.path)?;
+        let path = self.path.clone();
+        let other = std::thread::spawn(move || -> rusqlite::Result<_> {
+            let conn = open_read_only_connection(&path)?;
+            conn.execute_batch("BEGIN DEFERRED")?;
+            let seen = data_fingerprint(&conn)?;
+            let upper = load_ratings(&conn, "rating", (mid + 1, i64::MAX))?;
+            Ok((seen, upper))
+        });
+        let mut lower = load_ratings(&self.conn, "rating", (i64::MIN, mid)).at(&self.path)?;
+        match other.join() {
+            Ok(Ok((theirs, upper))) if theirs == seen => {
+                lower.extend(upper);
+                Ok(Some(lower))
+            }
+            _ => Ok(None),
+        }
     }
 
     /// A member's rating history, oldest first (optionally one skill only).
@@ -1369,7 +1436,8 @@ fn load_framework(conn: &Connection) -> rusqlite::Result<Result<Framework>> {
 fn load_ratings(
     conn: &Connection,
     table: &str,
-) -> rusqlite::Result<Vec<(i64, BTreeMap<SkillId, Rating>)>> {
+    (from, to): (i64, i64),
+) -> rusqlite::Result<MemberRatings> {
     // Retired skills' ratings stay in the file, out of the matrix: filtered here by a flag
     // per skill, cheaper than a subquery per row (a million ratings load in 2/3 the time).
     let mut active = Vec::new();
@@ -1386,13 +1454,13 @@ fn load_ratings(
     }
     // (member, ratings) in member order; each member's ratings arrive in skill order (the
     // primary key's), so their map is built in bulk.
-    let mut out: Vec<(i64, BTreeMap<SkillId, Rating>)> = Vec::new();
+    let mut out: MemberRatings = Vec::new();
     // The table name is one of two fixed names, never input.
     let mut stmt = conn.prepare(&format!(
         "SELECT member_id, skill_id, level, note, interested, assessed_on FROM {table}
-         ORDER BY member_id"
+         WHERE member_id BETWEEN ?1 AND ?2 ORDER BY member_id"
     ))?;
-    let mut rows = stmt.query([])?;
+    let mut rows = stmt.query([from, to])?;
     let mut current: Option<(i64, Vec<(SkillId, Rating)>)> = None;
     while let Some(r) = rows.next()? {
         let skill: i64 = r.get(1)?;
@@ -1446,7 +1514,30 @@ fn take_ratings(
         .unwrap_or_default()
 }
 
-fn load_matrix(conn: &Connection, snapshot: &mut Snapshot) -> rusqlite::Result<()> {
+/// Members' ratings by member id, in member order.
+type MemberRatings = Vec<(i64, BTreeMap<SkillId, Rating>)>;
+
+/// What a reader's state is, cheaply: a rating change always appends a history entry, a
+/// member change an event or a member; two connections that agree on this see the same
+/// ratings for the same members.
+fn data_fingerprint(conn: &Connection) -> rusqlite::Result<(i64, i64, i64, i64)> {
+    conn.query_row(
+        "SELECT (SELECT coalesce(max(id), 0) FROM rating_history),
+                (SELECT coalesce(max(id), 0) FROM member_event),
+                (SELECT coalesce(max(id), 0) FROM member),
+                (SELECT count(*) FROM member)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )
+}
+
+/// Teams, members and their ratings into `snapshot`; `ratings` (the lead's, in member
+/// order) when already read.
+fn load_matrix(
+    conn: &Connection,
+    snapshot: &mut Snapshot,
+    ratings: Option<MemberRatings>,
+) -> rusqlite::Result<()> {
     let mut stmt = conn.prepare("SELECT id, name, review_months FROM team ORDER BY id")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
@@ -1457,8 +1548,15 @@ fn load_matrix(conn: &Connection, snapshot: &mut Snapshot) -> rusqlite::Result<(
             review_months: r.get(2)?,
         });
     }
-    let mut ratings = load_ratings(conn, "rating")?.into_iter().peekable();
-    let mut self_ratings = load_ratings(conn, "self_rating")?.into_iter().peekable();
+    let all = (i64::MIN, i64::MAX);
+    let ratings = match ratings {
+        Some(r) => r,
+        None => load_ratings(conn, "rating", all)?,
+    };
+    let mut ratings = ratings.into_iter().peekable();
+    let mut self_ratings = load_ratings(conn, "self_rating", all)?
+        .into_iter()
+        .peekable();
     let count: i64 = conn.query_row("SELECT count(*) FROM member", [], |r| r.get(0))?;
     snapshot.reserve_members(usize::try_from(count).unwrap_or(0));
     let mut stmt =
@@ -2179,7 +2277,7 @@ impl<'t> Writer<'t> {
     pub fn load(&self) -> Result<Snapshot> {
         let framework = Arc::new(load_framework(self.tx()?).at(&self.path)??);
         let mut snapshot = Snapshot::new(framework);
-        load_matrix(self.tx()?, &mut snapshot).at(&self.path)?;
+        load_matrix(self.tx()?, &mut snapshot, None).at(&self.path)?;
         Ok(snapshot)
     }
 

@@ -463,3 +463,21 @@ fn ratings_and_history_written_in_bulk_read_back_in_order_with_ids_never_reused(
         .unwrap();
     assert!(again > max, "{again} > {max}");
 }
+
+#[test]
+fn a_large_file_loads_the_same_on_two_cores_as_on_one() {
+    let tmp = Tmp::new();
+    let path = tmp.db();
+    {
+        let mut core = Core::open(&path).unwrap();
+        capmatrix::demo::add_demo(&mut core, 6_000, 60, 2).unwrap();
+    }
+    // A reader's load splits the ratings between two connections (member ids span > 5,000);
+    // a load inside a write transaction reads them all on one.
+    let two = Store::open_read_only(&path).unwrap().load().unwrap();
+    let mut store = Store::open(&path).unwrap();
+    let one = store.write(|w| w.load()).unwrap();
+    assert_eq!(two.member_count(), 6_000);
+    assert_eq!(two.rating_count(), one.rating_count());
+    assert_eq!(two, one);
+}
