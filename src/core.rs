@@ -265,6 +265,9 @@ pub struct TeamRecord {
     pub targets: Vec<(SkillId, Target)>,
     /// Its members, current and former.
     pub members: Vec<MemberRecord>,
+    /// Where a rolled-up team came from (source file, its time, pseudonymised), so a later
+    /// roll-up of that file still recognises it after undo.
+    pub rollup: Option<(String, String, bool)>,
 }
 
 /// What applying an action produced.
@@ -1137,6 +1140,7 @@ impl Applier<'_, '_> {
             review_months: t.review_months,
             targets: self.snapshot.explicit_targets(team).collect(),
             members,
+            rollup: self.w.rollup_of(team)?,
         };
         self.w.delete_team(team)?;
         self.snapshot.remove_team(team);
@@ -1153,6 +1157,9 @@ impl Applier<'_, '_> {
         check_team_name_free(self.snapshot, &record.name, None)?;
         let id = self.w.insert_team(Some(record.id), &record.name)?;
         self.w.set_review_months(id, record.review_months)?;
+        if let Some((source, time, pseudonymised)) = &record.rollup {
+            self.w.record_rollup(id, source, time, *pseudonymised)?;
+        }
         for &(skill, target) in &record.targets {
             self.w.set_target(id, skill, Some(target))?;
         }

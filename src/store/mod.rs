@@ -1954,6 +1954,18 @@ impl<'t> Writer<'t> {
         .map(drop)
     }
 
+    /// Where a rolled-up team came from: source file, its time, pseudonymised.
+    pub fn rollup_of(&self, team: TeamId) -> Result<Option<(String, String, bool)>> {
+        self.tx()?
+            .query_row(
+                "SELECT source, source_time, pseudonymised FROM rollup_team WHERE team_id = ?1",
+                [team.0],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .at(&self.path)
+    }
+
     /// The teams rolled up from a source file.
     pub fn teams_from(&self, source: &str) -> Result<Vec<TeamId>> {
         let mut stmt = self

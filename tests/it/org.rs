@@ -230,6 +230,16 @@ fn rollup_copies_team_files_read_only_and_twice_gives_the_same_contents() {
         "{info}"
     );
     assert!(info.contains("teams: 2\n"), "{info}");
+
+    // A rolled-up team removed in the window and brought back by undo is still the file's:
+    // the next roll-up replaces it rather than refusing it as the database's own.
+    let mut core = Core::open(&org).unwrap();
+    let analytics = core.snapshot().team_named("Analytics").unwrap().id;
+    core.apply(Action::RemoveTeam { team: analytics }).unwrap();
+    core.undo().unwrap();
+    drop(core);
+    let out = ok(&rollup(&org, &[&b], None));
+    assert!(out.contains("replacing 1 team rolled up before"), "{out}");
 }
 
 #[test]
