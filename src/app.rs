@@ -369,7 +369,19 @@ impl CapmatrixApp {
             (Some((_, past)), Some(_)) => past,
             _ => self.core.snapshot(),
         };
-        let table = ui::OrgTable::build(snapshot, self.state.org_sort);
+        // Where rolled-up teams came from (none in a team's own database).
+        let sources = match self.core.store().rollup_sources() {
+            Ok(rows) => rows
+                .into_iter()
+                .map(|r| (r.team, (r.source, r.source_time)))
+                .collect(),
+            Err(e) => {
+                // The view still shows; only the "rolled up from" notes are missing.
+                self.state.notify(e.to_string(), true);
+                Default::default()
+            }
+        };
+        let table = ui::OrgTable::build(snapshot, self.state.org_sort, &sources);
         self.org = Some((key, table));
     }
 

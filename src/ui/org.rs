@@ -37,6 +37,8 @@ pub struct OrgRow {
     pub short: usize,
     /// Skills resting on one person.
     pub single: usize,
+    /// Where a rolled-up team came from: its team file and that file's time.
+    pub source: Option<(String, String)>,
 }
 
 /// A skill across the organisation.
@@ -67,7 +69,11 @@ pub struct OrgTable {
 
 impl OrgTable {
     /// Every team's coverage, ordered by `sort`.
-    pub fn build(snapshot: &Snapshot, sort: OrgSort) -> OrgTable {
+    pub fn build(
+        snapshot: &Snapshot,
+        sort: OrgSort,
+        sources: &std::collections::HashMap<TeamId, (String, String)>,
+    ) -> OrgTable {
         let mut per_team = Vec::new();
         let mut used = std::collections::BTreeSet::new();
         let mut empty_teams = 0;
@@ -110,6 +116,7 @@ impl OrgTable {
                     s.people += c.covered;
                 }
                 OrgRow {
+                    source: sources.get(&team.id).cloned(),
                     team: team.id,
                     name: team.name.clone(),
                     members: team.members.len(),
@@ -342,6 +349,10 @@ fn org_row_ui(
     let painter = ui.painter_at(rect);
     let text = ui.visuals().text_color();
     let open = format!("Open {}", row.name);
+    let hover = match &row.source {
+        Some((file, time)) => format!("{open}\nRolled up from {file} (saved {time})"),
+        None => open.clone(),
+    };
     let resp = ui.interact(
         name_rect,
         egui::Id::unique(("org_team", row.team)),
@@ -368,7 +379,7 @@ fn org_row_ui(
     if resp.hovered() {
         ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
     }
-    if resp.on_hover_text(open).clicked() {
+    if resp.on_hover_text(hover).clicked() {
         state.team = Some(row.team);
         state.org_view = false;
         state.selected = None;
