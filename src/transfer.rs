@@ -668,13 +668,14 @@ pub fn export_file_as_of(
         Some(date) => format!("{} as of {date}", scope_title(core, options.scope)),
         None => scope_title(core, options.scope),
     };
+    // Every historical rating (CSV and Parquet with --history), read once.
+    let all_history = if history {
+        Some(core.store().all_history()?)
+    } else {
+        None
+    };
     let (bytes, rows) = match kind {
         ExportType::Csv => {
-            let all_history = if history {
-                Some(core.store().all_history()?)
-            } else {
-                None
-            };
             let table = io::export::table_of(
                 snapshot,
                 options.scope,
@@ -689,11 +690,6 @@ pub fn export_file_as_of(
         }
         ExportType::Parquet => {
             // Always the long table: one typed row per rating, what a data platform loads.
-            let all_history = if history {
-                Some(core.store().all_history()?)
-            } else {
-                None
-            };
             let table = io::export::table_of(
                 snapshot,
                 options.scope,

@@ -348,15 +348,16 @@ pub fn team_meets_target(snapshot: &Snapshot, team: TeamId, skill: SkillId) -> O
             default_target_for(&snapshot.framework, &role_levels, skill)?
         }
     };
-    let covered = members
-        .iter()
-        .filter(|m| {
-            m.ratings
-                .get(&skill)
-                .is_some_and(|r| r.level >= target.level)
-        })
-        .count() as u32;
+    let covered = covering(&members, skill, target.level);
     Some(covered >= target.count)
+}
+
+/// How many of some members are rated at or above a level in a skill.
+fn covering(members: &[&Member], skill: SkillId, level: Level) -> u32 {
+    members
+        .iter()
+        .filter(|m| m.ratings.get(&skill).is_some_and(|r| r.level >= level))
+        .count() as u32
 }
 
 /// The coverage of one skill by some members (in name order) against a target: what
@@ -407,14 +408,7 @@ pub fn team_targets_met(snapshot: &Snapshot) -> BTreeMap<(TeamId, SkillId), bool
                     None => continue,
                 },
             };
-            let covered = members
-                .iter()
-                .filter(|m| {
-                    m.ratings
-                        .get(&skill)
-                        .is_some_and(|r| r.level >= target.level)
-                })
-                .count() as u32;
+            let covered = covering(&members, skill, target.level);
             out.insert((team.id, skill), covered >= target.count);
         }
     }

@@ -450,11 +450,7 @@ impl Store {
 
     /// Every member's events (joined, left, moved, role), in recorded order per member.
     pub fn all_events(&self) -> Result<std::collections::HashMap<MemberId, Vec<MemberEvent>>> {
-        let mut out: std::collections::HashMap<MemberId, Vec<MemberEvent>> = Default::default();
-        for (m, e) in all_events(&self.conn).at(&self.path)? {
-            out.entry(m).or_default().push(e);
-        }
-        Ok(out)
+        Ok(by_member(all_events(&self.conn).at(&self.path)?))
     }
 
     /// The framework alone (cheap: no matrix).
@@ -788,11 +784,7 @@ impl Store {
 
     /// Every member's rating history, in recorded order per member (undone entries marked).
     pub fn all_history(&self) -> Result<std::collections::HashMap<MemberId, Vec<HistoryEntry>>> {
-        let mut out: std::collections::HashMap<MemberId, Vec<HistoryEntry>> = Default::default();
-        for (m, e) in all_entries(&self.conn).at(&self.path)? {
-            out.entry(m).or_default().push(e);
-        }
-        Ok(out)
+        Ok(by_member(all_entries(&self.conn).at(&self.path)?))
     }
 
     /// The database's random id (made when it reached schema 5), written into assessment
@@ -1512,6 +1504,15 @@ fn take_ratings(
         .next_if(|(m, _)| *m == member)
         .map(|(_, r)| r)
         .unwrap_or_default()
+}
+
+/// (member, item) pairs grouped by member, each member's in the order given.
+fn by_member<T>(pairs: Vec<(MemberId, T)>) -> std::collections::HashMap<MemberId, Vec<T>> {
+    let mut out: std::collections::HashMap<MemberId, Vec<T>> = Default::default();
+    for (m, item) in pairs {
+        out.entry(m).or_default().push(item);
+    }
+    out
 }
 
 /// Members' ratings by member id, in member order.

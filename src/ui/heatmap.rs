@@ -1225,13 +1225,7 @@ fn coverage_cell_ui(
         paint_no_target(ui, painter, r);
         return;
     };
-    let (fill, text, mark) = if c.single_point_of_failure {
-        (theme::SINGLE, Color32::BLACK, " !")
-    } else if c.shortfall > 0 {
-        (theme::SHORT, Color32::WHITE, "")
-    } else {
-        (theme::COVERED, Color32::WHITE, " ok")
-    };
+    let (fill, text, mark) = theme::coverage_style(c.single_point_of_failure, c.shortfall, " ok");
     painter.rect_filled(r.shrink(1.0), 2.0, fill);
     // A what-if: today's figure beside the plan's, the cell outlined where it changed.
     let change = f
@@ -1264,21 +1258,12 @@ fn coverage_cell_ui(
         FontId::proportional(12.5),
         text,
     );
-    let desc = format!(
-        "{name}: {} of {} at {} or above{}{}",
+    let desc = theme::coverage_words(
+        name,
         c.covered,
-        c.target.count,
-        c.target.level,
-        if c.shortfall > 0 {
-            format!("; short by {}", c.shortfall)
-        } else {
-            String::new()
-        },
-        if c.single_point_of_failure {
-            "; single point of failure"
-        } else {
-            ""
-        }
+        c.target,
+        c.shortfall,
+        c.single_point_of_failure,
     ) + &today.unwrap_or_default();
     footer_cell_info(ui, hit, skill, desc);
 }

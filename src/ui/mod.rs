@@ -336,6 +336,23 @@ pub fn disagreement(m: &crate::model::Member, skill: SkillId) -> i8 {
     }
 }
 
+/// People below their role level from the analysis's list (in member order): (member, skills
+/// below, of which not rated), most skills first.
+fn below_role(below: &[analysis::MemberShortfall]) -> Vec<(MemberId, usize, usize)> {
+    let mut out: Vec<(MemberId, usize, usize)> = Vec::new();
+    for s in below {
+        match out.last_mut() {
+            Some(p) if p.0 == s.member => {
+                p.1 += 1;
+                p.2 += usize::from(s.actual.is_none());
+            }
+            _ => out.push((s.member, 1, usize::from(s.actual.is_none()))),
+        }
+    }
+    out.sort_by_key(|p| std::cmp::Reverse(p.1));
+    out
+}
+
 /// What the screens derive from the snapshot, recomputed only when the data, the team, the
 /// filter or the order change (so a frame stays cheap at 10,000 members).
 #[derive(Debug, Clone, Default)]
@@ -388,19 +405,7 @@ impl View {
             .map(|(i, c)| (c.skill, i))
             .collect();
         self.skills = analysis::wide_skills(snapshot, members);
-        self.below_role.clear();
-        for s in &self.analysis.members_below {
-            match self.below_role.last_mut() {
-                Some(p) if p.0 == s.member => {
-                    p.1 += 1;
-                    p.2 += usize::from(s.actual.is_none());
-                }
-                _ => self
-                    .below_role
-                    .push((s.member, 1, usize::from(s.actual.is_none()))),
-            }
-        }
-        self.below_role.sort_by_key(|p| std::cmp::Reverse(p.1));
+        self.below_role = below_role(&self.analysis.members_below);
         self.order = members.iter().map(|m| m.id).collect();
         self.position = self
             .order
@@ -474,19 +479,7 @@ impl View {
         let start = below.partition_point(|s| at(&self.position, s.member) < pos);
         let end = below.partition_point(|s| at(&self.position, s.member) <= pos);
         below.splice(start..end, analysis::member_shortfalls(fw, m));
-        self.below_role.clear();
-        for s in &self.analysis.members_below {
-            match self.below_role.last_mut() {
-                Some(p) if p.0 == s.member => {
-                    p.1 += 1;
-                    p.2 += usize::from(s.actual.is_none());
-                }
-                _ => self
-                    .below_role
-                    .push((s.member, 1, usize::from(s.actual.is_none()))),
-            }
-        }
-        self.below_role.sort_by_key(|p| std::cmp::Reverse(p.1));
+        self.below_role = below_role(&self.analysis.members_below);
 
         if state.team.is_none()
             && let Some(old) = self.team_met.get(&(m.team, skill)).copied()

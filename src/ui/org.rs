@@ -157,34 +157,18 @@ impl OrgTable {
     }
 }
 
-/// As the matrix's coverage row: one person (with "!") before short, then met.
 fn cell_colours(c: &OrgCell) -> (Color32, Color32, &'static str) {
-    if c.single_point_of_failure {
-        (theme::SINGLE, Color32::BLACK, " !")
-    } else if c.shortfall > 0 {
-        (theme::SHORT, Color32::WHITE, "")
-    } else {
-        (theme::COVERED, Color32::WHITE, "")
-    }
+    theme::coverage_style(c.single_point_of_failure, c.shortfall, "")
 }
 
 /// What a cell says in words (its tooltip and its accessible label).
 fn cell_words(team: &str, skill: &str, c: &OrgCell) -> String {
-    format!(
-        "{team}, {skill}: {} of {} at {} or above{}{}",
+    theme::coverage_words(
+        &format!("{team}, {skill}"),
         c.covered,
-        c.target.count,
-        c.target.level,
-        if c.shortfall > 0 {
-            format!("; short by {}", c.shortfall)
-        } else {
-            String::new()
-        },
-        if c.single_point_of_failure {
-            "; single point of failure"
-        } else {
-            ""
-        }
+        c.target,
+        c.shortfall,
+        c.single_point_of_failure,
     )
 }
 

@@ -57,6 +57,48 @@ pub const SHORT: Color32 = Color32::from_rgb(palette::SHORT.0, palette::SHORT.1,
 /// Coverage: resting on one person.
 pub const SINGLE: Color32 =
     Color32::from_rgb(palette::SINGLE.0, palette::SINGLE.1, palette::SINGLE.2);
+/// A coverage cell's fill, text colour and mark: one person covering it (yellow, " !") before
+/// short of the target (orange), then met (blue, `met` as its mark).
+pub fn coverage_style(
+    single_point_of_failure: bool,
+    shortfall: u32,
+    met: &'static str,
+) -> (Color32, Color32, &'static str) {
+    if single_point_of_failure {
+        (SINGLE, Color32::BLACK, " !")
+    } else if shortfall > 0 {
+        (SHORT, Color32::WHITE, "")
+    } else {
+        (COVERED, Color32::WHITE, met)
+    }
+}
+
+/// A coverage in words: "Testing: 1 of 2 at Working or above; short by 1; single point of
+/// failure" (tooltips and screen readers).
+pub fn coverage_words(
+    what: &str,
+    covered: u32,
+    target: crate::model::Target,
+    shortfall: u32,
+    single_point_of_failure: bool,
+) -> String {
+    format!(
+        "{what}: {covered} of {} at {} or above{}{}",
+        target.count,
+        target.level,
+        if shortfall > 0 {
+            format!("; short by {shortfall}")
+        } else {
+            String::new()
+        },
+        if single_point_of_failure {
+            "; single point of failure"
+        } else {
+            ""
+        }
+    )
+}
+
 /// Sort arrows and other accents (the selection has its own outline: see the heatmap).
 pub const SELECTED: Color32 = Color32::from_rgb(0x3b, 0x6e, 0xa8);
 /// The time bar's background while the window shows the past (read-only): a pale amber no
