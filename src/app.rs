@@ -235,6 +235,10 @@ impl CapmatrixApp {
                 .filter(|_| self.state.what_if.is_some())
                 .map(|(_, _, o)| o),
             today_snapshot: self.core.snapshot(),
+            rolled_up: self
+                .state
+                .team
+                .and_then(|t| self.core.snapshot().rolled_up_from(t)),
             org: self
                 .org
                 .as_ref()

@@ -791,6 +791,44 @@ type Applied = (Outcome, Option<Action>);
 
 /// Applies one action: validates it against the snapshot, writes it through the writer, then
 /// updates the snapshot. One method per action.
+/// Refuses a change to a team that is a roll-up's copy of a team file: the next roll-up of
+/// that file would replace it silently. Removing the team (and undoing that), erasing a
+/// person, undo records and the framework stay allowed.
+fn check_not_rolled_up(snapshot: &Snapshot, action: &Action) -> Result<()> {
+    let team_of_member = |m: &MemberId| snapshot.anyone(*m).map(|m| m.team);
+    let teams: Vec<TeamId> = match action {
+        Action::RenameTeam { team, .. }
+        | Action::SetReviewPeriod { team, .. }
+        | Action::AddMember { team, .. }
+        | Action::SetTarget { team, .. } => vec![*team],
+        Action::MoveMember { member, team } => {
+            team_of_member(member).into_iter().chain([*team]).collect()
+        }
+        Action::RenameMember { member, .. }
+        | Action::SetRoleLevel { member, .. }
+        | Action::RemoveMember { member }
+        | Action::Leave { member, .. }
+        | Action::SetRating { member, .. }
+        | Action::SetSelfRating { member, .. }
+        | Action::ClearSelfRating { member, .. }
+        | Action::ReviewRating { member, .. }
+        | Action::ClearRating { member, .. } => team_of_member(member).into_iter().collect(),
+        _ => Vec::new(),
+    };
+    for team in teams {
+        if let Some(source) = snapshot.rolled_up_from(team) {
+            return Err(Error::RolledUp {
+                team: snapshot
+                    .team(team)
+                    .map(|t| t.name.clone())
+                    .unwrap_or_default(),
+                file: source.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
 fn apply_one(
     snapshot: &mut Snapshot,
     w: &Writer<'_>,
@@ -798,6 +836,7 @@ fn apply_one(
     now: Timestamp,
 ) -> Result<Applied> {
     let today = now.local_date();
+    check_not_rolled_up(snapshot, &action)?;
     let mut a = Applier {
         snapshot,
         w,
@@ -1159,6 +1198,7 @@ impl Applier<'_, '_> {
         self.w.set_review_months(id, record.review_months)?;
         if let Some((source, time, pseudonymised)) = &record.rollup {
             self.w.record_rollup(id, source, time, *pseudonymised)?;
+            self.snapshot.set_rolled_up(id, Some(source.clone()));
         }
         for &(skill, target) in &record.targets {
             self.w.set_target(id, skill, Some(target))?;

@@ -122,6 +122,19 @@ pub enum Error {
         path: PathBuf,
     },
 
+    /// A change to a team that is a roll-up's copy of a team file (the next roll-up would
+    /// replace it).
+    #[error(
+        "team \"{team}\" is a copy rolled up from {file}: change it in that file and roll it up \
+         again (a change made here would be replaced by the next roll-up)"
+    )]
+    RolledUp {
+        /// The team.
+        team: String,
+        /// The team file it came from.
+        file: String,
+    },
+
     /// A roll-up refused before anything was written.
     #[error("cannot roll up: {reason}; nothing was changed ({})", path.display())]
     Rollup {

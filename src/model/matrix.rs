@@ -204,9 +204,25 @@ pub struct Snapshot {
     former: HashMap<MemberId, Member>,
     /// (team, name key) -> former member.
     former_index: HashMap<(TeamId, String), MemberId>,
+    /// Teams that are a roll-up's copies of team files, with the file each came from: the
+    /// core refuses changes to them (the next roll-up would replace the changes).
+    rolled_up: BTreeMap<TeamId, String>,
 }
 
 impl Snapshot {
+    /// The team file a rolled-up team was copied from, if it is one.
+    pub fn rolled_up_from(&self, team: TeamId) -> Option<&str> {
+        self.rolled_up.get(&team).map(String::as_str)
+    }
+
+    /// Records that a team is a roll-up's copy of a team file (`None`: it is not).
+    pub fn set_rolled_up(&mut self, team: TeamId, source: Option<String>) {
+        match source {
+            Some(s) => self.rolled_up.insert(team, s),
+            None => self.rolled_up.remove(&team),
+        };
+    }
+
     /// An empty matrix over a framework.
     pub fn new(framework: Arc<Framework>) -> Snapshot {
         Snapshot {
@@ -344,6 +360,7 @@ impl Snapshot {
 
     /// Removes a team with its members and targets.
     pub fn remove_team(&mut self, id: TeamId) {
+        self.rolled_up.remove(&id);
         if let Some(team) = self.teams.remove(&id) {
             self.team_index.remove(&name_key(&team.name));
             for m in team.members {

@@ -1579,6 +1579,11 @@ fn load_matrix(
             left_on: optional_date_at(r, 4)?,
         });
     }
+    let mut stmt = conn.prepare("SELECT team_id, source FROM rollup_team")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        snapshot.set_rolled_up(TeamId(r.get(0)?), Some(r.get(1)?));
+    }
     let mut stmt = conn.prepare(
         "SELECT team_id, skill_id, level, count FROM team_target
          WHERE skill_id IN (SELECT id FROM skill WHERE retired = 0)",

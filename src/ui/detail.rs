@@ -138,6 +138,12 @@ pub fn detail_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<
     }
     skill_detail_ui(ui, f, state, out, m, skill_id);
     ui.separator();
+    if f.what_if.is_some() {
+        ui.colored_label(
+            theme::FELL,
+            "What if: nothing here can be changed. \"End what-if\" (above) to edit.",
+        );
+    }
     ui.add_enabled_ui(f.editable(), |ui| member_ui(ui, f, state, out, m));
 }
 

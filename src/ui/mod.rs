@@ -639,12 +639,14 @@ pub struct Frame<'a> {
     pub today_snapshot: &'a Snapshot,
     /// The Organisation view's rows, while it is shown.
     pub org: Option<&'a org::OrgTable>,
+    /// The team file the team shown was rolled up from: a copy, read-only here.
+    pub rolled_up: Option<&'a str>,
 }
 
 impl Frame<'_> {
     /// Whether the matrix shown can be changed: not the past, not a what-if.
     pub fn editable(&self) -> bool {
-        self.as_of.is_none() && self.what_if.is_none()
+        self.as_of.is_none() && self.what_if.is_none() && self.rolled_up.is_none()
     }
 }
 
@@ -801,6 +803,16 @@ pub fn main_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut 
     egui::Panel::top("top_bar").show(ui, |ui| top_bar_ui(ui, f, state, out));
     time::time_bar(ui, f, state);
     whatif::banner_ui(ui, f, state);
+    if let Some(file) = f.rolled_up.filter(|_| !state.org_view) {
+        egui::Panel::top("rolled_up_banner")
+            .frame(egui::Frame::side_top_panel(ui.style()).fill(theme::PAST_BANNER))
+            .show(ui, |ui| {
+                *ui.visuals_mut() = egui::Visuals::light();
+                ui.label(format!(
+                    "Read-only: this team is a copy rolled up from {file}. Change it in that file and roll it up again."
+                ));
+            });
+    }
     egui::Panel::bottom("status_bar").show(ui, |ui| status_bar_ui(ui, f, state));
     if f.snapshot.member_count() == 0 && f.snapshot.teams().count() == 0 {
         egui::CentralPanel::default().show(ui, |ui| first_run_ui(ui, state, out));

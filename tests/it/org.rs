@@ -203,6 +203,27 @@ fn rollup_copies_team_files_read_only_and_twice_gives_the_same_contents() {
     );
     assert!(time.starts_with("20") && time.ends_with('Z'), "{time}");
 
+    // The rolled-up teams are copies: a change here would be replaced by the next roll-up,
+    // so it is refused, naming the file to change instead.
+    let someone = ok(&capmatrix(&org, &["export", "-", "--team", "Analytics"]))
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .trim_start_matches('\u{feff}')
+        .to_string();
+    let out = capmatrix(&org, &["rate", &someone, "Data modelling", "Expert"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("is a copy rolled up from")
+            && err.contains(&std::fs::canonicalize(&b).unwrap().display().to_string()),
+        "{err}"
+    );
+    assert_eq!(contents(&org), org_contents);
+
     // Twice: the same contents, no team doubled.
     let out = ok(&rollup(&org, &[&a, &b], None));
     assert!(out.contains("replacing 1 team rolled up before"), "{out}");
