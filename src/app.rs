@@ -45,7 +45,7 @@ pub struct CapmatrixApp {
 type CompareKey = (u64, Option<Date>, Date, Option<TeamId>);
 
 /// What the Organisation view's table was built from: generation, order, as-of date.
-type OrgKey = (u64, ui::OrgSort, Option<Date>);
+type OrgKey = (u64, (ui::OrgSort, bool), Option<Date>);
 
 type WhatIfShown = Option<(
     (u64, u64),
@@ -362,7 +362,7 @@ impl CapmatrixApp {
         }
         let key = (
             self.core.generation(),
-            self.state.org_sort,
+            (self.state.org_sort, self.state.org_reverse),
             self.state.as_of,
         );
         if self.org.as_ref().is_some_and(|(k, _)| *k == key) {
@@ -385,7 +385,11 @@ impl CapmatrixApp {
                 Default::default()
             }
         };
-        let table = ui::OrgTable::build(snapshot, self.state.org_sort, &sources);
+        let table = ui::OrgTable::build(
+            snapshot,
+            (self.state.org_sort, self.state.org_reverse),
+            &sources,
+        );
         self.org = Some((key, table));
     }
 

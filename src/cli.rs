@@ -223,7 +223,8 @@ pub enum Command {
         /// The team (default: everyone, as one pool).
         #[arg(long, value_name = "NAME", conflicts_with = "by_team")]
         team: Option<String>,
-        /// Every team's gaps against its own targets, teams in name order.
+        /// Every team's gaps against its own targets: teams in name order, each team's gaps
+        /// worst first.
         #[arg(long)]
         by_team: bool,
         /// What if this member left (with --team; repeat for more).

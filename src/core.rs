@@ -265,9 +265,9 @@ pub struct TeamRecord {
     pub targets: Vec<(SkillId, Target)>,
     /// Its members, current and former.
     pub members: Vec<MemberRecord>,
-    /// Where a rolled-up team came from (source file, its time, pseudonymised), so a later
-    /// roll-up of that file still recognises it after undo.
-    pub rollup: Option<(String, String, bool)>,
+    /// Where a rolled-up team came from, so a later roll-up of that file still recognises
+    /// it after undo.
+    pub rollup: Option<crate::store::RollupOrigin>,
 }
 
 /// What applying an action produced.
@@ -1196,9 +1196,9 @@ impl Applier<'_, '_> {
         check_team_name_free(self.snapshot, &record.name, None)?;
         let id = self.w.insert_team(Some(record.id), &record.name)?;
         self.w.set_review_months(id, record.review_months)?;
-        if let Some((source, time, pseudonymised)) = &record.rollup {
-            self.w.record_rollup(id, source, time, *pseudonymised)?;
-            self.snapshot.set_rolled_up(id, Some(source.clone()));
+        if let Some(origin) = &record.rollup {
+            self.w.record_rollup(id, origin)?;
+            self.snapshot.set_rolled_up(id, Some(origin.source.clone()));
         }
         for &(skill, target) in &record.targets {
             self.w.set_target(id, skill, Some(target))?;

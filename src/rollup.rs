@@ -39,8 +39,11 @@ pub struct FileSummary {
 /// A team file, read and checked, ready to write.
 struct Source {
     path: PathBuf,
-    /// The absolute path, recorded per team and matched on re-runs.
+    /// The absolute path, recorded per team and shown.
     key: String,
+    /// Which database it is (its database_id; the path for a file too old to have one):
+    /// what re-runs match, so a moved or copied file is the same source.
+    id: String,
     /// Its modification time, RFC 3339 UTC.
     time: String,
     /// The same, when ratings were last set (the time their copies are recorded at).
@@ -141,7 +144,7 @@ fn read_source(path: &Path, scratch: &Path) -> Result<Source> {
     if stamp() != before {
         read = read_all(path, scratch, false);
     }
-    let (snapshot, history, events) = read?;
+    let (snapshot, history, events, id) = read?;
     let key = std::fs::canonicalize(path)
         .unwrap_or_else(|_| path.to_path_buf())
         .display()
@@ -149,6 +152,7 @@ fn read_source(path: &Path, scratch: &Path) -> Result<Source> {
     let time = modified(path);
     Ok(Source {
         path: path.to_path_buf(),
+        id: id.unwrap_or_else(|| format!("file {key}")),
         key,
         time: time.map_or_else(String::new, |t| format!("{t:.0}")),
         recorded: time.map_or_else(Timestamp::now, |t| Timestamp(t.as_millisecond())),
@@ -162,13 +166,19 @@ type Read = (
     crate::model::Snapshot,
     HashMap<MemberId, Vec<HistoryEntry>>,
     HashMap<MemberId, Vec<MemberEvent>>,
+    Option<String>,
 );
 
 /// A team file's matrix, history and events, in one read transaction.
 fn read_all(path: &Path, scratch: &Path, quiet: bool) -> Result<Read> {
     let store = Store::open_source(path, scratch, quiet)?;
     store.begin_read()?;
-    Ok((store.load()?, store.all_history()?, store.all_events()?))
+    Ok((
+        store.load()?,
+        store.all_history()?,
+        store.all_events()?,
+        store.source_id()?,
+    ))
 }
 
 /// Rolls team files up into the organisation database at `org` (created when it does not
@@ -191,9 +201,17 @@ pub fn rollup(org: &Path, files: &[PathBuf], key: Option<&Key>) -> Result<Vec<Fi
             });
         }
         let source = read_source(path, scratch.path())?;
-        if let Some(first) = seen_files.insert(source.key.clone(), path) {
+        if let Some(first) = seen_files.insert(source.id.clone(), path) {
+            let same_file = std::fs::canonicalize(first).ok() == std::fs::canonicalize(path).ok();
             return Err(Error::Rollup {
-                reason: format!("the file is named twice (also as {})", first.display()),
+                reason: if same_file {
+                    format!("the file is named twice (also as {})", first.display())
+                } else {
+                    format!(
+                        "it is a copy of {} (the same database): roll up one of them",
+                        first.display()
+                    )
+                },
                 path: path.clone(),
             });
         }
@@ -225,12 +243,12 @@ fn plan_and_write(
     // team made there or rolled up from another file (a team that moved between two files
     // of this run is fine: its old file no longer holds it and gives it up).
     let org_snapshot = org.load()?;
-    let origin: HashMap<TeamId, String> = org
+    let origin: HashMap<TeamId, (String, String)> = org
         .rollup_sources()?
         .into_iter()
-        .map(|r| (r.team, r.source))
+        .map(|r| (r.team, (r.source_id, r.source)))
         .collect();
-    let in_run: HashMap<&str, &Source> = sources.iter().map(|s| (s.key.as_str(), s)).collect();
+    let in_run: HashMap<&str, &Source> = sources.iter().map(|s| (s.id.as_str(), s)).collect();
     let mut owner: HashMap<String, &Source> = HashMap::new();
     for source in sources {
         for team in source.snapshot.teams() {
@@ -248,12 +266,12 @@ fn plan_and_write(
             }
             if let Some(existing) = org_snapshot.team_named(&team.name) {
                 match origin.get(&existing.id) {
-                    Some(from) if *from == source.key => {}
-                    Some(from)
+                    Some((id, _)) if *id == source.id => {}
+                    Some((id, _))
                         if in_run
-                            .get(from.as_str())
+                            .get(id.as_str())
                             .is_some_and(|s| s.snapshot.team_named(&team.name).is_none()) => {}
-                    Some(from) => {
+                    Some((_, from)) => {
                         return Err(Error::Rollup {
                             reason: format!(
                                 "team \"{}\" is in two team files: {from} (rolled up before) and {}",
@@ -444,7 +462,7 @@ fn write_source(
             w.write_framework(framework)?;
         }
         w.set_info(NAMES_KEY, mode)?;
-        let old = w.teams_from(&source.key)?;
+        let old = w.teams_from(&source.id)?;
         for &t in &old {
             w.delete_team(t)?;
         }
@@ -456,7 +474,15 @@ fn write_source(
             if team.review_months != crate::model::DEFAULT_REVIEW_MONTHS {
                 w.set_review_months(id, team.review_months)?;
             }
-            w.record_rollup(id, &source.key, &source.time, key.is_some())?;
+            w.record_rollup(
+                id,
+                &crate::store::RollupOrigin {
+                    source: source.key.clone(),
+                    source_id: source.id.clone(),
+                    source_time: source.time.clone(),
+                    pseudonymised: key.is_some(),
+                },
+            )?;
             for (skill, target) in snap.explicit_targets(team.id) {
                 if let Some(&s) = skills.get(&skill) {
                     w.set_target(id, s, Some(target))?;

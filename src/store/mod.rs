@@ -53,6 +53,19 @@ pub struct Counts {
     pub history: i64,
 }
 
+/// Where a rolled-up team came from, as recorded with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RollupOrigin {
+    /// The team file's absolute path.
+    pub source: String,
+    /// Which database the file is (its database_id, or its path).
+    pub source_id: String,
+    /// The file's modification time (RFC 3339, UTC).
+    pub source_time: String,
+    /// Names pseudonymised, notes dropped.
+    pub pseudonymised: bool,
+}
+
 /// A team copied into an organisation database by `rollup`, and from where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RollupSource {
@@ -60,6 +73,8 @@ pub struct RollupSource {
     pub team: TeamId,
     /// The team file's absolute path.
     pub source: String,
+    /// Which database the file is (its database_id, or its path when too old to have one).
+    pub source_id: String,
     /// The team file's modification time (RFC 3339, UTC).
     pub source_time: String,
     /// Member names are pseudonyms and notes were dropped.
@@ -77,6 +92,8 @@ pub struct Store {
     /// A file of the user's own (not in memory, not someone else's team file): a second
     /// connection may read it, so a large load reads half the ratings on another core.
     parallel_load: bool,
+    /// A team file read through an upgraded copy: the schema version the file itself has.
+    upgraded_from: Option<i64>,
 }
 
 impl std::fmt::Debug for Store {
@@ -132,6 +149,7 @@ impl Store {
             in_memory: false,
             read_only: false,
             parallel_load: true,
+            upgraded_from: None,
         };
         store.configure()?;
         if let Existing::Ours(version) = existing
@@ -199,6 +217,7 @@ impl Store {
             in_memory: false,
             read_only: true,
             parallel_load: true,
+            upgraded_from: None,
         })
     }
 
@@ -250,6 +269,7 @@ impl Store {
             in_memory: true,
             read_only: false,
             parallel_load: false,
+            upgraded_from: None,
         };
         store.configure()?;
         store.migrate()?;
@@ -267,6 +287,7 @@ impl Store {
             in_memory: true,
             read_only: false,
             parallel_load: false,
+            upgraded_from: None,
         };
         store.configure()?;
         store.migrate_to(version)
@@ -432,8 +453,9 @@ impl Store {
                 in_memory: false,
                 read_only: true,
                 parallel_load: false,
+                upgraded_from: None,
             }),
-            Existing::Ours(_) => {
+            Existing::Ours(version) => {
                 let copy = scratch.join("source.db");
                 let _ = std::fs::remove_file(&copy);
                 let conn = open_untouched(path).at(path)?;
@@ -443,9 +465,20 @@ impl Store {
                 let mut store = Store::open(&copy)?;
                 store.path = path.to_path_buf();
                 store.parallel_load = false;
+                store.upgraded_from = Some(version);
                 Ok(store)
             }
         }
+    }
+
+    /// Which database a team file is, for roll-ups: its database_id (a copied or moved file
+    /// is the same database), or `None` when the file is older than database ids (schema 5)
+    /// and has none of its own.
+    pub fn source_id(&self) -> Result<Option<String>> {
+        if self.upgraded_from.is_some_and(|v| v < 5) {
+            return Ok(None);
+        }
+        Ok(Some(self.database_id()?).filter(|id| !id.is_empty()))
     }
 
     /// Every member's events (joined, left, moved, role), in recorded order per member.
@@ -496,7 +529,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT team_id, source, source_time, pseudonymised FROM rollup_team
+                "SELECT team_id, source, source_time, pseudonymised, source_id FROM rollup_team
                  ORDER BY source, team_id",
             )
             .at(&self.path)?;
@@ -507,6 +540,7 @@ impl Store {
                     source: r.get(1)?,
                     source_time: r.get(2)?,
                     pseudonymised: r.get(3)?,
+                    source_id: r.get(4)?,
                 })
             })
             .at(&self.path)?;
@@ -1961,25 +1995,33 @@ impl<'t> Writer<'t> {
     }
 
     /// Where a rolled-up team came from: source file, its time, pseudonymised.
-    pub fn rollup_of(&self, team: TeamId) -> Result<Option<(String, String, bool)>> {
+    pub fn rollup_of(&self, team: TeamId) -> Result<Option<RollupOrigin>> {
         self.tx()?
             .query_row(
-                "SELECT source, source_time, pseudonymised FROM rollup_team WHERE team_id = ?1",
+                "SELECT source, source_id, source_time, pseudonymised FROM rollup_team
+                 WHERE team_id = ?1",
                 [team.0],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| {
+                    Ok(RollupOrigin {
+                        source: r.get(0)?,
+                        source_id: r.get(1)?,
+                        source_time: r.get(2)?,
+                        pseudonymised: r.get(3)?,
+                    })
+                },
             )
             .optional()
             .at(&self.path)
     }
 
-    /// The teams rolled up from a source file.
-    pub fn teams_from(&self, source: &str) -> Result<Vec<TeamId>> {
+    /// The teams rolled up from a source database (by its id).
+    pub fn teams_from(&self, source_id: &str) -> Result<Vec<TeamId>> {
         let mut stmt = self
             .tx()?
-            .prepare_cached("SELECT team_id FROM rollup_team WHERE source = ?1")
+            .prepare_cached("SELECT team_id FROM rollup_team WHERE source_id = ?1")
             .at(&self.path)?;
         let rows = stmt
-            .query_map([source], |r| Ok(TeamId(r.get(0)?)))
+            .query_map([source_id], |r| Ok(TeamId(r.get(0)?)))
             .at(&self.path)?;
         rows.collect::<rusqlite::Result<Vec<_>>>().at(&self.path)
     }
@@ -1995,17 +2037,17 @@ impl<'t> Writer<'t> {
     }
 
     /// Records where a rolled-up team came from.
-    pub fn record_rollup(
-        &self,
-        team: TeamId,
-        source: &str,
-        source_time: &str,
-        pseudonymised: bool,
-    ) -> Result<()> {
+    pub fn record_rollup(&self, team: TeamId, origin: &RollupOrigin) -> Result<()> {
         self.exec_beside(
-            "INSERT INTO rollup_team (team_id, source, source_time, pseudonymised)
-             VALUES (?1, ?2, ?3, ?4)",
-            params![team.0, source, source_time, pseudonymised],
+            "INSERT INTO rollup_team (team_id, source, source_id, source_time, pseudonymised)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                team.0,
+                origin.source,
+                origin.source_id,
+                origin.source_time,
+                origin.pseudonymised
+            ],
         )
         .map(drop)
     }

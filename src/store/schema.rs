@@ -197,16 +197,19 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE role_level ADD COLUMN retired INTEGER NOT NULL DEFAULT 0;
     ",
     // 7: organisation roll-ups. A team copied from a team database by `rollup` names its
-    // source file (absolute path), that file's modification time, and whether its names were
-    // pseudonymised (and notes dropped). Teams made here have no row.
+    // source file (absolute path, as last rolled up), the database it is (the file's
+    // database_id, so a moved or copied file is the same source; the path for a file too old
+    // to have one), that file's modification time, and whether its names were pseudonymised
+    // (and notes dropped). Teams made here have no row.
     "
     CREATE TABLE rollup_team (
         team_id       INTEGER PRIMARY KEY REFERENCES team(id) ON DELETE CASCADE,
         source        TEXT NOT NULL,
+        source_id     TEXT NOT NULL,
         source_time   TEXT NOT NULL,
         pseudonymised INTEGER NOT NULL
     );
-    CREATE INDEX rollup_team_source ON rollup_team(source);
+    CREATE INDEX rollup_team_source ON rollup_team(source_id);
     ",
 ];
 

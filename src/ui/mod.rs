@@ -239,6 +239,8 @@ pub struct UiState {
     pub org_view: bool,
     /// The Organisation view's order.
     pub org_sort: OrgSort,
+    /// The Organisation view's order turned round (a second click on its column).
+    pub org_reverse: bool,
 }
 
 /// A what-if being considered in the window.

@@ -41,6 +41,13 @@ pub struct OrgRow {
     pub source: Option<(String, String)>,
 }
 
+impl OrgRow {
+    /// People missing across the team's targets (the sum of its shortfalls).
+    pub fn missing(&self) -> u32 {
+        self.cells.iter().flatten().map(|c| c.shortfall).sum()
+    }
+}
+
 /// A skill across the organisation.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct OrgSummary {
@@ -71,7 +78,7 @@ impl OrgTable {
     /// Every team's coverage, ordered by `sort`.
     pub fn build(
         snapshot: &Snapshot,
-        sort: OrgSort,
+        (sort, reverse): (OrgSort, bool),
         sources: &std::collections::HashMap<TeamId, (String, String)>,
     ) -> OrgTable {
         let mut per_team = Vec::new();
@@ -134,9 +141,11 @@ impl OrgTable {
         match sort {
             OrgSort::Name => rows.sort_by(by_name),
             OrgSort::Members => rows.sort_by(|a, b| b.members.cmp(&a.members).then(by_name(a, b))),
+            // Worst first as `gaps` ranks: people missing in all, then skills short, then
+            // skills resting on one person.
             OrgSort::Short => rows.sort_by(|a, b| {
-                (b.short, b.single)
-                    .cmp(&(a.short, a.single))
+                (b.missing(), b.short, b.single)
+                    .cmp(&(a.missing(), a.short, a.single))
                     .then(by_name(a, b))
             }),
             OrgSort::Skill(s) => {
@@ -147,6 +156,9 @@ impl OrgTable {
                 };
                 rows.sort_by(|a, b| key(b).cmp(&key(a)).then(by_name(a, b)));
             }
+        }
+        if reverse {
+            rows.reverse();
         }
         OrgTable {
             skills,
@@ -228,10 +240,12 @@ pub fn org_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState) {
                     super::heatmap::paint_sort_arrow(
                         ui.painter(),
                         pos2(r.center().x, r.bottom() - 4.0),
-                        true,
+                        !state.org_reverse,
                     );
                 }
                 if resp.clicked() {
+                    // A second click on the same column turns the order round.
+                    state.org_reverse = active && !state.org_reverse;
                     state.org_sort = sort;
                 }
             };
@@ -267,7 +281,7 @@ pub fn org_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState) {
             painter.text(
                 pos2(sum.left() + 6.0, sum.center().y),
                 Align2::LEFT_CENTER,
-                "All teams: teams short / with a target; people covering",
+                "All teams: teams short of target; people covering",
                 FontId::proportional(11.5),
                 ui.visuals().strong_text_color(),
             );
@@ -281,10 +295,11 @@ pub fn org_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState) {
                 } else {
                     ui.visuals().text_color()
                 };
+                // Words, not "2/150": the cells below use n/m for people / target.
                 painter.text(
                     pos2(r.center().x, r.top() + 2.0),
                     Align2::CENTER_TOP,
-                    format!("{}/{}", summary.teams_short, summary.teams_with),
+                    format!("{} short", summary.teams_short),
                     FontId::proportional(12.5),
                     colour,
                 );

@@ -1930,6 +1930,11 @@ fn the_organisation_view_lists_teams_against_their_targets_and_a_click_opens_one
         h.state().state().org_sort,
         capmatrix::ui::OrgSort::Skill(testing)
     );
+    assert!(!h.state().state().org_reverse);
+    // A second click turns the order round.
+    h.get_by_label("Testing").click();
+    h.run();
+    assert!(h.state().state().org_reverse);
     h.get_by_label("Open Platform").click();
     h.run();
     assert!(!h.state().state().org_view);
