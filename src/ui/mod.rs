@@ -241,6 +241,8 @@ pub struct UiState {
     pub org_sort: OrgSort,
     /// The Organisation view's order turned round (a second click on its column).
     pub org_reverse: bool,
+    /// How far the Organisation view's skill columns are scrolled sideways, in points.
+    pub org_h_scroll: f32,
 }
 
 /// A what-if being considered in the window.

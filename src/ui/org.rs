@@ -208,129 +208,201 @@ pub fn org_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState) {
     });
     ui.add_space(4.0);
     let fixed = theme::ORG_TEAM_WIDTH + theme::ORG_MEMBERS_WIDTH + theme::ORG_MEMBERS_WIDTH;
-    let width = fixed + theme::ORG_CELL_WIDTH * table.skills.len() as f32;
     let row_h = theme::ROW_HEIGHT;
-    egui::ScrollArea::horizontal()
-        .id_salt("org_h")
+    // The team columns stay put; the skill columns move sideways under them (a slider and
+    // sideways scrolling), so a team's name is always beside its cells, as in the matrix.
+    let width = ui.available_width().max(fixed + theme::ORG_CELL_WIDTH);
+    let cells_width = width - fixed;
+    let max_scroll = (theme::ORG_CELL_WIDTH * table.skills.len() as f32 - cells_width).max(0.0);
+    let table_rect = ui.available_rect_before_wrap();
+    if ui.rect_contains_pointer(table_rect) {
+        let dx = ui.input(|i| i.smooth_scroll_delta.x);
+        state.org_h_scroll -= dx;
+    }
+    state.org_h_scroll = state.org_h_scroll.clamp(0.0, max_scroll);
+    let cols = Cols {
+        fixed,
+        cells_width,
+        h_scroll: state.org_h_scroll,
+        count: table.skills.len(),
+    };
+
+    // Header: sortable columns.
+    let (header, _) = ui.allocate_exact_size(vec2(width, theme::ORG_HEADER_HEIGHT), Sense::hover());
+    let mut sort_button = |ui: &mut Ui, r: Rect, label: &str, sort: OrgSort, hover: String| {
+        let active = state.org_sort == sort;
+        let text = if active {
+            RichText::new(label).small().strong()
+        } else {
+            RichText::new(label).small()
+        };
+        let resp = ui
+            .put(
+                r.shrink2(vec2(1.0, 8.0)),
+                egui::Button::new(text).wrap().frame(false),
+            )
+            .on_hover_text(hover);
+        if active {
+            super::heatmap::paint_sort_arrow(
+                ui.painter(),
+                pos2(r.center().x, r.bottom() - 4.0),
+                !state.org_reverse,
+            );
+        }
+        if resp.clicked() {
+            // A second click on the same column turns the order round.
+            state.org_reverse = active && !state.org_reverse;
+            state.org_sort = sort;
+        }
+    };
+    let h = header.height();
+    let at =
+        |x: f32, w: f32| Rect::from_min_size(pos2(header.left() + x, header.top()), vec2(w, h));
+    sort_button(
+        ui,
+        at(0.0, theme::ORG_TEAM_WIDTH),
+        "Team",
+        OrgSort::Name,
+        "Sort by name".into(),
+    );
+    sort_button(
+        ui,
+        at(theme::ORG_TEAM_WIDTH, theme::ORG_MEMBERS_WIDTH),
+        "Members",
+        OrgSort::Members,
+        "Sort by size, largest first".into(),
+    );
+    sort_button(
+        ui,
+        at(
+            theme::ORG_TEAM_WIDTH + theme::ORG_MEMBERS_WIDTH,
+            theme::ORG_MEMBERS_WIDTH,
+        ),
+        "Skills short",
+        OrgSort::Short,
+        "Sort by people missing, then skills short, most first".into(),
+    );
+    ui.scope(|ui| {
+        ui.set_clip_rect(cols.clip(header).intersect(ui.clip_rect()));
+        for i in cols.visible() {
+            let s = table.skills[i];
+            let name = &fw.skill(s).name;
+            sort_button(
+                ui,
+                cols.cell(header, i),
+                name,
+                OrgSort::Skill(s),
+                format!("{name}: sort by shortfall, most first"),
+            );
+        }
+    });
+
+    // Summary row: the organisation per skill.
+    let (sum, _) = ui.allocate_exact_size(vec2(width, row_h * 1.6), Sense::hover());
+    let painter = ui.painter_at(sum);
+    painter.rect_filled(sum, 0.0, ui.visuals().faint_bg_color);
+    painter.text(
+        pos2(sum.left() + 6.0, sum.center().y),
+        Align2::LEFT_CENTER,
+        "All teams: teams short of target; people covering",
+        FontId::proportional(11.5),
+        ui.visuals().strong_text_color(),
+    );
+    let cells_painter = painter.with_clip_rect(cols.clip(sum));
+    for i in cols.visible() {
+        let (s, summary) = (table.skills[i], &table.summary[i]);
+        let r = cols.cell(sum, i);
+        let colour = if summary.teams_short > 0 {
+            theme::FELL
+        } else {
+            ui.visuals().text_color()
+        };
+        // Words, not "2/150": the cells below use n/m for people / target.
+        cells_painter.text(
+            pos2(r.center().x, r.top() + 2.0),
+            Align2::CENTER_TOP,
+            format!("{} short", summary.teams_short),
+            FontId::proportional(12.5),
+            colour,
+        );
+        cells_painter.text(
+            pos2(r.center().x, r.bottom() - 2.0),
+            Align2::CENTER_BOTTOM,
+            format!("{} people", summary.people),
+            FontId::proportional(10.5),
+            ui.visuals().weak_text_color(),
+        );
+        let words = format!(
+            "{}: {} of {} teams short of their target, {} resting on one person; {} people cover it across the organisation",
+            fw.skill(s).name,
+            summary.teams_short,
+            summary.teams_with,
+            summary.teams_single,
+            summary.people
+        );
+        let resp = ui.interact(
+            r.intersect(cols.clip(sum)),
+            egui::Id::unique(("org_sum", s)),
+            Sense::hover(),
+        );
+        resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &words));
+        resp.on_hover_text(words);
+    }
+    let slider_h = if max_scroll > 0.0 { 28.0 } else { 0.0 };
+    egui::ScrollArea::vertical()
+        .id_salt("org_v")
         .auto_shrink([false, false])
-        .show(ui, |ui| {
-            ui.set_min_width(width);
-            // Header: sortable columns.
-            let (header, _) = ui.allocate_exact_size(
-                vec2(width, theme::ORG_HEADER_HEIGHT),
-                Sense::hover(),
-            );
-            let mut x = header.left();
-            let mut sort_button = |ui: &mut Ui, w: f32, label: &str, sort: OrgSort, hover: String| {
-                let r = Rect::from_min_size(pos2(x, header.top()), vec2(w, header.height()));
-                x += w;
-                let active = state.org_sort == sort;
-                let text = if active {
-                    RichText::new(label).small().strong()
-                } else {
-                    RichText::new(label).small()
-                };
-                let resp = ui
-                    .put(
-                        r.shrink2(vec2(1.0, 8.0)),
-                        egui::Button::new(text).wrap().frame(false),
-                    )
-                    .on_hover_text(hover);
-                if active {
-                    super::heatmap::paint_sort_arrow(
-                        ui.painter(),
-                        pos2(r.center().x, r.bottom() - 4.0),
-                        !state.org_reverse,
-                    );
-                }
-                if resp.clicked() {
-                    // A second click on the same column turns the order round.
-                    state.org_reverse = active && !state.org_reverse;
-                    state.org_sort = sort;
-                }
-            };
-            sort_button(ui, theme::ORG_TEAM_WIDTH, "Team", OrgSort::Name, "Sort by name".into());
-            sort_button(
-                ui,
-                theme::ORG_MEMBERS_WIDTH,
-                "Members",
-                OrgSort::Members,
-                "Sort by size, largest first".into(),
-            );
-            sort_button(
-                ui,
-                theme::ORG_MEMBERS_WIDTH,
-                "Skills short",
-                OrgSort::Short,
-                "Sort by skills short of target, most first".into(),
-            );
-            for &s in &table.skills {
-                let name = &fw.skill(s).name;
-                sort_button(
-                    ui,
-                    theme::ORG_CELL_WIDTH,
-                    name,
-                    OrgSort::Skill(s),
-                    format!("{name}: sort by shortfall, most first"),
-                );
+        .max_height((ui.available_height() - slider_h).max(row_h))
+        .show_rows(ui, row_h, table.rows.len(), |ui, range| {
+            for row in &table.rows[range] {
+                org_row_ui(ui, f, state, table, row, &cols, width);
             }
-            // Summary row: the organisation per skill.
-            let (sum, _) = ui.allocate_exact_size(vec2(width, row_h * 1.6), Sense::hover());
-            let painter = ui.painter_at(sum);
-            painter.rect_filled(sum, 0.0, ui.visuals().faint_bg_color);
-            painter.text(
-                pos2(sum.left() + 6.0, sum.center().y),
-                Align2::LEFT_CENTER,
-                "All teams: teams short of target; people covering",
-                FontId::proportional(11.5),
-                ui.visuals().strong_text_color(),
-            );
-            for (i, (&s, summary)) in table.skills.iter().zip(&table.summary).enumerate() {
-                let r = Rect::from_min_size(
-                    pos2(sum.left() + fixed + i as f32 * theme::ORG_CELL_WIDTH, sum.top()),
-                    vec2(theme::ORG_CELL_WIDTH, sum.height()),
-                );
-                let colour = if summary.teams_short > 0 {
-                    theme::FELL
-                } else {
-                    ui.visuals().text_color()
-                };
-                // Words, not "2/150": the cells below use n/m for people / target.
-                painter.text(
-                    pos2(r.center().x, r.top() + 2.0),
-                    Align2::CENTER_TOP,
-                    format!("{} short", summary.teams_short),
-                    FontId::proportional(12.5),
-                    colour,
-                );
-                painter.text(
-                    pos2(r.center().x, r.bottom() - 2.0),
-                    Align2::CENTER_BOTTOM,
-                    format!("{} people", summary.people),
-                    FontId::proportional(10.5),
-                    ui.visuals().weak_text_color(),
-                );
-                let words = format!(
-                    "{}: {} of {} teams short of their target, {} resting on one person; {} people cover it across the organisation",
-                    fw.skill(s).name,
-                    summary.teams_short,
-                    summary.teams_with,
-                    summary.teams_single,
-                    summary.people
-                );
-                let resp = ui.interact(r, egui::Id::unique(("org_sum", s)), Sense::hover());
-                resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &words));
-                resp.on_hover_text(words);
-            }
-            egui::ScrollArea::vertical()
-                .id_salt("org_v")
-                .auto_shrink([false, false])
-                .show_rows(ui, row_h, table.rows.len(), |ui, range| {
-                    for row in &table.rows[range] {
-                        org_row_ui(ui, f, state, table, row, fixed, width);
-                    }
-                });
         });
+    if max_scroll > 0.0 {
+        ui.horizontal(|ui| {
+            ui.add_space(fixed);
+            let label = ui.weak("Scroll skills");
+            ui.spacing_mut().slider_width = (cells_width - 120.0).max(60.0);
+            ui.add(egui::Slider::new(&mut state.org_h_scroll, 0.0..=max_scroll).show_value(false))
+                .labelled_by(label.id);
+        });
+    }
+}
+
+/// Where the skill columns are: after the fixed team columns, moved sideways by the scroll.
+struct Cols {
+    fixed: f32,
+    cells_width: f32,
+    h_scroll: f32,
+    count: usize,
+}
+
+impl Cols {
+    /// Skill column `i` within a row or header spanning `row`.
+    fn cell(&self, row: Rect, i: usize) -> Rect {
+        Rect::from_min_size(
+            pos2(
+                row.left() + self.fixed + i as f32 * theme::ORG_CELL_WIDTH - self.h_scroll,
+                row.top(),
+            ),
+            vec2(theme::ORG_CELL_WIDTH, row.height()),
+        )
+    }
+
+    /// The part of `row` the skill columns show through.
+    fn clip(&self, row: Rect) -> Rect {
+        Rect::from_min_size(
+            pos2(row.left() + self.fixed, row.top()),
+            vec2(self.cells_width, row.height()),
+        )
+    }
+
+    /// The skill columns at least partly in view.
+    fn visible(&self) -> std::ops::Range<usize> {
+        let first = (self.h_scroll / theme::ORG_CELL_WIDTH).floor() as usize;
+        let last = ((self.h_scroll + self.cells_width) / theme::ORG_CELL_WIDTH).ceil() as usize;
+        first.min(self.count)..last.min(self.count)
+    }
 }
 
 fn org_row_ui(
@@ -339,9 +411,10 @@ fn org_row_ui(
     state: &mut UiState,
     table: &OrgTable,
     row: &OrgRow,
-    fixed: f32,
+    cols: &Cols,
     width: f32,
 ) {
+    let fixed = cols.fixed;
     let fw = &f.snapshot.framework;
     let (rect, _) = ui.allocate_exact_size(vec2(width, theme::ROW_HEIGHT), Sense::hover());
     let name_rect = Rect::from_min_size(rect.min, vec2(theme::ORG_TEAM_WIDTH, rect.height()));
@@ -400,14 +473,11 @@ fn org_row_ui(
         FontId::proportional(12.5),
         if row.short > 0 { theme::FELL } else { text },
     );
-    for (i, cell) in row.cells.iter().enumerate() {
-        let r = Rect::from_min_size(
-            pos2(
-                rect.left() + fixed + i as f32 * theme::ORG_CELL_WIDTH,
-                rect.top(),
-            ),
-            vec2(theme::ORG_CELL_WIDTH, rect.height()),
-        );
+    let clip = cols.clip(rect);
+    let painter = painter.with_clip_rect(clip);
+    for i in cols.visible() {
+        let cell = &row.cells[i];
+        let r = cols.cell(rect, i);
         let Some(c) = cell else {
             painter.text(
                 r.center(),
@@ -429,7 +499,7 @@ fn org_row_ui(
         );
         let words = cell_words(&row.name, &fw.skill(table.skills[i]).name, c);
         let resp = ui.interact(
-            r,
+            r.intersect(clip),
             egui::Id::unique(("org_cell", row.team, i)),
             Sense::click(),
         );
