@@ -404,6 +404,8 @@ impl Core {
     /// Applies one action in one transaction and records it for undo. When it changes nothing,
     /// nothing is written and undo is untouched.
     pub fn apply(&mut self, action: Action) -> Result<Outcome> {
+        // Refused before the write transaction, so a refusal costs nothing.
+        check_not_rolled_up(&self.snapshot, &action)?;
         let label = action_label(&action);
         let mut outcome = Outcome::default();
         let inverses = self.run(vec![action], |o| outcome = o)?;

@@ -201,17 +201,9 @@ pub fn rollup(org: &Path, files: &[PathBuf], key: Option<&Key>) -> Result<Vec<Fi
             });
         }
         let source = read_source(path, scratch.path())?;
-        if let Some(first) = seen_files.insert(source.id.clone(), path) {
-            let same_file = std::fs::canonicalize(first).ok() == std::fs::canonicalize(path).ok();
+        if let Some(first) = seen_files.insert(source.key.clone(), path) {
             return Err(Error::Rollup {
-                reason: if same_file {
-                    format!("the file is named twice (also as {})", first.display())
-                } else {
-                    format!(
-                        "it is a copy of {} (the same database): roll up one of them",
-                        first.display()
-                    )
-                },
+                reason: format!("the file is named twice (also as {})", first.display()),
                 path: path.clone(),
             });
         }
@@ -243,12 +235,20 @@ fn plan_and_write(
     // team made there or rolled up from another file (a team that moved between two files
     // of this run is fine: its old file no longer holds it and gives it up).
     let org_snapshot = org.load()?;
-    let origin: HashMap<TeamId, (String, String)> = org
-        .rollup_sources()?
-        .into_iter()
-        .map(|r| (r.team, (r.source_id, r.source)))
-        .collect();
-    let in_run: HashMap<&str, &Source> = sources.iter().map(|s| (s.id.as_str(), s)).collect();
+    let recorded = org.rollup_sources()?;
+    let in_run: HashMap<&str, &Source> = sources.iter().map(|s| (s.key.as_str(), s)).collect();
+    // A file is the source a team was rolled up from when it is at the recorded path, or
+    // when it is the same database (by id) and the recorded path holds no file any more
+    // (the file was moved). Two files side by side are two sources, even when one began as
+    // a copy of the other (teams handed out from one template).
+    let is_source_of = |source: &Source, r: &crate::store::RollupSource| {
+        r.source == source.key
+            || (r.source_id == source.id
+                && !in_run.contains_key(r.source.as_str())
+                && !Path::new(&r.source).exists())
+    };
+    let origin: HashMap<TeamId, &crate::store::RollupSource> =
+        recorded.iter().map(|r| (r.team, r)).collect();
     let mut owner: HashMap<String, &Source> = HashMap::new();
     for source in sources {
         for team in source.snapshot.teams() {
@@ -266,12 +266,13 @@ fn plan_and_write(
             }
             if let Some(existing) = org_snapshot.team_named(&team.name) {
                 match origin.get(&existing.id) {
-                    Some((id, _)) if *id == source.id => {}
-                    Some((id, _))
+                    Some(r) if is_source_of(source, r) => {}
+                    Some(r)
                         if in_run
-                            .get(id.as_str())
+                            .get(r.source.as_str())
                             .is_some_and(|s| s.snapshot.team_named(&team.name).is_none()) => {}
-                    Some((_, from)) => {
+                    Some(r) => {
+                        let from = &r.source;
                         return Err(Error::Rollup {
                             reason: format!(
                                 "team \"{}\" is in two team files: {from} (rolled up before) and {}",
@@ -328,10 +329,16 @@ fn plan_and_write(
     for source in sources {
         let role_levels = map_role_levels(&framework, source)?;
         let (skills, new_skills) = map_skills(&mut framework, source)?;
+        let replace = recorded
+            .iter()
+            .filter(|r| is_source_of(source, r))
+            .map(|r| r.team)
+            .collect();
         plans.push(FilePlan {
             skills,
             role_levels,
             new_skills,
+            replace,
         });
     }
     let framework_changed = framework != *org_snapshot.framework;
@@ -356,6 +363,8 @@ struct FilePlan {
     skills: HashMap<SkillId, SkillId>,
     role_levels: HashMap<RoleLevelId, RoleLevelId>,
     new_skills: Vec<String>,
+    /// The teams earlier roll-ups took from this file (at its path, or moved), replaced.
+    replace: Vec<TeamId>,
 }
 
 /// The organisation's role level for each of a file's, by name; a role level in use that
@@ -462,8 +471,8 @@ fn write_source(
             w.write_framework(framework)?;
         }
         w.set_info(NAMES_KEY, mode)?;
-        let old = w.teams_from(&source.id)?;
-        for &t in &old {
+        let old = &plan.replace;
+        for &t in old {
             w.delete_team(t)?;
         }
         let mut team_ids: HashMap<TeamId, TeamId> = HashMap::new();

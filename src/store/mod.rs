@@ -749,8 +749,10 @@ impl Store {
             self.conn.execute_batch("BEGIN DEFERRED").at(&self.path)?;
         }
         let loaded = self.load_in_transaction();
-        if own {
-            let _ = self.conn.execute_batch("COMMIT");
+        if own && let Err(e) = self.conn.execute_batch("COMMIT") {
+            // Never leave the connection inside a transaction.
+            let _ = self.conn.execute_batch("ROLLBACK");
+            return Err(e).at(&self.path);
         }
         loaded
     }
@@ -759,7 +761,7 @@ impl Store {
         let framework = Arc::new(load_framework(&self.conn).at(&self.path)??);
         let mut snapshot = Snapshot::new(framework);
         let ratings = if self.parallel_load {
-            self.ratings_on_two_cores()?
+            self.ratings_on_two_cores(&active_skills(&snapshot.framework))?
         } else {
             None
         };
@@ -772,7 +774,7 @@ impl Store {
     /// two thirds of the time on two cores). `None` when there are too few to be worth it,
     /// or when the two connections did not see the same state (a change committed between
     /// their first reads): the caller then reads them all itself.
-    fn ratings_on_two_cores(&self) -> Result<Option<MemberRatings>> {
+    fn ratings_on_two_cores(&self, active: &[bool]) -> Result<Option<MemberRatings>> {
         let (lo, hi): (Option<i64>, Option<i64>) = self
             .conn
             .query_row(
@@ -790,14 +792,16 @@ impl Store {
         let mid = lo + (hi - lo) / 2;
         let seen = data_fingerprint(&self.conn).at(&self.path)?;
         let path = self.path.clone();
+        let theirs = active.to_vec();
         let other = std::thread::spawn(move || -> rusqlite::Result<_> {
             let conn = open_read_only_connection(&path)?;
             conn.execute_batch("BEGIN DEFERRED")?;
             let seen = data_fingerprint(&conn)?;
-            let upper = load_ratings(&conn, "rating", (mid + 1, i64::MAX))?;
+            let upper = load_ratings(&conn, "rating", (mid + 1, i64::MAX), &theirs)?;
             Ok((seen, upper))
         });
-        let mut lower = load_ratings(&self.conn, "rating", (i64::MIN, mid)).at(&self.path)?;
+        let mut lower =
+            load_ratings(&self.conn, "rating", (i64::MIN, mid), active).at(&self.path)?;
         match other.join() {
             Ok(Ok((theirs, upper))) if theirs == seen => {
                 lower.extend(upper);
@@ -1463,21 +1467,10 @@ fn load_ratings(
     conn: &Connection,
     table: &str,
     (from, to): (i64, i64),
+    active: &[bool],
 ) -> rusqlite::Result<MemberRatings> {
-    // Retired skills' ratings stay in the file, out of the matrix: filtered here by a flag
-    // per skill, cheaper than a subquery per row (a million ratings load in 2/3 the time).
-    let mut active = Vec::new();
-    let mut stmt = conn.prepare("SELECT id, retired FROM skill ORDER BY id")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let (id, retired): (i64, bool) = (r.get(0)?, r.get(1)?);
-        if let Ok(id) = usize::try_from(id) {
-            if active.len() <= id {
-                active.resize(id + 1, false);
-            }
-            active[id] = !retired;
-        }
-    }
+    // Retired skills' ratings stay in the file, out of the matrix: filtered here by the flags
+    // of the framework the caller loaded (so every connection of one load filters alike).
     // (member, ratings) in member order; each member's ratings arrive in skill order (the
     // primary key's), so their map is built in bulk.
     let mut out: MemberRatings = Vec::new();
@@ -1549,6 +1542,19 @@ fn by_member<T>(pairs: Vec<(MemberId, T)>) -> std::collections::HashMap<MemberId
     out
 }
 
+/// Per skill id, whether the skill is active (not retired) in a framework.
+fn active_skills(framework: &Framework) -> Vec<bool> {
+    let mut active = Vec::new();
+    for s in &framework.skills {
+        let i = s.id.index();
+        if active.len() <= i {
+            active.resize(i + 1, false);
+        }
+        active[i] = !s.retired;
+    }
+    active
+}
+
 /// Members' ratings by member id, in member order.
 type MemberRatings = Vec<(i64, BTreeMap<SkillId, Rating>)>;
 
@@ -1584,12 +1590,13 @@ fn load_matrix(
         });
     }
     let all = (i64::MIN, i64::MAX);
+    let active = active_skills(&snapshot.framework);
     let ratings = match ratings {
         Some(r) => r,
-        None => load_ratings(conn, "rating", all)?,
+        None => load_ratings(conn, "rating", all, &active)?,
     };
     let mut ratings = ratings.into_iter().peekable();
-    let mut self_ratings = load_ratings(conn, "self_rating", all)?
+    let mut self_ratings = load_ratings(conn, "self_rating", all, &active)?
         .into_iter()
         .peekable();
     let count: i64 = conn.query_row("SELECT count(*) FROM member", [], |r| r.get(0))?;
@@ -2012,18 +2019,6 @@ impl<'t> Writer<'t> {
             )
             .optional()
             .at(&self.path)
-    }
-
-    /// The teams rolled up from a source database (by its id).
-    pub fn teams_from(&self, source_id: &str) -> Result<Vec<TeamId>> {
-        let mut stmt = self
-            .tx()?
-            .prepare_cached("SELECT team_id FROM rollup_team WHERE source_id = ?1")
-            .at(&self.path)?;
-        let rows = stmt
-            .query_map([source_id], |r| Ok(TeamId(r.get(0)?)))
-            .at(&self.path)?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().at(&self.path)
     }
 
     /// Sets a value in `framework_info`.

@@ -650,7 +650,9 @@ pub struct Frame<'a> {
 impl Frame<'_> {
     /// Whether the matrix shown can be changed: not the past, not a what-if.
     pub fn editable(&self) -> bool {
-        self.as_of.is_none() && self.what_if.is_none() && self.rolled_up.is_none()
+        // A rolled-up team is read-only too, but the core says so per change: removing the
+        // team, erasing a person, undo and the rest of the window stay available.
+        self.as_of.is_none() && self.what_if.is_none()
     }
 }
 

@@ -802,7 +802,7 @@ fn rollup_keeps_one_way_of_naming_takes_moved_teams_and_refuses_retired_skills()
 }
 
 #[test]
-fn a_copied_or_moved_team_file_is_the_same_source_and_never_counted_twice() {
+fn a_moved_team_file_is_the_same_source_and_copies_side_by_side_are_separate_teams() {
     let tmp = Tmp::new();
     let a = team_file(&tmp, "a.db", "Data Platform", "1");
     let b = team_file(&tmp, "b.db", "Analytics", "2");
@@ -810,21 +810,12 @@ fn a_copied_or_moved_team_file_is_the_same_source_and_never_counted_twice() {
     ok(&rollup(&org, &[&a, &b], None));
     let expected = format!("members: {}\n", members(&a) + members(&b));
 
-    // A copy of b.db with its team renamed: in one run with b.db, refused as a copy.
-    let copy = tmp.path("b-copy.db");
-    std::fs::copy(&b, &copy).unwrap();
-    let conn = rusqlite::Connection::open(&copy).unwrap();
-    conn.execute("UPDATE team SET name = 'Insight'", [])
-        .unwrap();
-    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
-        .unwrap();
-    drop(conn);
-    let out = rollup(&org, &[&b, &copy], None);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("is a copy of"), "{}", stderr(&out));
-
-    // On its own it is the same database as b.db: it replaces what b.db gave.
-    let out = ok(&rollup(&org, &[&copy], None));
+    // Moved to another folder: recognised by its database id, it replaces what it gave.
+    let moved = tmp.path("moved");
+    std::fs::create_dir(&moved).unwrap();
+    let b2 = moved.join("b.db");
+    std::fs::rename(&b, &b2).unwrap();
+    let out = ok(&rollup(&org, &[&b2], None));
     assert!(out.contains("replacing 1 team rolled up before"), "{out}");
     let info = ok(&capmatrix(&org, &["info"]));
     assert!(
@@ -832,15 +823,18 @@ fn a_copied_or_moved_team_file_is_the_same_source_and_never_counted_twice() {
         "{info}"
     );
 
-    // Moved to another folder: the same source again, not a second team.
-    let moved = tmp.path("moved");
-    std::fs::create_dir(&moved).unwrap();
-    let b2 = moved.join("b.db");
-    std::fs::rename(&b, &b2).unwrap();
+    // Teams handed out from one template: copies side by side with their own teams are
+    // separate sources, neither replacing the other.
+    let copy = tmp.path("c.db");
+    std::fs::copy(&b2, &copy).unwrap();
+    let conn = rusqlite::Connection::open(&copy).unwrap();
+    conn.execute("UPDATE team SET name = 'Insight'", [])
+        .unwrap();
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+        .unwrap();
+    drop(conn);
+    ok(&rollup(&org, &[&copy], None));
     ok(&rollup(&org, &[&b2], None));
     let info = ok(&capmatrix(&org, &["info"]));
-    assert!(
-        info.contains("teams: 2\n") && info.contains(&expected),
-        "{info}"
-    );
+    assert!(info.contains("teams: 3\n"), "{info}");
 }
