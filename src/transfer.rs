@@ -302,6 +302,16 @@ pub fn import_bytes(
         &extended
     };
     let plan = io::plan_from(snapshot, &read.parsed, options.mode, options.source);
+    // A rolled-up team is a copy (the next roll-up would replace an import into it): refused
+    // in the dry run too, where the preview would otherwise promise changes.
+    for t in plan.teams.iter().filter_map(|t| t.existing) {
+        if let Some(file) = snapshot.rolled_up_from(t) {
+            return Err(Error::RolledUp {
+                team: snapshot.team(t).map(|t| t.name.clone()).unwrap_or_default(),
+                file: file.to_string(),
+            });
+        }
+    }
     let (changes, changes_total) = plan.changes(snapshot, MAX_LISTED_CHANGES);
     if !options.dry_run {
         let label = format!(

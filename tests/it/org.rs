@@ -223,6 +223,25 @@ fn rollup_copies_team_files_read_only_and_twice_gives_the_same_contents() {
         "{err}"
     );
     assert_eq!(contents(&org), org_contents);
+    // An import into it is refused as well, in the dry run too.
+    let file = tmp.path("more.csv");
+    std::fs::write(
+        &file,
+        format!("Member,Team,Testing\n{someone},Analytics,Expert\n"),
+    )
+    .unwrap();
+    for extra in [&["--dry-run"][..], &[][..]] {
+        let mut args = vec!["import", file.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let out = capmatrix(&org, &args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(
+            stderr(&out).contains("is a copy rolled up from"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    assert_eq!(contents(&org), org_contents);
 
     // Twice: the same contents, no team doubled.
     let out = ok(&rollup(&org, &[&a, &b], None));
