@@ -340,6 +340,15 @@ pub fn disagreement(m: &crate::model::Member, skill: SkillId) -> i8 {
     }
 }
 
+/// Where each skill's coverage is in an analysis's ranked list.
+fn coverage_index(a: &Analysis) -> HashMap<SkillId, usize> {
+    a.skills
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.skill, i))
+        .collect()
+}
+
 /// People below their role level from the analysis's list (in member order): (member, skills
 /// below, of which not rated), most skills first.
 fn below_role(below: &[analysis::MemberShortfall]) -> Vec<(MemberId, usize, usize)> {
@@ -401,13 +410,7 @@ impl View {
         self.rebuilds += 1;
         self.in_scope = members.len();
         self.analysis = analysis::analyse_members(snapshot, scope, members);
-        self.coverage = self
-            .analysis
-            .skills
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.skill, i))
-            .collect();
+        self.coverage = coverage_index(&self.analysis);
         self.skills = analysis::wide_skills(snapshot, members);
         self.below_role = below_role(&self.analysis.members_below);
         self.order = members.iter().map(|m| m.id).collect();
@@ -469,13 +472,7 @@ impl View {
         let updated = analysis::coverage_of(&members, skill, old.target, old.default_target);
         self.analysis.skills[i] = updated;
         analysis::rank_worst_first(fw, &mut self.analysis.skills);
-        self.coverage = self
-            .analysis
-            .skills
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.skill, i))
-            .collect();
+        self.coverage = coverage_index(&self.analysis);
 
         // The member's shortfalls, in place (the list runs in member order).
         let below = &mut self.analysis.members_below;

@@ -32,6 +32,23 @@ fn team_file(tmp: &Tmp, file: &str, team: &str, seed: &str) -> PathBuf {
     db
 }
 
+/// The first member of a database's (or a team's) wide export.
+fn first_member(db: &Path, team: Option<&str>) -> String {
+    let mut args = vec!["export", "-"];
+    if let Some(t) = team {
+        args.extend(["--team", t]);
+    }
+    ok(&capmatrix(db, &args))
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .trim_start_matches('\u{feff}')
+        .to_string()
+}
+
 /// Current members of a database, from `info`.
 fn members(db: &Path) -> usize {
     let info = ok(&capmatrix(db, &["info"]));
@@ -205,15 +222,7 @@ fn rollup_copies_team_files_read_only_and_twice_gives_the_same_contents() {
 
     // The rolled-up teams are copies: a change here would be replaced by the next roll-up,
     // so it is refused, naming the file to change instead.
-    let someone = ok(&capmatrix(&org, &["export", "-", "--team", "Analytics"]))
-        .lines()
-        .nth(1)
-        .unwrap()
-        .split(',')
-        .next()
-        .unwrap()
-        .trim_start_matches('\u{feff}')
-        .to_string();
+    let someone = first_member(&org, Some("Analytics"));
     let out = capmatrix(&org, &["rate", &someone, "Data modelling", "Expert"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
@@ -249,15 +258,7 @@ fn rollup_copies_team_files_read_only_and_twice_gives_the_same_contents() {
     assert_eq!(contents(&org), org_contents);
 
     // An updated team file replaces what it gave: a member leaves team b's file.
-    let first = ok(&capmatrix(&b, &["export", "-"]))
-        .lines()
-        .nth(1)
-        .unwrap()
-        .split(',')
-        .next()
-        .unwrap()
-        .trim_start_matches('\u{feff}')
-        .to_string();
+    let first = first_member(&b, None);
     let mut core = Core::open(&b).unwrap();
     let team_b = core.snapshot().team_named("Analytics").unwrap().id;
     let gone = core.snapshot().member_named(team_b, &first).unwrap().id;
@@ -388,15 +389,7 @@ fn pseudonyms_are_stable_across_runs_and_files_and_notes_are_dropped() {
     let tmp = Tmp::new();
     let a = team_file(&tmp, "a.db", "Data Platform", "1");
     let b = team_file(&tmp, "b.db", "Analytics", "2");
-    let member = ok(&capmatrix(&a, &["export", "-"]))
-        .lines()
-        .nth(1)
-        .unwrap()
-        .split(',')
-        .next()
-        .unwrap()
-        .trim_start_matches('\u{feff}')
-        .to_string();
+    let member = first_member(&a, None);
     ok(&capmatrix(
         &a,
         &[
