@@ -8,34 +8,13 @@
 //! goal, a workbook import within 3x of the CSV import.
 #![allow(clippy::expect_used)] // a benchmark that cannot set up should stop loudly
 
-use std::path::Path;
+mod common;
+use common::{capmatrix, median, run};
+
 use std::process::Command;
 use std::time::Instant;
 
 const RUNS: usize = 5;
-
-fn run(cmd: &mut Command) -> f64 {
-    let t = Instant::now();
-    let out = cmd.output().expect("run");
-    let ms = t.elapsed().as_secs_f64() * 1000.0;
-    assert!(
-        out.status.success(),
-        "{cmd:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    ms
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
-fn capmatrix(db: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_capmatrix"));
-    c.arg("--db").arg(db).env_remove("CAPMATRIX_DB");
-    c
-}
 
 fn main() {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -145,8 +145,10 @@ pub enum Error {
     },
 
     /// A pseudonymisation key file that cannot be made or used.
-    #[error("cannot use the key file: {reason} ({})", path.display())]
+    #[error("cannot {action} the key file: {reason} ({})", path.display())]
     Key {
+        /// "use" or "make".
+        action: &'static str,
         /// What is wrong.
         reason: String,
         /// The key file.

@@ -56,14 +56,20 @@ struct Source {
 /// Reads a key file made by `keygen`.
 pub fn read_key(path: &Path) -> Result<Key> {
     let bad = |reason: String| Error::Key {
+        action: "use",
         reason,
         path: path.to_path_buf(),
     };
-    let meta = std::fs::metadata(path).map_err(|e| bad(e.to_string()))?;
+    let io = |source| Error::Io {
+        action: "read the key file",
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
     if !meta.is_file() || meta.len() > 4096 {
         return Err(bad("it is not a capmatrix key file".into()));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+    let text = std::fs::read_to_string(path).map_err(io)?;
     Key::from_text(&text).map_err(bad)
 }
 
@@ -71,8 +77,14 @@ pub fn read_key(path: &Path) -> Result<Key> {
 /// Refuses to replace an existing file.
 pub fn keygen(path: &Path) -> Result<()> {
     let bad = |reason: String| Error::Key {
+        action: "make",
         reason,
         path: path.to_path_buf(),
+    };
+    let io = |source| Error::Io {
+        action: "write the key file",
+        path: path.to_path_buf(),
+        source,
     };
     let mut bytes = vec![0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| bad(format!("no random source: {e}")))?;
@@ -90,7 +102,7 @@ pub fn keygen(path: &Path) -> Result<()> {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
             bad("the file already exists; a key is never replaced (choose another name)".into())
         } else {
-            bad(e.to_string())
+            io(e)
         }
     })?;
     use std::io::Write;
@@ -100,7 +112,7 @@ pub fn keygen(path: &Path) -> Result<()> {
     if let Err(e) = written {
         drop(file);
         let _ = std::fs::remove_file(path);
-        return Err(bad(e.to_string()));
+        return Err(io(e));
     }
     Ok(())
 }
