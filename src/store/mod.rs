@@ -1831,14 +1831,49 @@ pub struct Writer<'t> {
     pending: RefCell<Pending>,
     /// The id the next history entry gets (ids are assigned here so the rows can wait).
     next_history: std::cell::Cell<Option<i64>>,
+    /// The id the next new member gets (SQLite's own choice, one past the largest).
+    next_member: std::cell::Cell<Option<i64>>,
+    /// The id the next member event gets (never one used before, as for history).
+    next_event: std::cell::Cell<Option<i64>>,
 }
 
-/// Rows waiting to be written (see [`Writer::flush`]).
+/// Rows waiting to be written (see [`Writer::flush`]), in the order they are written:
+/// members before their events and ratings.
 #[derive(Default)]
 struct Pending {
+    members: Vec<MemberRow>,
+    events: Vec<EventRow>,
     ratings: Vec<RatingRow>,
     self_ratings: Vec<RatingRow>,
     history: Vec<HistoryRow>,
+}
+
+impl Pending {
+    fn rows(&self) -> usize {
+        self.members.len()
+            + self.events.len()
+            + self.ratings.len()
+            + self.self_ratings.len()
+            + self.history.len()
+    }
+}
+
+struct MemberRow {
+    id: i64,
+    team: i64,
+    name: String,
+    role_level: Option<u32>,
+    left_on: Option<DateText>,
+}
+
+struct EventRow {
+    id: i64,
+    member: i64,
+    kind: &'static str,
+    on: DateText,
+    at: i64,
+    team: Option<i64>,
+    role_level: Option<u32>,
 }
 
 struct RatingRow {
@@ -1848,7 +1883,7 @@ struct RatingRow {
     note: String,
     interested: bool,
     recorded: i64,
-    assessed_on: String,
+    assessed_on: DateText,
 }
 
 struct HistoryRow {
@@ -1858,49 +1893,113 @@ struct HistoryRow {
     level: Option<u8>,
     note: String,
     interested: bool,
-    assessed_on: String,
+    assessed_on: DateText,
     at: i64,
     source: &'static str,
+}
+
+/// A date as SQL text (`YYYY-MM-DD`), kept in the row without a heap allocation for the
+/// years 0000-9999 (every date the core accepts).
+enum DateText {
+    Iso([u8; 10]),
+    Other(String),
+}
+
+impl DateText {
+    fn of(d: Date) -> DateText {
+        match u16::try_from(d.year()) {
+            Ok(y) if y <= 9999 => {
+                let (m, day) = (d.month() as u8, d.day() as u8);
+                let digit = |n: u16| b'0' + (n % 10) as u8;
+                DateText::Iso([
+                    digit(y / 1000),
+                    digit(y / 100),
+                    digit(y / 10),
+                    digit(y),
+                    b'-',
+                    b'0' + m / 10,
+                    b'0' + m % 10,
+                    b'-',
+                    b'0' + day / 10,
+                    b'0' + day % 10,
+                ])
+            }
+            _ => DateText::Other(d.to_string()),
+        }
+    }
+}
+
+impl rusqlite::ToSql for DateText {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(rusqlite::types::ToSqlOutput::Borrowed(
+            rusqlite::types::ValueRef::Text(match self {
+                DateText::Iso(b) => b,
+                DateText::Other(s) => s.as_bytes(),
+            }),
+        ))
+    }
 }
 
 /// Rows per multi-row statement.
 const BULK_ROWS: usize = 128;
 
-/// `INSERT INTO <table> (...) VALUES (...) x rows ON CONFLICT DO UPDATE`: a rating set
-/// again in the same statement (or already stored) takes the later values.
-fn put_ratings_sql(table: &str, rows: usize) -> String {
-    let mut sql = format!(
-        "INSERT INTO {table} (member_id, skill_id, level, note, interested, rated_at, assessed_on) VALUES "
-    );
+/// Waiting rows are written once there are this many, so a large import keeps a few
+/// hundred kilobytes waiting rather than tens of megabytes.
+const FLUSH_AT: usize = 4096;
+
+/// `INSERT INTO <table> (<columns>) VALUES (?,...), ...`: `rows` rows of `columns.len()`.
+fn bulk_insert_sql(table: &str, columns: &[&str], rows: usize, tail: &str) -> String {
+    let one = format!("({})", vec!["?"; columns.len()].join(","));
+    let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
     for i in 0..rows {
-        sql.push_str(if i == 0 {
-            "(?,?,?,?,?,?,?)"
-        } else {
-            ",(?,?,?,?,?,?,?)"
-        });
+        if i > 0 {
+            sql.push(',');
+        }
+        sql.push_str(&one);
     }
-    sql.push_str(
-        " ON CONFLICT (member_id, skill_id) DO UPDATE SET
-           level = excluded.level, note = excluded.note, interested = excluded.interested,
-           rated_at = excluded.rated_at, assessed_on = excluded.assessed_on",
-    );
+    sql.push_str(tail);
     sql
 }
 
-fn append_history_sql(rows: usize) -> String {
-    let mut sql = String::from(
-        "INSERT INTO rating_history
-           (id, member_id, skill_id, level, note, interested, assessed_on, at, source) VALUES ",
-    );
-    for i in 0..rows {
-        sql.push_str(if i == 0 {
-            "(?,?,?,?,?,?,?,?,?)"
-        } else {
-            ",(?,?,?,?,?,?,?,?,?)"
-        });
-    }
-    sql
-}
+/// Written after a table's rows: a rating set again (in the same statement or already
+/// stored) takes the later values.
+const RATING_UPSERT: &str = " ON CONFLICT (member_id, skill_id) DO UPDATE SET
+    level = excluded.level, note = excluded.note, interested = excluded.interested,
+    rated_at = excluded.rated_at, assessed_on = excluded.assessed_on";
+
+const RATING_COLUMNS: &[&str; 7] = &[
+    "member_id",
+    "skill_id",
+    "level",
+    "note",
+    "interested",
+    "rated_at",
+    "assessed_on",
+];
+
+const HISTORY_COLUMNS: &[&str; 9] = &[
+    "id",
+    "member_id",
+    "skill_id",
+    "level",
+    "note",
+    "interested",
+    "assessed_on",
+    "at",
+    "source",
+];
+
+const MEMBER_COLUMNS: &[&str; 5] = &["id", "team_id", "name", "role_level_id", "left_on"];
+
+const EVENT_INSERT_COLUMNS: &[&str; 7] = &[
+    "id",
+    "member_id",
+    "kind",
+    "on_date",
+    "at",
+    "team_id",
+    "role_level_id",
+];
 
 impl<'t> Writer<'t> {
     fn new(tx: &'t rusqlite::Transaction<'t>, path: PathBuf) -> Writer<'t> {
@@ -1909,46 +2008,115 @@ impl<'t> Writer<'t> {
             path,
             pending: RefCell::default(),
             next_history: std::cell::Cell::new(None),
+            next_member: std::cell::Cell::new(None),
+            next_event: std::cell::Cell::new(None),
         }
     }
 
-    /// Writes the waiting ratings and history entries, many rows to a statement.
-    pub fn flush(&self) -> Result<()> {
-        let pending = std::mem::take(&mut *self.pending.borrow_mut());
-        for (table, rows) in [
-            ("rating", &pending.ratings),
-            ("self_rating", &pending.self_ratings),
-        ] {
-            for chunk in rows.chunks(BULK_ROWS) {
-                let mut stmt = self
-                    .tx
-                    .prepare_cached(&put_ratings_sql(table, chunk.len()))
-                    .at(&self.path)?;
-                let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 7);
-                for r in chunk {
-                    params.extend([
-                        &r.member as &dyn rusqlite::ToSql,
-                        &r.skill,
-                        &r.level,
-                        &r.note,
-                        &r.interested,
-                        &r.recorded,
-                        &r.assessed_on,
-                    ]);
-                }
-                stmt.execute(rusqlite::params_from_iter(params))
-                    .at(&self.path)?;
-            }
-        }
-        for chunk in pending.history.chunks(BULK_ROWS) {
+    /// Writes `rows` into `table`, many to a statement; `bind` gives a row's values in the
+    /// order of `columns`.
+    fn write_rows<'r, R, const N: usize>(
+        &self,
+        table: &str,
+        columns: &[&str; N],
+        tail: &str,
+        rows: &'r [R],
+        bind: fn(&'r R) -> [&'r dyn rusqlite::ToSql; N],
+    ) -> Result<()> {
+        for chunk in rows.chunks(BULK_ROWS) {
             let mut stmt = self
                 .tx
-                .prepare_cached(&append_history_sql(chunk.len()))
+                .prepare_cached(&bulk_insert_sql(table, columns, chunk.len(), tail))
                 .at(&self.path)?;
-            let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 9);
-            for h in chunk {
-                params.extend([
-                    &h.id as &dyn rusqlite::ToSql,
+            let mut params: Vec<&dyn rusqlite::ToSql> =
+                Vec::with_capacity(chunk.len() * columns.len());
+            for r in chunk {
+                params.extend(bind(r));
+            }
+            stmt.execute(rusqlite::params_from_iter(params))
+                .at(&self.path)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the waiting members and their events (before a statement that may read or
+    /// change members).
+    fn flush_members(&self) -> Result<()> {
+        let (members, events) = {
+            let mut pending = self.pending.borrow_mut();
+            if pending.members.is_empty() && pending.events.is_empty() {
+                return Ok(());
+            }
+            (
+                std::mem::take(&mut pending.members),
+                std::mem::take(&mut pending.events),
+            )
+        };
+        self.write_members(&members, &events)
+    }
+
+    fn write_members(&self, members: &[MemberRow], events: &[EventRow]) -> Result<()> {
+        self.write_rows("member", MEMBER_COLUMNS, "", members, |m| {
+            [&m.id, &m.team, &m.name, &m.role_level, &m.left_on]
+        })?;
+        self.write_rows("member_event", EVENT_INSERT_COLUMNS, "", events, |e| {
+            [
+                &e.id,
+                &e.member,
+                &e.kind,
+                &e.on,
+                &e.at,
+                &e.team,
+                &e.role_level,
+            ]
+        })
+    }
+
+    /// Writes the waiting rows once there are many.
+    fn flush_if_many(&self) -> Result<()> {
+        if self.pending.borrow().rows() >= FLUSH_AT {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Writes every waiting row, many rows to a statement.
+    pub fn flush(&self) -> Result<()> {
+        let pending = std::mem::take(&mut *self.pending.borrow_mut());
+        self.write_members(&pending.members, &pending.events)?;
+        fn rating(r: &RatingRow) -> [&dyn rusqlite::ToSql; 7] {
+            [
+                &r.member,
+                &r.skill,
+                &r.level,
+                &r.note,
+                &r.interested,
+                &r.recorded,
+                &r.assessed_on,
+            ]
+        }
+        self.write_rows(
+            "rating",
+            RATING_COLUMNS,
+            RATING_UPSERT,
+            &pending.ratings,
+            rating,
+        )?;
+        self.write_rows(
+            "self_rating",
+            RATING_COLUMNS,
+            RATING_UPSERT,
+            &pending.self_ratings,
+            rating,
+        )?;
+        self.write_rows(
+            "rating_history",
+            HISTORY_COLUMNS,
+            "",
+            &pending.history,
+            |h| {
+                [
+                    &h.id,
                     &h.member,
                     &h.skill,
                     &h.level,
@@ -1957,17 +2125,17 @@ impl<'t> Writer<'t> {
                     &h.assessed_on,
                     &h.at,
                     &h.source,
-                ]);
-            }
-            stmt.execute(rusqlite::params_from_iter(params))
-                .at(&self.path)?;
-        }
-        Ok(())
+                ]
+            },
+        )
     }
 
     /// The transaction, with every waiting row written first.
     fn tx(&self) -> Result<&'t rusqlite::Transaction<'t>> {
         self.flush()?;
+        // The statement may add or delete members or events: ask SQLite again afterwards.
+        self.next_member.set(None);
+        self.next_event.set(None);
         Ok(self.tx)
     }
 
@@ -1977,8 +2145,10 @@ impl<'t> Writer<'t> {
     }
 
     /// As [`Writer::exec`], for a statement that neither reads nor changes ratings or their
-    /// history (teams, members, events, targets): the waiting rows can wait on.
+    /// history, nor adds members or events (teams, targets, a member's fields): the waiting
+    /// ratings can wait on; waiting members are written first.
     fn exec_beside(&self, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
+        self.flush_members()?;
         let mut stmt = self.tx.prepare_cached(sql).at(&self.path)?;
         stmt.execute(params).at(&self.path)
     }
@@ -2062,18 +2232,28 @@ impl<'t> Writer<'t> {
         role_level: Option<RoleLevelId>,
         left_on: Option<Date>,
     ) -> Result<MemberId> {
-        self.exec_beside(
-            "INSERT INTO member (id, team_id, name, role_level_id, left_on)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                id.map(|m| m.0),
-                team.0,
-                name,
-                role_level.map(|r| r.0),
-                left_on.map(|d| d.to_string())
-            ],
-        )?;
-        Ok(MemberId(self.tx.last_insert_rowid()))
+        let next = match self.next_member.get() {
+            Some(n) => n,
+            None => {
+                self.flush_members()?;
+                self.tx
+                    .query_row("SELECT coalesce(max(id), 0) + 1 FROM member", [], |r| {
+                        r.get(0)
+                    })
+                    .at(&self.path)?
+            }
+        };
+        let id = id.map_or(next, |m| m.0);
+        self.next_member.set(Some(next.max(id + 1)));
+        self.pending.borrow_mut().members.push(MemberRow {
+            id,
+            team: team.0,
+            name: name.to_string(),
+            role_level: role_level.map(|r| r.0),
+            left_on: left_on.map(DateText::of),
+        });
+        self.flush_if_many()?;
+        Ok(MemberId(id))
     }
 
     /// Records that a member left on a date, or (`None`) is back.
@@ -2097,20 +2277,40 @@ impl<'t> Writer<'t> {
     /// Appends a member event and returns its id (a new one when `e.id` is 0, else that id,
     /// as for history entries).
     pub fn append_event(&self, member: MemberId, e: &MemberEvent) -> Result<i64> {
-        self.exec_beside(
-            "INSERT INTO member_event (id, member_id, kind, on_date, at, team_id, role_level_id)
-             VALUES (?7, ?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                member.0,
-                e.kind.code(),
-                e.on.to_string(),
-                e.recorded.0,
-                e.team.map(|t| t.0),
-                e.role_level.map(|r| r.0),
-                (e.id > 0).then_some(e.id)
-            ],
-        )?;
-        Ok(self.tx.last_insert_rowid())
+        let next = match self.next_event.get() {
+            Some(n) => n,
+            None => {
+                self.flush_members()?;
+                self.next_id_after("member_event")?
+            }
+        };
+        let id = if e.id > 0 { e.id } else { next };
+        self.next_event.set(Some(next.max(id + 1)));
+        self.pending.borrow_mut().events.push(EventRow {
+            id,
+            member: member.0,
+            kind: e.kind.code(),
+            on: DateText::of(e.on),
+            at: e.recorded.0,
+            team: e.team.map(|t| t.0),
+            role_level: e.role_level.map(|r| r.0),
+        });
+        self.flush_if_many()?;
+        Ok(id)
+    }
+
+    /// The id after every one an AUTOINCREMENT table has used, even by a row since deleted.
+    fn next_id_after(&self, table: &str) -> Result<i64> {
+        self.tx
+            .query_row(
+                &format!(
+                    "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = '{table}'), 0),
+                                coalesce((SELECT max(id) FROM {table}), 0)) + 1"
+                ),
+                [],
+                |r| r.get(0),
+            )
+            .at(&self.path)
     }
 
     /// Records that a member event was undone. Fails when the member has no such event.
@@ -2196,14 +2396,16 @@ impl<'t> Writer<'t> {
             note: rating.note.clone(),
             interested: rating.interested,
             recorded: recorded.0,
-            assessed_on: rating.assessed_on.to_string(),
+            assessed_on: DateText::of(rating.assessed_on),
         };
-        let mut pending = self.pending.borrow_mut();
-        match source {
-            Source::Lead => pending.ratings.push(row),
-            Source::SelfAssessed => pending.self_ratings.push(row),
+        {
+            let mut pending = self.pending.borrow_mut();
+            match source {
+                Source::Lead => pending.ratings.push(row),
+                Source::SelfAssessed => pending.self_ratings.push(row),
+            }
         }
-        Ok(())
+        self.flush_if_many()
     }
 
     /// Clears a member's current rating in a skill.
@@ -2230,17 +2432,8 @@ impl<'t> Writer<'t> {
             Some(n) => n,
             None => {
                 // Never an id used before, even by an entry since deleted (AUTOINCREMENT).
-                let n: i64 = self
-                    .tx()?
-                    .query_row(
-                        "SELECT max(coalesce((SELECT seq FROM sqlite_sequence
-                                              WHERE name = 'rating_history'), 0),
-                                    coalesce((SELECT max(id) FROM rating_history), 0)) + 1",
-                        [],
-                        |r| r.get(0),
-                    )
-                    .at(&self.path)?;
-                n
+                self.flush()?;
+                self.next_id_after("rating_history")?
             }
         };
         let id = if entry.id > 0 { entry.id } else { next };
@@ -2252,10 +2445,11 @@ impl<'t> Writer<'t> {
             level: entry.level.map(Level::number),
             note: entry.note.clone(),
             interested: entry.interested,
-            assessed_on: entry.assessed_on.to_string(),
+            assessed_on: DateText::of(entry.assessed_on),
             at: entry.recorded.0,
             source: entry.source.code(),
         });
+        self.flush_if_many()?;
         Ok(id)
     }
 

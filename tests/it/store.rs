@@ -465,6 +465,71 @@ fn ratings_and_history_written_in_bulk_read_back_in_order_with_ids_never_reused(
 }
 
 #[test]
+fn members_and_events_written_in_bulk_take_sqlites_ids_and_are_seen_by_later_statements() {
+    use capmatrix::model::{Date, EventKind, MemberEvent, MemberId, TeamId, Timestamp};
+    let tmp = Tmp::new();
+    let mut store = Store::open(&tmp.db()).unwrap();
+    let day = Date::constant(2026, 3, 1);
+    let joined = |team: TeamId| MemberEvent {
+        id: 0,
+        kind: EventKind::Joined,
+        on: day,
+        recorded: Timestamp(1),
+        team: Some(team),
+        role_level: None,
+        undone: None,
+    };
+    let (team, members, events) = store
+        .write(|w| {
+            let team = w.insert_team(None, "T")?;
+            let (mut members, mut events) = (Vec::new(), Vec::new());
+            // 5,000 members with an event each: more rows than are ever kept waiting.
+            for i in 0..5000 {
+                let m = w.insert_member(None, team, &format!("P{i}"), None, None)?;
+                events.push(w.append_event(m, &joined(team))?);
+                members.push(m);
+            }
+            // Changes to a member still waiting to be written reach them.
+            w.rename_member(members[4999], "Last")?;
+            w.set_left(members[4998], Some(day))?;
+            // Reading sees the waiting events; one can be undone at once.
+            assert_eq!(w.events(members[4999])?.len(), 1);
+            w.retract_event(members[4999], events[4999], Timestamp(2))?;
+            Ok((team, members, events))
+        })
+        .unwrap();
+    assert_eq!(members[0], MemberId(1));
+    assert!(
+        members.windows(2).all(|p| p[1].0 == p[0].0 + 1),
+        "consecutive"
+    );
+    assert!(events.windows(2).all(|p| p[1] == p[0] + 1), "consecutive");
+    let snap = store.load().unwrap();
+    assert_eq!(snap.member(members[4999]).unwrap().name, "Last");
+    assert_eq!(snap.anyone(members[4998]).unwrap().left_on, Some(day));
+    assert_eq!(store.events(members[10]).unwrap()[0].id, events[10]);
+    assert!(store.events(members[4999]).unwrap()[0].undone.is_some());
+
+    // After the newest member is deleted, SQLite's next id is reused as SQLite would; a member
+    // restored under its own id keeps it; event ids are never used twice.
+    let (again, restored, event) = store
+        .write(|w| {
+            w.delete_member(members[4999])?;
+            let again = w.insert_member(None, team, "New", None, None)?;
+            let restored = w.insert_member(Some(MemberId(9000)), team, "Back", None, None)?;
+            let event = w.append_event(again, &joined(team))?;
+            let after = w.insert_member(None, team, "After", None, None)?;
+            assert_eq!(after, MemberId(9001));
+            Ok((again, restored, event))
+        })
+        .unwrap();
+    assert_eq!(again, members[4999]);
+    assert_eq!(restored, MemberId(9000));
+    assert!(event > events[4999] + 1, "past the undo's own id: {event}");
+    assert_eq!(store.load().unwrap().member(again).unwrap().name, "New");
+}
+
+#[test]
 fn a_large_file_loads_the_same_on_two_cores_as_on_one() {
     let tmp = Tmp::new();
     let path = tmp.db();
