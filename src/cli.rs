@@ -1434,6 +1434,7 @@ fn import(
     if report.dry_run {
         writeln!(out, "nothing was changed (dry run)").map_err(out_err)?;
     }
+    core.close_for_exit();
     Ok(())
 }
 

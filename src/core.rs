@@ -305,7 +305,7 @@ pub struct Core {
 pub struct Batch<'a, 'w> {
     snapshot: &'a mut Snapshot,
     writer: &'a Writer<'w>,
-    now: Timestamp,
+    now: Now,
     inverses: Vec<Action>,
 }
 
@@ -415,6 +415,21 @@ impl Core {
         Ok(outcome)
     }
 
+    /// Closes the database and leaves the matrix and undo steps in memory for the process's
+    /// exit to free: for a command about to exit, which would otherwise free 100,000 ratings
+    /// and their undo steps one by one (4% of a large import's time).
+    pub fn close_for_exit(self) {
+        let Core {
+            store,
+            snapshot,
+            undo,
+            redo,
+            ..
+        } = self;
+        drop(store);
+        std::mem::forget((snapshot, undo, redo));
+    }
+
     /// Applies many actions in one transaction, as one undo step: all of them, or (on any
     /// error) none of them.
     pub fn apply_batch<T>(
@@ -431,7 +446,7 @@ impl Core {
             let mut batch = Batch {
                 snapshot,
                 writer,
-                now,
+                now: Now::of(now),
                 inverses: Vec::new(),
             };
             let value = f(&mut batch)?;
@@ -463,7 +478,7 @@ impl Core {
         let result = store.write(|writer| {
             let mut inverses = Vec::new();
             for action in actions {
-                let (outcome, inverse) = apply_one(snapshot, writer, action, now)?;
+                let (outcome, inverse) = apply_one(snapshot, writer, action, Now::of(now))?;
                 last(outcome);
                 inverses.extend(inverse);
             }
@@ -831,13 +846,29 @@ fn check_not_rolled_up(snapshot: &Snapshot, action: &Action) -> Result<()> {
     Ok(())
 }
 
+/// The instant a batch of actions is recorded at, with its local date (found once: the time
+/// zone lookup is not free, and a batch may be 100,000 actions).
+#[derive(Clone, Copy)]
+struct Now {
+    now: Timestamp,
+    today: Date,
+}
+
+impl Now {
+    fn of(now: Timestamp) -> Now {
+        Now {
+            now,
+            today: now.local_date(),
+        }
+    }
+}
+
 fn apply_one(
     snapshot: &mut Snapshot,
     w: &Writer<'_>,
     action: Action,
-    now: Timestamp,
+    Now { now, today }: Now,
 ) -> Result<Applied> {
-    let today = now.local_date();
     check_not_rolled_up(snapshot, &action)?;
     let mut a = Applier {
         snapshot,

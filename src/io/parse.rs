@@ -132,6 +132,14 @@ struct Header {
 }
 
 impl Header {
+    /// How many columns are skills.
+    fn skill_columns(&self) -> usize {
+        self.cols
+            .iter()
+            .filter(|c| matches!(c, Col::SkillColumn(_)))
+            .count()
+    }
+
     /// A text cell as written by the person: the formula guard removed. CSV files carry it;
     /// so does a guarded CSV that went through a spreadsheet and came back as a workbook
     /// (LibreOffice keeps the `'`), and capmatrix's workbook guards the texts that need it to
@@ -434,7 +442,7 @@ fn read_identity(
 
 /// A wide row's ratings: one per skill column; an empty cell is "no rating given".
 fn read_wide_ratings(row: &RawRow, header: &Header, problems: &mut Problems) -> Vec<ParsedRating> {
-    let mut ratings = Vec::new();
+    let mut ratings = Vec::with_capacity(header.skill_columns());
     for (i, col) in header.cols.iter().enumerate() {
         let Col::SkillColumn(skill) = *col else {
             continue;

@@ -236,7 +236,12 @@ fn trimmed_cells(
         .map_or(0, |i| i + 1);
     cells.truncate(used);
     for (i, cell) in cells.iter().enumerate() {
-        let chars = cell.chars().count();
+        // A cell's characters are at most its bytes: most cells need no count.
+        let chars = if cell.len() > MAX_FIELD_CHARS {
+            cell.chars().count()
+        } else {
+            cell.len()
+        };
         if chars > MAX_FIELD_CHARS {
             let column = header
                 .and_then(|h| h.cells.get(i))
