@@ -1563,7 +1563,7 @@ type MemberRatings = Vec<(i64, BTreeMap<SkillId, Rating>)>;
 /// ratings for the same members.
 fn data_fingerprint(conn: &Connection) -> rusqlite::Result<(i64, i64, i64, i64)> {
     conn.query_row(
-        "SELECT (SELECT coalesce(max(id), 0) FROM rating_history),
+        "SELECT (SELECT coalesce(max(last), 0) FROM id_sequence WHERE name = 'rating_history'),
                 (SELECT coalesce(max(id), 0) FROM member_event),
                 (SELECT coalesce(max(id), 0) FROM member),
                 (SELECT count(*) FROM member)",
@@ -1714,7 +1714,7 @@ fn member_history(conn: &Connection, member: MemberId) -> rusqlite::Result<Vec<H
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {ENTRY_COLUMNS} FROM rating_history h
          WHERE h.member_id = ?1 AND h.retracts IS NULL AND h.skill_id IN (SELECT id FROM skill)
-         ORDER BY h.id"
+         ORDER BY h.member_id, h.id"
     ))?;
     stmt.query_map([member.0], |r| entry_from_row(r, 0))?
         .collect()
@@ -1751,7 +1751,7 @@ fn all_entries(conn: &Connection) -> rusqlite::Result<Vec<(MemberId, HistoryEntr
     }
     let mut stmt = conn.prepare(
         "SELECT member_id, id, skill_id, level, note, interested, assessed_on, at, source
-         FROM rating_history WHERE retracts IS NULL ORDER BY id",
+         FROM rating_history WHERE retracts IS NULL ORDER BY member_id, id",
     )?;
     let mut rows = stmt.query([])?;
     let mut out = Vec::new();
@@ -2109,6 +2109,9 @@ impl<'t> Writer<'t> {
             &pending.self_ratings,
             rating,
         )?;
+        if let Some(last) = pending.history.iter().map(|h| h.id).max() {
+            self.record_history_id(last)?;
+        }
         self.write_rows(
             "rating_history",
             HISTORY_COLUMNS,
@@ -2299,6 +2302,29 @@ impl<'t> Writer<'t> {
         Ok(id)
     }
 
+    /// The last history entry id ever used (see `id_sequence`).
+    fn last_history_id(&self) -> Result<i64> {
+        self.tx
+            .query_row(
+                "SELECT coalesce((SELECT last FROM id_sequence WHERE name = 'rating_history'), 0)",
+                [],
+                |r| r.get(0),
+            )
+            .at(&self.path)
+    }
+
+    /// Records that history entry ids up to `last` are used (see `id_sequence`).
+    fn record_history_id(&self, last: i64) -> Result<()> {
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO id_sequence (name, last) VALUES ('rating_history', ?1)
+                 ON CONFLICT (name) DO UPDATE SET last = max(last, excluded.last)",
+            )
+            .at(&self.path)?;
+        stmt.execute([last]).at(&self.path).map(drop)
+    }
+
     /// The id after every one an AUTOINCREMENT table has used, even by a row since deleted.
     fn next_id_after(&self, table: &str) -> Result<i64> {
         self.tx
@@ -2431,9 +2457,9 @@ impl<'t> Writer<'t> {
         let next = match self.next_history.get() {
             Some(n) => n,
             None => {
-                // Never an id used before, even by an entry since deleted (AUTOINCREMENT).
+                // Never an id used before, even by an entry since deleted.
                 self.flush()?;
-                self.next_id_after("rating_history")?
+                self.last_history_id()? + 1
             }
         };
         let id = if entry.id > 0 { entry.id } else { next };
@@ -2456,17 +2482,20 @@ impl<'t> Writer<'t> {
     /// Records that a history entry was undone: a retraction, kept for audit. Fails when the
     /// member has no such entry (nothing is retracted silently).
     pub fn retract_history(&self, member: MemberId, entry: i64, at: Timestamp) -> Result<()> {
-        // The retraction takes the next id itself: the ids handed out here start again after it.
+        // The retraction takes the next id; the waiting entries (with ids before it) are
+        // written first.
+        self.flush()?;
         self.next_history.set(None);
+        let id = self.last_history_id()? + 1;
         let n = self.exec(
             "INSERT INTO rating_history
-               (member_id, skill_id, level, note, interested, assessed_on, at, retracts, source)
-             SELECT member_id, skill_id, NULL, '', 0, assessed_on, ?3, id, source
-             FROM rating_history WHERE id = ?2 AND member_id = ?1 AND retracts IS NULL",
-            params![member.0, entry, at.0],
+               (id, member_id, skill_id, level, note, interested, assessed_on, at, retracts, source)
+             SELECT ?4, member_id, skill_id, NULL, '', 0, assessed_on, ?3, id, source
+             FROM rating_history WHERE member_id = ?1 AND id = ?2 AND retracts IS NULL",
+            params![member.0, entry, at.0, id],
         )?;
         if n == 1 {
-            Ok(())
+            self.record_history_id(id)
         } else {
             Err(Error::UnknownId {
                 kind: "history entry",

@@ -1105,8 +1105,8 @@ fn history_and_member_events_stay_append_only_after_the_migration() {
     conn.execute_batch(
         "INSERT INTO team (id, name) VALUES (1, 'Platform');
          INSERT INTO member (id, team_id, name) VALUES (1, 1, 'Ann');
-         INSERT INTO rating_history (member_id, skill_id, level, note, interested, at, assessed_on)
-             VALUES (1, 0, 2, '', 0, 0, '2026-01-01');
+         INSERT INTO rating_history (id, member_id, skill_id, level, note, interested, at, assessed_on)
+             VALUES (1, 1, 0, 2, '', 0, 0, '2026-01-01');
          INSERT INTO member_event (member_id, kind, on_date, at) VALUES (1, 'joined', '2026-01-01', 0);",
     )
     .unwrap();
@@ -1117,4 +1117,65 @@ fn history_and_member_events_stay_append_only_after_the_migration() {
         let err = conn.execute(sql, []).unwrap_err().to_string();
         assert!(err.contains("append-only"), "{sql}: {err}");
     }
+}
+
+#[test]
+fn the_upgrade_to_schema_8_keeps_every_entry_and_never_reuses_an_id() {
+    let tmp = Tmp::new();
+    let path = tmp.db();
+    Store::create_at_version(&path, 7).unwrap();
+    {
+        let conn = Connection::open(&path).unwrap();
+        // Ann's entries 1-3 (3 undoes 2), Bo's 4; entries up to 9 once existed (a member
+        // since deleted), so the next id is 10.
+        conn.execute_batch(
+            "INSERT INTO team (id, name) VALUES (1, 'Platform');
+             INSERT INTO member (id, team_id, name) VALUES (1, 1, 'Ann'), (2, 1, 'Bo');
+             INSERT INTO rating (member_id, skill_id, level, note, interested, rated_at, assessed_on)
+                 VALUES (1, 0, 2, 'kept', 1, 1000, '2026-01-02');
+             INSERT INTO rating_history
+                 (id, member_id, skill_id, level, note, interested, at, assessed_on, retracts, source)
+                 VALUES (1, 1, 0, 2, 'kept', 1, 1000, '2026-01-02', NULL, 'lead'),
+                        (2, 1, 1, 3, '', 0, 2000, '2026-01-03', NULL, 'self'),
+                        (3, 1, 1, NULL, '', 0, 3000, '2026-01-03', 2, 'self'),
+                        (4, 2, 0, 1, '', 0, 4000, '2026-01-04', NULL, 'lead');
+             UPDATE sqlite_sequence SET seq = 9 WHERE name = 'rating_history';",
+        )
+        .unwrap();
+    }
+    let mut core = Core::open(&path).unwrap();
+    let ann = core.history(MemberId(1), None).unwrap();
+    assert_eq!(
+        ann.iter()
+            .map(|h| (
+                h.id,
+                h.skill.0,
+                h.level,
+                h.note.as_str(),
+                h.undone.is_some()
+            ))
+            .collect::<Vec<_>>(),
+        [
+            (1, 0, Some(Level::Working), "kept", false),
+            (2, 1, Some(Level::Practitioner), "", true)
+        ]
+    );
+    assert_eq!(core.history(MemberId(2), None).unwrap()[0].id, 4);
+    core.apply(Action::SetRating {
+        member: MemberId(2),
+        skill: SkillId(1),
+        level: Level::Expert,
+        note: String::new(),
+        interested: false,
+        on: None,
+    })
+    .unwrap();
+    let bo = core.history(MemberId(2), None).unwrap();
+    assert_eq!(bo.iter().map(|h| h.id).collect::<Vec<_>>(), [4, 10]);
+    // Still append-only, and an entry needs an id.
+    let conn = Connection::open(&path).unwrap();
+    let err = conn
+        .execute("UPDATE rating_history SET level = 4", [])
+        .unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
 }
