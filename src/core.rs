@@ -1595,22 +1595,9 @@ impl Applier<'_, '_> {
         if old.as_ref() == Some(&rating) {
             return Ok((Outcome::default(), None));
         }
-        self.w
-            .put_rating_of(source, member, skill, &rating, self.now)?;
-        let entry = self.w.append_history(
-            member,
-            &HistoryEntry {
-                id: 0,
-                skill,
-                level: Some(level),
-                note: rating.note.clone(),
-                interested,
-                assessed_on,
-                recorded: self.now,
-                undone: None,
-                source,
-            },
-        )?;
+        let entry =
+            self.w
+                .record_rating(source, member, (skill, &rating), self.now, old.is_some())?;
         self.put_in_snapshot(source, member, skill, Some(rating));
         Ok((
             changed(),

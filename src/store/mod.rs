@@ -560,8 +560,11 @@ impl Store {
             members: count("member WHERE left_on IS NULL")?,
             former: count("member WHERE left_on IS NOT NULL")?,
             ratings: count("rating")?,
-            // All entries less the retractions: the partial index counts those at once.
-            history: count("rating_history")? - count("rating_history WHERE retracts IS NOT NULL")?,
+            // All entries less the retractions (the partial index counts those at once), and
+            // the entries first ratings imply.
+            history: count("rating_history")? - count("rating_history WHERE retracts IS NOT NULL")?
+                + count("rating WHERE implied_entry IS NOT NULL")?
+                + count("self_rating WHERE implied_entry IS NOT NULL")?,
         })
     }
 
@@ -1710,11 +1713,31 @@ fn source_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Source> {
     })
 }
 
+/// The entries current ratings imply (schema 9), in [`ENTRY_COLUMNS`]' order, from `r`
+/// being `rating` or `self_rating` of `source`.
+fn implied_columns(source: Source) -> String {
+    format!(
+        "r.implied_entry, r.skill_id, r.level, r.note, r.interested, r.assessed_on, r.rated_at,
+         NULL, '{}'",
+        source.code()
+    )
+}
+
 fn member_history(conn: &Connection, member: MemberId) -> rusqlite::Result<Vec<HistoryEntry>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {ENTRY_COLUMNS} FROM rating_history h
          WHERE h.member_id = ?1 AND h.retracts IS NULL AND h.skill_id IN (SELECT id FROM skill)
-         ORDER BY h.member_id, h.id"
+         UNION ALL
+         SELECT {} FROM rating r
+         WHERE r.member_id = ?1 AND r.implied_entry IS NOT NULL
+           AND r.skill_id IN (SELECT id FROM skill)
+         UNION ALL
+         SELECT {} FROM self_rating r
+         WHERE r.member_id = ?1 AND r.implied_entry IS NOT NULL
+           AND r.skill_id IN (SELECT id FROM skill)
+         ORDER BY 1",
+        implied_columns(Source::Lead),
+        implied_columns(Source::SelfAssessed)
     ))?;
     stmt.query_map([member.0], |r| entry_from_row(r, 0))?
         .collect()
@@ -1749,12 +1772,55 @@ fn all_entries(conn: &Connection) -> rusqlite::Result<Vec<(MemberId, HistoryEntr
             active[id] = !retired;
         }
     }
-    let mut stmt = conn.prepare(
-        "SELECT member_id, id, skill_id, level, note, interested, assessed_on, at, source
-         FROM rating_history WHERE retracts IS NULL ORDER BY member_id, id",
-    )?;
-    let mut rows = stmt.query([])?;
+    // The history rows in (member, id) order, then each source's implied entries (in
+    // (member, skill) order, put in id order per member): three sorted runs, merged.
     let mut out = Vec::new();
+    let mut runs = vec![0];
+    for sql in [
+        "SELECT member_id, id, skill_id, level, note, interested, assessed_on, at, source
+         FROM rating_history WHERE retracts IS NULL ORDER BY member_id, id"
+            .to_string(),
+        implied_rows(Source::Lead),
+        implied_rows(Source::SelfAssessed),
+    ] {
+        let start = out.len();
+        read_entries(conn, &sql, &active, &undone, &mut out)?;
+        if runs.len() > 1 {
+            for member in out[start..].chunk_by_mut(|a, b| a.0 == b.0) {
+                member.sort_unstable_by_key(|(_, e)| e.id);
+            }
+        }
+        runs.push(out.len());
+    }
+    if runs.windows(2).skip(1).any(|w| w[1] > w[0]) {
+        // A stable sort finds the three runs and merges them.
+        out.sort_by_key(|(m, e)| (*m, e.id));
+    }
+    Ok(out)
+}
+
+/// The implied entries of `source`'s current ratings, in [`read_entries`]' columns.
+fn implied_rows(source: Source) -> String {
+    format!(
+        "SELECT member_id, implied_entry, skill_id, level, note, interested, assessed_on,
+                rated_at, '{}'
+         FROM {} WHERE implied_entry IS NOT NULL",
+        source.code(),
+        source_table(source)
+    )
+}
+
+/// Reads entries (member, id, skill, level, note, interested, assessed_on, at, source) of
+/// active skills into `out`.
+fn read_entries(
+    conn: &Connection,
+    sql: &str,
+    active: &[bool],
+    undone: &std::collections::HashMap<i64, i64>,
+    out: &mut Vec<(MemberId, HistoryEntry)>,
+) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare(sql)?;
+    let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(1)?;
         let skill: i64 = r.get(2)?;
@@ -1776,7 +1842,7 @@ fn all_entries(conn: &Connection) -> rusqlite::Result<Vec<(MemberId, HistoryEntr
             },
         ));
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The columns of a member event with when it was undone, `e` being member_event.
@@ -1846,6 +1912,10 @@ struct Pending {
     ratings: Vec<RatingRow>,
     self_ratings: Vec<RatingRow>,
     history: Vec<HistoryRow>,
+    /// Where each waiting first rating is in `ratings` / `self_ratings`, by whose, member
+    /// and skill: a rating set again before it is written turns its implied entry into a
+    /// history row.
+    first: std::collections::HashMap<(Source, i64, u32), usize>,
 }
 
 impl Pending {
@@ -1884,6 +1954,10 @@ struct RatingRow {
     interested: bool,
     recorded: i64,
     assessed_on: DateText,
+    /// A first rating's history entry id, kept in the row itself (see schema 9); `None`
+    /// when the row's entry is a history row or it replaces a rating whose own implied
+    /// entry must become one first.
+    implied: Option<i64>,
 }
 
 struct HistoryRow {
@@ -1900,6 +1974,7 @@ struct HistoryRow {
 
 /// A date as SQL text (`YYYY-MM-DD`), kept in the row without a heap allocation for the
 /// years 0000-9999 (every date the core accepts).
+#[derive(Clone)]
 enum DateText {
     Iso([u8; 10]),
     Other(String),
@@ -1940,6 +2015,14 @@ impl rusqlite::ToSql for DateText {
     }
 }
 
+/// The table of current ratings of a source.
+fn source_table(source: Source) -> &'static str {
+    match source {
+        Source::Lead => "rating",
+        Source::SelfAssessed => "self_rating",
+    }
+}
+
 /// Rows per multi-row statement.
 const BULK_ROWS: usize = 128;
 
@@ -1965,9 +2048,10 @@ fn bulk_insert_sql(table: &str, columns: &[&str], rows: usize, tail: &str) -> St
 /// stored) takes the later values.
 const RATING_UPSERT: &str = " ON CONFLICT (member_id, skill_id) DO UPDATE SET
     level = excluded.level, note = excluded.note, interested = excluded.interested,
-    rated_at = excluded.rated_at, assessed_on = excluded.assessed_on";
+    rated_at = excluded.rated_at, assessed_on = excluded.assessed_on,
+    implied_entry = excluded.implied_entry";
 
-const RATING_COLUMNS: &[&str; 7] = &[
+const RATING_COLUMNS: &[&str; 8] = &[
     "member_id",
     "skill_id",
     "level",
@@ -1975,6 +2059,7 @@ const RATING_COLUMNS: &[&str; 7] = &[
     "interested",
     "rated_at",
     "assessed_on",
+    "implied_entry",
 ];
 
 const HISTORY_COLUMNS: &[&str; 9] = &[
@@ -2024,16 +2109,106 @@ impl<'t> Writer<'t> {
         bind: fn(&'r R) -> [&'r dyn rusqlite::ToSql; N],
     ) -> Result<()> {
         for chunk in rows.chunks(BULK_ROWS) {
-            let mut stmt = self
-                .tx
-                .prepare_cached(&bulk_insert_sql(table, columns, chunk.len(), tail))
-                .at(&self.path)?;
-            let mut params: Vec<&dyn rusqlite::ToSql> =
-                Vec::with_capacity(chunk.len() * columns.len());
-            for r in chunk {
-                params.extend(bind(r));
-            }
-            stmt.execute(rusqlite::params_from_iter(params))
+            self.insert_chunk(table, columns, tail, chunk, bind)?;
+        }
+        Ok(())
+    }
+
+    /// One multi-row statement of [`Writer::write_rows`].
+    fn insert_chunk<'r, R, const N: usize>(
+        &self,
+        table: &str,
+        columns: &[&str; N],
+        tail: &str,
+        chunk: &'r [R],
+        bind: fn(&'r R) -> [&'r dyn rusqlite::ToSql; N],
+    ) -> Result<()> {
+        let mut stmt = self
+            .tx
+            .prepare_cached(&bulk_insert_sql(table, columns, chunk.len(), tail))
+            .at(&self.path)?;
+        let mut params: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * N);
+        for r in chunk {
+            params.extend(bind(r));
+        }
+        stmt.execute(rusqlite::params_from_iter(params))
+            .at(&self.path)
+            .map(drop)
+    }
+
+    /// Writes ratings (the lead's or their own). Before a rating replaces a stored one, the
+    /// stored one's implied history entry (if it has one) becomes a history row.
+    fn write_ratings(&self, source: Source, rows: &[RatingRow]) -> Result<()> {
+        fn bind(r: &RatingRow) -> [&dyn rusqlite::ToSql; 8] {
+            [
+                &r.member,
+                &r.skill,
+                &r.level,
+                &r.note,
+                &r.interested,
+                &r.recorded,
+                &r.assessed_on,
+                &r.implied,
+            ]
+        }
+        for chunk in rows.chunks(BULK_ROWS) {
+            let mut keys: Vec<(i64, u32)> = chunk
+                .iter()
+                .filter(|r| r.implied.is_none())
+                .map(|r| (r.member, r.skill))
+                .collect();
+            keys.sort_unstable();
+            keys.dedup();
+            self.materialize(source, &keys)?;
+            self.insert_chunk(
+                source_table(source),
+                RATING_COLUMNS,
+                RATING_UPSERT,
+                chunk,
+                bind,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Turns the implied history entries of these stored ratings (member, skill) into
+    /// history rows, and marks the ratings as having none.
+    fn materialize(&self, source: Source, keys: &[(i64, u32)]) -> Result<()> {
+        if keys.is_empty() {
+            return Ok(());
+        }
+        let table = source_table(source);
+        let values = vec!["(?,?)"; keys.len()].join(",");
+        let params: Vec<&dyn rusqlite::ToSql> = keys
+            .iter()
+            .flat_map(|(m, s)| [m as &dyn rusqlite::ToSql, s])
+            .collect();
+        let join = format!(
+            "FROM (VALUES {values}) AS k CROSS JOIN {table} r
+             ON r.member_id = k.column1 AND r.skill_id = k.column2
+             WHERE r.implied_entry IS NOT NULL"
+        );
+        let n = self
+            .tx
+            .prepare_cached(&format!(
+                "INSERT INTO rating_history
+                   (id, member_id, skill_id, level, note, interested, assessed_on, at, source)
+                 SELECT r.implied_entry, r.member_id, r.skill_id, r.level, r.note, r.interested,
+                        r.assessed_on, r.rated_at, '{}' {join}",
+                source.code()
+            ))
+            .at(&self.path)?
+            .execute(rusqlite::params_from_iter(&params))
+            .at(&self.path)?;
+        if n > 0 {
+            self.tx
+                .prepare_cached(&format!(
+                    "UPDATE {table} SET implied_entry = NULL
+                     WHERE implied_entry IS NOT NULL AND (member_id, skill_id) IN
+                       (SELECT k.column1, k.column2 {join})"
+                ))
+                .at(&self.path)?
+                .execute(rusqlite::params_from_iter(&params))
                 .at(&self.path)?;
         }
         Ok(())
@@ -2084,32 +2259,16 @@ impl<'t> Writer<'t> {
     pub fn flush(&self) -> Result<()> {
         let pending = std::mem::take(&mut *self.pending.borrow_mut());
         self.write_members(&pending.members, &pending.events)?;
-        fn rating(r: &RatingRow) -> [&dyn rusqlite::ToSql; 7] {
-            [
-                &r.member,
-                &r.skill,
-                &r.level,
-                &r.note,
-                &r.interested,
-                &r.recorded,
-                &r.assessed_on,
-            ]
-        }
-        self.write_rows(
-            "rating",
-            RATING_COLUMNS,
-            RATING_UPSERT,
-            &pending.ratings,
-            rating,
-        )?;
-        self.write_rows(
-            "self_rating",
-            RATING_COLUMNS,
-            RATING_UPSERT,
-            &pending.self_ratings,
-            rating,
-        )?;
-        if let Some(last) = pending.history.iter().map(|h| h.id).max() {
+        self.write_ratings(Source::Lead, &pending.ratings)?;
+        self.write_ratings(Source::SelfAssessed, &pending.self_ratings)?;
+        let last = pending
+            .history
+            .iter()
+            .map(|h| h.id)
+            .chain(pending.ratings.iter().filter_map(|r| r.implied))
+            .chain(pending.self_ratings.iter().filter_map(|r| r.implied))
+            .max();
+        if let Some(last) = last {
             self.record_history_id(last)?;
         }
         self.write_rows(
@@ -2415,6 +2574,52 @@ impl<'t> Writer<'t> {
         rating: &Rating,
         recorded: Timestamp,
     ) -> Result<()> {
+        self.push_rating(source, member, skill, rating, recorded, None)
+    }
+
+    /// Sets a member's rating (the lead's or their own) and records it in their history;
+    /// returns the entry's id. `replaces` says whether they had a rating in the skill (the
+    /// core knows): a first rating is stored once, as its current row, which is also its
+    /// history entry until a later change makes that a history row (schema 9).
+    pub fn record_rating(
+        &self,
+        source: Source,
+        member: MemberId,
+        (skill, rating): (SkillId, &Rating),
+        recorded: Timestamp,
+        replaces: bool,
+    ) -> Result<i64> {
+        if replaces {
+            self.put_rating_of(source, member, skill, rating, recorded)?;
+            return self.append_history(
+                member,
+                &HistoryEntry {
+                    id: 0,
+                    skill,
+                    level: Some(rating.level),
+                    note: rating.note.clone(),
+                    interested: rating.interested,
+                    assessed_on: rating.assessed_on,
+                    recorded,
+                    undone: None,
+                    source,
+                },
+            );
+        }
+        let id = self.new_history_id()?;
+        self.push_rating(source, member, skill, rating, recorded, Some(id))?;
+        Ok(id)
+    }
+
+    fn push_rating(
+        &self,
+        source: Source,
+        member: MemberId,
+        skill: SkillId,
+        rating: &Rating,
+        recorded: Timestamp,
+        implied: Option<i64>,
+    ) -> Result<()> {
         let row = RatingRow {
             member: member.0,
             skill: skill.0,
@@ -2423,13 +2628,37 @@ impl<'t> Writer<'t> {
             interested: rating.interested,
             recorded: recorded.0,
             assessed_on: DateText::of(rating.assessed_on),
+            implied,
         };
         {
             let mut pending = self.pending.borrow_mut();
-            match source {
-                Source::Lead => pending.ratings.push(row),
-                Source::SelfAssessed => pending.self_ratings.push(row),
+            let pending = &mut *pending;
+            let rows = match source {
+                Source::Lead => &mut pending.ratings,
+                Source::SelfAssessed => &mut pending.self_ratings,
+            };
+            let key = (source, member.0, skill.0);
+            // A waiting first rating set again: its entry becomes a history row.
+            if let Some(i) = pending.first.remove(&key)
+                && let Some(earlier) = rows.get_mut(i)
+                && let Some(id) = earlier.implied.take()
+            {
+                pending.history.push(HistoryRow {
+                    id,
+                    member: earlier.member,
+                    skill: earlier.skill,
+                    level: Some(earlier.level),
+                    note: earlier.note.clone(),
+                    interested: earlier.interested,
+                    assessed_on: earlier.assessed_on.clone(),
+                    at: earlier.recorded,
+                    source: source.code(),
+                });
             }
+            if implied.is_some() {
+                pending.first.insert(key, rows.len());
+            }
+            rows.push(row);
         }
         self.flush_if_many()
     }
@@ -2441,6 +2670,8 @@ impl<'t> Writer<'t> {
 
     /// Clears a member's current rating (the lead's or their own) in a skill.
     pub fn delete_rating_of(&self, source: Source, member: MemberId, skill: SkillId) -> Result<()> {
+        self.flush()?;
+        self.materialize(source, &[(member.0, skill.0)])?;
         let sql = match source {
             Source::Lead => "DELETE FROM rating WHERE member_id = ?1 AND skill_id = ?2",
             Source::SelfAssessed => {
@@ -2454,16 +2685,13 @@ impl<'t> Writer<'t> {
     /// `entry.id` is 0, else that id (a member put back by undo keeps their entries' ids, which
     /// undo steps name; ids are never reused). `undone` is ignored (see `retract_history`).
     pub fn append_history(&self, member: MemberId, entry: &HistoryEntry) -> Result<i64> {
-        let next = match self.next_history.get() {
-            Some(n) => n,
-            None => {
-                // Never an id used before, even by an entry since deleted.
-                self.flush()?;
-                self.last_history_id()? + 1
-            }
+        let id = if entry.id > 0 {
+            let next = self.next_history_id()?;
+            self.next_history.set(Some(next.max(entry.id + 1)));
+            entry.id
+        } else {
+            self.new_history_id()?
         };
-        let id = if entry.id > 0 { entry.id } else { next };
-        self.next_history.set(Some(next.max(id + 1)));
         self.pending.borrow_mut().history.push(HistoryRow {
             id,
             member: member.0,
@@ -2479,12 +2707,59 @@ impl<'t> Writer<'t> {
         Ok(id)
     }
 
+    /// The id the next new history entry gets: never one used before, even by an entry
+    /// since deleted.
+    fn next_history_id(&self) -> Result<i64> {
+        match self.next_history.get() {
+            Some(n) => Ok(n),
+            None => {
+                self.flush()?;
+                Ok(self.last_history_id()? + 1)
+            }
+        }
+    }
+
+    /// Hands out a new history entry id.
+    fn new_history_id(&self) -> Result<i64> {
+        let id = self.next_history_id()?;
+        self.next_history.set(Some(id + 1));
+        Ok(id)
+    }
+
     /// Records that a history entry was undone: a retraction, kept for audit. Fails when the
     /// member has no such entry (nothing is retracted silently).
     pub fn retract_history(&self, member: MemberId, entry: i64, at: Timestamp) -> Result<()> {
         // The retraction takes the next id; the waiting entries (with ids before it) are
-        // written first.
+        // written first, and an entry still implied by its rating becomes a history row.
         self.flush()?;
+        for source in [Source::Lead, Source::SelfAssessed] {
+            let table = source_table(source);
+            let n = self
+                .tx
+                .execute(
+                    &format!(
+                        "INSERT INTO rating_history
+                           (id, member_id, skill_id, level, note, interested, assessed_on, at, source)
+                         SELECT implied_entry, member_id, skill_id, level, note, interested,
+                                assessed_on, rated_at, '{}'
+                         FROM {table} WHERE member_id = ?1 AND implied_entry = ?2",
+                        source.code()
+                    ),
+                    params![member.0, entry],
+                )
+                .at(&self.path)?;
+            if n > 0 {
+                self.tx
+                    .execute(
+                        &format!(
+                            "UPDATE {table} SET implied_entry = NULL
+                             WHERE member_id = ?1 AND implied_entry = ?2"
+                        ),
+                        params![member.0, entry],
+                    )
+                    .at(&self.path)?;
+            }
+        }
         self.next_history.set(None);
         let id = self.last_history_id()? + 1;
         let n = self.exec(

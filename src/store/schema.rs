@@ -251,6 +251,15 @@ pub const MIGRATIONS: &[&str] = &[
         SELECT RAISE(ABORT, 'rating history is append-only');
     END;
     ",
+    // 9: a first rating is stored once. A rating set where there was none keeps its history
+    // entry's id in `implied_entry`: the row itself is that entry (same level, note, flag,
+    // dates and source) until the rating changes, is cleared or undone, when the entry is
+    // written to rating_history first and `implied_entry` goes back to NULL. History reads
+    // take both. A large first import writes one row per rating instead of two.
+    "
+    ALTER TABLE rating ADD COLUMN implied_entry INTEGER;
+    ALTER TABLE self_rating ADD COLUMN implied_entry INTEGER;
+    ",
 ];
 
 /// The schema version this build writes.
