@@ -1179,3 +1179,173 @@ fn the_upgrade_to_schema_8_keeps_every_entry_and_never_reuses_an_id() {
         .unwrap_err();
     assert!(err.to_string().contains("append-only"), "{err}");
 }
+
+/// Each entry of a member's history as (skill, level, whose, undone), in recorded order.
+fn entries_of(core: &Core, who: MemberId) -> Vec<(SkillId, Option<Level>, bool, bool)> {
+    let history = core.history(who, None).unwrap();
+    assert!(history.windows(2).all(|w| w[0].id < w[1].id), "ids ascend");
+    history
+        .iter()
+        .map(|h| {
+            (
+                h.skill,
+                h.level,
+                h.source == capmatrix::model::Source::SelfAssessed,
+                h.undone.is_some(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_first_rating_kept_in_its_row_reads_as_its_history_entry_through_changes_clears_and_undo() {
+    use Level::{Awareness, Expert, Practitioner, Working};
+    let tmp = Tmp::new();
+    let path = tmp.db();
+    let mut core = Core::open(&path).unwrap();
+    let t = team(&mut core, "Platform");
+    let ann = member(&mut core, t, "Ann", "Lead data engineer");
+    let [a, b, c, d] = [
+        "Data modelling",
+        "Testing",
+        "Metadata management",
+        "Data innovation",
+    ]
+    .map(|n| skill(&core, n));
+    let set = |skill, level| Action::SetRating {
+        member: ann,
+        skill,
+        level,
+        note: String::new(),
+        interested: false,
+        on: None,
+    };
+    // One transaction: A set twice (the first still waiting to be written when the second
+    // comes), B and D once, C as Ann's own rating.
+    core.apply_batch("first ratings", |batch| {
+        batch.apply(set(a, Awareness))?;
+        batch.apply(set(a, Working))?;
+        batch.apply(set(b, Practitioner))?;
+        batch.apply(Action::SetSelfRating {
+            member: ann,
+            skill: c,
+            level: Expert,
+            note: "mine".into(),
+            interested: true,
+            on: None,
+        })?;
+        batch.apply(set(d, Working))?;
+        Ok(())
+    })
+    .unwrap();
+    let first = vec![
+        (a, Some(Awareness), false, false),
+        (a, Some(Working), false, false),
+        (b, Some(Practitioner), false, false),
+        (c, Some(Expert), true, false),
+        (d, Some(Working), false, false),
+    ];
+    assert_eq!(entries_of(&core, ann), first);
+    // A change and a clear keep the first ratings' entries.
+    core.apply(set(b, Expert)).unwrap();
+    core.apply(Action::ClearRating {
+        member: ann,
+        skill: d,
+    })
+    .unwrap();
+    let mut all = first.clone();
+    all.extend([(b, Some(Expert), false, false), (d, None, false, false)]);
+    assert_eq!(entries_of(&core, ann), all);
+    assert_eq!(core.counts().unwrap().history, 7);
+
+    // Undo the clear and the change: marked undone, the first ratings current again.
+    assert!(core.undo().unwrap() && core.undo().unwrap());
+    let m = core.snapshot().member(ann).unwrap();
+    assert_eq!(m.ratings[&a].level, Working);
+    assert_eq!(m.ratings[&b].level, Practitioner);
+    assert_eq!(m.ratings[&d].level, Working);
+    all[5].3 = true;
+    all[6].3 = true;
+    assert_eq!(entries_of(&core, ann), all);
+    // Undo the first ratings, including the self-assessment never changed since.
+    assert!(core.undo().unwrap());
+    for entry in &mut all {
+        entry.3 = true;
+    }
+    assert_eq!(entries_of(&core, ann), all);
+    assert!(core.snapshot().member(ann).unwrap().ratings.is_empty());
+    assert!(core.snapshot().member(ann).unwrap().self_ratings.is_empty());
+
+    // The same read back after reopening, one member at a time and all at once.
+    drop(core);
+    let core = Core::open(&path).unwrap();
+    assert_eq!(entries_of(&core, ann), all);
+    let store = Store::open_read_only(&path).unwrap();
+    assert_eq!(
+        store.all_history().unwrap()[&ann],
+        core.history(ann, None).unwrap()
+    );
+    // No entry is both a history row and implied by a rating.
+    let conn = Connection::open(&path).unwrap();
+    let both: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM rating_history h JOIN rating r ON r.implied_entry = h.id",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(both, 0);
+}
+
+#[test]
+fn a_first_import_stores_each_rating_once_and_its_history_reads_back_whole() {
+    let tmp = Tmp::new();
+    let db = tmp.db();
+    let file = tmp.path("team.csv");
+    std::fs::write(
+        &file,
+        "Member,Team,Role level,Testing,Data modelling\n\
+         Ann,Platform,Lead data engineer,Working,Expert\n\
+         Bo,Platform,Data engineer,Awareness,\n",
+    )
+    .unwrap();
+    ok(&db, &["import", file.to_str().unwrap()]);
+    let conn = Connection::open(&db).unwrap();
+    let (rows, implied): (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM rating_history),
+                    (SELECT count(*) FROM rating WHERE implied_entry IS NOT NULL)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((rows, implied), (0, 3), "one row per rating");
+    // The history export lists the three entries; a second import changing one keeps all.
+    std::fs::write(
+        &file,
+        "Member,Team,Role level,Testing,Data modelling\n\
+         Ann,Platform,Lead data engineer,Practitioner,Expert\n\
+         Bo,Platform,Data engineer,Awareness,\n",
+    )
+    .unwrap();
+    ok(&db, &["import", file.to_str().unwrap()]);
+    let out = tmp.path("history.csv");
+    ok(
+        &db,
+        &[
+            "export",
+            out.to_str().unwrap(),
+            "--format",
+            "long",
+            "--history",
+        ],
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    let ann_testing: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("Ann,") && l.contains(",Testing,"))
+        .collect();
+    assert_eq!(ann_testing.len(), 2, "{text}");
+    assert!(ann_testing[0].contains(",Working,") && ann_testing[1].contains(",Practitioner,"));
+    assert_eq!(text.lines().count(), 1 + 4, "{text}");
+}
