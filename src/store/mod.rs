@@ -825,7 +825,11 @@ impl Store {
 
     /// Every member's rating history, in recorded order per member (undone entries marked).
     pub fn all_history(&self) -> Result<std::collections::HashMap<MemberId, Vec<HistoryEntry>>> {
-        Ok(by_member(all_entries(&self.conn).at(&self.path)?))
+        let mut all = by_member(all_entries(&self.conn).at(&self.path)?);
+        for entries in all.values_mut() {
+            entries.sort_unstable_by_key(|e| e.id);
+        }
+        Ok(all)
     }
 
     /// The database's random id (made when it reached schema 5), written into assessment
@@ -1772,10 +1776,9 @@ fn all_entries(conn: &Connection) -> rusqlite::Result<Vec<(MemberId, HistoryEntr
             active[id] = !retired;
         }
     }
-    // The history rows in (member, id) order, then each source's implied entries (in
-    // (member, skill) order, put in id order per member): three sorted runs, merged.
+    // The history rows, then each source's implied entries: in no particular order (the
+    // callers order them as they need, per member).
     let mut out = Vec::new();
-    let mut runs = vec![0];
     for sql in [
         "SELECT member_id, id, skill_id, level, note, interested, assessed_on, at, source
          FROM rating_history WHERE retracts IS NULL ORDER BY member_id, id"
@@ -1783,18 +1786,7 @@ fn all_entries(conn: &Connection) -> rusqlite::Result<Vec<(MemberId, HistoryEntr
         implied_rows(Source::Lead),
         implied_rows(Source::SelfAssessed),
     ] {
-        let start = out.len();
         read_entries(conn, &sql, &active, &undone, &mut out)?;
-        if runs.len() > 1 {
-            for member in out[start..].chunk_by_mut(|a, b| a.0 == b.0) {
-                member.sort_unstable_by_key(|(_, e)| e.id);
-            }
-        }
-        runs.push(out.len());
-    }
-    if runs.windows(2).skip(1).any(|w| w[1] > w[0]) {
-        // A stable sort finds the three runs and merges them.
-        out.sort_by_key(|(m, e)| (*m, e.id));
     }
     Ok(out)
 }
