@@ -2,7 +2,7 @@
 //! end through the capmatrix binary, beside the sqlite3 shell storing the same ratings (the
 //! same matrix as a long file, one row per rating, `.import --csv` into a plain table) and
 //! writing them out again (`sqlite3 -csv` select). Prints medians of 5 runs and the ratios
-//! measured in the same run. Goals: import within 2x, export within 1.5x of the shell.
+//! measured in the same run. Goals: import within 1.5x (organisation-scale goal; 2x before), export within 1.5x of the shell.
 //! Beside them, the same matrix as an XLSX workbook (export, and the default import: its Matrix
 //! sheet with the Ratings sheet's notes and dates):
 //! goal, a workbook import within 3x of the CSV import.
@@ -67,7 +67,7 @@ fn main() {
         println!("sqlite3 shell .import --csv of the same ratings (long): {si:.0} ms");
         println!("sqlite3 shell -csv select of them: {so:.0} ms");
         println!(
-            "import ratio {:.2} (goal <= 2.0), export ratio {:.2} (goal <= 1.5)",
+            "import ratio {:.2} (goal <= 1.5), export ratio {:.2} (goal <= 1.5)",
             oi / si,
             oo / so
         );
