@@ -310,6 +310,12 @@ pub struct Batch<'a, 'w> {
 }
 
 impl Batch<'_, '_> {
+    /// Makes room for `additional` more undo steps (an import knows how many changes it
+    /// applies).
+    pub fn reserve(&mut self, additional: usize) {
+        self.inverses.reserve(additional);
+    }
+
     /// Applies one action as part of the batch.
     pub fn apply(&mut self, action: Action) -> Result<Outcome> {
         let (outcome, inverse) = apply_one(self.snapshot, self.writer, action, self.now)?;

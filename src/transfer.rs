@@ -404,6 +404,15 @@ fn apply_plan_adding(
         return Ok(());
     }
     core.apply_batch(label, |b| {
+        b.reserve(
+            plan.teams.len()
+                + plan.removals.len()
+                + plan
+                    .members
+                    .iter()
+                    .map(|m| 1 + m.ratings.len() + m.self_ratings.len())
+                    .sum::<usize>(),
+        );
         for name in new_skills {
             b.apply(Action::AddSkill {
                 text: crate::model::framework_edit::SkillText::named(name),

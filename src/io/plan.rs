@@ -173,13 +173,10 @@ impl Plan {
     /// The changes one by one, in plan order: at most `limit` of them, with the total.
     pub fn changes(&self, snapshot: &Snapshot, limit: usize) -> (Vec<Change>, usize) {
         let fw = &snapshot.framework;
-        let mut out = Vec::new();
-        let mut total = 0usize;
-        let mut push = |c: Change| {
-            total += 1;
-            if out.len() < limit {
-                out.push(c);
-            }
+        let mut listed = Listing {
+            out: Vec::new(),
+            total: 0,
+            limit,
         };
         let role_name = |rl: Option<RoleLevelId>| {
             rl.map_or("no role level".to_string(), |r| {
@@ -187,8 +184,15 @@ impl Plan {
             })
         };
         for m in &self.members {
-            let team = self.teams[m.team].name.clone();
             let current = m.existing.and_then(|id| snapshot.member(id));
+            // Once the list is full, the rest are only counted (a 10,000-member import has
+            // 100,000 changes and lists 50).
+            if listed.is_full() {
+                let member_change = !(current.is_some() && m.role_level.is_none());
+                listed.total += usize::from(member_change) + m.ratings.len() + m.self_ratings.len();
+                continue;
+            }
+            let team = self.teams[m.team].name.clone();
             let former = m.rejoining.and_then(|id| snapshot.former(id));
             let change = |what: String, old: String, new: String| Change {
                 member: m.name.clone(),
@@ -198,7 +202,7 @@ impl Plan {
                 new,
             };
             match (current, m.role_level) {
-                (None, _) if former.is_some() => push(change(
+                (None, _) if former.is_some() => listed.push(change(
                     "member".into(),
                     format!(
                         "left on {}",
@@ -208,12 +212,12 @@ impl Plan {
                     ),
                     "comes back, with their history".into(),
                 )),
-                (None, rl) => push(change(
+                (None, rl) => listed.push(change(
                     "member".into(),
                     String::new(),
                     format!("added as {}", role_name(rl.flatten())),
                 )),
-                (Some(c), Some(rl)) => push(change(
+                (Some(c), Some(rl)) => listed.push(change(
                     "role level".into(),
                     role_name(c.role_level),
                     role_name(rl),
@@ -252,7 +256,7 @@ impl Plan {
                         Source::Lead => fw.skill(skill).name.clone(),
                         Source::SelfAssessed => format!("{} (own rating)", fw.skill(skill).name),
                     };
-                    push(change(
+                    listed.push(change(
                         what,
                         old.map(|l| l.to_string()).unwrap_or_default(),
                         new_text,
@@ -262,7 +266,7 @@ impl Plan {
         }
         for &id in &self.removals {
             if let Some(m) = snapshot.member(id) {
-                push(Change {
+                listed.push(Change {
                     member: m.name.clone(),
                     team: snapshot
                         .team(m.team)
@@ -274,7 +278,27 @@ impl Plan {
                 });
             }
         }
-        (out, total)
+        (listed.out, listed.total)
+    }
+}
+
+/// The changes listed (up to `limit`) and counted.
+struct Listing {
+    out: Vec<Change>,
+    total: usize,
+    limit: usize,
+}
+
+impl Listing {
+    fn push(&mut self, c: Change) {
+        self.total += 1;
+        if self.out.len() < self.limit {
+            self.out.push(c);
+        }
+    }
+
+    fn is_full(&self) -> bool {
+        self.out.len() >= self.limit
     }
 }
 

@@ -1907,13 +1907,17 @@ struct Pending {
     ratings: Vec<RatingRow>,
     self_ratings: Vec<RatingRow>,
     history: Vec<HistoryRow>,
-    /// Where each waiting first rating is in `ratings` / `self_ratings`, by whose, member
-    /// and skill: a rating set again before it is written turns its implied entry into a
-    /// history row.
-    first: std::collections::HashMap<(Source, i64, u32), usize>,
 }
 
 impl Pending {
+    fn clear(&mut self) {
+        self.members.clear();
+        self.events.clear();
+        self.ratings.clear();
+        self.self_ratings.clear();
+        self.history.clear();
+    }
+
     fn rows(&self) -> usize {
         self.members.len()
             + self.events.len()
@@ -2007,6 +2011,40 @@ impl rusqlite::ToSql for DateText {
                 DateText::Other(s) => s.as_bytes(),
             }),
         ))
+    }
+}
+
+/// A waiting first rating that a later waiting rating replaces (the same rating set twice
+/// in one transaction): its implied entry becomes a waiting history row, since no row will
+/// hold it. Costs nothing when no waiting rating replaces one (a first import).
+fn superseded_first_ratings(source: Source, rows: &mut [RatingRow], history: &mut Vec<HistoryRow>) {
+    let mut replaced: std::collections::HashMap<(i64, u32), usize> = Default::default();
+    for (i, r) in rows.iter().enumerate() {
+        if r.implied.is_none() {
+            replaced.insert((r.member, r.skill), i);
+        }
+    }
+    if replaced.is_empty() {
+        return;
+    }
+    for (i, r) in rows.iter_mut().enumerate() {
+        if replaced
+            .get(&(r.member, r.skill))
+            .is_some_and(|&later| later > i)
+            && let Some(id) = r.implied.take()
+        {
+            history.push(HistoryRow {
+                id,
+                member: r.member,
+                skill: r.skill,
+                level: Some(r.level),
+                note: r.note.clone(),
+                interested: r.interested,
+                assessed_on: r.assessed_on.clone(),
+                at: r.recorded,
+                source: source.code(),
+            });
+        }
     }
 }
 
@@ -2252,7 +2290,13 @@ impl<'t> Writer<'t> {
 
     /// Writes every waiting row, many rows to a statement.
     pub fn flush(&self) -> Result<()> {
-        let pending = std::mem::take(&mut *self.pending.borrow_mut());
+        let mut pending = std::mem::take(&mut *self.pending.borrow_mut());
+        superseded_first_ratings(Source::Lead, &mut pending.ratings, &mut pending.history);
+        superseded_first_ratings(
+            Source::SelfAssessed,
+            &mut pending.self_ratings,
+            &mut pending.history,
+        );
         self.write_members(&pending.members, &pending.events)?;
         self.write_ratings(Source::Lead, &pending.ratings)?;
         self.write_ratings(Source::SelfAssessed, &pending.self_ratings)?;
@@ -2284,7 +2328,11 @@ impl<'t> Writer<'t> {
                     &h.source,
                 ]
             },
-        )
+        )?;
+        // The emptied lists keep their room for the next rows.
+        pending.clear();
+        *self.pending.borrow_mut() = pending;
+        Ok(())
     }
 
     /// The transaction, with every waiting row written first.
@@ -2627,33 +2675,10 @@ impl<'t> Writer<'t> {
         };
         {
             let mut pending = self.pending.borrow_mut();
-            let pending = &mut *pending;
-            let rows = match source {
-                Source::Lead => &mut pending.ratings,
-                Source::SelfAssessed => &mut pending.self_ratings,
-            };
-            let key = (source, member.0, skill.0);
-            // A waiting first rating set again: its entry becomes a history row.
-            if let Some(i) = pending.first.remove(&key)
-                && let Some(earlier) = rows.get_mut(i)
-                && let Some(id) = earlier.implied.take()
-            {
-                pending.history.push(HistoryRow {
-                    id,
-                    member: earlier.member,
-                    skill: earlier.skill,
-                    level: Some(earlier.level),
-                    note: earlier.note.clone(),
-                    interested: earlier.interested,
-                    assessed_on: earlier.assessed_on.clone(),
-                    at: earlier.recorded,
-                    source: source.code(),
-                });
+            match source {
+                Source::Lead => pending.ratings.push(row),
+                Source::SelfAssessed => pending.self_ratings.push(row),
             }
-            if implied.is_some() {
-                pending.first.insert(key, rows.len());
-            }
-            rows.push(row);
         }
         self.flush_if_many()
     }
