@@ -216,6 +216,9 @@ struct Rows<'s> {
     sheet: &'s str,
     rows: Vec<RawRow>,
     current: Option<(usize, csv::StringRecord)>,
+    /// The last row's bytes and cells: the next row's record starts that big (rows of a
+    /// table are alike), not growing from nothing cell by cell.
+    last_size: (usize, usize),
     cells: usize,
     problems: Problems,
 }
@@ -226,6 +229,7 @@ impl<'s> Rows<'s> {
             sheet,
             rows: Vec::new(),
             current: None,
+            last_size: (0, 0),
             cells: 0,
             problems: Problems::default(),
         }
@@ -257,9 +261,10 @@ impl<'s> Rows<'s> {
         if self.current.as_ref().is_some_and(|(r, _)| *r != row) {
             self.finish_row();
         }
+        let (bytes, fields) = self.last_size;
         let (_, record) = self
             .current
-            .get_or_insert_with(|| (row, csv::StringRecord::new()));
+            .get_or_insert_with(|| (row, csv::StringRecord::with_capacity(bytes, fields)));
         if col >= record.len() {
             self.cells += col + 1 - record.len();
             while record.len() < col {
@@ -286,6 +291,7 @@ impl<'s> Rows<'s> {
         if let Some((row, cells)) = self.current.take()
             && cells.iter().any(|c| !c.trim().is_empty())
         {
+            self.last_size = (cells.as_byte_record().as_slice().len(), cells.len());
             self.rows.push(RawRow {
                 line: row + 1,
                 cells,
@@ -304,6 +310,9 @@ impl<'s> Rows<'s> {
         }
     }
 }
+
+/// A sheet's rows, or why they cannot be read.
+type SheetRows = Result<Vec<RawRow>, Problems>;
 
 /// Every non-blank row of a sheet, with its sheet row number.
 fn sheet_rows(book: &mut Book<'_>, name: &str) -> Result<Vec<RawRow>, Problems> {
@@ -447,11 +456,36 @@ pub fn split_workbook(bytes: &[u8], sheet: Option<&str>) -> Result<SplitWorkbook
         };
     }
     let mut first_rows = None;
-    for s in meta
+    let shown = || {
+        meta.iter().filter(|s| {
+            s.typ == SheetType::WorkSheet && s.visible == calamine::SheetVisible::Visible
+        })
+    };
+    let has_details = meta
         .iter()
-        .filter(|s| s.typ == SheetType::WorkSheet && s.visible == calamine::SheetVisible::Visible)
-    {
-        let rows = sheet_rows(&mut book, &s.name)?;
+        .any(|d| d.name == OWN_DETAILS && d.typ == SheetType::WorkSheet);
+    // capmatrix's own workbook: its Ratings sheet (ten times the Matrix's cells) is read on a
+    // second core, from a second reader of the same bytes, while this one reads the Matrix.
+    let mut prefetched: Option<(Vec<RawRow>, SheetRows)> = None;
+    if has_details && shown().next().is_some_and(|s| s.name == OWN_MATRIX) {
+        let (matrix, details) = std::thread::scope(|scope| {
+            let details = scope.spawn(|| {
+                let (mut second, _) = open(bytes)?;
+                sheet_rows(&mut second, OWN_DETAILS)
+            });
+            let matrix = sheet_rows(&mut book, OWN_MATRIX);
+            let details = details
+                .join()
+                .unwrap_or_else(|_| Err(damaged("the reader stopped on malformed data")));
+            (matrix, details)
+        });
+        prefetched = Some((matrix?, details));
+    }
+    for s in shown() {
+        let rows = match prefetched.as_mut() {
+            Some((matrix, _)) if s.name == OWN_MATRIX => std::mem::take(matrix),
+            _ => sheet_rows(&mut book, &s.name)?,
+        };
         if has_header(&rows) {
             if let Some(t) = table(&s.name, rows) {
                 let own_details = meta
@@ -459,7 +493,10 @@ pub fn split_workbook(bytes: &[u8], sheet: Option<&str>) -> Result<SplitWorkbook
                     .any(|d| d.name == OWN_DETAILS && d.typ == SheetType::WorkSheet)
                     && s.name == OWN_MATRIX;
                 if own_details {
-                    let rows = sheet_rows(&mut book, OWN_DETAILS)?;
+                    let rows = match prefetched.take() {
+                        Some((_, details)) => details?,
+                        None => sheet_rows(&mut book, OWN_DETAILS)?,
+                    };
                     if has_header(&rows)
                         && let Some(details) = table(OWN_DETAILS, rows)
                     {
