@@ -366,7 +366,21 @@ impl Store {
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .at(&p)?;
+            // Before 8 drops the history table (and its sqlite_sequence row): the last id
+            // AUTOINCREMENT handed out, which may be past the largest left.
+            let history_seq = if version == 7 {
+                autoincrement_seq(&tx, "rating_history").at(&p)?
+            } else {
+                0
+            };
             tx.execute_batch(sql).at(&p)?;
+            if version == 7 {
+                tx.execute(
+                    "UPDATE id_sequence SET last = max(last, ?1) WHERE name = 'rating_history'",
+                    [history_seq],
+                )
+                .at(&p)?;
+            }
             if version == 0 {
                 tx.pragma_update(None, "application_id", APPLICATION_ID)
                     .at(&p)?;
@@ -2048,6 +2062,24 @@ fn superseded_first_ratings(source: Source, rows: &mut [RatingRow], history: &mu
     }
 }
 
+/// The last id an AUTOINCREMENT table handed out (0 when none, or when the file has no
+/// sqlite_sequence at all: a table made without AUTOINCREMENT by an early build).
+fn autoincrement_seq(conn: &Connection, table: &str) -> rusqlite::Result<i64> {
+    let has_sequence: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_sequence')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_sequence {
+        return Ok(0);
+    }
+    conn.query_row(
+        "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?1), 0)",
+        [table],
+        |r| r.get(0),
+    )
+}
+
 /// The table of current ratings of a source.
 fn source_table(source: Source) -> &'static str {
     match source {
@@ -2529,16 +2561,16 @@ impl<'t> Writer<'t> {
 
     /// The id after every one an AUTOINCREMENT table has used, even by a row since deleted.
     fn next_id_after(&self, table: &str) -> Result<i64> {
-        self.tx
+        let seq = autoincrement_seq(self.tx, table).at(&self.path)?;
+        let max: i64 = self
+            .tx
             .query_row(
-                &format!(
-                    "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = '{table}'), 0),
-                                coalesce((SELECT max(id) FROM {table}), 0)) + 1"
-                ),
+                &format!("SELECT coalesce(max(id), 0) FROM {table}"),
                 [],
                 |r| r.get(0),
             )
-            .at(&self.path)
+            .at(&self.path)?;
+        Ok(seq.max(max) + 1)
     }
 
     /// Records that a member event was undone. Fails when the member has no such event.

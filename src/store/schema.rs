@@ -222,10 +222,10 @@ pub const MIGRATIONS: &[&str] = &[
         name TEXT PRIMARY KEY,
         last INTEGER NOT NULL
     ) WITHOUT ROWID;
+    -- Raised in code to AUTOINCREMENT's last id, read before this runs (see
+    -- `store::migrate_to`: sqlite_sequence may not exist).
     INSERT INTO id_sequence (name, last)
-        SELECT 'rating_history',
-               max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'rating_history'), 0),
-                   coalesce((SELECT max(id) FROM rating_history), 0));
+        SELECT 'rating_history', coalesce((SELECT max(id) FROM rating_history), 0);
     CREATE TABLE rating_history_v8 (
         id          INTEGER NOT NULL,
         member_id   INTEGER NOT NULL REFERENCES member(id) ON DELETE CASCADE,
