@@ -476,7 +476,7 @@ impl Core {
 
     /// Runs actions in one transaction; returns the actions that revert them, in order.
     fn run(&mut self, actions: Vec<Action>, mut last: impl FnMut(Outcome)) -> Result<Vec<Action>> {
-        let now = now();
+        let now = Now::of(now());
         self.generation += 1;
         let Core {
             store, snapshot, ..
@@ -484,7 +484,7 @@ impl Core {
         let result = store.write(|writer| {
             let mut inverses = Vec::new();
             for action in actions {
-                let (outcome, inverse) = apply_one(snapshot, writer, action, Now::of(now))?;
+                let (outcome, inverse) = apply_one(snapshot, writer, action, now)?;
                 last(outcome);
                 inverses.extend(inverse);
             }

@@ -632,6 +632,9 @@ impl Store {
                 problems.push(format!("{strays} rows of {table} refer to a missing skill"));
             }
         }
+        if self.schema_version()? >= 9 {
+            problems.extend(self.history_id_problems()?);
+        }
         problems.extend(self.invalid_text()?);
         let mut stmt = self
             .conn
@@ -649,6 +652,47 @@ impl Store {
             .at(&self.path)?;
         for row in rows {
             problems.push(row.at(&self.path)?);
+        }
+        Ok(problems)
+    }
+
+    /// What keeps history entry ids sound since schemas 8 and 9 (no foreign key or unique
+    /// index does): every id used once, whether a history row or kept in a rating; none past
+    /// `id_sequence`; every retraction naming an entry of its member.
+    fn history_id_problems(&self) -> Result<Vec<String>> {
+        const IDS: &str = "SELECT id FROM rating_history
+            UNION ALL SELECT implied_entry FROM rating WHERE implied_entry IS NOT NULL
+            UNION ALL SELECT implied_entry FROM self_rating WHERE implied_entry IS NOT NULL";
+        let count = |sql: &str| -> Result<i64> {
+            self.conn.query_row(sql, [], |r| r.get(0)).at(&self.path)
+        };
+        let mut problems = Vec::new();
+        let twice = count(&format!(
+            "SELECT count(*) FROM (SELECT id FROM ({IDS}) GROUP BY id HAVING count(*) > 1)"
+        ))?;
+        if twice > 0 {
+            problems.push(format!(
+                "{twice} rating history ids are used more than once"
+            ));
+        }
+        let past = count(&format!(
+            "SELECT count(*) FROM ({IDS}) WHERE id >
+               coalesce((SELECT last FROM id_sequence WHERE name = 'rating_history'), 0)"
+        ))?;
+        if past > 0 {
+            problems.push(format!(
+                "{past} rating history ids are past id_sequence (new entries would repeat them)"
+            ));
+        }
+        let strays = count(
+            "SELECT count(*) FROM rating_history r WHERE r.retracts IS NOT NULL
+             AND NOT EXISTS (SELECT 1 FROM rating_history h
+                             WHERE h.member_id = r.member_id AND h.id = r.retracts)",
+        )?;
+        if strays > 0 {
+            problems.push(format!(
+                "{strays} rating history retractions name an entry their member does not have"
+            ));
         }
         Ok(problems)
     }
@@ -839,7 +883,7 @@ impl Store {
 
     /// Every member's rating history, in recorded order per member (undone entries marked).
     pub fn all_history(&self) -> Result<std::collections::HashMap<MemberId, Vec<HistoryEntry>>> {
-        let mut all = by_member(all_entries(&self.conn).at(&self.path)?);
+        let mut all = by_member(self.in_one_read(all_entries)?);
         // Each member's entries are put in order on their own: the order members are visited
         // in does not matter.
         #[allow(clippy::iter_over_hash_type)]
@@ -865,9 +909,21 @@ impl Store {
 
     /// Every rating entry and member event: what as-of views and trends are computed from.
     pub fn timeline(&self) -> Result<Timeline> {
-        let entries = all_entries(&self.conn).at(&self.path)?;
-        let events = all_events(&self.conn).at(&self.path)?;
+        let (entries, events) =
+            self.in_one_read(|conn| Ok((all_entries(conn)?, all_events(conn)?)))?;
         Ok(Timeline::new(entries, events))
+    }
+
+    /// Runs reads that must see one state (several statements: history rows, then the
+    /// entries ratings hold, then events) in one read transaction, unless one is open.
+    fn in_one_read<T>(&self, read: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T> {
+        if !self.conn.is_autocommit() {
+            return read(&self.conn).at(&self.path);
+        }
+        let tx = self.conn.unchecked_transaction().at(&self.path)?;
+        let value = read(&tx).at(&self.path)?;
+        tx.finish().at(&self.path)?;
+        Ok(value)
     }
 
     /// A member's events (joined, left, moved, role), in recorded order.

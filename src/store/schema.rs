@@ -216,7 +216,8 @@ pub const MIGRATIONS: &[&str] = &[
     // two (a tenth of its time). Entry ids are handed out by capmatrix from `id_sequence`,
     // which keeps AUTOINCREMENT's promise (never an id used before, even by an entry since
     // deleted). `retracts` is no longer a foreign key (ids are not unique on their own in
-    // the key); the core checks it and `capmatrix check` reports strays.
+    // the key); the core checks it and `capmatrix check` reports strays (and ids used twice
+    // or past the sequence).
     "
     CREATE TABLE id_sequence (
         name TEXT PRIMARY KEY,
@@ -256,9 +257,30 @@ pub const MIGRATIONS: &[&str] = &[
     // dates and source) until the rating changes, is cleared or undone, when the entry is
     // written to rating_history first and `implied_entry` goes back to NULL. History reads
     // take both. A large first import writes one row per rating instead of two.
+    // A rating holding its entry can change only by giving the entry up (setting
+    // implied_entry to NULL, after the entry is written to rating_history): anything else
+    // would rewrite history, so the triggers refuse it, as rating_history's refuses updates.
     "
     ALTER TABLE rating ADD COLUMN implied_entry INTEGER;
     ALTER TABLE self_rating ADD COLUMN implied_entry INTEGER;
+    CREATE TRIGGER rating_entry_kept BEFORE UPDATE ON rating
+    WHEN OLD.implied_entry IS NOT NULL AND (NEW.implied_entry IS NOT NULL
+        OR NEW.member_id IS NOT OLD.member_id OR NEW.skill_id IS NOT OLD.skill_id
+        OR NEW.level IS NOT OLD.level OR NEW.note IS NOT OLD.note
+        OR NEW.interested IS NOT OLD.interested OR NEW.rated_at IS NOT OLD.rated_at
+        OR NEW.assessed_on IS NOT OLD.assessed_on)
+    BEGIN
+        SELECT RAISE(ABORT, 'rating history is append-only (this rating holds its entry)');
+    END;
+    CREATE TRIGGER self_rating_entry_kept BEFORE UPDATE ON self_rating
+    WHEN OLD.implied_entry IS NOT NULL AND (NEW.implied_entry IS NOT NULL
+        OR NEW.member_id IS NOT OLD.member_id OR NEW.skill_id IS NOT OLD.skill_id
+        OR NEW.level IS NOT OLD.level OR NEW.note IS NOT OLD.note
+        OR NEW.interested IS NOT OLD.interested OR NEW.rated_at IS NOT OLD.rated_at
+        OR NEW.assessed_on IS NOT OLD.assessed_on)
+    BEGIN
+        SELECT RAISE(ABORT, 'rating history is append-only (this rating holds its entry)');
+    END;
     ",
 ];
 
