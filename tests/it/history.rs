@@ -1542,3 +1542,74 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn a_team_removed_and_put_back_keeps_first_ratings_entries_under_their_ids() {
+    let tmp = Tmp::new();
+    let path = tmp.db();
+    let mut core = Core::open(&path).unwrap();
+    let t = team(&mut core, "Platform");
+    let ann = member(&mut core, t, "Ann", "Data engineer");
+    let [a, b] = ["Testing", "Data modelling"].map(|n| skill(&core, n));
+    for (s, level) in [(a, Level::Working), (b, Level::Expert)] {
+        core.apply(Action::SetRating {
+            member: ann,
+            skill: s,
+            level,
+            note: "seen".into(),
+            interested: true,
+            on: None,
+        })
+        .unwrap();
+    }
+    let before = core.history(ann, None).unwrap();
+    core.apply(Action::RemoveTeam { team: t }).unwrap();
+    assert!(core.undo().unwrap(), "the team is put back");
+    assert_eq!(core.history(ann, None).unwrap(), before);
+    // The entries came back as history rows; undoing the ratings retracts them by id.
+    assert!(core.undo().unwrap());
+    let after = core.history(ann, None).unwrap();
+    assert_eq!(after.len(), 2);
+    assert!(after[1].undone.is_some() && after[0].undone.is_none());
+    assert_eq!(
+        Store::open_read_only(&path).unwrap().check().unwrap(),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn a_batch_that_fails_part_way_leaves_ratings_history_and_ids_as_they_were() {
+    let tmp = Tmp::new();
+    let path = tmp.db();
+    let mut core = Core::open(&path).unwrap();
+    let t = team(&mut core, "Platform");
+    let ann = member(&mut core, t, "Ann", "Data engineer");
+    let testing = skill(&core, "Testing");
+    let set = |level| Action::SetRating {
+        member: ann,
+        skill: testing,
+        level,
+        note: String::new(),
+        interested: false,
+        on: None,
+    };
+    let err = core.apply_batch("half", |b| {
+        b.apply(set(Level::Working))?;
+        b.apply(set(Level::Expert))?;
+        b.apply(Action::SetRating {
+            member: MemberId(999),
+            skill: testing,
+            level: Level::Working,
+            note: String::new(),
+            interested: false,
+            on: None,
+        })
+    });
+    assert!(err.is_err());
+    assert!(core.history(ann, None).unwrap().is_empty());
+    assert!(core.snapshot().member(ann).unwrap().ratings.is_empty());
+    assert_eq!(core.counts().unwrap().history, 0);
+    // The ids the failed batch handed out are handed out again: nothing was recorded.
+    core.apply(set(Level::Practitioner)).unwrap();
+    assert_eq!(core.history(ann, None).unwrap()[0].id, 1);
+}
