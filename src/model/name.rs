@@ -119,7 +119,25 @@ pub fn clean_name(kind: &'static str, text: &str) -> Result<String, NameProblem>
 
 /// The key two names are compared by: normalised, ignoring case.
 pub fn name_key(name: &str) -> String {
-    normalize_name(name).to_lowercase()
+    if !name.is_ascii() {
+        return normalize_name(name).to_lowercase();
+    }
+    // ASCII (most names) in one pass: the same trimming, spaces and lower case, one string
+    // (a 100,000-member file opens keying every name).
+    let mut out = String::with_capacity(name.len());
+    let mut space = false;
+    for c in name.chars() {
+        if c.is_whitespace() {
+            space = !out.is_empty();
+        } else {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    out
 }
 
 /// A count with its noun: "1 member", "3 members".
@@ -160,6 +178,26 @@ pub fn search_key(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_ascii_name_key_is_the_general_one() {
+        for name in [
+            "  Ann   Lee ",
+            "ANN\tLEE",
+            "a\u{0B}b\u{0C}c\r\nd",
+            "O'Brien-Smith",
+            "",
+            "   ",
+            "x\u{1F}y",
+        ] {
+            assert_eq!(
+                name_key(name),
+                normalize_name(name).to_lowercase(),
+                "{name:?}"
+            );
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -546,3 +546,65 @@ fn a_large_file_loads_the_same_on_two_cores_as_on_one() {
     assert_eq!(two.rating_count(), one.rating_count());
     assert_eq!(two, one);
 }
+
+#[test]
+fn a_rating_level_out_of_range_written_by_another_program_is_left_out_of_the_matrix() {
+    use capmatrix::core::Action;
+    use capmatrix::model::Level;
+    let tmp = Tmp::new();
+    let path = tmp.db();
+    let mut core = Core::open(&path).unwrap();
+    let team = core
+        .apply(Action::CreateTeam { name: "T".into() })
+        .unwrap()
+        .team
+        .unwrap();
+    let ann = core
+        .apply(Action::AddMember {
+            team,
+            name: "Ann".into(),
+            role_level: None,
+            joined_on: None,
+        })
+        .unwrap()
+        .member
+        .unwrap();
+    let skills: Vec<_> = core
+        .snapshot()
+        .framework
+        .skills
+        .iter()
+        .take(3)
+        .map(|s| s.id)
+        .collect();
+    for &skill in &skills {
+        core.apply(Action::SetRating {
+            member: ann,
+            skill,
+            level: Level::Practitioner,
+            note: String::new(),
+            interested: false,
+            on: None,
+        })
+        .unwrap();
+    }
+    drop(core);
+    // Another program, ignoring the file's checks and triggers: a level of 9, a level of -1
+    // and a flag of 5.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(&format!(
+        "PRAGMA ignore_check_constraints = ON;
+         DROP TRIGGER rating_entry_kept;
+         UPDATE rating SET level = 9 WHERE skill_id = {};
+         UPDATE rating SET level = -1 WHERE skill_id = {};
+         UPDATE rating SET interested = 5 WHERE skill_id = {};",
+        skills[0].0, skills[1].0, skills[2].0
+    ))
+    .unwrap();
+    drop(conn);
+    let snap = Store::open_read_only(&path).unwrap().load().unwrap();
+    let ratings = &snap.member(ann).unwrap().ratings;
+    assert_eq!(ratings.len(), 1, "{ratings:?}");
+    assert_eq!(ratings[&skills[2]].level, Level::Practitioner);
+    assert!(ratings[&skills[2]].interested);
+}
