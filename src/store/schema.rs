@@ -281,6 +281,20 @@ pub const MIGRATIONS: &[&str] = &[
     BEGIN
         SELECT RAISE(ABORT, 'rating history is append-only (this rating holds its entry)');
     END;
+    -- Every entry in one place, for anyone reading the file with SQL (the sqlite3 shell,
+    -- DuckDB): the history rows and the entries first ratings hold.
+    CREATE VIEW rating_entries AS
+        SELECT id, member_id, skill_id, level, note, interested, at, assessed_on, retracts,
+               source
+        FROM rating_history
+        UNION ALL
+        SELECT implied_entry, member_id, skill_id, level, note, interested, rated_at,
+               assessed_on, NULL, 'lead'
+        FROM rating WHERE implied_entry IS NOT NULL
+        UNION ALL
+        SELECT implied_entry, member_id, skill_id, level, note, interested, rated_at,
+               assessed_on, NULL, 'self'
+        FROM self_rating WHERE implied_entry IS NOT NULL;
     ",
 ];
 

@@ -1327,6 +1327,25 @@ fn a_first_import_stores_each_rating_once_and_its_history_reads_back_whole() {
         )
         .unwrap();
     assert_eq!((rows, implied), (0, 3), "one row per rating");
+    // The view shows all three entries to anyone reading the file with SQL.
+    let entries: Vec<(i64, String)> = conn
+        .prepare(
+            "SELECT e.id, m.name FROM rating_entries e JOIN member m ON m.id = e.member_id
+             ORDER BY e.id",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        entries,
+        [
+            (1, "Ann".to_string()),
+            (2, "Ann".to_string()),
+            (3, "Bo".to_string())
+        ]
+    );
     // The history export lists the three entries; a second import changing one keeps all.
     std::fs::write(
         &file,
