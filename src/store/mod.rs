@@ -1555,27 +1555,26 @@ fn load_ratings(
     // primary key's), so their map is built in bulk.
     let mut out: MemberRatings = Vec::new();
     // The table name is one of two fixed names, never input.
-    // Skill, level and flag come packed in one integer (a million ratings: each column read
-    // through the driver costs more than SQLite packing them); a level out of range (a
-    // hand-edited file) packs as 7, no level, and the rating is skipped as before.
+    // Level and flag come as one integer, level * 2 + flag (a million ratings: each column
+    // read through the driver costs more than SQLite's arithmetic). What only another
+    // program can write reads as before: a level out of range is left out, a level that is
+    // not a whole number fails the load (the sum is not one either).
     let mut stmt = conn.prepare(&format!(
-        "SELECT member_id,
-                (skill_id << 4) | (iif(level BETWEEN 0 AND 4, level, 7) << 1) | (interested != 0),
-                note, assessed_on
+        "SELECT member_id, skill_id, level * 2 + (interested != 0), note, assessed_on
          FROM {table} WHERE member_id BETWEEN ?1 AND ?2 ORDER BY member_id"
     ))?;
     let mut rows = stmt.query([from, to])?;
     let mut current: Option<(i64, Vec<(SkillId, Rating)>)> = None;
     while let Some(r) = rows.next()? {
-        let packed: i64 = r.get(1)?;
-        let skill = packed >> 4;
+        let skill: i64 = r.get(1)?;
         if !usize::try_from(skill).is_ok_and(|s| active.get(s).copied().unwrap_or(false)) {
             continue;
         }
-        let Some(level) = level_from_sql(Some((packed >> 1) & 7)) else {
+        let packed: i64 = r.get(2)?;
+        let Some(level) = level_from_sql(Some(packed >> 1)) else {
             continue;
         };
-        let assessed_on = match r.get_ref(3)? {
+        let assessed_on = match r.get_ref(4)? {
             rusqlite::types::ValueRef::Text(t) => match iso_date(t) {
                 Some(d) => d,
                 None => std::str::from_utf8(t).map_or(EARLIEST, date_from_sql),
@@ -1593,7 +1592,7 @@ fn load_ratings(
                 SkillId(skill as u32),
                 Rating {
                     level,
-                    note: r.get(2)?,
+                    note: r.get(3)?,
                     interested: packed & 1 == 1,
                     assessed_on,
                 },

@@ -589,16 +589,22 @@ fn a_rating_level_out_of_range_written_by_another_program_is_left_out_of_the_mat
         .unwrap();
     }
     drop(core);
-    // Another program, ignoring the file's checks and triggers: a level of 9, a level of -1
-    // and a flag of 5.
+    // Another program, ignoring the file's checks and triggers: a level of 9, a level of -1,
+    // a flag of 5, and a skill id far out of range.
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(&format!(
         "PRAGMA ignore_check_constraints = ON;
          DROP TRIGGER rating_entry_kept;
          UPDATE rating SET level = 9 WHERE skill_id = {};
          UPDATE rating SET level = -1 WHERE skill_id = {};
-         UPDATE rating SET interested = 5 WHERE skill_id = {};",
-        skills[0].0, skills[1].0, skills[2].0
+         UPDATE rating SET interested = 5 WHERE skill_id = {};
+         INSERT INTO rating (member_id, skill_id, level, rated_at, assessed_on)
+             VALUES ({ann}, 1152921504606846976 + {s2}, 1, 0, '2026-01-01');",
+        skills[0].0,
+        skills[1].0,
+        skills[2].0,
+        ann = ann.0,
+        s2 = skills[2].0
     ))
     .unwrap();
     drop(conn);
