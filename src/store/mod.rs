@@ -2309,32 +2309,44 @@ impl<'t> Writer<'t> {
             .iter()
             .flat_map(|(m, s)| [m as &dyn rusqlite::ToSql, s])
             .collect();
-        let join = format!(
+        let from = format!(
             "FROM (VALUES {values}) AS k CROSS JOIN {table} r
-             ON r.member_id = k.column1 AND r.skill_id = k.column2
-             WHERE r.implied_entry IS NOT NULL"
+             ON r.member_id = k.column1 AND r.skill_id = k.column2"
         );
+        self.write_out(source, (&from, "1"), &params)
+    }
+
+    /// Writes the entries held by the ratings found `FROM from WHERE filter` (the rating
+    /// table named `r`) to rating_history, and marks those ratings as holding none.
+    fn write_out(
+        &self,
+        source: Source,
+        (from, filter): (&str, &str),
+        params: &[&dyn rusqlite::ToSql],
+    ) -> Result<()> {
+        let table = source_table(source);
+        let held = format!("{from} WHERE {filter} AND r.implied_entry IS NOT NULL");
         let n = self
             .tx
             .prepare_cached(&format!(
                 "INSERT INTO rating_history
                    (id, member_id, skill_id, level, note, interested, assessed_on, at, source)
                  SELECT r.implied_entry, r.member_id, r.skill_id, r.level, r.note, r.interested,
-                        r.assessed_on, r.rated_at, '{}' {join}",
+                        r.assessed_on, r.rated_at, '{}' {held}",
                 source.code()
             ))
             .at(&self.path)?
-            .execute(rusqlite::params_from_iter(&params))
+            .execute(rusqlite::params_from_iter(params))
             .at(&self.path)?;
         if n > 0 {
             self.tx
                 .prepare_cached(&format!(
                     "UPDATE {table} SET implied_entry = NULL
                      WHERE implied_entry IS NOT NULL AND (member_id, skill_id) IN
-                       (SELECT k.column1, k.column2 {join})"
+                       (SELECT r.member_id, r.skill_id {held})"
                 ))
                 .at(&self.path)?
-                .execute(rusqlite::params_from_iter(&params))
+                .execute(rusqlite::params_from_iter(params))
                 .at(&self.path)?;
         }
         Ok(())
@@ -2846,32 +2858,14 @@ impl<'t> Writer<'t> {
         // written first, and an entry still implied by its rating becomes a history row.
         self.flush()?;
         for source in [Source::Lead, Source::SelfAssessed] {
-            let table = source_table(source);
-            let n = self
-                .tx
-                .execute(
-                    &format!(
-                        "INSERT INTO rating_history
-                           (id, member_id, skill_id, level, note, interested, assessed_on, at, source)
-                         SELECT implied_entry, member_id, skill_id, level, note, interested,
-                                assessed_on, rated_at, '{}'
-                         FROM {table} WHERE member_id = ?1 AND implied_entry = ?2",
-                        source.code()
-                    ),
-                    params![member.0, entry],
-                )
-                .at(&self.path)?;
-            if n > 0 {
-                self.tx
-                    .execute(
-                        &format!(
-                            "UPDATE {table} SET implied_entry = NULL
-                             WHERE member_id = ?1 AND implied_entry = ?2"
-                        ),
-                        params![member.0, entry],
-                    )
-                    .at(&self.path)?;
-            }
+            self.write_out(
+                source,
+                (
+                    &format!("FROM {} r", source_table(source)),
+                    "r.member_id = ?1 AND r.implied_entry = ?2",
+                ),
+                params![member.0, entry],
+            )?;
         }
         self.next_history.set(None);
         let id = self.last_history_id()? + 1;
