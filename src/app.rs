@@ -1026,6 +1026,7 @@ impl CapmatrixApp {
             sheet: Some(d.sheet.trim().to_string()).filter(|s| !s.is_empty()),
             source: crate::model::Source::Lead,
             add_skills: crate::transfer::AddSkills::These(d.add_skills.clone()),
+            assessed_on: None,
         }
     }
 

@@ -354,6 +354,11 @@ pub enum Command {
         /// Whose ratings the rows are (a long file's Source column says it row by row).
         #[arg(long, value_enum, default_value = "lead")]
         source: SourceArg,
+        /// The assessment date of ratings the file does not date (no Rated on cell): bring
+        /// last year's matrix in for its history. Older than a rating held, a rating is
+        /// recorded in history on its date and the current rating is kept.
+        #[arg(long, value_name = "DATE")]
+        assessed_on: Option<String>,
         /// Create a wide file's unknown columns (not a capmatrix column, not a skill, not close
         /// to a skill's name) as custom skills; their cells must then be levels.
         #[arg(long)]
@@ -620,10 +625,10 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
             )?;
             writeln!(
                 out,
-                "added {} teams, {} members and {} ratings to {}",
-                s.teams,
-                s.members,
-                s.ratings,
+                "added {}, {} and {} to {}",
+                plural(s.teams, "team", "teams"),
+                plural(s.members, "member", "members"),
+                plural(s.ratings, "rating", "ratings"),
                 db.display()
             )
             .map_err(out_err)
@@ -637,8 +642,20 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
             dry_run,
             source,
             add_skills,
+            assessed_on,
         } => {
+            let assessed_on = assessed_on
+                .as_deref()
+                .map(|t| date_arg("--assessed-on", t))
+                .transpose()?;
+            if assessed_on.is_some_and(|d| d > crate::model::time::today()) {
+                return Err(Error::Usage(
+                    "--assessed-on is in the future: an assessment is dated on or before today"
+                        .into(),
+                ));
+            }
             let options = crate::transfer::ImportOptions {
+                assessed_on,
                 add_skills: if *add_skills {
                     crate::transfer::AddSkills::AllUnknown
                 } else {
@@ -1058,6 +1075,17 @@ fn rate(db: &Path, a: &RateArgs<'_>, out: &mut dyn Write) -> Result<()> {
         Some(r) => format!("{}, assessed on {}", r.level, r.assessed_on),
         None => "not rated".to_string(),
     };
+    if outcome.changed
+        && let (Some(on), Some(r)) = (a.on, now)
+        && on < r.assessed_on
+    {
+        // The time rule: an older assessment is history, never the present.
+        return writeln!(
+            out,
+            "{who}: recorded in history as assessed on {on}; the current rating, assessed later, is kept: {state}"
+        )
+        .map_err(out_err);
+    }
     let verb = if outcome.changed { "" } else { "unchanged: " };
     writeln!(out, "{verb}{who}: {state}").map_err(out_err)
 }
@@ -1134,6 +1162,17 @@ fn review(
 }
 
 /// The header of `trend --format csv`.
+/// The header of `trend` across several teams (no `--team`): each team against its own
+/// target on each date.
+pub const TREND_TEAMS_HEADER: [&str; 6] = [
+    "Date",
+    "Skill",
+    "Teams with a target",
+    "Teams short",
+    "People missing",
+    "Teams on one person",
+];
+
 pub const TREND_HEADER: [&str; 6] = [
     "Date",
     "Skill",
@@ -1173,8 +1212,71 @@ fn trend(
             dates.len()
         )));
     }
-    let tr = history::trend(snapshot, &timeline, scope, &dates);
     let fw = &snapshot.framework;
+    if team.is_none() && crate::model::analysis::single_team(snapshot, Scope::All).is_none() {
+        // Several teams: teams short per period, each against its own target.
+        let points = history::trend_across_teams(snapshot, &timeline, &dates);
+        return match format {
+            TrendFormat::Csv => {
+                let rows: Vec<[String; 6]> = points
+                    .iter()
+                    .map(|p| {
+                        [
+                            p.date.to_string(),
+                            fw.skill(p.skill).name.clone(),
+                            p.teams_with_target.to_string(),
+                            p.teams_short.to_string(),
+                            p.people_missing.to_string(),
+                            p.teams_on_one_person.to_string(),
+                        ]
+                    })
+                    .collect();
+                write_csv(out, &TREND_TEAMS_HEADER, rows)
+            }
+            TrendFormat::Json => {
+                #[derive(serde::Serialize)]
+                struct Row<'a> {
+                    date: String,
+                    skill: &'a str,
+                    teams_with_target: usize,
+                    teams_short: usize,
+                    people_missing: u32,
+                    teams_on_one_person: usize,
+                }
+                #[derive(serde::Serialize)]
+                struct Doc<'a> {
+                    scope: &'a str,
+                    from: String,
+                    to: String,
+                    rows: Vec<Row<'a>>,
+                }
+                let doc = Doc {
+                    scope: "All teams (each against its own target)",
+                    from: from.to_string(),
+                    to: to.to_string(),
+                    rows: points
+                        .iter()
+                        .map(|p| Row {
+                            date: p.date.to_string(),
+                            skill: &fw.skill(p.skill).name,
+                            teams_with_target: p.teams_with_target,
+                            teams_short: p.teams_short,
+                            people_missing: p.people_missing,
+                            teams_on_one_person: p.teams_on_one_person,
+                        })
+                        .collect(),
+                };
+                serde_json::to_writer_pretty(&mut *out, &doc)
+                    .map_err(|e| out_err(std::io::Error::from(e)))?;
+                writeln!(out).map_err(out_err)
+            }
+        };
+    }
+    let scope = match (team, crate::model::analysis::single_team(snapshot, scope)) {
+        (None, Some(only)) => Scope::Team(only),
+        _ => scope,
+    };
+    let tr = history::trend(snapshot, &timeline, scope, &dates);
     match format {
         TrendFormat::Csv => {
             let rows: Vec<[String; 6]> = tr
@@ -1490,6 +1592,8 @@ fn info(store: &Store, out: &mut dyn Write) -> Result<()> {
         ("members", counts.members.to_string()),
         ("former members", counts.former.to_string()),
         ("ratings", counts.ratings.to_string()),
+        ("own ratings", counts.own_ratings.to_string()),
+        ("former members' ratings", counts.former_ratings.to_string()),
         ("rating history", counts.history.to_string()),
         ("framework", fw.title()),
         (
@@ -1805,6 +1909,25 @@ fn gaps(snapshot: &Snapshot, ask: &GapsAsk<'_>, out: &mut dyn Write) -> Result<u
         }
         return Ok(report.skills.len());
     }
+    if ask.team.is_none() && crate::model::analysis::single_team(snapshot, Scope::All).is_none() {
+        // Several teams: each against its own target, never everyone pooled.
+        let report = report::org_gaps_report(snapshot, ask.all);
+        match ask.format {
+            GapsFormat::Json => json(out, &report)?,
+            GapsFormat::Csv => write_csv(
+                out,
+                &report::ORG_GAPS_HEADER,
+                report.skills.iter().map(report::org_gap_cells).collect(),
+            )?,
+            GapsFormat::Text => org_gaps_text(&report, ask.all, out)?,
+            GapsFormat::Parquet => {
+                return Err(Error::Usage(
+                    "--format parquet is for --by-team (every team's gaps)".into(),
+                ));
+            }
+        }
+        return Ok(report.skills.len());
+    }
     let report = gaps_report(snapshot, ask.team, ask.all)?;
     match ask.format {
         GapsFormat::Json => json(out, &report)?,
@@ -1884,14 +2007,20 @@ fn what_if_text(report: &report::WhatIfReport, out: &mut dyn Write) -> Result<()
         .skills
         .iter()
         .map(|r| {
-            let mut flags = Vec::new();
-            if r.new_shortfall {
-                flags.push("NEW SHORTFALL".to_string());
+            // One verdict per skill: what got worse, or "better", never both.
+            let mut flags = r.worse.clone();
+            if r.verdict == "better" {
+                flags.push("better".to_string());
             }
-            if r.new_single_point_of_failure {
-                flags.push("NEW single point of failure".to_string());
-            } else if r.then.single_point_of_failure {
-                flags.push("single point of failure".to_string());
+            if let Some(who) = r
+                .then
+                .held_only_by
+                .as_ref()
+                .filter(|_| !r.new_single_point_of_failure)
+            {
+                flags.push(format!("held only by {who}"));
+            } else if let Some(who) = &r.then.held_only_by {
+                flags.push(format!("now held only by {who}"));
             }
             if r.covered_today.is_none() {
                 flags.push("new to the team".to_string());
@@ -1919,7 +2048,7 @@ fn what_if_text(report: &report::WhatIfReport, out: &mut dyn Write) -> Result<()
 
 fn by_team_text(
     reports: &[GapsReport],
-    cells: &[[String; 8]],
+    cells: &[[String; 9]],
     all: bool,
     out: &mut dyn Write,
 ) -> Result<()> {
@@ -1953,7 +2082,7 @@ fn by_team_text(
                 format!("{}/{}", c[4], c[3]),
                 c[5].clone(),
                 if c[6] == "yes" {
-                    "single point of failure".into()
+                    format!("held only by {}", c[8])
                 } else {
                     String::new()
                 },
@@ -1967,10 +2096,77 @@ fn by_team_text(
     )
 }
 
-/// The gap analysis of a team (or everyone) by names, as every format writes it.
+/// The gap analysis of a team by names, as every format writes it. Without a name, the
+/// database's one team with members.
 fn gaps_report(snapshot: &Snapshot, team: Option<&str>, all: bool) -> Result<GapsReport> {
-    let (scope, team_name) = scope_named(snapshot, team)?;
+    let (scope, team_name) = match team {
+        Some(_) => scope_named(snapshot, team)?,
+        None => match crate::model::analysis::single_team(snapshot, Scope::All) {
+            Some(id) => (
+                Scope::Team(id),
+                snapshot
+                    .team(id)
+                    .map_or_else(|| "All teams".to_string(), |t| t.name.clone()),
+            ),
+            None => scope_named(snapshot, None)?,
+        },
+    };
     Ok(report::gaps_report(snapshot, scope, team_name, all))
+}
+
+/// `gaps` across several teams: per skill, the teams short of their own target, the people
+/// missing in all and the teams resting on one person.
+fn org_gaps_text(report: &report::OrgGapsReport, all: bool, out: &mut dyn Write) -> Result<()> {
+    writeln!(
+        out,
+        "{}: {} in {}; {} short of a target.",
+        report.scope,
+        plural(report.members, "member", "members"),
+        plural(report.teams, "team", "teams"),
+        plural(report.teams_short, "team", "teams"),
+    )
+    .map_err(out_err)?;
+    if report.skills.is_empty() {
+        writeln!(
+            out,
+            "No gaps: every team meets its targets, and no team rests on one person."
+        )
+        .map_err(out_err)?;
+    } else {
+        writeln!(
+            out,
+            "\n{} worst first (each team against its own target; --by-team lists them):",
+            if all {
+                "Skills across teams,"
+            } else {
+                "Gaps across teams,"
+            }
+        )
+        .map_err(out_err)?;
+        let rows: Vec<[String; 4]> = report
+            .skills
+            .iter()
+            .map(|r| {
+                [
+                    r.skill.clone(),
+                    format!("{} of {}", r.teams_short, r.teams_with_target),
+                    r.people_missing.to_string(),
+                    format!("{} of {}", r.teams_on_one_person, r.teams_with_target),
+                ]
+            })
+            .collect();
+        write_table(
+            out,
+            &[
+                "Skill",
+                "Teams short",
+                "People missing",
+                "Teams on one person",
+            ],
+            &rows,
+        )?;
+    }
+    below_role_text(&report.members_below_role, out)
 }
 
 fn gaps_csv(report: &GapsReport, out: &mut dyn Write) -> Result<()> {
@@ -2005,8 +2201,8 @@ fn gaps_text(report: &GapsReport, all: bool, out: &mut dyn Write) -> Result<()> 
             .iter()
             .map(|r| {
                 let mut flags = Vec::new();
-                if r.single_point_of_failure {
-                    flags.push("single point of failure".to_string());
+                if let Some(who) = &r.held_only_by {
+                    flags.push(format!("held only by {who}"));
                 }
                 if let Some(next) = r.closest.first().filter(|_| r.shortfall > 0) {
                     flags.push(format!("closest: {next}"));
@@ -2030,23 +2226,26 @@ fn gaps_text(report: &GapsReport, all: bool, out: &mut dyn Write) -> Result<()> 
             &rows,
         )?;
     }
-    let below = &report.members_below_role;
-    if !below.is_empty() {
-        let people: std::collections::BTreeSet<(&str, &str)> = below
-            .iter()
-            .map(|r| (r.team.as_str(), r.member.as_str()))
-            .collect();
-        writeln!(
-            out,
-            "\n{} below their role level's requirement in {} (use --format json for the list).",
-            if people.len() == 1 {
-                "1 member is".to_string()
-            } else {
-                format!("{} members are", people.len())
-            },
-            plural(below.len(), "skill", "skills")
-        )
-        .map_err(out_err)?;
+    below_role_text(&report.members_below_role, out)
+}
+
+/// The closing line of `gaps`: who is below their role level, counted as people, skills and
+/// (member, skill) pairs, each named for what it counts.
+fn below_role_text(below: &[report::MemberRow], out: &mut dyn Write) -> Result<()> {
+    if below.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    let people: std::collections::BTreeSet<(&str, &str)> = below
+        .iter()
+        .map(|r| (r.team.as_str(), r.member.as_str()))
+        .collect();
+    let skills: std::collections::BTreeSet<&str> = below.iter().map(|r| r.skill.as_str()).collect();
+    writeln!(
+        out,
+        "\n{} below their role level's requirement: {} short across {} (use --format json for the list).",
+        plural(people.len(), "member is", "members are"),
+        plural(below.len(), "member-skill pair", "member-skill pairs"),
+        plural(skills.len(), "skill", "skills"),
+    )
+    .map_err(out_err)
 }

@@ -216,6 +216,9 @@ pub enum Action {
         restore: Option<Rating>,
         /// Whose rating.
         source: Source,
+        /// The past assessment the entry recorded, when it was older than the rating held
+        /// and so left it as it was (history only): its redo records it again.
+        past: Option<Rating>,
     },
     /// Undo a member event (joined again, left, moved, role change): records a retraction and
     /// puts the member back as they were (used by undo).
@@ -944,7 +947,8 @@ fn apply_one(
             entry,
             restore,
             source,
-        } => a.retract_rating(source, (member, skill), entry, restore),
+            past,
+        } => a.retract_rating(source, (member, skill), entry, restore, past),
         Action::SetTarget {
             team,
             skill,
@@ -1587,6 +1591,44 @@ impl Applier<'_, '_> {
         check_active_skill(self.snapshot, skill)?;
         check_date(on, self.today)?;
         let old = self.ratings_of(source, member)?.get(&skill).cloned();
+        if let (Some(held), Some(date)) = (&old, on)
+            && date < held.assessed_on
+        {
+            // The time rule: the current rating is the latest assessment. An older one is
+            // history on its date (as-of views, trends and the profile show it there) and
+            // leaves the rating held, its review date included, as it is.
+            let past = Rating {
+                level,
+                note,
+                interested,
+                assessed_on: date,
+            };
+            let entry = self.w.append_history(
+                member,
+                &HistoryEntry {
+                    id: 0,
+                    skill,
+                    level: Some(level),
+                    note: past.note.clone(),
+                    interested,
+                    assessed_on: date,
+                    recorded: self.now,
+                    undone: None,
+                    source,
+                },
+            )?;
+            return Ok((
+                changed(),
+                Some(Action::RetractRating {
+                    member,
+                    skill,
+                    entry,
+                    restore: old,
+                    source,
+                    past: Some(past),
+                }),
+            ));
+        }
         // Only the note or the flag changing keeps the assessment date.
         let assessed_on = on.unwrap_or(match &old {
             Some(o) if o.level == level => o.assessed_on,
@@ -1613,6 +1655,7 @@ impl Applier<'_, '_> {
                 entry,
                 restore: old,
                 source,
+                past: None,
             }),
         ))
     }
@@ -1676,6 +1719,7 @@ impl Applier<'_, '_> {
                 entry,
                 restore: Some(old),
                 source,
+                past: None,
             }),
         ))
     }
@@ -1686,10 +1730,34 @@ impl Applier<'_, '_> {
         (member, skill): (MemberId, SkillId),
         entry: i64,
         restore: Option<Rating>,
+        past: Option<Rating>,
     ) -> Result<Applied> {
         check_active_skill(self.snapshot, skill)?;
         let current = self.ratings_of(source, member)?.get(&skill).cloned();
         self.w.retract_history(member, entry, self.now)?;
+        if let Some(p) = past {
+            // A past assessment left the rating held as it was: only its entry goes, and its
+            // redo records it on its date again.
+            let redo = match source {
+                Source::Lead => Action::SetRating {
+                    member,
+                    skill,
+                    level: p.level,
+                    note: p.note,
+                    interested: p.interested,
+                    on: Some(p.assessed_on),
+                },
+                Source::SelfAssessed => Action::SetSelfRating {
+                    member,
+                    skill,
+                    level: p.level,
+                    note: p.note,
+                    interested: p.interested,
+                    on: Some(p.assessed_on),
+                },
+            };
+            return Ok((changed(), Some(redo)));
+        }
         match &restore {
             Some(r) => self.w.put_rating_of(source, member, skill, r, self.now)?,
             None => self.w.delete_rating_of(source, member, skill)?,

@@ -24,6 +24,10 @@ pub struct ImportOptions {
     pub source: crate::model::Source,
     /// Which of a wide file's unknown columns to create as custom skills.
     pub add_skills: AddSkills,
+    /// The assessment date of ratings the file does not date (`import --assessed-on`): a
+    /// past matrix brought in is recorded on its date. Ratings older than those held become
+    /// history and leave the current ratings as they are.
+    pub assessed_on: Option<crate::model::Date>,
 }
 
 /// Which unknown columns of a wide file an import creates as custom skills (columns that are
@@ -301,7 +305,31 @@ pub fn import_bytes(
         extended = copy;
         &extended
     };
-    let plan = io::plan_from(snapshot, &read.parsed, options.mode, options.source);
+    if let Some(on) = options.assessed_on {
+        for r in read
+            .parsed
+            .members
+            .iter_mut()
+            .flat_map(|m| m.ratings.iter_mut())
+        {
+            r.at.get_or_insert(on);
+        }
+    }
+    let mut plan = io::plan_from(snapshot, &read.parsed, options.mode, options.source);
+    if plan.summary.ratings_older > 0 {
+        // Past assessments already recorded (the same file imported twice) are left out:
+        // history holds each assessment once.
+        let timeline = core.timeline()?;
+        plan.drop_known_past(&|member, source, skill, on, level| {
+            timeline.entries(member).iter().any(|(_, e)| {
+                e.source == source
+                    && e.skill == skill
+                    && e.undone.is_none()
+                    && e.assessed_on == on
+                    && e.level == Some(level)
+            })
+        });
+    }
     // A rolled-up team is a copy (the next roll-up would replace an import into it): refused
     // in the dry run too, where the preview would otherwise promise changes.
     for t in plan.teams.iter().filter_map(|t| t.existing) {
@@ -373,6 +401,40 @@ fn rating_action(
             note: note.clone(),
             interested: *interested,
             on: *at,
+        },
+        (
+            io::plan::RatingChange::Past {
+                skill,
+                level,
+                note,
+                interested,
+                at,
+            },
+            Source::Lead,
+        ) => Action::SetRating {
+            member,
+            skill: *skill,
+            level: *level,
+            note: note.clone(),
+            interested: *interested,
+            on: Some(*at),
+        },
+        (
+            io::plan::RatingChange::Past {
+                skill,
+                level,
+                note,
+                interested,
+                at,
+            },
+            Source::SelfAssessed,
+        ) => Action::SetSelfRating {
+            member,
+            skill: *skill,
+            level: *level,
+            note: note.clone(),
+            interested: *interested,
+            on: Some(*at),
         },
         (io::plan::RatingChange::Clear { skill }, Source::Lead) => Action::ClearRating {
             member,
@@ -456,6 +518,7 @@ fn apply_plan_adding(
                             .iter()
                             .filter_map(|c| match c {
                                 io::plan::RatingChange::Set { at, .. } => *at,
+                                io::plan::RatingChange::Past { at, .. } => Some(*at),
                                 io::plan::RatingChange::Clear { .. } => None,
                             })
                             .min(),

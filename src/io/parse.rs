@@ -266,12 +266,7 @@ fn classify_column(
         return Col::Ignored;
     }
     if let Some(col) = fixed_column(key) {
-        if format == FileFormat::Wide
-            && matches!(
-                col,
-                Col::RatedOn | Col::Interested | Col::Note | Col::Source
-            )
-        {
+        if format == FileFormat::Wide && matches!(col, Col::Interested | Col::Note | Col::Source) {
             problems.push(Problem::cell(
                 line,
                 name,
@@ -440,8 +435,15 @@ fn read_identity(
     }
 }
 
-/// A wide row's ratings: one per skill column; an empty cell is "no rating given".
-fn read_wide_ratings(row: &RawRow, header: &Header, problems: &mut Problems) -> Vec<ParsedRating> {
+/// A wide row's ratings: one per skill column; an empty cell is "no rating given". A Rated
+/// on column dates the row's ratings (a past matrix brought in for its history).
+fn read_wide_ratings(
+    row: &RawRow,
+    header: &Header,
+    problems: &mut Problems,
+    today: crate::model::Date,
+) -> Vec<ParsedRating> {
+    let at = rated_on(row, header, problems, today);
     let mut ratings = Vec::with_capacity(header.skill_columns());
     for (i, col) in header.cols.iter().enumerate() {
         let Col::SkillColumn(skill) = *col else {
@@ -460,13 +462,48 @@ fn read_wide_ratings(row: &RawRow, header: &Header, problems: &mut Problems) -> 
             line: row.line,
             skill,
             level,
-            at: None,
+            at,
             interested: None,
             note: None,
             source: None,
         });
     }
     ratings
+}
+
+/// A row's Rated on cell: the assessment date of its ratings (`None`: empty or no column).
+/// Not a date, or a date in the future, is a problem at its cell.
+fn rated_on(
+    row: &RawRow,
+    header: &Header,
+    problems: &mut Problems,
+    today: crate::model::Date,
+) -> Option<crate::model::Date> {
+    let line = row.line;
+    let text = header
+        .find(Col::RatedOn)
+        .and_then(|i| row.cells.get(i))?
+        .trim();
+    if text.is_empty() {
+        return None;
+    }
+    let t = crate::model::time::parse_date(text);
+    match t {
+        None => problems.push(Problem::cell(
+            line,
+            "Rated on",
+            format!(
+                "\"{text}\" is not a date (expected e.g. 2026-11-25, 25/11/2026 or 2026-11-25T14:30:00Z)"
+            ),
+        )),
+        Some(d) if d > today => problems.push(Problem::cell(
+            line,
+            "Rated on",
+            format!("{d} is in the future (today is {today})"),
+        )),
+        Some(_) => {}
+    }
+    t
 }
 
 /// A long row's one rating: skill, level (empty: cleared), date, interest and note.
@@ -529,28 +566,7 @@ fn read_long_rating(
         }
         parsed
     };
-    let at = match cell(Col::RatedOn).map(str::trim) {
-        None | Some("") => None,
-        Some(text) => {
-            let t = crate::model::time::parse_date(text);
-            match t {
-                None => problems.push(Problem::cell(
-                    line,
-                    "Rated on",
-                    format!(
-                        "\"{text}\" is not a date (expected e.g. 2026-11-25, 25/11/2026 or 2026-11-25T14:30:00Z)"
-                    ),
-                )),
-                Some(d) if d > today => problems.push(Problem::cell(
-                    line,
-                    "Rated on",
-                    format!("{d} is in the future (today is {today})"),
-                )),
-                Some(_) => {}
-            }
-            t
-        }
-    };
+    let at = rated_on(row, header, problems, today);
     let interested = header.find(Col::Interested).and_then(|i| {
         let text = row.cells.get(i).unwrap_or("").trim();
         let flag = parse_yes_no(text);
@@ -721,7 +737,7 @@ pub fn parse(
         }
         let who = read_identity(row, &header, framework, default_team, &mut problems);
         let ratings = match header.format {
-            FileFormat::Wide => read_wide_ratings(row, &header, &mut problems),
+            FileFormat::Wide => read_wide_ratings(row, &header, &mut problems, today),
             FileFormat::Long => read_long_rating(
                 row,
                 &header,

@@ -130,6 +130,97 @@ fn close_page(s: &mut String, height: f64) {
     s.push_str("</svg>\n");
 }
 
+/// A skill's footer cell: coverage against the team's target, or, across several teams,
+/// the teams at their own target out of those with one.
+struct FooterCell {
+    /// "1/2", or "12/20" teams.
+    figure: String,
+    /// What it says in words (the cell's tooltip).
+    words: String,
+    short: bool,
+    single: bool,
+    best: Option<crate::model::Level>,
+}
+
+impl FooterCell {
+    /// As the window's footer: one person only (amber) before short (orange) before met.
+    fn colours(&self) -> (palette::Rgb, palette::Rgb) {
+        if self.single {
+            (palette::SINGLE, palette::INK)
+        } else if self.short {
+            (palette::SHORT, palette::WHITE)
+        } else {
+            (palette::COVERED, palette::WHITE)
+        }
+    }
+}
+
+/// The footer of a picture of `scope`: one team's coverage, or (several teams) how many
+/// teams meet their own target, never everyone pooled against one target.
+fn footer_cells(
+    snapshot: &Snapshot,
+    scope: Scope,
+) -> std::collections::HashMap<crate::model::SkillId, FooterCell> {
+    let best_of = |skill| {
+        scope_members(snapshot, scope)
+            .iter()
+            .filter_map(|m| m.ratings.get(&skill).map(|r| r.level))
+            .max()
+    };
+    let Some(team) = analysis::single_team(snapshot, scope) else {
+        let teams = analysis::analyse_teams(snapshot);
+        return analysis::across_teams(&snapshot.framework, &teams)
+            .into_iter()
+            .map(|a| {
+                let met = a.teams_with - a.teams_short.len();
+                let cell = FooterCell {
+                    figure: format!("{met}/{}", a.teams_with),
+                    words: format!(
+                        "{met} of {} teams at their own target; {} short ({} people missing); {} resting on one person",
+                        a.teams_with,
+                        a.teams_short.len(),
+                        a.missing,
+                        a.teams_single.len()
+                    ),
+                    short: !a.teams_short.is_empty(),
+                    single: a.teams_short.is_empty() && !a.teams_single.is_empty(),
+                    best: best_of(a.skill),
+                };
+                (a.skill, cell)
+            })
+            .collect();
+    };
+    analysis::analyse(snapshot, Scope::Team(team))
+        .skills
+        .into_iter()
+        .map(|cov| {
+            let cell = FooterCell {
+                figure: format!("{}/{}", cov.covered, cov.target.count),
+                words: format!(
+                    "{} of {} at {} or above{}{}",
+                    cov.covered,
+                    cov.target.count,
+                    cov.target.level.name(),
+                    if cov.shortfall > 0 {
+                        format!(", {} short", cov.shortfall)
+                    } else {
+                        String::new()
+                    },
+                    if cov.single_point_of_failure {
+                        ", rests on one person"
+                    } else {
+                        ""
+                    }
+                ),
+                short: cov.shortfall > 0,
+                single: cov.single_point_of_failure,
+                best: cov.best,
+            };
+            (cov.skill, cell)
+        })
+        .collect()
+}
+
 /// Writes the heatmap of `scope` as SVG. `title` names it ("Platform team" or "All teams");
 /// `date` is printed under the title. Refuses more than [`MAX_PICTURE_MEMBERS`] members.
 pub fn heatmap_svg(
@@ -147,11 +238,8 @@ pub fn heatmap_svg(
         });
     }
     let skills = wide_skills(snapshot, &members);
-    let coverage: std::collections::HashMap<_, _> = analysis::analyse(snapshot, scope)
-        .skills
-        .into_iter()
-        .map(|c| (c.skill, c))
-        .collect();
+    let coverage = footer_cells(snapshot, scope);
+    let across_teams = analysis::single_team(snapshot, scope).is_none();
     let show_team = matches!(scope, Scope::All);
     let team_of = |m: &crate::model::Member| {
         snapshot
@@ -349,7 +437,12 @@ pub fn heatmap_svg(
     }
     // Footer: coverage against the target, and the team's best level.
     let label_x = MARGIN + team_w + 4.0;
-    for (i, label) in ["Coverage", "Team best"].iter().enumerate() {
+    let labels = if across_teams {
+        ["Teams meeting", "Best anywhere"]
+    } else {
+        ["Coverage", "Team best"]
+    };
+    for (i, label) in labels.iter().enumerate() {
         let y = footer_top + i as f64 * ROW_H;
         let _ = writeln!(
             s,
@@ -359,54 +452,35 @@ pub fn heatmap_svg(
     }
     let _ = writeln!(
         s,
-        r#"<text x="{}" y="{}" fill="{muted}">covered / target</text>"#,
+        r#"<text x="{}" y="{}" fill="{muted}">{}</text>"#,
         label_x + name_w,
-        footer_top + ROW_H / 2.0 + 4.0
+        footer_top + ROW_H / 2.0 + 4.0,
+        if across_teams {
+            "teams at target / with one"
+        } else {
+            "covered / target"
+        }
     );
     for (c, skill) in skills.iter().enumerate() {
         let cx = left + c as f64 * CELL_W;
-        let Some(cov) = coverage.get(skill) else {
+        let Some(cell) = coverage.get(skill) else {
             continue;
         };
-        // As the window's footer: one person only (amber) before short (orange) before met.
-        let (fill, text) = if cov.single_point_of_failure {
-            (palette::SINGLE, palette::INK)
-        } else if cov.shortfall > 0 {
-            (palette::SHORT, palette::WHITE)
-        } else {
-            (palette::COVERED, palette::WHITE)
-        };
-        let tip = format!(
-            "{}: {} of {} at {} or above{}{}",
-            fw.skill(*skill).name,
-            cov.covered,
-            cov.target.count,
-            cov.target.level.name(),
-            if cov.shortfall > 0 {
-                format!(", {} short", cov.shortfall)
-            } else {
-                String::new()
-            },
-            if cov.single_point_of_failure {
-                ", rests on one person"
-            } else {
-                ""
-            }
-        );
+        let (fill, text) = cell.colours();
+        let tip = format!("{}: {}", fw.skill(*skill).name, cell.words);
         let y = footer_top;
         let _ = writeln!(
             s,
-            r##"<g><title>{}</title><rect x="{cx}" y="{y}" width="{CELL_W}" height="{ROW_H}" fill="{}" stroke="#ffffff"/><text x="{}" y="{}" text-anchor="middle" font-size="11" fill="{}">{}/{}</text></g>"##,
+            r##"<g><title>{}</title><rect x="{cx}" y="{y}" width="{CELL_W}" height="{ROW_H}" fill="{}" stroke="#ffffff"/><text x="{}" y="{}" text-anchor="middle" font-size="11" fill="{}">{}</text></g>"##,
             esc(&tip),
             fill.css(),
             cx + CELL_W / 2.0,
             y + ROW_H / 2.0 + 4.0,
             text.css(),
-            cov.covered,
-            cov.target.count
+            cell.figure
         );
         let y = footer_top + ROW_H;
-        match cov.best {
+        match cell.best {
             Some(l) => {
                 let _ = writeln!(
                     s,

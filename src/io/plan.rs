@@ -33,8 +33,13 @@ pub struct Summary {
     pub members_removed: usize,
     /// Former members the file names, who come back with their history.
     pub members_rejoining: usize,
-    /// Ratings in the file assessed before the ones held: left as they are.
+    /// Ratings in the file assessed before the ones held: recorded in history on their dates,
+    /// the ratings held kept as they are (the current rating is the latest assessment).
     pub ratings_older: usize,
+    /// Past assessments already in history (the same level on the same date): left out.
+    pub ratings_known: usize,
+    /// Clears (empty levels of a long file) dated before the ratings held: left out, said.
+    pub clears_older: usize,
     /// Ratings set where there was none.
     pub ratings_set: usize,
     /// Ratings changed.
@@ -66,8 +71,16 @@ impl Summary {
             [
                 ("members rejoining (former members)", self.members_rejoining),
                 (
-                    "ratings older than those held (kept as they are)",
+                    "past assessments recorded in history (current ratings kept)",
                     self.ratings_older,
+                ),
+                (
+                    "past assessments already in history (left out)",
+                    self.ratings_known,
+                ),
+                (
+                    "clears dated before the ratings held (left out)",
+                    self.clears_older,
                 ),
             ]
             .iter()
@@ -99,6 +112,31 @@ pub enum RatingChange {
         /// The skill.
         skill: SkillId,
     },
+    /// Record an assessment older than the rating held: history on its date, the rating
+    /// held unchanged.
+    Past {
+        /// The skill.
+        skill: SkillId,
+        /// The level.
+        level: Level,
+        /// The note.
+        note: String,
+        /// The interested flag.
+        interested: bool,
+        /// The assessment date.
+        at: crate::model::Date,
+    },
+}
+
+impl RatingChange {
+    /// The skill it changes.
+    pub fn skill(&self) -> SkillId {
+        match self {
+            RatingChange::Set { skill, .. }
+            | RatingChange::Clear { skill }
+            | RatingChange::Past { skill, .. } => *skill,
+        }
+    }
 }
 
 /// A team the import touches.
@@ -170,6 +208,37 @@ impl std::fmt::Display for Change {
 }
 
 impl Plan {
+    /// Leaves out the past assessments `known` says are in history already (the same
+    /// member, source, skill, date and level: a file imported twice, or a history export
+    /// brought back), counting them apart.
+    pub fn drop_known_past(
+        &mut self,
+        known: &dyn Fn(MemberId, Source, SkillId, crate::model::Date, Level) -> bool,
+    ) {
+        let mut dropped = 0;
+        for m in &mut self.members {
+            let Some(id) = m.existing else {
+                continue;
+            };
+            for (source, list) in [
+                (Source::Lead, &mut m.ratings),
+                (Source::SelfAssessed, &mut m.self_ratings),
+            ] {
+                list.retain(|c| match c {
+                    RatingChange::Past {
+                        skill, level, at, ..
+                    } if known(id, source, *skill, *at, *level) => {
+                        dropped += 1;
+                        false
+                    }
+                    _ => true,
+                });
+            }
+        }
+        self.summary.ratings_older -= dropped;
+        self.summary.ratings_known += dropped;
+    }
+
     /// The changes one by one, in plan order: at most `limit` of them, with the total.
     pub fn changes(&self, snapshot: &Snapshot, limit: usize) -> (Vec<Change>, usize) {
         let fw = &snapshot.framework;
@@ -240,6 +309,22 @@ impl Plan {
                     let (skill, new) = match r {
                         RatingChange::Set { skill, level, .. } => (*skill, Some(*level)),
                         RatingChange::Clear { skill } => (*skill, None),
+                        RatingChange::Past {
+                            skill, level, at, ..
+                        } => {
+                            let what = match source {
+                                Source::Lead => fw.skill(*skill).name.clone(),
+                                Source::SelfAssessed => {
+                                    format!("{} (own rating)", fw.skill(*skill).name)
+                                }
+                            };
+                            listed.push(change(
+                                what,
+                                String::new(),
+                                format!("{level} assessed {at} (history; current rating kept)"),
+                            ));
+                            continue;
+                        }
                     };
                     let old = match new {
                         Some(l) => levels.insert(skill, l),
@@ -448,7 +533,7 @@ fn rating_changes(
                 .get(&r.skill)
                 .is_some_and(|o| r.at.is_some_and(|d| d < o.assessed_on));
             if format == FileFormat::Long && older {
-                summary.ratings_older += 1;
+                summary.clears_older += 1;
             } else if format == FileFormat::Long && current.remove(&r.skill).is_some() {
                 given.remove(&r.skill);
                 summary.ratings_cleared += 1;
@@ -466,10 +551,17 @@ fn rating_changes(
         let interested = r.interested.or(old.map(|o| o.interested)).unwrap_or(false);
         if let Some(o) = old {
             let same_date = r.at.is_none_or(|d| d == o.assessed_on);
-            // A rating assessed before the one held is history, not a change: merging last
-            // year's file (or re-importing a history export) never takes levels back.
-            if r.at.is_some_and(|d| d < o.assessed_on) {
+            // A rating assessed before the one held is history, not the present: recorded on
+            // its date, never taking the level back (last year's file brings trends).
+            if let Some(at) = r.at.filter(|&d| d < o.assessed_on) {
                 summary.ratings_older += 1;
+                changes.push(RatingChange::Past {
+                    skill: r.skill,
+                    level,
+                    note: r.note.clone().unwrap_or_default(),
+                    interested: r.interested.unwrap_or(false),
+                    at,
+                });
                 continue;
             }
             if o.level == level && o.note == note && o.interested == interested && same_date {

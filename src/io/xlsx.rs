@@ -374,14 +374,11 @@ fn gaps_sheet(
                 .map(|t| t.name.clone())
                 .unwrap_or_default(),
         )],
-        Scope::All => {
-            let mut teams: Vec<_> = snapshot
-                .teams()
-                .map(|t| (Scope::Team(t.id), t.name.clone()))
-                .collect();
-            teams.sort_by_cached_key(|(_, name)| name.to_lowercase());
-            teams
-        }
+        Scope::All => snapshot
+            .teams_in_order()
+            .into_iter()
+            .map(|t| (Scope::Team(t.id), t.name.clone()))
+            .collect(),
     };
     // One team: exactly the columns of `gaps --format csv`; all teams: a Team column first.
     let with_team = matches!(scope, Scope::All);
@@ -398,7 +395,7 @@ fn gaps_sheet(
         .collect();
     // Column widths follow what is written in them (both tables share the columns).
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    widths.resize(8, 0);
+    widths.resize(header.len().max(8), 0);
     let mut seen = |c: usize, text: &str| {
         if let Some(w) = widths.get_mut(c) {
             *w = (*w).max(text.chars().count());

@@ -415,6 +415,117 @@ pub fn team_targets_met(snapshot: &Snapshot) -> BTreeMap<(TeamId, SkillId), bool
     out
 }
 
+/// Whether a scope is one team's: one team, or "everyone" when the database holds only
+/// one team with members (then everyone *is* that team, with its own targets). `None`: the
+/// scope spans several teams, where the unit is the team ([`across_teams`]).
+pub fn single_team(snapshot: &Snapshot, scope: Scope) -> Option<TeamId> {
+    match scope {
+        Scope::Team(team) => Some(team),
+        Scope::All => {
+            let mut with_members = snapshot.teams().filter(|t| !t.members.is_empty());
+            match (with_members.next(), with_members.next()) {
+                (Some(t), None) => Some(t.id),
+                (None, _) => snapshot.teams().next().map(|t| t.id),
+                _ => None,
+            }
+        }
+    }
+}
+
+/// The analysis of every team with members against its own targets, teams in
+/// [`Snapshot::teams_in_order`].
+pub fn analyse_teams(snapshot: &Snapshot) -> Vec<(TeamId, Analysis)> {
+    snapshot
+        .teams_in_order()
+        .into_iter()
+        .filter(|t| !t.members.is_empty())
+        .map(|t| (t.id, analyse(snapshot, Scope::Team(t.id))))
+        .collect()
+}
+
+/// One skill across several teams, each team against its own target: the unit is the
+/// team, never everyone pooled against one team's target.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AcrossTeams {
+    /// The skill.
+    pub skill: SkillId,
+    /// Teams with a target in it.
+    pub teams_with: usize,
+    /// Teams short of their own target in it.
+    pub teams_short: Vec<TeamId>,
+    /// People missing in all: the sum of the teams' shortfalls.
+    pub missing: u32,
+    /// Teams whose cover rests on one person.
+    pub teams_single: Vec<TeamId>,
+    /// People covering it, each at their own team's target level.
+    pub people: u32,
+}
+
+impl AcrossTeams {
+    /// Whether some team is short in it, or rests on one person.
+    pub fn is_gap(&self) -> bool {
+        !self.teams_short.is_empty() || !self.teams_single.is_empty()
+    }
+}
+
+/// Per skill, the teams of `analyses` short of their own target, the people missing in all
+/// and the teams resting on one person; worst first (most teams short, then most people
+/// missing, then most teams on one person, then by name).
+pub fn across_teams(framework: &Framework, analyses: &[(TeamId, Analysis)]) -> Vec<AcrossTeams> {
+    let mut per_skill: BTreeMap<SkillId, AcrossTeams> = BTreeMap::new();
+    for (team, a) in analyses {
+        for c in &a.skills {
+            let s = per_skill.entry(c.skill).or_insert_with(|| AcrossTeams {
+                skill: c.skill,
+                teams_with: 0,
+                teams_short: Vec::new(),
+                missing: 0,
+                teams_single: Vec::new(),
+                people: 0,
+            });
+            s.teams_with += 1;
+            if c.shortfall > 0 {
+                s.teams_short.push(*team);
+            }
+            if c.single_point_of_failure {
+                s.teams_single.push(*team);
+            }
+            s.missing += c.shortfall;
+            s.people += c.covered;
+        }
+    }
+    let mut out: Vec<AcrossTeams> = per_skill.into_values().collect();
+    out.sort_by_cached_key(|s| {
+        (
+            Reverse(s.teams_short.len()),
+            Reverse(s.missing),
+            Reverse(s.teams_single.len()),
+            framework.skill(s.skill).name.to_lowercase(),
+        )
+    });
+    out
+}
+
+/// The one person a skill rests on, in words: "Chloe Davies (Expert, assessed 2025-06-01,
+/// due for review)", the review due by their team's review period on `today`. `None`
+/// unless exactly one current member covers it.
+pub fn held_only_by(snapshot: &Snapshot, c: &SkillCoverage, today: super::Date) -> Option<String> {
+    let &id = c.covered_by.first().filter(|_| c.single_point_of_failure)?;
+    let m = snapshot.member(id)?;
+    let r = m.ratings.get(&c.skill)?;
+    let months = snapshot
+        .team(m.team)
+        .map_or(super::DEFAULT_REVIEW_MONTHS, |t| t.review_months);
+    let due = super::history::is_stale(r.assessed_on, today, months);
+    Some(format!(
+        "{} ({}, assessed {}{})",
+        m.name,
+        r.level.name(),
+        r.assessed_on,
+        if due { ", due for review" } else { "" }
+    ))
+}
+
 /// How many of the closest non-covering members a coverage lists.
 pub const CLOSEST: usize = 10;
 

@@ -4,9 +4,10 @@
 //!
 //! The rules:
 //! - an entry or event that was undone is ignored;
-//! - a rating as of D is the last entry recorded (in recorded order) among those assessed on or
-//!   before D: a later correction of an earlier assessment wins, and the matrix as of today is
-//!   the current matrix;
+//! - a rating as of D is the entry with the latest assessment date among those assessed on or
+//!   before D, ties going to the last recorded (a correction made the same day wins): an
+//!   assessment recorded later but dated earlier is history on its date, never the present,
+//!   and the matrix as of today is the current matrix;
 //! - a member is in the matrix as of D when their last event on or before D (joined, left,
 //!   moved, role) leaves them in a team; their team and role level are those of that moment.
 
@@ -96,7 +97,8 @@ impl Timeline {
     }
 }
 
-/// The last entry recorded among the lead's, not undone, assessed on or before `date`.
+/// The lead's entry with the latest assessment date on or before `date` (ties: the last
+/// recorded), undone ones aside.
 fn effective<'a>(
     entries: impl Iterator<Item = &'a HistoryEntry>,
     date: Date,
@@ -110,9 +112,13 @@ fn effective_of<'a>(
     date: Date,
     source: Source,
 ) -> Option<&'a HistoryEntry> {
+    // Entries come in recorded order: of equal dates, the later one replaces the best.
     entries
         .filter(|e| e.source == source && e.undone.is_none() && e.assessed_on <= date)
-        .last()
+        .fold(None, |best: Option<&HistoryEntry>, e| match best {
+            Some(b) if b.assessed_on > e.assessed_on => Some(b),
+            _ => Some(e),
+        })
 }
 
 /// Where a member stood on a date: their team and role level, or `None` when they were not
@@ -334,30 +340,79 @@ fn iso_date<S: serde::Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
 
 /// Coverage over time for a scope, at each of `dates` (see [`period_ends`]).
 pub fn trend(current: &Snapshot, timeline: &Timeline, scope: Scope, dates: &[Date]) -> Trend {
-    // Each date is independent: they are sampled on all cores (a whole organisation's
-    // 24 months take about a second on one), and joined in date order.
+    let mut out = Trend::default();
+    for p in on_all_cores(dates, |part| trend_serial(current, timeline, scope, part)) {
+        out.points.extend(p.points);
+        out.below_role.extend(p.below_role);
+    }
+    out
+}
+
+/// Runs `sample` over `dates` in parts on all cores, the parts' results in date order. Each
+/// date is independent (a whole organisation's 24 months take about a second on one core).
+fn on_all_cores<T: Send>(dates: &[Date], sample: impl Fn(&[Date]) -> T + Sync) -> Vec<T> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8)
         .min(dates.len().max(1));
     let chunk = dates.len().div_ceil(threads).max(1);
-    let parts: Vec<Trend> = std::thread::scope(|s| {
+    let sample = &sample;
+    std::thread::scope(|s| {
         let handles: Vec<_> = dates
             .chunks(chunk)
-            .map(|part| s.spawn(move || trend_serial(current, timeline, scope, part)))
+            .map(|part| s.spawn(move || sample(part)))
             .collect();
         handles
             .into_iter()
             // A worker's panic is a bug: carry it on rather than lose its rows.
             .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
+    })
+}
+
+/// One skill across teams at a period end: each team against its own target then.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamsTrendPoint {
+    /// The period end.
+    pub date: Date,
+    /// The skill.
+    pub skill: SkillId,
+    /// Teams with members and a target in it then.
+    pub teams_with_target: usize,
+    /// Teams short of their own target then.
+    pub teams_short: usize,
+    /// People missing in all (the teams' shortfalls added up).
+    pub people_missing: u32,
+    /// Teams resting on one person then.
+    pub teams_on_one_person: usize,
+}
+
+/// Coverage over time across teams (the unit is the team, as in
+/// [`analysis::across_teams`]), at each of `dates`; skills in order of worst at each date.
+pub fn trend_across_teams(
+    current: &Snapshot,
+    timeline: &Timeline,
+    dates: &[Date],
+) -> Vec<TeamsTrendPoint> {
+    let parts = on_all_cores(dates, |part| {
+        let mut out = Vec::new();
+        for &date in part {
+            let then = as_of(current, timeline, date);
+            let teams = analysis::analyse_teams(&then);
+            for s in analysis::across_teams(&then.framework, &teams) {
+                out.push(TeamsTrendPoint {
+                    date,
+                    skill: s.skill,
+                    teams_with_target: s.teams_with,
+                    teams_short: s.teams_short.len(),
+                    people_missing: s.missing,
+                    teams_on_one_person: s.teams_single.len(),
+                });
+            }
+        }
+        out
     });
-    let mut out = Trend::default();
-    for p in parts {
-        out.points.extend(p.points);
-        out.below_role.extend(p.below_role);
-    }
-    out
+    parts.into_iter().flatten().collect()
 }
 
 fn trend_serial(current: &Snapshot, timeline: &Timeline, scope: Scope, dates: &[Date]) -> Trend {

@@ -236,6 +236,15 @@ impl Snapshot {
         self.teams.values()
     }
 
+    /// All teams in the order people read them: by name, naturally ("Team 2" before
+    /// "Team 10"), ignoring case. The team picker, the Organisation view, `gaps --by-team`
+    /// and the workbook list teams in this order.
+    pub fn teams_in_order(&self) -> Vec<&Team> {
+        let mut teams: Vec<&Team> = self.teams.values().collect();
+        teams.sort_by_cached_key(|t| (super::natural_key(&t.name), t.id));
+        teams
+    }
+
     /// A team by id.
     pub fn team(&self, id: TeamId) -> Option<&Team> {
         self.teams.get(&id)

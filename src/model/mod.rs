@@ -25,7 +25,7 @@ pub use matrix::{
     MemberId, Rating, Snapshot, Source, Target, Team, TeamId,
 };
 pub use name::{
-    MAX_NAME_CHARS, NameProblem, clean_name, name_key, normalize_name, plural, quoted, repair_name,
-    search_key,
+    MAX_NAME_CHARS, NameProblem, NaturalKey, clean_name, name_key, natural_key, normalize_name,
+    plural, quoted, repair_name, search_key,
 };
 pub use time::{Date, Timestamp};

@@ -135,6 +135,48 @@ pub fn name_key(name: &str) -> String {
     }
 }
 
+/// The key names are listed by: ignoring case, with runs of digits compared as numbers, so
+/// "Team 2" comes before "Team 10" (as a file manager lists them). Ties fall to the name
+/// itself, so the order is total and stable.
+///
+/// ```
+/// use capmatrix::model::natural_key;
+/// let mut teams = vec!["Team 10", "team 2", "Team 1", "Alpha"];
+/// teams.sort_by_key(|t| natural_key(t));
+/// assert_eq!(teams, ["Alpha", "Team 1", "team 2", "Team 10"]);
+/// ```
+pub fn natural_key(name: &str) -> NaturalKey {
+    let mut parts = Vec::new();
+    let mut chars = name.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        let digits = c.is_ascii_digit();
+        let mut run = String::new();
+        while let Some(&c) = chars.peek().filter(|c| c.is_ascii_digit() == digits) {
+            run.push(c);
+            chars.next();
+        }
+        parts.push(if digits {
+            let trimmed = run.trim_start_matches('0');
+            NaturalPart::Number(trimmed.len(), trimmed.to_string())
+        } else {
+            NaturalPart::Text(run.to_lowercase())
+        });
+    }
+    NaturalKey(parts, name.to_string())
+}
+
+/// What [`natural_key`] returns: compare two of them.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct NaturalKey(Vec<NaturalPart>, String);
+
+/// A run of a name: a number (by its length without leading zeros, then its digits) sorts
+/// before text at the same place, as digits come before letters.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum NaturalPart {
+    Number(usize, String),
+    Text(String),
+}
+
 /// A count with its noun: "1 member", "3 members".
 ///
 /// ```

@@ -40,19 +40,84 @@ pub struct Change {
     pub then: SkillCoverage,
 }
 
+/// What a plan does to one skill, judged once for every place that shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Fewer people cover it, or its shortfall deepens (targets are pinned, so the two go
+    /// together).
+    Worse,
+    /// More people cover it, or its shortfall shrinks.
+    Better,
+    /// As many people cover it as today (its best level may still move).
+    Same,
+    /// Not a skill of the team today: a hire's role level brings it.
+    New,
+}
+
 impl Change {
-    /// Short of the target under the plan, and more so than today.
-    pub fn new_shortfall(&self) -> bool {
-        self.then.shortfall > self.today.as_ref().map_or(0, |t| t.shortfall)
+    /// Worse, better or the same as today: never two at once.
+    pub fn verdict(&self) -> Verdict {
+        use std::cmp::Ordering::{Greater, Less};
+        let Some(t) = &self.today else {
+            return Verdict::New;
+        };
+        match (
+            self.then.covered.cmp(&t.covered),
+            self.then.shortfall.cmp(&t.shortfall),
+        ) {
+            (Less, _) | (_, Greater) => Verdict::Worse,
+            (Greater, _) | (_, Less) => Verdict::Better,
+            _ => Verdict::Same,
+        }
     }
 
-    /// Resting on one person under the plan, and not today.
+    /// Short of the target under the plan where it meets it today (or where a hire brings
+    /// the skill and its target).
+    pub fn new_shortfall(&self) -> bool {
+        self.then.shortfall > 0 && self.today.as_ref().is_none_or(|t| t.shortfall == 0)
+    }
+
+    /// Short today and more so under the plan: `Some((today, then))` people short.
+    pub fn deeper_shortfall(&self) -> Option<(u32, u32)> {
+        let t = self.today.as_ref()?;
+        (t.shortfall > 0 && self.then.shortfall > t.shortfall)
+            .then_some((t.shortfall, self.then.shortfall))
+    }
+
+    /// Resting on one person under the plan where two or more cover it today. (One person
+    /// where nobody covered it is better, not a new risk.)
     pub fn new_single_point_of_failure(&self) -> bool {
-        self.then.single_point_of_failure
-            && !self
-                .today
-                .as_ref()
-                .is_some_and(|t| t.single_point_of_failure)
+        self.then.single_point_of_failure && self.today.as_ref().is_some_and(|t| t.covered > 1)
+    }
+
+    /// Covered by someone today and by nobody under the plan.
+    pub fn now_uncovered(&self) -> bool {
+        self.then.covered == 0 && self.today.as_ref().is_some_and(|t| t.covered > 0)
+    }
+
+    /// What got worse, in words: "NEW SHORTFALL", "worse (1 short -> 2 short)",
+    /// "NEW single point of failure", "now uncovered"; empty unless the verdict is worse.
+    pub fn worse_words(&self) -> Vec<String> {
+        if self.verdict() != Verdict::Worse {
+            return Vec::new();
+        }
+        let mut words = Vec::new();
+        if self.new_shortfall() {
+            words.push("NEW SHORTFALL".to_string());
+        }
+        if let Some((a, b)) = self.deeper_shortfall() {
+            words.push(format!("worse ({a} short -> {b} short)"));
+        }
+        if self.new_single_point_of_failure() {
+            words.push("NEW single point of failure".to_string());
+        }
+        if self.now_uncovered() {
+            words.push("now uncovered".to_string());
+        }
+        if words.is_empty() {
+            words.push("fewer people cover it".to_string());
+        }
+        words
     }
 
     /// Whether the plan changes the skill's figures: target, people covering, shortfall,
@@ -75,12 +140,9 @@ impl Change {
         })
     }
 
-    /// Better than today: less short, or no longer on one person.
+    /// Better than today: more people cover it, or it is less short (see [`Verdict`]).
     pub fn improved(&self) -> bool {
-        self.today.as_ref().is_some_and(|t| {
-            self.then.shortfall < t.shortfall
-                || (t.single_point_of_failure && !self.then.single_point_of_failure)
-        })
+        self.verdict() == Verdict::Better
     }
 }
 
@@ -100,12 +162,12 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// The skills that got worse (a new or deeper shortfall, or a new single point of
-    /// failure), worst first.
+    /// The skills that got worse (fewer people cover them, a new or deeper shortfall),
+    /// worst first.
     pub fn worse(&self) -> impl Iterator<Item = &Change> {
         self.changes
             .iter()
-            .filter(|c| c.new_shortfall() || c.new_single_point_of_failure())
+            .filter(|c| c.verdict() == Verdict::Worse)
     }
 }
 
@@ -342,5 +404,124 @@ mod tests {
             v
         };
         assert_eq!(figures(&again), figures(&out2.then));
+    }
+
+    #[test]
+    fn taking_out_the_only_expert_deepens_the_shortfall_and_is_never_also_better() {
+        let snap = snapshot_with(&[
+            (
+                "Ann",
+                "Lead data engineer",
+                &[("Data development process", Level::Expert)],
+            ),
+            (
+                "Bob",
+                "Data engineer",
+                &[("Data development process", Level::Working)],
+            ),
+        ]);
+        let skill = snap
+            .framework
+            .skill_named("Data development process")
+            .unwrap();
+        let plan = Plan {
+            leaving: [MemberId(1)].into(),
+            hires: Vec::new(),
+        };
+        let o = what_if(&snap, TeamId(1), &plan, Date::new(2026, 6, 1).unwrap());
+        let c = o.changes.iter().find(|c| c.skill == skill).unwrap();
+        // Today 1 of 2 at Expert (short 1, one person); then 0 of 2 (short 2).
+        assert_eq!(c.verdict(), Verdict::Worse);
+        assert!(!c.improved());
+        assert!(!c.new_shortfall(), "short today already: deeper, not new");
+        assert_eq!(c.deeper_shortfall(), Some((1, 2)));
+        assert!(c.now_uncovered());
+        assert_eq!(
+            c.worse_words(),
+            ["worse (1 short -> 2 short)", "now uncovered"]
+        );
+        assert_eq!(o.worse().filter(|w| w.skill == skill).count(), 1);
+        assert!(!o.changes.iter().any(|c| c.skill == skill && c.improved()));
+    }
+
+    proptest::proptest! {
+        /// Over random teams and plans: one verdict per skill, matching the figures (targets
+        /// are pinned, so fewer people covering is a deeper shortfall or none), and the
+        /// words agree with it.
+        #[test]
+        fn every_skill_gets_one_verdict_that_matches_its_figures(
+            people in proptest::collection::vec(
+                (0usize..4, proptest::collection::vec((0usize..6, 0u8..5), 0..6)),
+                1..7,
+            ),
+            leaving in proptest::collection::vec(proptest::bool::ANY, 7),
+            hires in proptest::collection::vec(0usize..4, 0..3),
+        ) {
+            const ROLES: [&str; 4] = [
+                "Data engineer",
+                "Senior data engineer",
+                "Lead data engineer",
+                "Head of data engineering",
+            ];
+            const SKILLS: [&str; 6] = [
+                "Data development process",
+                "Data modelling",
+                "Testing",
+                "Data innovation",
+                "Problem management",
+                "Data integration design",
+            ];
+            let names: Vec<String> = (0..people.len()).map(|i| format!("P{i}")).collect();
+            let ratings: Vec<Vec<(&str, Level)>> = people
+                .iter()
+                .map(|(_, rs)| {
+                    rs.iter()
+                        .map(|&(s, l)| (SKILLS[s], Level::from_number(i64::from(l)).unwrap()))
+                        .collect()
+                })
+                .collect();
+            let members: Vec<Person<'_>> = people
+                .iter()
+                .enumerate()
+                .map(|(i, (role, _))| (names[i].as_str(), ROLES[*role], ratings[i].as_slice()))
+                .collect();
+            let snap = snapshot_with(&members);
+            let plan = Plan {
+                leaving: (0..people.len())
+                    .filter(|&i| leaving[i])
+                    .map(|i| MemberId(i as i64 + 1))
+                    .collect(),
+                hires: hires
+                    .iter()
+                    .map(|&r| Hire {
+                        role_level: snap.framework.role_level_named(ROLES[r]).unwrap(),
+                    })
+                    .collect(),
+            };
+            let o = what_if(&snap, TeamId(1), &plan, Date::new(2026, 6, 1).unwrap());
+            for c in &o.changes {
+                let worse = o.worse().any(|w| w.skill == c.skill);
+                proptest::prop_assert!(!(worse && c.improved()), "worse and better: {c:?}");
+                let Some(t) = &c.today else {
+                    proptest::prop_assert_eq!(c.verdict(), Verdict::New);
+                    continue;
+                };
+                proptest::prop_assert_eq!(t.target, c.then.target, "targets are pinned");
+                let expected = match c.then.covered.cmp(&t.covered) {
+                    std::cmp::Ordering::Less => Verdict::Worse,
+                    std::cmp::Ordering::Greater => Verdict::Better,
+                    std::cmp::Ordering::Equal => Verdict::Same,
+                };
+                proptest::prop_assert_eq!(c.verdict(), expected);
+                proptest::prop_assert_eq!(worse, expected == Verdict::Worse);
+                proptest::prop_assert_eq!(c.worse_words().is_empty(), expected != Verdict::Worse);
+                if c.new_shortfall() {
+                    proptest::prop_assert_eq!(t.shortfall, 0);
+                }
+                if c.deeper_shortfall().is_some() {
+                    proptest::prop_assert!(t.shortfall > 0 && !c.new_shortfall());
+                }
+            }
+        }
     }
 }

@@ -47,8 +47,12 @@ pub struct Counts {
     pub members: i64,
     /// Former members (left, kept with their history).
     pub former: i64,
-    /// Current ratings.
+    /// Current members' ratings (the lead's).
     pub ratings: i64,
+    /// Former members' ratings, kept with them.
+    pub former_ratings: i64,
+    /// Current members' own ratings (self-assessments).
+    pub own_ratings: i64,
     /// Entries in the rating history (undone ones included; their retractions not).
     pub history: i64,
 }
@@ -569,11 +573,17 @@ impl Store {
                 .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
                 .at(&self.path)
         };
+        // Former members are few: their ratings are counted through the key's prefix and
+        // taken from the whole count, never a join over every rating.
+        let of_former = "WHERE member_id IN (SELECT id FROM member WHERE left_on IS NOT NULL)";
+        let former_ratings = count(&format!("rating {of_former}"))?;
         Ok(Counts {
             teams: count("team")?,
             members: count("member WHERE left_on IS NULL")?,
             former: count("member WHERE left_on IS NOT NULL")?,
-            ratings: count("rating")?,
+            ratings: count("rating")? - former_ratings,
+            former_ratings,
+            own_ratings: count("self_rating")? - count(&format!("self_rating {of_former}"))?,
             // All entries less the retractions (the partial index counts those at once), and
             // the entries first ratings imply.
             history: count("rating_history")? - count("rating_history WHERE retracts IS NOT NULL")?

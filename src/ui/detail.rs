@@ -99,6 +99,11 @@ pub fn gaps_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState) {
                 "{} of {} at {} or above{short}; {best}",
                 c.covered, c.target.count, c.target.level
             ));
+            if let Some(who) =
+                crate::model::analysis::held_only_by(f.snapshot, c, crate::model::time::today())
+            {
+                ui.label(format!("Held only by {who}"));
+            }
             if c.shortfall > 0 && !c.closest.is_empty() {
                 let closest: Vec<String> = c
                     .closest
@@ -498,7 +503,7 @@ fn member_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec<Comm
             .selected_text(current)
             .width(180.0)
             .show_ui(ui, |ui| {
-                for t in f.snapshot.teams() {
+                for t in f.snapshot.teams_in_order() {
                     if ui.selectable_label(t.id == m.team, &t.name).clicked() && t.id != m.team {
                         out.push(Command::Apply(Action::MoveMember {
                             member: m.id,

@@ -673,7 +673,7 @@ fn member_move_ui(
                 .selected_text(current)
                 .width(200.0)
                 .show_ui(ui, |ui| {
-                    for t in snapshot.teams() {
+                    for t in snapshot.teams_in_order() {
                         ui.selectable_value(team, t.id, &t.name);
                     }
                 })

@@ -297,9 +297,10 @@ fn paint_cell(
     let fit = member_fit(fw, m, skill);
     let rating = m.ratings.get(&skill);
     let inner = rect.shrink(1.0);
-    let required = matches!(fit, Fit::NotRequired)
-        .then_some(false)
-        .unwrap_or(true);
+    // A skill the member's team tracks with a target counts for them as much as one their
+    // role requires: drawn in full, not faded.
+    let required =
+        !matches!(fit, Fit::NotRequired) || snapshot.explicit_target(m.team, skill).is_some();
     if gap_mode {
         let (text, fill, color) = match fit {
             Fit::NotRequired => match rating {
@@ -386,7 +387,13 @@ fn cell_tooltip(ui: &mut Ui, snapshot: &Snapshot, m: &Member, skill: SkillId) {
         format!("{}, assessed on {}", r.level.name(), r.assessed_on)
     }));
     match member_fit(fw, m, skill) {
-        Fit::NotRequired => ui.weak("Not required by their role level"),
+        Fit::NotRequired => match snapshot.explicit_target(m.team, skill) {
+            Some(t) => ui.label(format!(
+                "Not required by their role level; the team tracks it (target {} x {})",
+                t.count, t.level
+            )),
+            None => ui.weak("Not required by their role level"),
+        },
         Fit::NotRated { required } | Fit::Below { required, .. } => {
             ui.colored_label(theme::BELOW, format!("needs {required}"))
         }
@@ -1233,12 +1240,10 @@ fn coverage_cell_ui(
         .and_then(|o| o.changes.iter().find(|ch| ch.skill == skill))
         .filter(|ch| ch.changed());
     let today = change.map(|ch| {
-        let colour = if ch.new_shortfall() || ch.new_single_point_of_failure() {
-            theme::FELL
-        } else if ch.improved() {
-            theme::ROSE
-        } else {
-            ui.visuals().strong_text_color()
+        let colour = match ch.verdict() {
+            crate::model::whatif::Verdict::Worse => theme::FELL,
+            crate::model::whatif::Verdict::Better => theme::ROSE,
+            _ => ui.visuals().strong_text_color(),
         };
         painter.rect_stroke(
             r.shrink(0.5),

@@ -588,8 +588,7 @@ impl View {
         let team_name = |m: &crate::model::Member| {
             snapshot
                 .team(m.team)
-                .map(|t| t.name.to_lowercase())
-                .unwrap_or_default()
+                .map(|t| crate::model::natural_key(&t.name))
         };
         match state.prefs.sort {
             // Members come team by team: a name sort goes across teams.
@@ -969,7 +968,7 @@ fn team_picker_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState) {
             }
             let needle = search_key(state.team_filter.trim());
             let mut shown = 0;
-            for t in f.snapshot.teams() {
+            for t in f.snapshot.teams_in_order() {
                 if !needle.is_empty() && !search_key(&t.name).contains(&needle) {
                     continue;
                 }

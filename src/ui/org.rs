@@ -137,15 +137,17 @@ impl OrgTable {
                 }
             })
             .collect();
-        let by_name = |a: &OrgRow, b: &OrgRow| a.name.to_lowercase().cmp(&b.name.to_lowercase());
+        let by_name = |a: &OrgRow, b: &OrgRow| {
+            crate::model::natural_key(&a.name).cmp(&crate::model::natural_key(&b.name))
+        };
         match sort {
             OrgSort::Name => rows.sort_by(by_name),
             OrgSort::Members => rows.sort_by(|a, b| b.members.cmp(&a.members).then(by_name(a, b))),
-            // Worst first as `gaps` ranks: people missing in all, then skills short, then
-            // skills resting on one person.
+            // What the column says: skills short first; people missing in all break ties,
+            // then skills resting on one person.
             OrgSort::Short => rows.sort_by(|a, b| {
-                (b.missing(), b.short, b.single)
-                    .cmp(&(a.missing(), a.short, a.single))
+                (b.short, b.missing(), b.single)
+                    .cmp(&(a.short, a.missing(), a.single))
                     .then(by_name(a, b))
             }),
             OrgSort::Skill(s) => {

@@ -160,13 +160,7 @@ pub fn changes_ui(ui: &mut Ui, f: &Frame<'_>, _state: &UiState) {
         let today = c.today.as_ref().map_or("-".to_string(), |t| {
             format!("{}/{}", t.covered, t.target.count)
         });
-        let mut flags = Vec::new();
-        if c.new_shortfall() {
-            flags.push("NEW SHORTFALL");
-        }
-        if c.new_single_point_of_failure() {
-            flags.push("NEW single point of failure");
-        }
+        let flags = c.worse_words();
         ui.colored_label(
             theme::FELL,
             format!(
@@ -193,12 +187,13 @@ pub fn changes_ui(ui: &mut Ui, f: &Frame<'_>, _state: &UiState) {
             ),
         );
     }
-    for c in outcome
-        .changes
-        .iter()
-        .filter(|c| c.changed() && !c.improved())
-        .filter(|c| !(c.new_shortfall() || c.new_single_point_of_failure()))
-    {
+    for c in outcome.changes.iter().filter(|c| {
+        c.changed()
+            && matches!(
+                c.verdict(),
+                crate::model::whatif::Verdict::Same | crate::model::whatif::Verdict::New
+            )
+    }) {
         any = true;
         let today = c.today.as_ref().map_or("-".to_string(), |t| {
             format!("{}/{}", t.covered, t.target.count)

@@ -165,7 +165,7 @@ fn gaps_as_text_csv_and_json() {
     assert_eq!(
         lines.next(),
         Some(
-            "Skill,Target level,Target count,Covered,Shortfall,Single point of failure,Best level"
+            "Skill,Target level,Target count,Covered,Shortfall,Single point of failure,Best level,Held only by"
         )
     );
     let rows: Vec<Vec<String>> = lines

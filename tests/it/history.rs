@@ -476,7 +476,8 @@ fn rate_sets_changes_restamps_and_clears_one_rating_from_the_command_line() {
     let sample = tmp.path("team.csv");
     std::fs::write(
         &sample,
-        "Member,Team,Role level,Testing\r\nAnn Lee,Platform,Data engineer,W\r\nAnn Lee,Data,Data engineer,A\r\n",
+        // A wide file's Rated on column dates its row's ratings.
+        "Member,Team,Role level,Rated on,Testing\r\nAnn Lee,Platform,Data engineer,2025-01-15,W\r\nAnn Lee,Data,Data engineer,2025-01-15,A\r\n",
     )
     .unwrap();
     ok(&db, &["import", sample.to_str().unwrap()]);
@@ -499,6 +500,24 @@ fn rate_sets_changes_restamps_and_clears_one_rating_from_the_command_line() {
     assert_eq!(
         out,
         "Ann Lee (Platform), Testing: Practitioner, assessed on 2026-03-01\n"
+    );
+    // An assessment older than the one held is history, never the present.
+    let out = ok(
+        &db,
+        &[
+            "rate",
+            "Ann Lee",
+            "Testing",
+            "A",
+            "--team",
+            "Platform",
+            "--on",
+            "2025-06-01",
+        ],
+    );
+    assert_eq!(
+        out,
+        "Ann Lee (Platform), Testing: recorded in history as assessed on 2025-06-01; the current rating, assessed later, is kept: Practitioner, assessed on 2026-03-01\n"
     );
     // A note alone keeps the date; --reviewed re-stamps it without changing the level.
     let out = ok(
@@ -713,10 +732,11 @@ fn gaps_and_export_as_of_a_date_use_the_matrix_as_it_stood() {
             .unwrap()
     };
     assert!(
-        testing(gaps("2025-06-30")).ends_with(",1,1,yes,Expert"),
+        testing(gaps("2025-06-30"))
+            .contains(",1,1,yes,Expert,\"Bob Roy (Expert, assessed 2025-01-20"),
         "Bob covers it alone"
     );
-    assert!(testing(gaps("2026-06-30")).ends_with(",2,0,no,Expert"));
+    assert!(testing(gaps("2026-06-30")).ends_with(",2,0,no,Expert,"));
     let err = fails(&db, &["gaps", "--as-of", "soon"]);
     assert!(err.contains("--as-of: \"soon\" is not a date"), "{err}");
     let err = fails(
@@ -1073,10 +1093,21 @@ fn an_import_never_takes_a_rating_back_to_an_older_assessment() {
     )
     .unwrap();
     let out = ok(&db, &["import", old.to_str().unwrap()]);
+    // The older level is recorded in history on its date; the older clear is said, not
+    // recorded.
     assert!(
-        out.contains("ratings older than those held (kept as they are): 2"),
+        out.contains("past assessments recorded in history (current ratings kept): 1"),
         "{out}"
     );
+    assert!(
+        out.contains("clears dated before the ratings held (left out): 1"),
+        "{out}"
+    );
+    let then = ok(
+        &db,
+        &["export", "-", "--format", "long", "--as-of", "2025-02-28"],
+    );
+    assert!(then.contains("Testing,Working,2025-02-01"), "{then}");
     let csv = ok(&db, &["export", "-", "--format", "long"]);
     assert!(csv.contains("Testing,Expert,2026-02-01"), "{csv}");
     // A history export imported again changes nothing.
@@ -1094,6 +1125,14 @@ fn an_import_never_takes_a_rating_back_to_an_older_assessment() {
     let dry = ok(&db, &["import", history.to_str().unwrap(), "--dry-run"]);
     assert!(
         dry.contains("ratings set: 0") && dry.contains("ratings changed: 0"),
+        "{dry}"
+    );
+    assert!(
+        !dry.contains("past assessments recorded"),
+        "nothing twice: {dry}"
+    );
+    assert!(
+        dry.contains("past assessments already in history (left out): 1"),
         "{dry}"
     );
 }

@@ -14,6 +14,7 @@ mod safety;
 mod selfassess;
 mod skills;
 mod store;
+mod truth;
 mod ui;
 mod workbook;
 

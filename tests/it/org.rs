@@ -593,7 +593,7 @@ fn gaps_by_team_lists_every_team_against_its_own_targets_in_every_format() {
     assert_eq!(
         lines.next(),
         Some(
-            "Team,Skill,Target level,Target count,Covered,Shortfall,Single point of failure,Best level"
+            "Team,Skill,Target level,Target count,Covered,Shortfall,Single point of failure,Best level,Held only by"
         )
     );
     let rows: Vec<&str> = lines.collect();
@@ -696,14 +696,20 @@ fn what_if_someone_leaves_keeps_todays_targets_and_names_the_new_gaps() {
         lines.next(),
         Some(
             "Skill,Target level,Target count,Covered,Shortfall,Single point of failure,Best level,\
-             Covered today,Shortfall today,Single point of failure today,New shortfall,\
-             New single point of failure"
+             Held only by,Covered today,Shortfall today,Single point of failure today,\
+             New shortfall,New single point of failure,Verdict"
         )
     );
     let row = lines.find(|l| l.starts_with("Data modelling,")).unwrap();
     // Today 2 cover it at Expert (the lead's role sets the target); without Ann the target
     // stays Expert x 2 (Bob's role alone would ask for Practitioner), 1 covers it.
-    assert_eq!(row, "Data modelling,Expert,2,1,1,yes,Expert,2,0,no,yes,yes");
+    let today = capmatrix::model::time::today();
+    assert_eq!(
+        row,
+        format!(
+            "Data modelling,Expert,2,1,1,yes,Expert,\"Bob (Expert, assessed {today})\",2,0,no,yes,yes,worse"
+        )
+    );
 
     let text = ok(&capmatrix(
         &db,

@@ -1356,6 +1356,13 @@ fn reviewed_restamps_the_selected_rating_from_the_panel_and_the_r_key() {
     for skill in ["Data modelling", "Testing"] {
         let skill = snap.framework.skill_named(skill).unwrap();
         let r = &tom.ratings[&skill];
+        // Rated afresh with an old date (an older assessment beside a held one would be
+        // history only, never the present).
+        core.apply(capmatrix::core::Action::ClearRating {
+            member: tom.id,
+            skill,
+        })
+        .unwrap();
         core.apply(capmatrix::core::Action::SetRating {
             member: tom.id,
             skill,

@@ -418,9 +418,11 @@ fn one_teams_gaps_sheet_matches_the_gaps_command() {
         ],
     ));
     let sheet = sheet_text(&xlsx, "Gaps");
-    let expected: Vec<Vec<String>> = gaps_csv
-        .lines()
-        .map(|l| l.split(',').map(String::from).collect())
+    let expected: Vec<Vec<String>> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(gaps_csv.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
         .collect();
     assert_eq!(sheet[..expected.len()], expected[..]);
 }
