@@ -1381,10 +1381,25 @@ pub fn level_editor_ui(
         return;
     };
     let s = fw.skill(skill);
-    let current = m.ratings.get(&skill).map(|r| r.level);
+    let held = m.ratings.get(&skill);
+    let current = held.map(|r| r.level);
     let required = crate::model::analysis::required_level(fw, m, skill);
     let mut open = true;
     let mut done = false;
+    // The assessment date: today unless the lead says when they judged it.
+    let today = crate::model::time::today();
+    let typed = state.editor_date.trim().to_string();
+    let date = if typed.is_empty() {
+        Ok(today)
+    } else {
+        match crate::model::time::parse_date(&typed) {
+            Some(d) if d > today => Err(format!("{d} is in the future (today is {today})")),
+            Some(d) => Ok(d),
+            None => Err(format!(
+                "\"{typed}\" is not a date (e.g. {today} or 25/11/2026)"
+            )),
+        }
+    };
     egui::Window::new(format!("{} — {}", m.name, s.name))
         .id(Id::unique("level_editor"))
         .collapsible(false)
@@ -1396,19 +1411,45 @@ pub fn level_editor_ui(
             if let Some(req) = required {
                 ui.label(format!("Their role level needs {req}."));
             }
+            ui.horizontal(|ui| {
+                let label = ui.label("Assessed on");
+                ui.add(
+                    egui::TextEdit::singleline(&mut state.editor_date)
+                        .hint_text(format!("today, {today}"))
+                        .desired_width(130.0),
+                )
+                .labelled_by(label.id);
+            });
+            match (&date, held) {
+                (Err(problem), _) => {
+                    ui.colored_label(super::theme::BELOW, problem);
+                }
+                (Ok(d), Some(r)) if *d < r.assessed_on => {
+                    ui.colored_label(
+                        super::theme::BELOW,
+                        format!(
+                            "Older than the rating held (assessed {}): recorded in history on {d}; the current rating stays.",
+                            r.assessed_on
+                        ),
+                    );
+                }
+                _ => {}
+            }
             for level in Level::ALL {
                 let selected = current == Some(level);
                 let text = format!("{} {}", level.letter(), level.name());
                 let button =
                     egui::Button::selectable(selected, text).min_size(egui::vec2(140.0, 24.0));
                 ui.horizontal(|ui| {
-                    if ui.add(button).clicked() {
-                        out.push(Command::Apply(super::heatmap::rating_action(
-                            f.snapshot,
-                            member,
-                            skill,
-                            Some(level),
-                        )));
+                    if ui.add_enabled(date.is_ok(), button).clicked() {
+                        let mut action =
+                            super::heatmap::rating_action(f.snapshot, member, skill, Some(level));
+                        if let (Action::SetRating { on, .. }, Ok(d)) = (&mut action, &date)
+                            && !typed.is_empty()
+                        {
+                            *on = Some(*d);
+                        }
+                        out.push(Command::Apply(action));
                         done = true;
                     }
                     let desc = s.descriptor(level).map(|d| d.join("; "));
@@ -1439,6 +1480,7 @@ pub fn level_editor_ui(
         });
     if !open || done {
         state.editor_open = false;
+        state.editor_date.clear();
         ctx.memory_mut(|mem| mem.request_focus(super::heatmap::grid_id()));
     }
 }

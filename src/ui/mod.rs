@@ -181,6 +181,8 @@ pub struct UiState {
     pub selected: Option<(MemberId, SkillId)>,
     /// The level editor is open for the selected cell.
     pub editor_open: bool,
+    /// The level editor's "Assessed on" field: empty means today.
+    pub editor_date: String,
     /// The open dialog, if any.
     pub dialog: Option<Dialog>,
     /// The About box is open.

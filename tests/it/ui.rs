@@ -2090,3 +2090,65 @@ fn after_each_rating_edit_the_view_updated_in_place_equals_a_fresh_one() {
         );
     }
 }
+
+#[test]
+fn the_level_editor_takes_an_assessment_date_and_an_older_one_is_history() {
+    let mut h = harness(sample_core());
+    // Rhys has no Data innovation rating: a level given with a date is assessed then.
+    h.get_by_label("Rhys Evans, Data innovation: not rated, needs Awareness")
+        .click();
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.get_by_label("Assessed on").click();
+    h.run();
+    h.get_by_label("Assessed on").type_text("2026-01-31");
+    h.run();
+    h.get_by_label("W Working").click();
+    h.run();
+    let snap = h.state().core().snapshot().clone();
+    let team = snap.team_named("Data Engineering").unwrap().id;
+    let skill = snap.framework.skill_named("Data innovation").unwrap();
+    let rhys = snap.member_named(team, "Rhys Evans").unwrap().id;
+    let r = snap.member(rhys).unwrap().ratings[&skill].clone();
+    assert_eq!(r.level, Level::Working);
+    assert_eq!(
+        r.assessed_on,
+        capmatrix::model::Date::new(2026, 1, 31).unwrap()
+    );
+
+    // An older assessment beside it: the editor says so, and it goes to history only.
+    h.get_by_label("Rhys Evans, Data innovation: Working")
+        .click();
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.get_by_label("Assessed on").click();
+    h.run();
+    h.get_by_label("Assessed on").type_text("2025-06-30");
+    h.run();
+    h.get_by_label_contains("recorded in history on 2025-06-30");
+    h.get_by_label("A Awareness").click();
+    h.run();
+    let now = h.state().core().snapshot().member(rhys).unwrap().ratings[&skill].clone();
+    assert_eq!(now, r, "the current rating stays");
+    let history = h.state().core().history(rhys, Some(skill)).unwrap();
+    assert!(history.iter().any(|e| e.level == Some(Level::Awareness)
+        && e.assessed_on == capmatrix::model::Date::new(2025, 6, 30).unwrap()));
+
+    // A date in the future is refused in place: no level can be set with it.
+    h.get_by_label("Rhys Evans, Data innovation: Working")
+        .click();
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.get_by_label("Assessed on").click();
+    h.run();
+    h.get_by_label("Assessed on").type_text("2999-01-01");
+    h.run();
+    h.get_by_label_contains("is in the future");
+    h.get_by_label("E Expert").click();
+    h.run();
+    let after = h.state().core().snapshot().member(rhys).unwrap().ratings[&skill].clone();
+    assert_eq!(after, r);
+}
