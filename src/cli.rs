@@ -66,13 +66,16 @@ pub enum EveryArg {
     Quarter,
 }
 
-/// Yes or no.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum YesNo {
-    /// Yes.
-    Yes,
-    /// No.
-    No,
+/// A yes/no argument, read as every file's flags are (`io::parse::parse_yes_no`); empty is
+/// not an answer here.
+fn yes_no_arg(text: &str) -> std::result::Result<bool, String> {
+    match crate::io::parse::parse_yes_no(text) {
+        Some(flag) if !text.trim().is_empty() => Ok(flag),
+        _ => Err(format!(
+            "\"{text}\" is not {}",
+            crate::io::parse::YES_NO_CHOICES
+        )),
+    }
 }
 
 /// Whose ratings a file holds.
@@ -272,9 +275,9 @@ pub enum Command {
         /// Evidence for the rating (replaces the note).
         #[arg(long, value_name = "TEXT")]
         note: Option<String>,
-        /// Interested in developing the skill.
-        #[arg(long, value_enum)]
-        interested: Option<YesNo>,
+        /// Interested in developing the skill: yes or no (Y/N, true/false, 1/0, any case).
+        #[arg(long, value_name = "YES|NO", value_parser = yes_no_arg)]
+        interested: Option<bool>,
         /// The assessment date (default: today; a note or flag change alone keeps the date).
         #[arg(long, value_name = "DATE")]
         on: Option<String>,
@@ -567,7 +570,7 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
                 level: level.as_deref(),
                 team: team.as_deref(),
                 note: note.as_deref(),
-                interested: interested.map(|i| i == YesNo::Yes),
+                interested: *interested,
                 on: on.as_deref().map(|t| date_arg("--on", t)).transpose()?,
                 reviewed: *reviewed,
             },

@@ -330,6 +330,9 @@ pub fn encode_pack(
         id.write_string(r, 0, "skill")?;
         id.write_string(r, 1, &fw.skill(s).name)?;
         id.write_number(r, 2, f64::from(HEADER_ROW + 2 + i as u32))?;
+        // The skill's id: a pack answers the skill it asked, even after a framework update
+        // renames it (or a custom skill takes its old name).
+        id.write_number(r, 3, f64::from(s.0))?;
     }
     id.protect();
     book.save_to_buffer()
@@ -451,12 +454,23 @@ pub fn read_pack(snapshot: &Snapshot, sheets: &[Vec<RawRow>]) -> Option<FilledPa
     }
     for r in skill_rows {
         let name = cell(r, 1);
-        let Some(skill) = fw.skill_named(&name) else {
+        // By the id the pack was made with; packs made before ids were written, by name.
+        let by_id = cell(r, 3)
+            .parse::<u32>()
+            .ok()
+            .map(SkillId)
+            .filter(|&s| fw.has_skill(s));
+        let skill = match (cell(r, 3).is_empty(), by_id) {
+            (true, _) => fw.skill_named(&name),
+            (false, found) => found,
+        };
+        let Some(skill) = skill else {
             problems.push(format!(
                 "the skill \"{name}\" is not in this database's framework"
             ));
             continue;
         };
+        let retired = fw.skill(skill).retired;
         if !seen.insert(skill) {
             problems.push(format!("the skill \"{name}\" is listed twice"));
             continue;
@@ -493,18 +507,30 @@ pub fn read_pack(snapshot: &Snapshot, sheets: &[Vec<RawRow>]) -> Option<FilledPa
                 }
             }
         };
-        let interested = match get(interested_col).to_ascii_lowercase().as_str() {
-            "" | "no" | "n" => false,
-            "yes" | "y" => true,
-            other => {
+        // One meaning of yes and no everywhere (packs, CSV, workbooks).
+        let interested_text = get(interested_col);
+        let interested = match super::parse::parse_yes_no(&interested_text) {
+            Some(flag) => flag,
+            None => {
                 problems.push(format!(
-                    "{}: \"{other}\" is not Yes or No ({name})",
-                    cell_ref(PACK_SHEET, line, interested_col)
+                    "{}: \"{interested_text}\" is not {} ({name})",
+                    cell_ref(PACK_SHEET, line, interested_col),
+                    super::parse::YES_NO_CHOICES
                 ));
                 bad = true;
                 false
             }
         };
+        if retired {
+            // A skill retired since the pack was made: a blank answer is no answer.
+            if level.is_some() {
+                problems.push(format!(
+                    "{}: \"{name}\" was retired since the pack was made: leave it blank or make a new pack",
+                    cell_ref(PACK_SHEET, line, level_col)
+                ));
+            }
+            continue;
+        }
         if bad {
             continue;
         }

@@ -574,7 +574,7 @@ fn read_long_rating(
             problems.push(Problem::cell(
                 line,
                 "Interested",
-                format!("\"{text}\" is not yes or no (yes/no, true/false, 1/0, or empty for no)"),
+                format!("\"{text}\" is not {YES_NO_CHOICES}; empty is no"),
             ));
         }
         flag
@@ -928,7 +928,11 @@ fn unknown_skill_hint(framework: &Framework) -> String {
     )
 }
 
-/// yes/no, true/false, 1/0, y/n (any case); empty is no.
+/// What [`parse_yes_no`] takes, for messages.
+pub const YES_NO_CHOICES: &str = "yes or no (Yes/No, Y/N, True/False, 1/0, any case)";
+
+/// yes/no, true/false, 1/0, y/n (any case); empty is no. The one reading of a flag for
+/// every file (CSV, workbooks, packs) and the command line.
 pub fn parse_yes_no(text: &str) -> Option<bool> {
     match text.trim().to_lowercase().as_str() {
         "yes" | "y" | "true" | "1" => Some(true),

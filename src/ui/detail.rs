@@ -65,6 +65,10 @@ pub fn gaps_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState) {
             .map(|m: &Member| m.name.as_str())
             .unwrap_or("?")
     };
+    let team_members = state
+        .team
+        .map(|t| f.snapshot.team_members(t))
+        .unwrap_or_default();
     for c in gaps {
         let skill = fw.skill(c.skill);
         egui::Frame::group(ui.style()).show(ui, |ui| {
@@ -118,8 +122,21 @@ pub fn gaps_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState) {
                     .collect();
                 ui.label(format!("Closest: {}", closest.join(", ")));
             }
-            if !c.interested.is_empty() {
-                let names: Vec<&str> = c.interested.iter().map(|&id| name(id)).collect();
+            // Interest the lead recorded, then interest people gave in their own
+            // self-assessment (a pack), marked as their own view.
+            let mut names: Vec<String> = c
+                .interested
+                .iter()
+                .map(|&id| name(id).to_string())
+                .collect();
+            names.extend(
+                team_members
+                    .iter()
+                    .filter(|m| !c.interested.contains(&m.id))
+                    .filter(|m| m.self_ratings.get(&c.skill).is_some_and(|r| r.interested))
+                    .map(|m| format!("{} (own view)", m.name)),
+            );
+            if !names.is_empty() {
                 ui.label(format!("Interested: {}", names.join(", ")));
             }
         });
@@ -268,6 +285,9 @@ fn self_rating_ui(ui: &mut Ui, f: &Frame<'_>, out: &mut Vec<Command>, m: &Member
             _ => RichText::new(text),
         };
         ui.label(text);
+        if own.interested {
+            ui.label("Interested in developing it (their own view, from their self-assessment)");
+        }
         if f.editable()
             && lead.map(|r| r.level) != Some(own.level)
             && ui

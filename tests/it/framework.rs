@@ -136,7 +136,7 @@ fn edited_framework(edit: impl FnOnce(&mut serde_json::Value)) -> String {
 /// A release of the framework with Testing renamed (said in "renamed"), Data innovation
 /// removed, Streaming data added, a Data modelling descriptor changed and Lead data engineer's
 /// Metadata management raised to Expert.
-fn release() -> String {
+pub fn release() -> String {
     edited_framework(|doc| {
         doc["version"] = "2026-06-01".into();
         rename_skill(doc, "Testing", "Testing and quality assurance");

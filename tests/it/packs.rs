@@ -282,7 +282,7 @@ fn a_bad_pack_is_refused_naming_the_cell_and_nothing_of_the_others_is_imported()
     // Every problem of the row at once.
     assert!(
         err.contains(&format!(
-            "Assessment!H{}: \"maybe\" is not Yes or No",
+            "Assessment!H{}: \"maybe\" is not yes or no (Yes/No, Y/N, True/False, 1/0",
             row + 1
         )),
         "{err}"
@@ -392,4 +392,66 @@ fn a_profile_finds_a_name_typed_without_its_accent() {
         err.contains("a profile is a picture: name the file .svg or .png"),
         "{err}"
     );
+}
+
+#[test]
+fn a_pack_answers_the_skill_it_asked_by_id_after_a_rename_and_reads_yes_no_like_a_csv() {
+    let tmp = Tmp::new();
+    let db = sample_db(&tmp);
+    let dir = tmp.path("packs");
+    ok(
+        &db,
+        &[
+            "pack",
+            "--team",
+            "Data Engineering",
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+    );
+    let tom = dir.join("Tom Fletcher self-assessment.xlsx");
+    let a = cells(&tom, "Assessment");
+    let testing_row = a
+        .iter()
+        .find(|(_, c, t)| *c == 0 && t == "Testing")
+        .map(|(r, _, _)| *r)
+        .expect("Tom's pack asks Testing");
+    let (first, _) = first_skill(&tom);
+    let filled = tmp.path("tom filled.xlsx");
+    // "1" and "TRUE" mean yes, as in a CSV.
+    let other_row = if first == testing_row {
+        first + 1
+    } else {
+        first
+    };
+    fill(
+        &tom,
+        &filled,
+        &[
+            (testing_row, "Expert", "1", "wrote the test strategy"),
+            (other_row, "Working", "TRUE", ""),
+        ],
+    );
+    // The framework moves on: Testing is renamed, and a custom skill takes the old name.
+    let release = tmp.path("release.json");
+    std::fs::write(&release, super::framework::release()).unwrap();
+    ok(&db, &["framework", "update", release.to_str().unwrap()]);
+    ok(&db, &["skills", "add", "Testing", "--category", "Local"]);
+    let out = ok(&db, &["import", filled.to_str().unwrap()]);
+    assert!(out.contains("2 skills filled"), "{out}");
+    let own = ok(
+        &db,
+        &["export", "-", "--format", "long", "--source", "self"],
+    );
+    assert!(
+        own.contains(
+            "Tom Fletcher,Data Engineering,Senior data engineer,Testing and quality assurance,Expert,"
+        ),
+        "the answer follows the skill it asked, renamed: {own}"
+    );
+    assert!(
+        !own.contains(",Testing,"),
+        "never the custom skill that took the old name: {own}"
+    );
+    assert_eq!(own.matches(",yes,").count(), 2, "1 and TRUE are yes: {own}");
 }

@@ -2152,3 +2152,34 @@ fn the_level_editor_takes_an_assessment_date_and_an_older_one_is_history() {
     let after = h.state().core().snapshot().member(rhys).unwrap().ratings[&skill].clone();
     assert_eq!(after, r);
 }
+
+#[test]
+fn interest_from_a_self_assessment_shows_in_the_gap_cards_as_their_own_view() {
+    let mut core = sample_core();
+    let snap = core.snapshot().clone();
+    let team = snap.team_named("Data Engineering").unwrap().id;
+    let gap = capmatrix::model::analysis::analyse(&snap, capmatrix::model::Scope::Team(team))
+        .gaps()
+        .next()
+        .unwrap()
+        .clone();
+    let who = snap
+        .team_members(team)
+        .into_iter()
+        .find(|m| !gap.interested.contains(&m.id))
+        .unwrap()
+        .clone();
+    core.apply(capmatrix::core::Action::SetSelfRating {
+        member: who.id,
+        skill: gap.skill,
+        level: Level::Working,
+        note: String::new(),
+        interested: true,
+        on: None,
+    })
+    .unwrap();
+    let mut h = harness(core);
+    h.state_mut().state_mut().team = Some(team);
+    h.run();
+    h.get_by_label_contains(&format!("{} (own view)", who.name));
+}
