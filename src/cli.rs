@@ -714,25 +714,37 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
                 ExportSourceArg::SelfAssessed => crate::io::export::ExportSource::SelfAssessed,
                 ExportSourceArg::Both => crate::io::export::ExportSource::Both,
             };
-            if source == crate::io::export::ExportSource::Both && *format != ExportFormatArg::Long {
-                return Err(Error::Usage(
-                    "--source both needs --format long (a Source column says whose each rating is)"
-                        .into(),
-                ));
-            }
-            if *history && *format != ExportFormatArg::Long {
-                return Err(Error::Usage(
-                    "--history needs --format long (the wide format holds current ratings only)"
-                        .into(),
-                ));
-            }
             // An unknown extension is refused by export_file, after the target's own checks.
             let kind = if file == Path::new("-") {
                 Ok(crate::transfer::ExportType::Csv)
             } else {
                 crate::transfer::ExportType::of(file)
             };
-            if kind.is_ok_and(|k| k != crate::transfer::ExportType::Csv) {
+            // Parquet is always the long table (typed levels, a source column): --history
+            // and --source apply to it as they do to a long CSV.
+            let parquet = kind
+                .as_ref()
+                .is_ok_and(|k| *k == crate::transfer::ExportType::Parquet);
+            if parquet && *levels != LevelsArg::Names {
+                return Err(Error::Usage(
+                    "--levels chooses a CSV file's level cells; Parquet holds both (level and level_name columns)"
+                        .into(),
+                ));
+            }
+            let long = parquet || *format == ExportFormatArg::Long;
+            if source == crate::io::export::ExportSource::Both && !long {
+                return Err(Error::Usage(
+                    "--source both needs --format long (a Source column says whose each rating is)"
+                        .into(),
+                ));
+            }
+            if *history && !long {
+                return Err(Error::Usage(
+                    "--history needs --format long (the wide format holds current ratings only)"
+                        .into(),
+                ));
+            }
+            if !parquet && kind.is_ok_and(|k| k != crate::transfer::ExportType::Csv) {
                 if *history {
                     return Err(Error::HistoryNeedsCsv);
                 }

@@ -286,7 +286,7 @@ pub enum Error {
 
     /// The whole rating history asked for in a workbook or picture.
     #[error(
-        "the whole rating history is written to CSV files only (.csv or .txt); a workbook's Ratings sheet holds the current ratings"
+        "the whole rating history is written to CSV (.csv or .txt) and Parquet (.parquet) files only; a workbook's Ratings sheet holds the current ratings"
     )]
     HistoryNeedsCsv,
 

@@ -5,6 +5,7 @@ data. Prints what DuckDB returned; exits 1 on the first failure.
 Usage: python3 tools/check_parquet_duckdb.py MATRIX.parquet LONG.csv [GAPS.parquet GAPS.csv]
   MATRIX.parquet: `capmatrix export MATRIX.parquet`
   LONG.csv:       `capmatrix export LONG.csv --format long --levels numbers` (same database)
+  (or both with `--history --source both`: every entry, clears as null levels, a Source column)
   GAPS.parquet:   `capmatrix gaps --by-team --format parquet --out GAPS.parquet`
   GAPS.csv:       `capmatrix gaps --by-team --format csv > GAPS.csv`
 (needs `pip install duckdb`)"""
@@ -52,8 +53,16 @@ def check_long(pq, long_csv):
     print(f"  levels: {levels}")
     want = {}
     for r in rows:
-        want[int(r["Level"])] = want.get(int(r["Level"]), 0) + 1
+        lv = int(r["Level"]) if r["Level"] != "" else None  # a cleared rating (history)
+        want[lv] = want.get(lv, 0) + 1
     assert {lv: c for lv, _, c in levels} == want, (levels, want)
+    if "Source" in rows[0]:
+        sources = dict(duckdb.sql(f"SELECT source, count(*) FROM '{pq}' GROUP BY ALL").fetchall())
+        print(f"  sources: {sources}")
+        want = {}
+        for r in rows:
+            want[r["Source"]] = want.get(r["Source"], 0) + 1
+        assert sources == want, (sources, want)
     span = duckdb.sql(f"SELECT min(assessed_on), max(assessed_on) FROM '{pq}'").fetchall()[0]
     print(f"  assessed_on from {span[0]} to {span[1]}")
     dates = sorted(r["Rated on"] for r in rows)

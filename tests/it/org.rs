@@ -856,3 +856,100 @@ fn a_moved_team_file_is_the_same_source_and_copies_side_by_side_are_separate_tea
     let info = ok(&capmatrix(&org, &["info"]));
     assert!(info.contains("teams: 3\n"), "{info}");
 }
+
+#[test]
+fn parquet_takes_history_and_source_like_the_long_csv() {
+    let tmp = Tmp::new();
+    let db = tmp.db();
+    ok(&capmatrix(
+        &db,
+        &[
+            "demo",
+            "--members",
+            "30",
+            "--teams",
+            "3",
+            "--seed",
+            "4",
+            "--history-months",
+            "6",
+        ],
+    ));
+    // A cleared rating and someone's own rating, so both show.
+    let mut core = Core::open(&db).unwrap();
+    let m = core.snapshot().all_members()[0].clone();
+    let (&skill, _) = m.ratings.iter().next().unwrap();
+    core.apply(Action::ClearRating {
+        member: m.id,
+        skill,
+    })
+    .unwrap();
+    core.apply(Action::SetSelfRating {
+        member: m.id,
+        skill,
+        level: Level::Expert,
+        note: String::new(),
+        interested: true,
+        on: None,
+    })
+    .unwrap();
+    drop(core);
+
+    let pq = tmp.path("history.parquet");
+    ok(&capmatrix(
+        &db,
+        &[
+            "export",
+            pq.to_str().unwrap(),
+            "--history",
+            "--source",
+            "both",
+        ],
+    ));
+    let csv = ok(&capmatrix(
+        &db,
+        &[
+            "export",
+            "-",
+            "--format",
+            "long",
+            "--history",
+            "--source",
+            "both",
+            "--levels",
+            "numbers",
+        ],
+    ));
+    let csv_rows: Vec<csv::StringRecord> =
+        csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes())
+            .records()
+            .map(Result::unwrap)
+            .collect();
+    let rows = parquet_rows(&pq);
+    assert_eq!(rows.len(), csv_rows.len(), "every history entry");
+    use parquet::record::RowAccessor;
+    let mut cleared = 0;
+    for (row, c) in rows.iter().zip(&csv_rows) {
+        assert_eq!(row.get_string(0).unwrap(), &c[0]);
+        assert_eq!(row.get_string(3).unwrap(), &c[3]);
+        match row.get_int(5) {
+            Ok(level) => assert_eq!(level.to_string(), c[4]),
+            Err(_) => {
+                assert_eq!(&c[4], "", "a null level is a cleared rating");
+                cleared += 1;
+            }
+        }
+        assert_eq!(row.get_string(9).unwrap(), &c[8], "the source column");
+    }
+    assert!(cleared >= 1, "the clear is a row with a null level");
+    assert!(
+        rows.iter().any(|r| r.get_string(9).unwrap() == "self"),
+        "own ratings marked"
+    );
+    // --levels has no meaning for Parquet (both columns are there): refused, not ignored.
+    let out = capmatrix(
+        &db,
+        &["export", pq.to_str().unwrap(), "--levels", "numbers"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}

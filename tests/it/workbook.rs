@@ -915,7 +915,7 @@ fn csv_only_flags_are_refused_for_workbooks_and_pictures() {
         (
             "a.xlsx",
             &["--format", "long", "--history"][..],
-            "the whole rating history is written to CSV files only",
+            "the whole rating history is written to CSV (.csv or .txt) and Parquet (.parquet) files only",
             1,
         ),
         (
