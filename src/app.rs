@@ -1024,7 +1024,7 @@ impl CapmatrixApp {
             mode: d.mode,
             dry_run,
             sheet: Some(d.sheet.trim().to_string()).filter(|s| !s.is_empty()),
-            source: crate::model::Source::Lead,
+            source: d.source,
             add_skills: crate::transfer::AddSkills::These(d.add_skills.clone()),
             assessed_on: None,
         }
@@ -1082,7 +1082,7 @@ impl CapmatrixApp {
                 let s = report.summary;
                 self.state.notify(
                     format!(
-                        "Imported {}: {} added, {} back, {} updated, {} left; {} set, {} changed, {} cleared",
+                        "Imported {}: {} added, {} back, {} updated, {} left; {} set, {} changed, {} cleared{}{}",
                         path.display(),
                         plural(s.members_added, "member", "members"),
                         s.members_rejoining,
@@ -1090,7 +1090,23 @@ impl CapmatrixApp {
                         s.members_removed,
                         plural(s.ratings_set, "rating", "ratings"),
                         s.ratings_changed,
-                        s.ratings_cleared
+                        s.ratings_cleared,
+                        if s.own_ratings_set + s.own_ratings_changed + s.own_ratings_cleared > 0 {
+                            format!(
+                                "; own ratings: {} set, {} changed, {} cleared",
+                                s.own_ratings_set, s.own_ratings_changed, s.own_ratings_cleared
+                            )
+                        } else {
+                            String::new()
+                        },
+                        if s.ratings_older > 0 {
+                            format!(
+                                "; {} past assessments recorded in history",
+                                s.ratings_older
+                            )
+                        } else {
+                            String::new()
+                        }
                     ),
                     false,
                 );

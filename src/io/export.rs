@@ -158,6 +158,12 @@ pub fn table_of<'a>(
                 skills.sort_by(|a, b| fw.skill(*a).name.cmp(&fw.skill(*b).name));
             }
             let mut header: Vec<&str> = vec!["Member", "Team", "Role level"];
+            // A file of people's own ratings says so in a column import reads, so that it
+            // never comes back as the lead's.
+            let own = sources[0] == crate::model::Source::SelfAssessed;
+            if own {
+                header.push("Source");
+            }
             header.extend(skills.iter().map(|&s| fw.skill(s).name.as_str()));
             let rows = members
                 .iter()
@@ -166,6 +172,9 @@ pub fn table_of<'a>(
                     row.push(Cell::Text(&m.name));
                     row.push(Cell::Text(team_name(m)));
                     row.push(Cell::Text(role_name(m)));
+                    if own {
+                        row.push(Cell::Text(crate::model::Source::SelfAssessed.code()));
+                    }
                     let ratings = ratings_of(m, sources[0]);
                     row.extend(
                         skills

@@ -266,7 +266,7 @@ fn classify_column(
         return Col::Ignored;
     }
     if let Some(col) = fixed_column(key) {
-        if format == FileFormat::Wide && matches!(col, Col::Interested | Col::Note | Col::Source) {
+        if format == FileFormat::Wide && matches!(col, Col::Interested | Col::Note) {
             problems.push(Problem::cell(
                 line,
                 name,
@@ -444,6 +444,8 @@ fn read_wide_ratings(
     today: crate::model::Date,
 ) -> Vec<ParsedRating> {
     let at = rated_on(row, header, problems, today);
+    // A wide file of people's own ratings says so in its Source column.
+    let source = source_of(row, header, problems);
     let mut ratings = Vec::with_capacity(header.skill_columns());
     for (i, col) in header.cols.iter().enumerate() {
         let Col::SkillColumn(skill) = *col else {
@@ -465,10 +467,34 @@ fn read_wide_ratings(
             at,
             interested: None,
             note: None,
-            source: None,
+            source,
         });
     }
     ratings
+}
+
+/// A row's Source cell: whose its ratings are (`None`: empty or no column, the import's).
+fn source_of(
+    row: &RawRow,
+    header: &Header,
+    problems: &mut Problems,
+) -> Option<crate::model::Source> {
+    let text = header
+        .find(Col::Source)
+        .and_then(|i| row.cells.get(i))?
+        .trim();
+    if text.is_empty() {
+        return None;
+    }
+    let source = crate::model::Source::parse(text);
+    if source.is_none() {
+        problems.push(Problem::cell(
+            row.line,
+            "Source",
+            format!("\"{text}\" is not lead or self (whose rating it is; empty for the import's)"),
+        ));
+    }
+    source
 }
 
 /// A row's Rated on cell: the assessment date of its ratings (`None`: empty or no column).
@@ -582,23 +608,7 @@ fn read_long_rating(
     let note = header
         .find(Col::Note)
         .map(|i| header.text(row.cells.get(i).unwrap_or("")).to_string());
-    let source = header.find(Col::Source).and_then(|i| {
-        let text = row.cells.get(i).unwrap_or("").trim();
-        if text.is_empty() {
-            return None;
-        }
-        let source = crate::model::Source::parse(text);
-        if source.is_none() {
-            problems.push(Problem::cell(
-                line,
-                "Source",
-                format!(
-                    "\"{text}\" is not lead or self (whose rating it is; empty for the import's)"
-                ),
-            ));
-        }
-        source
-    });
+    let source = source_of(row, header, problems);
     Some(ParsedRating {
         line,
         skill: skill?,

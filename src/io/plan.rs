@@ -46,6 +46,12 @@ pub struct Summary {
     pub ratings_changed: usize,
     /// Ratings cleared.
     pub ratings_cleared: usize,
+    /// People's own ratings (self-assessments) set where there was none.
+    pub own_ratings_set: usize,
+    /// Own ratings changed.
+    pub own_ratings_changed: usize,
+    /// Own ratings cleared.
+    pub own_ratings_cleared: usize,
 }
 
 impl Summary {
@@ -69,6 +75,9 @@ impl Summary {
         .map(|(k, v)| format!("{k}: {v}"))
         .chain(
             [
+                ("own ratings set", self.own_ratings_set),
+                ("own ratings changed", self.own_ratings_changed),
+                ("own ratings cleared", self.own_ratings_cleared),
                 ("members rejoining (former members)", self.members_rejoining),
                 (
                     "past assessments recorded in history (current ratings kept)",
@@ -469,13 +478,22 @@ pub fn plan_from(snapshot: &Snapshot, file: &ParsedFile, mode: Mode, default: So
             Vec::new()
         };
         let self_changes = if self_in_file {
-            rating_changes(
+            // Own ratings are counted apart: "own ratings set", never the lead's.
+            let mut counts = Summary::default();
+            let changes = rating_changes(
                 existing.or(former).map(|m| &m.self_ratings),
                 &own,
                 file.format,
                 mode,
-                &mut plan.summary,
-            )
+                &mut counts,
+            );
+            let s = &mut plan.summary;
+            s.own_ratings_set += counts.ratings_set;
+            s.own_ratings_changed += counts.ratings_changed;
+            s.own_ratings_cleared += counts.ratings_cleared;
+            s.ratings_older += counts.ratings_older;
+            s.clears_older += counts.clears_older;
+            changes
         } else {
             Vec::new()
         };

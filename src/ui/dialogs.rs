@@ -45,6 +45,9 @@ pub struct ImportDialog {
     pub unknown_columns: Vec<String>,
     /// Those of `unknown_columns` to create as custom skills.
     pub add_skills: Vec<String>,
+    /// Whose ratings the file's rows are, unless its Source column says (the lead's by
+    /// default; people's own for a self-assessment).
+    pub source: crate::model::Source,
 }
 
 /// The export dialog's state.
@@ -1019,8 +1022,33 @@ fn import_ui(ctx: &Context, d: &mut ImportDialog, out: &mut Vec<Command>) -> boo
                 }
             });
             ui.horizontal(|ui| {
+                ui.label("Whose ratings:");
+                for (source, words) in [
+                    (crate::model::Source::Lead, "Mine, the lead's"),
+                    (
+                        crate::model::Source::SelfAssessed,
+                        "Their own (a self-assessment)",
+                    ),
+                ] {
+                    if ui.radio(d.source == source, words).clicked() && d.source != source {
+                        d.source = source;
+                        if source == crate::model::Source::SelfAssessed {
+                            // Own ratings are added to; they never decide who is in a team.
+                            d.mode = Mode::Merge;
+                        }
+                        out.push(Command::PreviewImport);
+                    }
+                }
+            });
+            ui.horizontal(|ui| {
                 for mode in [Mode::Merge, Mode::Replace] {
-                    if ui.radio(d.mode == mode, mode_name(mode)).clicked() && d.mode != mode {
+                    let allowed =
+                        mode == Mode::Merge || d.source == crate::model::Source::Lead;
+                    if ui
+                        .add_enabled(allowed, egui::RadioButton::new(d.mode == mode, mode_name(mode)))
+                        .clicked()
+                        && d.mode != mode
+                    {
                         d.mode = mode;
                         out.push(Command::PreviewImport);
                     }

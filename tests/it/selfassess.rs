@@ -89,7 +89,8 @@ fn self_ratings_leave_gaps_unchanged_on_the_command_line() {
     )
     .unwrap();
     let out = ok(&db, &["import", own.to_str().unwrap(), "--source", "self"]);
-    assert!(out.contains("ratings set: 4"), "{out}");
+    assert!(out.contains("own ratings set: 4"), "{out}");
+    assert!(out.contains("\nratings set: 0"), "{out}");
     assert_eq!(
         ok(
             &db,
@@ -391,4 +392,63 @@ fn own_ratings_follow_as_of_views_and_survive_a_removed_team_put_back() {
     core.undo().unwrap();
     assert_eq!(*core.snapshot(), before);
     assert_eq!(*core.snapshot(), core.read_back().unwrap());
+}
+
+#[test]
+fn a_wide_file_of_own_ratings_says_so_and_comes_back_as_own_ratings() {
+    let tmp = Tmp::new();
+    let db = tmp.db();
+    let lead = tmp.path("lead.csv");
+    std::fs::write(
+        &lead,
+        "Member,Team,Role level,Testing,Data modelling\r\nAnn Lee,Platform,Data engineer,W,A\r\nBob Roy,Platform,Data engineer,A,W\r\n",
+    )
+    .unwrap();
+    ok(&db, &["import", lead.to_str().unwrap()]);
+    let own = tmp.path("own.csv");
+    std::fs::write(
+        &own,
+        "Member,Team,Role level,Testing,Data modelling\r\nAnn Lee,Platform,Data engineer,E,E\r\nBob Roy,Platform,Data engineer,P,\r\n",
+    )
+    .unwrap();
+    ok(&db, &["import", own.to_str().unwrap(), "--source", "self"]);
+    let leads_before = ok(&db, &["export", "-", "--format", "long"]);
+
+    // The wide export of own ratings carries a Source column saying whose they are.
+    let wide = tmp.path("own-wide.csv");
+    ok(&db, &["export", wide.to_str().unwrap(), "--source", "self"]);
+    let text = std::fs::read_to_string(&wide).unwrap();
+    let header = text.trim_start_matches('\u{feff}').lines().next().unwrap();
+    assert!(
+        header.starts_with("Member,Team,Role level,Source,"),
+        "{header}"
+    );
+    assert!(
+        text.contains("Ann Lee,Platform,Data engineer,self,"),
+        "{text}"
+    );
+
+    // A plain import of it (no --source) reads them as own ratings: the lead's stay, even
+    // in replace mode.
+    for mode in ["merge", "replace"] {
+        let out = ok(&db, &["import", wide.to_str().unwrap(), "--mode", mode]);
+        assert!(out.contains("\nratings changed: 0"), "{mode}: {out}");
+        assert!(out.contains("\nratings cleared: 0"), "{mode}: {out}");
+        assert_eq!(
+            ok(&db, &["export", "-", "--format", "long"]),
+            leads_before,
+            "{mode}"
+        );
+    }
+    // Into a new database, the file brings back the same own ratings.
+    let other = tmp.path("other.db");
+    ok(&other, &["import", lead.to_str().unwrap()]);
+    let out = ok(&other, &["import", wide.to_str().unwrap()]);
+    assert!(out.contains("own ratings set: 3"), "{out}");
+    let back = tmp.path("back.csv");
+    ok(
+        &other,
+        &["export", back.to_str().unwrap(), "--source", "self"],
+    );
+    assert_eq!(std::fs::read(&back).unwrap(), std::fs::read(&wide).unwrap());
 }

@@ -2183,3 +2183,40 @@ fn interest_from_a_self_assessment_shows_in_the_gap_cards_as_their_own_view() {
     h.run();
     h.get_by_label_contains(&format!("{} (own view)", who.name));
 }
+
+#[test]
+fn the_import_dialog_asks_whose_ratings_and_a_self_assessment_never_overwrites_the_leads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("own.csv");
+    std::fs::write(
+        &file,
+        "Member,Team,Role level,Testing\nLaura Chen,Data Engineering,Lead data engineer,Awareness\n",
+    )
+    .unwrap();
+    let mut h = harness(sample_core());
+    let before = h.state().core().snapshot().clone();
+    h.get_by_label("Import...").click();
+    h.run();
+    h.event(egui::Event::Text(file.display().to_string()));
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.get_by_label("Their own (a self-assessment)").click();
+    h.run();
+    let Some(capmatrix::ui::Dialog::Import(d)) = &h.state().state().dialog else {
+        panic!("no import dialog")
+    };
+    let Some(Ok(report)) = d.preview.as_ref().map(|p| &p.result) else {
+        panic!("no preview")
+    };
+    assert_eq!(report.summary.ratings_changed, 0, "{:?}", report.summary);
+    assert_eq!(report.summary.own_ratings_set, 1, "{:?}", report.summary);
+    h.get_by_label("Import").click();
+    h.run();
+    let snap = h.state().core().snapshot();
+    let team = snap.team_named("Data Engineering").unwrap().id;
+    let laura = snap.member_named(team, "Laura Chen").unwrap();
+    let testing = snap.framework.skill_named("Testing").unwrap();
+    let was = before.member(laura.id).unwrap();
+    assert_eq!(laura.ratings, was.ratings, "the lead's ratings untouched");
+    assert_eq!(laura.self_ratings[&testing].level, Level::Awareness);
+}
