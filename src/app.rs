@@ -1064,6 +1064,10 @@ impl CapmatrixApp {
             result: match result {
                 Ok(report) => Ok(Box::new(report)),
                 Err(crate::Error::Import { problems, .. }) => {
+                    // Columns that hold levels can still be ticked to create them.
+                    if !problems.creatable_columns.is_empty() {
+                        d.unknown_columns = problems.creatable_columns.clone();
+                    }
                     Err(ui::PreviewError::Problems(problems))
                 }
                 Err(e) => Err(ui::PreviewError::Other(e.to_string())),

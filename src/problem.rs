@@ -99,6 +99,9 @@ pub struct Problems {
     pub list: Vec<Problem>,
     /// How many more were found but not kept.
     pub more: usize,
+    /// Columns of the file that could be created as custom skills (the window offers them
+    /// while the problems stand).
+    pub creatable_columns: Vec<String>,
 }
 
 impl Problems {

@@ -58,6 +58,9 @@ pub struct ImportReport {
     pub changes_total: usize,
     /// Custom skills the import creates (or would), from unknown columns.
     pub new_skills: Vec<String>,
+    /// capmatrix's workbook: levels taken from its Ratings sheet, where they were edited
+    /// and the Matrix sheet still held the database's level.
+    pub taken_from_ratings: usize,
 }
 
 /// How many single changes an import report lists.
@@ -112,6 +115,12 @@ impl ImportReport {
             .filter(|c| !self.new_skills.contains(c))
             .collect();
         let mut out = Vec::new();
+        if self.taken_from_ratings > 0 {
+            out.push(format!(
+                "took {} from the Ratings sheet, edited there (the Matrix sheet still held the database's level)",
+                crate::model::plural(self.taken_from_ratings, "level", "levels")
+            ));
+        }
         let retired = &self.read.parsed.retired_skills;
         if !retired.is_empty() {
             out.push(format!(
@@ -226,6 +235,60 @@ pub fn read_import(path: &Path) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// capmatrix's workbook with a level that differs between its Matrix and Ratings sheets:
+/// the sheet still holding the database's level is the one not edited, so the other is
+/// taken (an edit in the Ratings sheet with its date; one in the Matrix sheet as today's);
+/// both edited, or no database level to tell by, is refused naming both cells. Returns how
+/// many levels were taken from the Ratings sheet.
+fn resolve_sheet_conflicts(
+    snapshot: &crate::model::Snapshot,
+    read: &mut io::ReadFile,
+    path: &Path,
+) -> Result<usize> {
+    let conflicts = std::mem::take(&mut read.parsed.conflicts);
+    let mut problems = crate::problem::Problems::default();
+    let mut from_ratings = 0;
+    let level = |l: Option<crate::model::Level>| l.map_or("empty".to_string(), |l| l.to_string());
+    for c in conflicts {
+        let m = &read.parsed.members[c.member];
+        let held = snapshot
+            .team_named(&m.team)
+            .and_then(|t| snapshot.member_named(t.id, &m.name))
+            .and_then(|x| x.ratings.get(&c.skill))
+            .map(|r| r.level);
+        if held.is_some() && held == c.matrix.0 {
+            // The Ratings sheet was edited: take its level and date.
+            let m = &mut read.parsed.members[c.member];
+            if let Some(r) = m.ratings.iter_mut().find(|r| r.skill == c.skill) {
+                r.level = c.ratings.0;
+                r.at = c.ratings.1;
+            }
+            from_ratings += 1;
+        } else if held.is_some() && held == c.ratings.0 {
+            // The Matrix sheet was edited: its level, assessed today (as an edit).
+        } else {
+            let skill = &snapshot.framework.skill(c.skill).name;
+            problems.push(crate::problem::Problem::file(format!(
+                "{} ({}), {skill}: the Matrix sheet says {} (Matrix, row {}) and the Ratings sheet says {} (Ratings, row {}); change one so they agree",
+                m.name,
+                m.team,
+                level(c.matrix.0),
+                c.matrix.1,
+                level(c.ratings.0),
+                c.ratings.2,
+            )));
+        }
+    }
+    if problems.list.is_empty() {
+        Ok(from_ratings)
+    } else {
+        Err(Error::Import {
+            problems,
+            path: path.to_path_buf(),
+        })
+    }
+}
+
 /// Imports a file: reads and checks all of it, then applies it in one transaction (one undo
 /// step), or with `dry_run` only reports what it would do.
 pub fn import_file(core: &mut Core, path: &Path, options: &ImportOptions) -> Result<ImportReport> {
@@ -266,6 +329,27 @@ pub fn import_bytes(
             .cloned()
             .collect(),
     };
+    let taken_from_ratings = resolve_sheet_conflicts(core.snapshot(), &mut read, path)?;
+    // Columns holding levels under a heading that names no skill are ratings that would be
+    // lost: refused unless they are created as skills (never dropped silently).
+    let lost: Vec<crate::problem::Problem> = read
+        .parsed
+        .level_columns
+        .iter()
+        .filter(|(name, _)| !new_skills.contains(name))
+        .map(|(_, p)| p.clone())
+        .collect();
+    if !lost.is_empty() {
+        let mut problems = crate::problem::Problems::default();
+        for p in lost {
+            problems.push(p);
+        }
+        problems.creatable_columns = read.parsed.ignored_columns.clone();
+        return Err(Error::Import {
+            problems,
+            path: path.to_path_buf(),
+        });
+    }
     let extended;
     let snapshot = if new_skills.is_empty() {
         core.snapshot()
@@ -357,6 +441,7 @@ pub fn import_bytes(
         changes,
         changes_total,
         new_skills,
+        taken_from_ratings,
     })
 }
 

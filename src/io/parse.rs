@@ -78,6 +78,25 @@ pub struct ParsedFile {
     /// Retired skills the file names (a wide file's columns, a long file's Skill cells):
     /// their ratings are left out, and listed so the person knows.
     pub retired_skills: Vec<String>,
+    /// Of `ignored_columns`, those whose cells hold levels: ratings that would be lost, so
+    /// an import refuses them (at the column's header) unless they are created as skills.
+    pub level_columns: Vec<(String, Problem)>,
+    /// capmatrix's workbook: ratings whose level in the Ratings sheet differs from the
+    /// Matrix sheet's. The import decides against the database which one was edited.
+    pub conflicts: Vec<SheetConflict>,
+}
+
+/// A rating whose level differs between capmatrix's workbook's Matrix and Ratings sheets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetConflict {
+    /// Index into [`ParsedFile::members`].
+    pub member: usize,
+    /// The skill.
+    pub skill: SkillId,
+    /// The Matrix sheet's level and its row.
+    pub matrix: (Option<Level>, usize),
+    /// The Ratings sheet's level, date and row.
+    pub ratings: (Option<Level>, Option<crate::model::Date>, usize),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -319,6 +338,57 @@ fn classify_column(
         ignored.push(name.to_string());
     }
     Col::Ignored
+}
+
+/// Ignored columns of a wide file whose cells all read as levels (at least one filled):
+/// "Data wizardry" with Expert in it is ratings of a skill the framework does not have, not
+/// a column like Email to pass over. Each comes with its problem, placed at the header.
+fn level_columns(
+    header: &Header,
+    header_row: &RawRow,
+    data: &[RawRow],
+    sheet: Option<&str>,
+) -> Vec<(String, Problem)> {
+    let mut out = Vec::new();
+    for (i, name) in header.names.iter().enumerate() {
+        if header.cols[i] != Col::Ignored || !header.ignored_columns.contains(name) {
+            continue;
+        }
+        let mut example = None;
+        let all_levels = data.iter().all(|row| {
+            let text = header.text(row.cells.get(i).unwrap_or("")).trim();
+            if text.is_empty() {
+                return true;
+            }
+            let level = Level::parse(text).is_some();
+            if level && example.is_none() {
+                example = Some((text.to_string(), row.line));
+            }
+            level
+        });
+        let Some((text, line)) = example.filter(|_| all_levels) else {
+            continue;
+        };
+        let mut problem = Problem::cell(
+            header_row.line,
+            name,
+            format!(
+                "\"{name}\" holds levels (\"{text}\" on {} {line}) but names no skill of the framework: correct the heading to a skill's name, or create it as a custom skill (import --add-skills, or tick it in the window's import preview). Columns without levels, like Email, are passed over",
+                if sheet.is_some() { "row" } else { "line" }
+            ),
+        );
+        if let Some(sheet) = sheet {
+            place_problems(
+                std::slice::from_mut(&mut problem),
+                sheet,
+                header_row,
+                header,
+                false,
+            );
+        }
+        out.push((name.clone(), problem));
+    }
+    out
 }
 
 /// Cells beyond the header, or under a column with no header.
@@ -778,6 +848,11 @@ pub fn parse(
             place_problems(&mut problems.list[listed..], sheet, row, &header, true);
         }
     }
+    let level_columns = if header.format == FileFormat::Wide {
+        level_columns(&header, header_row, data, table.sheet.as_deref())
+    } else {
+        Vec::new()
+    };
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -793,6 +868,8 @@ pub fn parse(
             })
             .collect(),
         rows: data.len(),
+        level_columns,
+        conflicts: Vec::new(),
         ignored_columns: header.ignored_columns,
         retired_skills: {
             let mut all = header.retired_skills;
@@ -868,15 +945,16 @@ fn place_problems(
 
 /// Gives a wide file's ratings the notes, interest and dates of the same ratings in a long
 /// file (capmatrix's workbook: the Matrix sheet's levels, the Ratings sheet's details). A
-/// level changed since (edited in the Matrix sheet) keeps its note and interest but takes
-/// today's date, as an edit would.
+/// level that differs between the two is listed in [`ParsedFile::conflicts`]: the import
+/// decides, against the database, which sheet was edited (an edit takes today's date).
 pub fn take_details(wide: &mut ParsedFile, long: &ParsedFile) {
     let index: HashMap<(String, String), &ParsedMember> = long
         .members
         .iter()
         .map(|m| ((name_key(&m.team), name_key(&m.name)), m))
         .collect();
-    for m in &mut wide.members {
+    let mut conflicts = Vec::new();
+    for (i, m) in wide.members.iter_mut().enumerate() {
         let Some(details) = index.get(&(name_key(&m.team), name_key(&m.name))) else {
             continue;
         };
@@ -892,9 +970,17 @@ pub fn take_details(wide: &mut ParsedFile, long: &ParsedFile) {
             r.interested = d.interested;
             if d.level == r.level {
                 r.at = d.at;
+            } else {
+                conflicts.push(SheetConflict {
+                    member: i,
+                    skill: r.skill,
+                    matrix: (r.level, r.line),
+                    ratings: (d.level, d.at, d.line),
+                });
             }
         }
     }
+    wide.conflicts = conflicts;
 }
 
 fn level_problem(line: usize, column: &str, text: &str) -> Problem {

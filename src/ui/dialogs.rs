@@ -1022,6 +1022,23 @@ fn import_ui(ctx: &Context, d: &mut ImportDialog, out: &mut Vec<Command>) -> boo
                 }
             });
             ui.horizontal(|ui| {
+                for mode in [Mode::Merge, Mode::Replace] {
+                    // Own ratings are added to; they never decide who is in a team.
+                    let allowed = mode == Mode::Merge || d.source == crate::model::Source::Lead;
+                    if ui
+                        .add_enabled(
+                            allowed,
+                            egui::RadioButton::new(d.mode == mode, mode_name(mode)),
+                        )
+                        .clicked()
+                        && d.mode != mode
+                    {
+                        d.mode = mode;
+                        out.push(Command::PreviewImport);
+                    }
+                }
+            });
+            ui.horizontal(|ui| {
                 ui.label("Whose ratings:");
                 for (source, words) in [
                     (crate::model::Source::Lead, "Mine, the lead's"),
@@ -1033,23 +1050,8 @@ fn import_ui(ctx: &Context, d: &mut ImportDialog, out: &mut Vec<Command>) -> boo
                     if ui.radio(d.source == source, words).clicked() && d.source != source {
                         d.source = source;
                         if source == crate::model::Source::SelfAssessed {
-                            // Own ratings are added to; they never decide who is in a team.
                             d.mode = Mode::Merge;
                         }
-                        out.push(Command::PreviewImport);
-                    }
-                }
-            });
-            ui.horizontal(|ui| {
-                for mode in [Mode::Merge, Mode::Replace] {
-                    let allowed =
-                        mode == Mode::Merge || d.source == crate::model::Source::Lead;
-                    if ui
-                        .add_enabled(allowed, egui::RadioButton::new(d.mode == mode, mode_name(mode)))
-                        .clicked()
-                        && d.mode != mode
-                    {
-                        d.mode = mode;
                         out.push(Command::PreviewImport);
                     }
                 }

@@ -38,13 +38,16 @@ const TEAM: &str = "Member,Team,Role level,Testing,Apache Spark\r\n\
 fn a_custom_skill_is_listed_rated_exported_and_imported_like_a_framework_skill() {
     let tmp = Tmp::new();
     let db = tmp.db();
-    // Before the skill exists, its column is ignored and said so.
+    // Before the skill exists, its column of levels is refused (its ratings would be
+    // lost), with the way to create it.
     let file = tmp.path("team.csv");
     std::fs::write(&file, TEAM).unwrap();
-    let dry = ok(&db, &["import", file.to_str().unwrap(), "--dry-run"]);
+    let out = capmatrix(&db, &["import", file.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(out.status.code(), Some(1));
     assert!(
-        dry.contains("ignored column that is not a skill or a capmatrix column: \"Apache Spark\""),
-        "{dry}"
+        stderr(&out).contains("\"Apache Spark\" holds levels (\"P\" on line 2) but names no skill"),
+        "{}",
+        stderr(&out)
     );
     let said = ok(
         &db,

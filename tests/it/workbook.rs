@@ -1005,3 +1005,149 @@ fn a_guarded_csv_saved_as_a_workbook_by_libreoffice_imports_as_the_same_members(
     .unwrap();
     assert!(report.summary.is_empty(), "{:?}", report.summary);
 }
+
+/// A workbook laid out as capmatrix's own: a Matrix sheet and a Ratings sheet.
+fn write_own_workbook(path: &Path, matrix: &[&[&str]], ratings: &[&[&str]]) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for (name, rows) in [("Matrix", matrix), ("Ratings", ratings)] {
+        let ws = book.add_worksheet();
+        ws.set_name(name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, text) in row.iter().enumerate() {
+                ws.write_string(r as u32, c as u16, *text).unwrap();
+            }
+        }
+    }
+    book.save(path).unwrap();
+}
+
+#[test]
+fn a_level_edited_in_the_ratings_sheet_is_taken_and_said_and_two_edits_are_refused() {
+    let tmp = Tmp::new();
+    let db = tmp.db();
+    let csv = tmp.path("team.csv");
+    std::fs::write(
+        &csv,
+        "Member,Team,Role level,Skill,Level,Rated on\nAnn,T,Data engineer,Testing,Working,2026-01-02\n",
+    )
+    .unwrap();
+    super::capmatrix(&db, &["import", csv.to_str().unwrap()]);
+    let long_header: &[&str] = &[
+        "Member",
+        "Team",
+        "Role level",
+        "Skill",
+        "Level",
+        "Rated on",
+        "Interested",
+        "Note",
+    ];
+    // The Ratings sheet edited (Expert, with its date); the Matrix sheet as exported.
+    let xlsx = tmp.path("edited.xlsx");
+    write_own_workbook(
+        &xlsx,
+        &[
+            &["Member", "Team", "Role level", "Testing"],
+            &["Ann", "T", "Data engineer", "Working"],
+        ],
+        &[
+            long_header,
+            &[
+                "Ann",
+                "T",
+                "Data engineer",
+                "Testing",
+                "Expert",
+                "2026-06-01",
+                "no",
+                "Ran the guild",
+            ],
+        ],
+    );
+    let out = super::capmatrix(&db, &["import", xlsx.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", super::stderr(&out));
+    let text = format!("{}{}", super::stdout(&out), super::stderr(&out));
+    assert!(
+        text.contains("took 1 level from the Ratings sheet"),
+        "{text}"
+    );
+    let long = super::stdout(&super::capmatrix(&db, &["export", "-", "--format", "long"]));
+    assert!(
+        long.contains("Testing,Expert,2026-06-01,no,Ran the guild"),
+        "{long}"
+    );
+
+    // Both sheets edited, each to another level: refused, naming both, nothing changed.
+    write_own_workbook(
+        &xlsx,
+        &[
+            &["Member", "Team", "Role level", "Testing"],
+            &["Ann", "T", "Data engineer", "Practitioner"],
+        ],
+        &[
+            long_header,
+            &[
+                "Ann",
+                "T",
+                "Data engineer",
+                "Testing",
+                "Awareness",
+                "2026-06-02",
+                "no",
+                "",
+            ],
+        ],
+    );
+    let out = super::capmatrix(&db, &["import", xlsx.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = super::stderr(&out);
+    assert!(
+        err.contains("the Matrix sheet says Practitioner (Matrix, row 2) and the Ratings sheet says Awareness (Ratings, row 2)"),
+        "{err}"
+    );
+    assert_eq!(
+        super::stdout(&super::capmatrix(&db, &["export", "-", "--format", "long"])),
+        long
+    );
+}
+
+#[test]
+fn a_column_of_levels_under_a_heading_that_is_no_skill_is_refused_not_dropped() {
+    let tmp = Tmp::new();
+    let db = tmp.db();
+    let csv = tmp.path("team.csv");
+    std::fs::write(
+        &csv,
+        "Member,Team,Role level,Email,Testing,Data wizardry\nAnn,T,Data engineer,ann@example.org,Working,Expert\nBob,T,Data engineer,bob@example.org,Awareness,\n",
+    )
+    .unwrap();
+    let out = super::capmatrix(&db, &["import", csv.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = super::stderr(&out);
+    assert!(
+        err.contains("\"Data wizardry\" holds levels (\"Expert\" on line 2) but names no skill"),
+        "{err}"
+    );
+    assert!(err.contains("--add-skills"), "{err}");
+    assert!(
+        !err.contains("\"Email\""),
+        "a column without levels is passed over: {err}"
+    );
+    let info = super::stdout(&super::capmatrix(&db, &["info"]));
+    assert!(info.contains("members: 0"), "nothing imported: {info}");
+    // Created as a custom skill, its ratings come in.
+    let only = tmp.path("only.csv");
+    std::fs::write(
+        &only,
+        "Member,Team,Role level,Testing,Data wizardry\nAnn,T,Data engineer,Working,Expert\n",
+    )
+    .unwrap();
+    let db2 = tmp.path("two.db");
+    let out = super::capmatrix(&db2, &["import", only.to_str().unwrap(), "--add-skills"]);
+    assert_eq!(out.status.code(), Some(0), "{}", super::stderr(&out));
+    let long = super::stdout(&super::capmatrix(
+        &db2,
+        &["export", "-", "--format", "long"],
+    ));
+    assert!(long.contains("Data wizardry,Expert"), "{long}");
+}
