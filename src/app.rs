@@ -998,12 +998,16 @@ impl CapmatrixApp {
         let picked = rfd::FileDialog::new()
             .set_title("Export the skills matrix")
             .add_filter(filter, extensions)
-            .set_file_name(crate::transfer::export_file_name(
+            .set_file_name(crate::transfer::export_file_name_as_of(
                 self.state
                     .team
                     .and_then(|t| self.core.snapshot().team(t))
                     .map(|t| t.name.as_str()),
                 kind,
+                match &self.state.dialog {
+                    Some(Dialog::Export(d)) => d.as_of,
+                    _ => None,
+                },
             ))
             .save_file();
         match picked {
@@ -1142,11 +1146,12 @@ impl CapmatrixApp {
             },
             source: Default::default(),
         };
-        match transfer::export_file(
+        match transfer::export_file_as_of(
             &self.core,
             &path,
             options,
-            d.long && d.history && d.kind() == transfer::ExportType::Csv,
+            d.long && d.history && d.kind() == transfer::ExportType::Csv && d.as_of.is_none(),
+            d.as_of,
         ) {
             Ok(written) => {
                 let what = transfer::ExportType::of(&path)

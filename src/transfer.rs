@@ -1012,16 +1012,27 @@ impl ExportType {
 /// "Data Engineering skills.xlsx", "Data Engineering heatmap.png", with characters file
 /// systems refuse replaced.
 pub fn export_file_name(team: Option<&str>, kind: ExportType) -> String {
+    export_file_name_as_of(team, kind, None)
+}
+
+/// As [`export_file_name`], for the matrix as of a date: "Platform skills as of
+/// 2025-06-30.csv".
+pub fn export_file_name_as_of(
+    team: Option<&str>,
+    kind: ExportType,
+    as_of: Option<crate::model::Date>,
+) -> String {
     let base = team.unwrap_or("All teams");
     let safe = io::file_stem(base);
     format!(
-        "{} {}.{}",
+        "{} {}{}.{}",
         if safe.is_empty() { "capmatrix" } else { &safe },
         if kind.is_picture() {
             "heatmap"
         } else {
             "skills"
         },
+        as_of.map_or_else(String::new, |d| format!(" as of {d}")),
         kind.extension()
     )
 }

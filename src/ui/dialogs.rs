@@ -73,6 +73,9 @@ pub struct ExportDialog {
     /// The type chosen: by the Type buttons, or by typing a name with a known extension
     /// (typing a name without one leaves it as it was).
     pub kind: ExportType,
+    /// The date of the as-of view the dialog was opened in: what the window shows is what
+    /// is written (the matrix as it stood then).
+    pub as_of: Option<crate::model::Date>,
 }
 
 impl ExportDialog {
@@ -103,7 +106,25 @@ impl ExportDialog {
             target: None,
             error: None,
             kind,
+            as_of: None,
         }
+    }
+
+    /// The dialog of an as-of view: writes the matrix as of `date`, and says so in the file
+    /// name ("Platform skills as of 2025-06-30.csv").
+    pub fn as_of(mut self, snapshot: &Snapshot, date: Option<crate::model::Date>) -> ExportDialog {
+        let Some(date) = date else {
+            return self;
+        };
+        self.as_of = Some(date);
+        let name = self
+            .team
+            .and_then(|t| snapshot.team(t))
+            .map(|t| t.name.as_str());
+        let file = crate::transfer::export_file_name_as_of(name, self.kind, Some(date));
+        let path = std::path::Path::new(self.path.trim()).with_file_name(file);
+        self.path = path.display().to_string();
+        self
     }
 }
 
@@ -1224,9 +1245,14 @@ fn export_ui(
                 ui.radio_value(&mut d.numbers, true, "Numbers 0-4");
             });
             ui.add_enabled(
-                d.long,
+                d.long && d.as_of.is_none(),
                 egui::Checkbox::new(&mut d.history, "Every historical rating"),
             );
+        }
+        if let Some(date) = d.as_of {
+            ui.label(format!(
+                "The matrix as of {date}, as the window shows it (not today's)."
+            ));
         }
         ui.weak(match kind {
             ExportType::Csv => "Comma-separated text for any spreadsheet or script.",

@@ -307,11 +307,9 @@ impl UiState {
             self.as_of_text.clear();
             self.compare = None;
             self.editor_open = false;
-            // Dialogs change data (targets, former members, imports); an export reads today's
-            // matrix and may stay.
-            if !matches!(self.dialog, Some(Dialog::Export(_))) {
-                self.dialog = None;
-            }
+            // Dialogs change data (targets, former members, imports), and an export would
+            // write today's matrix, not the plan on screen: all are closed.
+            self.dialog = None;
         }
     }
 
@@ -1097,24 +1095,40 @@ fn files_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut Vec
         state.dialog = Some(Dialog::Import(ImportDialog::default()));
         out.push(Command::BrowseImport);
     }
-    if ui.button("Export...").clicked() {
-        state.dialog = Some(Dialog::Export(ExportDialog::new(
-            f.snapshot,
-            state.team,
-            &state.documents_dir,
-        )));
+    // What is exported is what the window shows: an as-of view writes that date's matrix; a
+    // what-if plan is not data, so it is not exported.
+    let planning = f.what_if.is_some();
+    let why = "A what-if plan is not saved data: End what-if to export the matrix";
+    let export = ui.add_enabled(!planning, egui::Button::new("Export..."));
+    let export = if planning {
+        export.on_disabled_hover_text(why)
+    } else {
+        export
+    };
+    if export.clicked() {
+        state.dialog = Some(Dialog::Export(
+            ExportDialog::new(f.snapshot, state.team, &state.documents_dir)
+                .as_of(f.snapshot, state.as_of),
+        ));
     }
-    if ui
-        .button("Save picture...")
-        .on_hover_text("The heatmap as a PNG or SVG picture for a slide")
-        .clicked()
-    {
-        state.dialog = Some(Dialog::Export(ExportDialog::of_kind(
-            f.snapshot,
-            state.team,
-            &state.documents_dir,
-            crate::transfer::ExportType::Png,
-        )));
+    let picture = ui
+        .add_enabled(!planning, egui::Button::new("Save picture..."))
+        .on_hover_text("The heatmap as a PNG or SVG picture for a slide");
+    let picture = if planning {
+        picture.on_disabled_hover_text(why)
+    } else {
+        picture
+    };
+    if picture.clicked() {
+        state.dialog = Some(Dialog::Export(
+            ExportDialog::of_kind(
+                f.snapshot,
+                state.team,
+                &state.documents_dir,
+                crate::transfer::ExportType::Png,
+            )
+            .as_of(f.snapshot, state.as_of),
+        ));
     }
 }
 

@@ -2227,3 +2227,80 @@ fn the_import_dialog_asks_whose_ratings_and_a_self_assessment_never_overwrites_t
     assert_eq!(laura.ratings, was.ratings, "the lead's ratings untouched");
     assert_eq!(laura.self_ratings[&testing].level, Level::Awareness);
 }
+
+#[test]
+fn an_as_of_view_exports_that_dates_matrix_and_a_what_if_cannot_be_exported() {
+    let tmp = super::Tmp::new();
+    let mut core = sample_core();
+    // Last year, Laura Chen was a Working tester; today she is rated as the sample says.
+    let snap = core.snapshot().clone();
+    let team = snap.team_named("Data Engineering").unwrap().id;
+    let laura = snap.member_named(team, "Laura Chen").unwrap().id;
+    let testing = snap.framework.skill_named("Testing").unwrap();
+    let date = capmatrix::model::Date::new(2025, 6, 30).unwrap();
+    core.apply(capmatrix::core::Action::SetRating {
+        member: laura,
+        skill: testing,
+        level: Level::Awareness,
+        note: String::new(),
+        interested: false,
+        on: Some(capmatrix::model::Date::new(2025, 1, 15).unwrap()),
+    })
+    .unwrap();
+    let expected = {
+        let file = tmp.path("cli.csv");
+        capmatrix::transfer::export_file_as_of(
+            &core,
+            &file,
+            capmatrix::io::ExportOptions {
+                scope: capmatrix::model::Scope::Team(team),
+                format: capmatrix::io::ExportFormat::Wide,
+                levels: capmatrix::io::LevelStyle::Names,
+                source: Default::default(),
+            },
+            false,
+            Some(date),
+        )
+        .unwrap();
+        std::fs::read(&file).unwrap()
+    };
+    let mut h = harness(core);
+    h.state_mut().state_mut().team = Some(team);
+    h.state_mut().state_mut().as_of = Some(date);
+    h.run();
+    h.get_by_label("Export...").click();
+    h.run();
+    let Some(capmatrix::ui::Dialog::Export(d)) = &h.state().state().dialog else {
+        panic!("no export dialog")
+    };
+    assert!(
+        d.path
+            .ends_with("Data Engineering skills as of 2025-06-30.csv"),
+        "{}",
+        d.path
+    );
+    h.get_by_label_contains("The matrix as of 2025-06-30");
+    let target = tmp.path("as-of.csv");
+    let file = h.get_by_label("File:");
+    file.focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_label("File:").type_text(target.to_str().unwrap());
+    h.run();
+    h.get_by_label("Export").click();
+    h.run();
+    assert_eq!(std::fs::read(&target).unwrap(), expected);
+    assert!(String::from_utf8(expected).unwrap().contains("Awareness"));
+
+    // In a what-if, the plan is not data: export and pictures are disabled.
+    h.state_mut().state_mut().as_of = None;
+    h.state_mut().state_mut().toggle_what_if();
+    h.run();
+    assert!(h.get_by_label("Export...").accesskit_node().is_disabled());
+    assert!(
+        h.get_by_label("Save picture...")
+            .accesskit_node()
+            .is_disabled()
+    );
+}
