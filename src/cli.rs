@@ -443,6 +443,11 @@ pub enum Command {
         /// drop notes.
         #[arg(long, value_name = "KEYFILE")]
         pseudonymise: Option<PathBuf>,
+        /// Name a file's team in the organisation database: FILE:TEAM=NEW (the file as given
+        /// or by its file name). Without it, a name two team files hold becomes
+        /// "NAME (FILE)" for each.
+        #[arg(long = "name", value_name = "FILE:TEAM=NEW")]
+        names: Vec<crate::rollup::TeamName>,
     },
     /// Make a secret key for `rollup --pseudonymise` from the operating system's random
     /// source, readable by you only. Never replaces a file.
@@ -848,7 +853,8 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
             org,
             teams,
             pseudonymise,
-        } => rollup(org, teams, pseudonymise.as_deref(), out),
+            names,
+        } => rollup(org, teams, pseudonymise.as_deref(), names, out),
         Command::Keygen { file } => {
             crate::rollup::keygen(file)?;
             writeln!(
@@ -871,11 +877,12 @@ fn rollup(
     org: &Path,
     teams: &[PathBuf],
     key_file: Option<&Path>,
+    names: &[crate::rollup::TeamName],
     out: &mut dyn Write,
 ) -> Result<()> {
     let key = key_file.map(crate::rollup::read_key).transpose()?;
     let started = std::time::Instant::now();
-    let summaries = crate::rollup::rollup(org, teams, key.as_ref())?;
+    let summaries = crate::rollup::rollup(org, teams, key.as_ref(), names)?;
     let (mut members, mut team_count) = (0, 0);
     for s in &summaries {
         members += s.members;
@@ -898,6 +905,9 @@ fn rollup(
                 "; custom skills added: {}",
                 crate::model::quoted(&s.new_skills)
             ));
+        }
+        for (from, to, why) in &s.renamed {
+            line.push_str(&format!("; team \"{from}\" named \"{to}\" ({why})"));
         }
         writeln!(out, "{line}").map_err(out_err)?;
     }

@@ -1,9 +1,14 @@
 //! Organisation roll-ups: many team databases copied into one organisation database, so a
 //! head of profession sees every team's coverage in one place.
 //!
+//! Team names: every lead names theirs "Data Engineering", so a name two team files hold (or
+//! that the organisation database holds from elsewhere) is kept apart as "NAME (FILE)", the
+//! team file's name in brackets, and said; `--name FILE:TEAM=NEW` names a file's team
+//! itself. Two teams are never merged by accident.
+//!
 //! Each team file is opened for reading only (never locked or changed). Everything is read
-//! and checked first (missing, foreign or newer files, a team name in two files, a team made
-//! in the organisation database itself, role levels the organisation's framework lacks);
+//! and checked first (missing, foreign or newer files, a team name that cannot be kept
+//! apart, role levels the organisation's framework lacks);
 //! only then is each file written, in one transaction per file: the teams earlier roll-ups
 //! took from that file are replaced by what it holds now, so running twice gives the same
 //! contents. Skills are matched by name; a skill the organisation's framework lacks is added
@@ -34,6 +39,42 @@ pub struct FileSummary {
     pub replaced: usize,
     /// Skills the organisation's framework lacked, added as custom skills.
     pub new_skills: Vec<String>,
+    /// Teams named apart in the organisation database: (name in the file, name given), with
+    /// why ("--name", or the other file holding the name).
+    pub renamed: Vec<(String, String, String)>,
+}
+
+/// A team file's team named on the command line: `FILE:TEAM=NEW`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamName {
+    /// The team file, as given or by its file name.
+    pub file: String,
+    /// The team's name in that file.
+    pub team: String,
+    /// Its name in the organisation database.
+    pub name: String,
+}
+
+impl std::str::FromStr for TeamName {
+    type Err = String;
+    fn from_str(text: &str) -> std::result::Result<TeamName, String> {
+        let bad = || {
+            format!(
+                "\"{text}\" is not FILE:TEAM=NEW (e.g. \"north.db:Data Engineering=Data Engineering North\")"
+            )
+        };
+        let (left, name) = text.rsplit_once('=').ok_or_else(bad)?;
+        let (file, team) = left.rsplit_once(':').ok_or_else(bad)?;
+        let name = crate::model::clean_name("team", name).map_err(|e| e.to_string())?;
+        if file.trim().is_empty() || team.trim().is_empty() {
+            return Err(bad());
+        }
+        Ok(TeamName {
+            file: file.trim().to_string(),
+            team: team.trim().to_string(),
+            name,
+        })
+    }
 }
 
 /// A team file, read and checked, ready to write.
@@ -196,7 +237,12 @@ fn read_all(path: &Path, scratch: &Path, quiet: bool) -> Result<Read> {
 /// Rolls team files up into the organisation database at `org` (created when it does not
 /// exist, once every team file has been read). Checks everything before writing anything;
 /// then one transaction per file. Returns what each file gave.
-pub fn rollup(org: &Path, files: &[PathBuf], key: Option<&Key>) -> Result<Vec<FileSummary>> {
+pub fn rollup(
+    org: &Path,
+    files: &[PathBuf],
+    key: Option<&Key>,
+    names: &[TeamName],
+) -> Result<Vec<FileSummary>> {
     let org_path = std::fs::canonicalize(org).unwrap_or_else(|_| org.to_path_buf());
     let scratch = tempfile::tempdir().map_err(|source| Error::Io {
         action: "make a temporary folder",
@@ -226,7 +272,7 @@ pub fn rollup(org: &Path, files: &[PathBuf], key: Option<&Key>) -> Result<Vec<Fi
     // (created when it does not exist: removed again if anything is refused).
     let existed = org.exists();
     let mut store = Store::open(org)?;
-    let result = plan_and_write(&mut store, &sources, key);
+    let result = plan_and_write(&mut store, &sources, key, names);
     if result.is_err() && !existed {
         drop(store);
         for f in std::iter::once(org.to_path_buf()).chain(crate::store::companions(org)) {
@@ -242,6 +288,7 @@ fn plan_and_write(
     org: &mut Store,
     sources: &[Source],
     key: Option<&Key>,
+    names: &[TeamName],
 ) -> Result<Vec<FileSummary>> {
     // Team names: unique across the files, and not taken in the organisation database by a
     // team made there or rolled up from another file (a team that moved between two files
@@ -261,49 +308,76 @@ fn plan_and_write(
     };
     let origin: HashMap<TeamId, &crate::store::RollupSource> =
         recorded.iter().map(|r| (r.team, r)).collect();
-    let mut owner: HashMap<String, &Source> = HashMap::new();
-    for source in sources {
+    // The name each team gets: its own; one --name gives; or, where another file (or the
+    // organisation database, from elsewhere) holds the name, "NAME (FILE)".
+    let mut given = given_names(sources, names)?;
+    let held_elsewhere = |source: &Source, name: &str| -> bool {
+        let Some(existing) = org_snapshot.team_named(name) else {
+            return false;
+        };
+        match origin.get(&existing.id) {
+            Some(r) if is_source_of(source, r) => false,
+            // A team that moved between two files of this run: its old file gives it up.
+            Some(r) => !in_run
+                .get(r.source.as_str())
+                .is_some_and(|s| s.snapshot.team_named(name).is_none()),
+            None => true,
+        }
+    };
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for (i, source) in sources.iter().enumerate() {
         for team in source.snapshot.teams() {
-            let k = name_key(&team.name);
-            if let Some(other) = owner.insert(k, source) {
+            if !given[i].contains_key(&team.id) {
+                *count.entry(name_key(&team.name)).or_default() += 1;
+            }
+        }
+    }
+    for (i, source) in sources.iter().enumerate() {
+        for team in source.snapshot.teams() {
+            if given[i].contains_key(&team.id) {
+                continue;
+            }
+            let shared = count.get(&name_key(&team.name)).copied().unwrap_or(0) > 1;
+            if !shared && !held_elsewhere(source, &team.name) {
+                continue;
+            }
+            let file = source
+                .path
+                .file_name()
+                .map_or_else(|| source.key.clone(), |f| f.to_string_lossy().into_owned());
+            let apart = format!("{} ({file})", team.name);
+            let why = if shared {
+                "another team file holds the same name".to_string()
+            } else {
+                "the organisation database holds the name from elsewhere".to_string()
+            };
+            given[i].insert(team.id, (apart, why));
+        }
+    }
+    // Every final name once across the run, and free in the organisation database.
+    let mut owner: HashMap<String, &Source> = HashMap::new();
+    for (i, source) in sources.iter().enumerate() {
+        for team in source.snapshot.teams() {
+            let name = given[i]
+                .get(&team.id)
+                .map_or(team.name.as_str(), |(n, _)| n.as_str());
+            if let Some(other) = owner.insert(name_key(name), source) {
                 return Err(Error::Rollup {
                     reason: format!(
-                        "team \"{}\" is in two team files: {} and {}",
-                        team.name,
+                        "team \"{name}\" would come from two team files ({} and {}); name one with --name FILE:TEAM=NEW",
                         other.path.display(),
                         source.path.display()
                     ),
                     path: source.path.clone(),
                 });
             }
-            if let Some(existing) = org_snapshot.team_named(&team.name) {
-                match origin.get(&existing.id) {
-                    Some(r) if is_source_of(source, r) => {}
-                    Some(r)
-                        if in_run
-                            .get(r.source.as_str())
-                            .is_some_and(|s| s.snapshot.team_named(&team.name).is_none()) => {}
-                    Some(r) => {
-                        let from = &r.source;
-                        return Err(Error::Rollup {
-                            reason: format!(
-                                "team \"{}\" is in two team files: {from} (rolled up before) and {}",
-                                team.name,
-                                source.path.display()
-                            ),
-                            path: source.path.clone(),
-                        });
-                    }
-                    None => {
-                        return Err(Error::Rollup {
-                            reason: format!(
-                                "the organisation database already has a team \"{}\" of its own",
-                                existing.name
-                            ),
-                            path: source.path.clone(),
-                        });
-                    }
-                }
+            if held_elsewhere(source, name) {
+                return Err(Error::Rollup {
+                    reason: format!(
+                        "the organisation database already has a team \"{name}\" from elsewhere; name this one with --name FILE:TEAM=NEW"
+                    ),
+                    path: source.path.clone(),
+                });
             }
         }
     }
@@ -338,7 +412,7 @@ fn plan_and_write(
     // Role levels and skills by name, worked out for every file before anything is written.
     let mut framework = (*org_snapshot.framework).clone();
     let mut plans = Vec::with_capacity(sources.len());
-    for source in sources {
+    for (source, names) in sources.iter().zip(given) {
         let role_levels = map_role_levels(&framework, source)?;
         let (skills, new_skills) = map_skills(&mut framework, source)?;
         let replace = recorded
@@ -351,6 +425,7 @@ fn plan_and_write(
             role_levels,
             new_skills,
             replace,
+            names,
         });
     }
     let framework_changed = framework != *org_snapshot.framework;
@@ -377,6 +452,55 @@ struct FilePlan {
     new_skills: Vec<String>,
     /// The teams earlier roll-ups took from this file (at its path, or moved), replaced.
     replace: Vec<TeamId>,
+    /// Teams named apart: the name given and why.
+    names: HashMap<TeamId, (String, String)>,
+}
+
+/// The teams `--name` names, per file: (name, why).
+fn given_names(
+    sources: &[Source],
+    names: &[TeamName],
+) -> Result<Vec<HashMap<TeamId, (String, String)>>> {
+    let mut out = vec![HashMap::new(); sources.len()];
+    for n in names {
+        let matches: Vec<usize> = sources
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| {
+                let given = Path::new(&n.file);
+                s.path == given
+                    || s.key == n.file
+                    || std::fs::canonicalize(given).is_ok_and(|c| c.display().to_string() == s.key)
+                    || (given.components().count() == 1 && s.path.file_name() == given.file_name())
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let refuse = |reason: String| Error::Rollup {
+            reason,
+            path: PathBuf::from(&n.file),
+        };
+        let i = match matches.as_slice() {
+            [i] => *i,
+            [] => {
+                return Err(refuse(
+                    "--name names a file that is not one of the team files".into(),
+                ));
+            }
+            _ => {
+                return Err(refuse(
+                    "--name names a file name several team files have; give its path".into(),
+                ));
+            }
+        };
+        let Some(team) = sources[i].snapshot.team_named(&n.team) else {
+            return Err(refuse(format!(
+                "--name: the file has no team \"{}\"",
+                n.team
+            )));
+        };
+        out[i].insert(team.id, (n.name.clone(), "--name".to_string()));
+    }
+    Ok(out)
 }
 
 /// The organisation's role level for each of a file's, by name; a role level in use that
@@ -491,7 +615,11 @@ fn write_source(
         let mut teams: Vec<_> = snap.teams().collect();
         teams.sort_by_key(|t| t.id);
         for team in &teams {
-            let id = w.insert_team(None, &team.name)?;
+            let name = plan
+                .names
+                .get(&team.id)
+                .map_or(team.name.as_str(), |(n, _)| n.as_str());
+            let id = w.insert_team(None, name)?;
             if team.review_months != crate::model::DEFAULT_REVIEW_MONTHS {
                 w.set_review_months(id, team.review_months)?;
             }
@@ -581,7 +709,21 @@ fn write_source(
         }
         Ok(FileSummary {
             path: source.path.clone(),
-            teams: teams.iter().map(|t| t.name.clone()).collect(),
+            teams: teams
+                .iter()
+                .map(|t| {
+                    plan.names
+                        .get(&t.id)
+                        .map_or_else(|| t.name.clone(), |(n, _)| n.clone())
+                })
+                .collect(),
+            renamed: teams
+                .iter()
+                .filter_map(|t| {
+                    let (n, why) = plan.names.get(&t.id)?;
+                    Some((t.name.clone(), n.clone(), why.clone()))
+                })
+                .collect(),
             members: members.len(),
             ratings,
             replaced: old.len(),

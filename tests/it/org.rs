@@ -283,33 +283,100 @@ fn rollup_copies_team_files_read_only_and_twice_gives_the_same_contents() {
     assert!(out.contains("replacing 1 team rolled up before"), "{out}");
 }
 
+/// `capmatrix rollup ORG FILES... --name N...`
+fn rollup_named(org: &Path, files: &[&Path], names: &[&str]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_capmatrix"));
+    cmd.arg("rollup").arg(org).args(files);
+    for n in names {
+        cmd.arg("--name").arg(n);
+    }
+    cmd.env_remove("CAPMATRIX_DB").output().unwrap()
+}
+
 #[test]
-fn rollup_refuses_a_team_in_two_files_a_foreign_file_and_a_newer_one_changing_nothing() {
+fn teams_of_the_same_name_in_two_files_are_kept_apart_named_by_their_file() {
     let tmp = Tmp::new();
     let a = team_file(&tmp, "a.db", "Data Platform", "1");
     let b = team_file(&tmp, "b.db", "data platform", "2");
     let org = tmp.path("org.db");
-    let out = rollup(&org, &[&a, &b], None);
-    assert_eq!(out.status.code(), Some(1));
-    let err = stderr(&out);
+    let out = ok(&rollup(&org, &[&a, &b], None));
     assert!(
-        err.contains("team \"data platform\" is in two team files")
-            && err.contains(&a.display().to_string())
-            && err.contains(&b.display().to_string())
-            && err.contains("nothing was changed"),
-        "{err}"
+        out.contains("team \"Data Platform\" named \"Data Platform (a.db)\" (another team file holds the same name)"),
+        "{out}"
     );
-    let info = ok(&capmatrix(&org, &["info"]));
-    assert!(info.contains("teams: 0\n"), "{info}");
+    assert!(out.contains("named \"data platform (b.db)\""), "{out}");
+    let by_team = ok(&capmatrix(
+        &org,
+        &["gaps", "--by-team", "--all", "--format", "csv"],
+    ));
+    for team in ["Data Platform (a.db)", "data platform (b.db)"] {
+        assert!(by_team.contains(&format!("\n{team},")), "{team}: {by_team}");
+    }
+    // Run again: the same names, replaced in place, never counted twice.
+    let again = ok(&rollup(&org, &[&a, &b], None));
+    assert!(
+        again.contains("replacing 1 team rolled up before"),
+        "{again}"
+    );
+    assert_eq!(members(&org), members(&a) + members(&b));
 
-    // Rolled up from one file, then the other file brings the same name: refused, naming both.
-    ok(&rollup(&org, &[&a], None));
-    let err = stderr(&rollup(&org, &[&b], None));
-    assert!(
-        err.contains(&std::fs::canonicalize(&a).unwrap().display().to_string())
-            && err.contains(&b.display().to_string()),
-        "{err}"
+    // Named on the command line instead.
+    let named = tmp.path("named.db");
+    let out = ok(&rollup_named(
+        &named,
+        &[&a, &b],
+        &[
+            "a.db:Data Platform=Platform North",
+            "b.db:data platform=Platform South",
+        ],
+    ));
+    assert!(out.contains("named \"Platform North\" (--name)"), "{out}");
+    let info = ok(&capmatrix(
+        &named,
+        &["gaps", "--by-team", "--all", "--format", "csv"],
+    ));
+    assert!(info.contains("\nPlatform North,") && info.contains("\nPlatform South,"));
+    // One name for both is refused (never a merge by accident), changing nothing.
+    let clash = tmp.path("clash.db");
+    let out = rollup_named(
+        &clash,
+        &[&a, &b],
+        &["a.db:Data Platform=One", "b.db:data platform=One"],
     );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("would come from two team files"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!clash.exists());
+    // A --name for a file or team that is not there is refused.
+    let out = rollup_named(&clash, &[&a], &["c.db:Data Platform=X"]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = rollup_named(&clash, &[&a], &["a.db:Nope=X"]);
+    assert!(
+        stderr(&out).contains("the file has no team \"Nope\""),
+        "{}",
+        stderr(&out)
+    );
+
+    // Rolled up from one file, then the other file brings the same name: kept apart by its
+    // file's name.
+    let later = tmp.path("later.db");
+    ok(&rollup(&later, &[&a], None));
+    let out = ok(&rollup(&later, &[&b], None));
+    assert!(
+        out.contains("named \"data platform (b.db)\" (the organisation database holds the name from elsewhere)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn rollup_refuses_a_foreign_file_and_a_newer_one_changing_nothing() {
+    let tmp = Tmp::new();
+    let a = team_file(&tmp, "a.db", "Data Platform", "1");
+    let org = tmp.path("org.db");
+    ok(&rollup(&org, &[&a], None));
 
     let foreign = tmp.path("notes.db");
     std::fs::write(&foreign, "not a database at all, just some text").unwrap();
@@ -791,11 +858,11 @@ fn rollup_keeps_one_way_of_naming_takes_moved_teams_and_refuses_retired_skills()
     let err = stderr(&rollup(&plain, &[&b], Some(&key)));
     assert!(err.contains("kept names"), "{err}");
 
-    // Two files with one team name, into a new database: refused, and no database is left.
+    // Two files with one team name, into a new database: kept apart by their files' names.
     let twin = team_file(&tmp, "twin.db", "data platform", "3");
     let fresh = tmp.path("fresh.db");
-    assert_eq!(rollup(&fresh, &[&a, &twin], None).status.code(), Some(1));
-    assert!(!fresh.exists());
+    let out = ok(&rollup(&fresh, &[&a, &twin], None));
+    assert!(out.contains("\"data platform (twin.db)\""), "{out}");
 
     // A team that moved from a.db to twin.db between runs: both files in the run, fine.
     let conn = rusqlite::Connection::open(&a).unwrap();
