@@ -318,9 +318,9 @@ fn plan_and_write(
         match origin.get(&existing.id) {
             Some(r) if is_source_of(source, r) => false,
             // A team that moved between two files of this run: its old file gives it up.
-            Some(r) => !in_run
+            Some(r) => in_run
                 .get(r.source.as_str())
-                .is_some_and(|s| s.snapshot.team_named(name).is_none()),
+                .is_none_or(|s| s.snapshot.team_named(name).is_some()),
             None => true,
         }
     };
