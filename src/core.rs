@@ -72,6 +72,24 @@ pub enum Action {
         /// The team to move to.
         team: TeamId,
     },
+    /// Move a member to another team on a past date (a history file imported).
+    MoveMemberOn {
+        /// The member.
+        member: MemberId,
+        /// The team to move to.
+        team: TeamId,
+        /// The day they moved.
+        on: Date,
+    },
+    /// Change a member's role level on a past date (a history file imported).
+    SetRoleLevelOn {
+        /// The member.
+        member: MemberId,
+        /// The new role level.
+        role_level: Option<RoleLevelId>,
+        /// The day it changed.
+        on: Date,
+    },
     /// The member leaves the team today: kept as a former member with their ratings and
     /// history, in as-of views before today.
     RemoveMember {
@@ -626,7 +644,9 @@ fn step_focus(actions: &[Action]) -> Option<(MemberId, Option<SkillId>)> {
         | Action::ClearRating { member, skill } => Some((*member, Some(*skill))),
         Action::RenameMember { member, .. }
         | Action::SetRoleLevel { member, .. }
+        | Action::SetRoleLevelOn { member, .. }
         | Action::MoveMember { member, .. }
+        | Action::MoveMemberOn { member, .. }
         | Action::RetractEvent { member, .. }
         | Action::EraseMember { member }
         | Action::Leave { member, .. }
@@ -644,8 +664,8 @@ pub fn action_label(action: &Action) -> String {
         Action::RemoveTeam { .. } => "remove team",
         Action::AddMember { .. } => "add member",
         Action::RenameMember { .. } => "rename member",
-        Action::SetRoleLevel { .. } => "change role level",
-        Action::MoveMember { .. } => "move member",
+        Action::SetRoleLevel { .. } | Action::SetRoleLevelOn { .. } => "change role level",
+        Action::MoveMember { .. } | Action::MoveMemberOn { .. } => "move member",
         Action::RemoveMember { .. } | Action::Leave { .. } => "member leaving",
         Action::EraseMember { .. } => "delete member permanently",
         Action::SetRating { .. } => "set rating",
@@ -827,11 +847,12 @@ fn check_not_rolled_up(snapshot: &Snapshot, action: &Action) -> Result<()> {
         | Action::SetReviewPeriod { team, .. }
         | Action::AddMember { team, .. }
         | Action::SetTarget { team, .. } => vec![*team],
-        Action::MoveMember { member, team } => {
+        Action::MoveMember { member, team } | Action::MoveMemberOn { member, team, .. } => {
             team_of_member(member).into_iter().chain([*team]).collect()
         }
         Action::RenameMember { member, .. }
         | Action::SetRoleLevel { member, .. }
+        | Action::SetRoleLevelOn { member, .. }
         | Action::RemoveMember { member }
         | Action::Leave { member, .. }
         | Action::SetRating { member, .. }
@@ -898,8 +919,14 @@ fn apply_one(
             joined_on,
         } => a.add_member(team, &name, role_level, joined_on),
         Action::RenameMember { member, name } => a.rename_member(member, &name),
-        Action::SetRoleLevel { member, role_level } => a.set_role_level(member, role_level),
-        Action::MoveMember { member, team } => a.move_member(member, team),
+        Action::SetRoleLevel { member, role_level } => a.set_role_level(member, role_level, None),
+        Action::SetRoleLevelOn {
+            member,
+            role_level,
+            on,
+        } => a.set_role_level(member, role_level, Some(on)),
+        Action::MoveMember { member, team } => a.move_member(member, team, None),
+        Action::MoveMemberOn { member, team, on } => a.move_member(member, team, Some(on)),
         Action::RemoveMember { member } => a.leave(member, None),
         Action::Leave { member, on } => a.leave(member, Some(on)),
         Action::EraseMember { member } => a.erase_member(member),
@@ -1384,54 +1411,45 @@ impl Applier<'_, '_> {
         Ok((changed(), Some(Action::RenameMember { member, name: old })))
     }
 
+    /// A role level change, today or on a past date.
     fn set_role_level(
         &mut self,
         member: MemberId,
         role_level: Option<RoleLevelId>,
+        on: Option<Date>,
     ) -> Result<Applied> {
         check_role_level(self.snapshot, role_level)?;
+        check_date(on, self.today)?;
+        let on = on.unwrap_or(self.today);
         let before = member_of(self.snapshot, member)?.clone();
         if before.role_level == role_level {
             return Ok((Outcome::default(), None));
         }
         check_assignable_role_level(self.snapshot, role_level)?;
         self.w.set_role_level(member, role_level)?;
-        let event = self.event(member, EventKind::Role, self.today, None, role_level)?;
+        let event = self.event(member, EventKind::Role, on, None, role_level)?;
         self.snapshot.set_role_level(member, role_level);
         Ok((
             changed(),
-            Some(Self::retraction(
-                &before,
-                event,
-                EventKind::Role,
-                self.today,
-            )),
+            Some(Self::retraction(&before, event, EventKind::Role, on)),
         ))
     }
 
-    fn move_member(&mut self, member: MemberId, team: TeamId) -> Result<Applied> {
+    /// A move to another team, today or on a past date.
+    fn move_member(&mut self, member: MemberId, team: TeamId, on: Option<Date>) -> Result<Applied> {
+        check_date(on, self.today)?;
+        let on = on.unwrap_or(self.today);
         let before = member_of(self.snapshot, member)?.clone();
         if before.team == team {
             return Ok((Outcome::default(), None));
         }
         check_member_name_free(self.snapshot, team, &before.name, Some(member))?;
         self.w.move_member(member, team)?;
-        let event = self.event(
-            member,
-            EventKind::Moved,
-            self.today,
-            Some(team),
-            before.role_level,
-        )?;
+        let event = self.event(member, EventKind::Moved, on, Some(team), before.role_level)?;
         self.snapshot.move_member(member, team);
         Ok((
             changed(),
-            Some(Self::retraction(
-                &before,
-                event,
-                EventKind::Moved,
-                self.today,
-            )),
+            Some(Self::retraction(&before, event, EventKind::Moved, on)),
         ))
     }
 
@@ -1492,13 +1510,15 @@ impl Applier<'_, '_> {
                 joined_on: Some(on),
             },
             EventKind::Left => Action::Leave { member, on },
-            EventKind::Moved => Action::MoveMember {
+            EventKind::Moved => Action::MoveMemberOn {
                 member,
                 team: now.team,
+                on,
             },
-            EventKind::Role => Action::SetRoleLevel {
+            EventKind::Role => Action::SetRoleLevelOn {
                 member,
                 role_level: now.role_level,
+                on,
             },
         };
         self.w.retract_event(member, event, self.now)?;

@@ -597,16 +597,18 @@ fn apply_plan_adding(
                         team: teams[m.team],
                         name: m.name.clone(),
                         role_level: m.role_level.flatten(),
-                        // A new member joined no later than their earliest dated rating.
-                        joined_on: m
-                            .ratings
-                            .iter()
-                            .filter_map(|c| match c {
-                                io::plan::RatingChange::Set { at, .. } => *at,
-                                io::plan::RatingChange::Past { at, .. } => Some(*at),
-                                io::plan::RatingChange::Clear { .. } => None,
-                            })
-                            .min(),
+                        // A history file says when they joined; otherwise a new member
+                        // joined no later than their earliest dated rating.
+                        joined_on: m.history.as_ref().map(|(joined, _)| *joined).or_else(|| {
+                            m.ratings
+                                .iter()
+                                .filter_map(|c| match c {
+                                    io::plan::RatingChange::Set { at, .. } => *at,
+                                    io::plan::RatingChange::Past { at, .. } => Some(*at),
+                                    io::plan::RatingChange::Clear { .. } => None,
+                                })
+                                .min()
+                        }),
                     })?
                     .member
                     .ok_or(Error::UnknownId {
@@ -623,6 +625,22 @@ fn apply_plan_adding(
                     change,
                     crate::model::Source::SelfAssessed,
                 ))?;
+            }
+            // A history file's moves, role changes and leaving, on their dates.
+            for e in m.history.iter().flat_map(|(_, events)| events) {
+                b.apply(match *e {
+                    io::plan::PlannedEvent::Moved(team, on) => Action::MoveMemberOn {
+                        member,
+                        team: teams[team],
+                        on,
+                    },
+                    io::plan::PlannedEvent::Role(role_level, on) => Action::SetRoleLevelOn {
+                        member,
+                        role_level,
+                        on,
+                    },
+                    io::plan::PlannedEvent::Left(on) => Action::Leave { member, on },
+                })?;
             }
         }
         for &member in &plan.removals {
@@ -835,21 +853,29 @@ pub fn export_file_as_of(
         Some(date) => format!("{} as of {date}", scope_title(core, options.scope)),
         None => scope_title(core, options.scope),
     };
-    // Every historical rating (CSV and Parquet with --history), read once.
-    let all_history = if history {
-        Some(core.store().all_history()?)
+    // Every entry and event (CSV and Parquet with --history), read once: former members'
+    // and retired skills' included.
+    let timeline = if history {
+        Some(core.store().whole_timeline()?)
     } else {
         None
     };
     let (bytes, rows) = match kind {
         ExportType::Csv => {
-            let table = io::export::table_of(
-                snapshot,
-                options.scope,
-                options.format,
-                all_history.as_ref(),
-                options.source,
-            );
+            let table = match &timeline {
+                // Events as rows too, so the file imports back to the same matrix on every
+                // date.
+                Some(t) => {
+                    io::export::history_table(snapshot, options.scope, options.source, t, true)
+                }
+                None => io::export::table_of(
+                    snapshot,
+                    options.scope,
+                    options.format,
+                    None,
+                    options.source,
+                ),
+            };
             (
                 io::export::encode_csv(&table, options.levels)?,
                 table.rows.len(),
@@ -857,13 +883,18 @@ pub fn export_file_as_of(
         }
         ExportType::Parquet => {
             // Always the long table: one typed row per rating, what a data platform loads.
-            let table = io::export::table_of(
-                snapshot,
-                options.scope,
-                io::ExportFormat::Long,
-                all_history.as_ref(),
-                options.source,
-            );
+            let table = match &timeline {
+                Some(t) => {
+                    io::export::history_table(snapshot, options.scope, options.source, t, false)
+                }
+                None => io::export::table_of(
+                    snapshot,
+                    options.scope,
+                    io::ExportFormat::Long,
+                    None,
+                    options.source,
+                ),
+            };
             let with_note = !core.store().is_pseudonymised()?;
             (
                 io::parquet::encode_long(&table, &snapshot.framework, with_note)?,

@@ -87,6 +87,8 @@ pub enum Cell<'a> {
     Date(Date),
     /// Yes or no.
     Flag(bool),
+    /// Text made for the row (a member id).
+    Owned(String),
 }
 
 /// The rows of an export, built once from the snapshot, ready for an encoder.
@@ -259,6 +261,154 @@ pub fn table_of<'a>(
     }
 }
 
+/// The extra columns of a history export: what happened to the member on a row's date (an
+/// event row: joined, left, moved, role; empty on a rating's row) and who the row is about
+/// (the database's member id: one person across teams, moves and promotions).
+pub const HISTORY_COLUMNS: [&str; 2] = ["Event", "Member id"];
+
+/// The whole record of a scope, for `export --history`: every entry (undone ones aside),
+/// former members' and retired skills' included, each labelled with the team and role level
+/// the member held on its date. With `events`, each member's events are rows too (the
+/// [`HISTORY_COLUMNS`] added), so that importing the file into a new database gives the same
+/// matrix as of every date. Rows per member in date order: joining, ratings, moves and role
+/// changes as recorded, leaving last on its day.
+pub fn history_table<'a>(
+    snapshot: &'a Snapshot,
+    scope: Scope,
+    source: ExportSource,
+    timeline: &'a crate::model::history::Timeline,
+    with_events: bool,
+) -> Table<'a> {
+    use crate::model::{EventKind, Source};
+    let sources: &[Source] = match source {
+        ExportSource::Lead => &[Source::Lead],
+        ExportSource::SelfAssessed => &[Source::SelfAssessed],
+        ExportSource::Both => &[Source::Lead, Source::SelfAssessed],
+    };
+    let with_source = source != ExportSource::Lead;
+    let fw = &snapshot.framework;
+    let mut people: Vec<&Member> = scope_members(snapshot, scope);
+    match scope {
+        Scope::All => people.extend(snapshot.all_former()),
+        Scope::Team(team) => {
+            people.extend(snapshot.former_members(team));
+            // Those who were in the team once and moved away.
+            let mut moved: Vec<&Member> = snapshot
+                .all_members()
+                .into_iter()
+                .chain(snapshot.all_former())
+                .filter(|m| m.team != team)
+                .filter(|m| timeline.events(m.id).iter().any(|e| e.team == Some(team)))
+                .collect();
+            moved.sort_by_key(|m| m.id);
+            people.extend(moved);
+        }
+    }
+    let team_name = |t: crate::model::TeamId| {
+        snapshot
+            .team(t)
+            .map(|t| t.name.as_str())
+            .unwrap_or_default()
+    };
+    let role_name = |rl: Option<crate::model::RoleLevelId>| {
+        rl.map(|rl| fw.role_level(rl).name.as_str())
+            .unwrap_or_default()
+    };
+    let mut rows = Vec::new();
+    for m in people {
+        let entries: Vec<&HistoryEntry> = timeline
+            .entries(m.id)
+            .iter()
+            .map(|(_, e)| e)
+            .filter(|e| e.undone.is_none())
+            .collect();
+        let first_rated = entries
+            .iter()
+            .filter(|e| e.source == Source::Lead)
+            .map(|e| e.assessed_on)
+            .min();
+        let events = timeline.events(m.id);
+        // Where they stood on a date: their team and role level then (today's, for a date
+        // outside their time in a team).
+        let on = |date: Date| {
+            crate::model::history::member_on(m, events, first_rated, date)
+                .map_or((m.team, m.role_level), |s| (s.team, s.role_level))
+        };
+        let id = m.id.0.to_string();
+        // (date, order within the day, recorded order, row)
+        let mut mine: Vec<(Date, u8, i64, Vec<Cell<'a>>)> = Vec::new();
+        for e in entries.iter().filter(|e| sources.contains(&e.source)) {
+            let (team, role) = on(e.assessed_on);
+            if let Scope::Team(t) = scope
+                && team != t
+            {
+                continue;
+            }
+            let mut cells = vec![
+                Cell::Text(&m.name),
+                Cell::Text(team_name(team)),
+                Cell::Text(role_name(role)),
+                Cell::Text(fw.skill(e.skill).name.as_str()),
+                Cell::Level(e.level),
+                Cell::Date(e.assessed_on),
+                Cell::Flag(e.interested),
+                Cell::Text(&e.note),
+            ];
+            if with_source {
+                cells.push(Cell::Text(e.source.code()));
+            }
+            if with_events {
+                cells.push(Cell::Text(""));
+                cells.push(Cell::Owned(id.clone()));
+            }
+            mine.push((e.assessed_on, 1, e.id, cells));
+        }
+        if with_events {
+            for e in events.iter().filter(|e| e.undone.is_none()) {
+                let (team, role) = match e.kind {
+                    // Where they went, in the role they had.
+                    EventKind::Moved | EventKind::Joined => {
+                        (e.team.unwrap_or(m.team), e.role_level.or(on(e.on).1))
+                    }
+                    EventKind::Role => (on(e.on).0, e.role_level),
+                    EventKind::Left => on(e.on.yesterday().unwrap_or(e.on)),
+                };
+                let order = match e.kind {
+                    EventKind::Joined => 0,
+                    EventKind::Moved | EventKind::Role => 2,
+                    EventKind::Left => 3,
+                };
+                let mut cells = vec![
+                    Cell::Text(&m.name),
+                    Cell::Text(team_name(team)),
+                    Cell::Text(role_name(role)),
+                    Cell::Text(""),
+                    Cell::Level(None),
+                    Cell::Date(e.on),
+                    Cell::Text(""),
+                    Cell::Text(""),
+                ];
+                if with_source {
+                    cells.push(Cell::Text(""));
+                }
+                cells.push(Cell::Text(e.kind.code()));
+                cells.push(Cell::Owned(id.clone()));
+                mine.push((e.on, order, e.id, cells));
+            }
+        }
+        mine.sort_by_key(|(date, order, id, _)| (*date, *order, *id));
+        rows.extend(mine.into_iter().map(|(_, _, _, cells)| cells));
+    }
+    let mut header = LONG_HEADER.to_vec();
+    if with_source {
+        header.push("Source");
+    }
+    if with_events {
+        header.extend(HISTORY_COLUMNS);
+    }
+    Table { header, rows }
+}
+
 /// Encodes rows as CSV that spreadsheets open cleanly: UTF-8 with BOM, CRLF, text guarded
 /// against formulas.
 pub fn encode_csv(table: &Table<'_>, levels: LevelStyle) -> Result<Vec<u8>> {
@@ -273,6 +423,7 @@ pub fn encode_csv(table: &Table<'_>, levels: LevelStyle) -> Result<Vec<u8>> {
         record.clear();
         record.extend(row.iter().map(|cell| match cell {
             Cell::Text(t) => guard(t),
+            Cell::Owned(t) => guard(t),
             Cell::Level(l) => level_cell(*l, levels).into(),
             Cell::Date(d) => d.to_string().into(),
             Cell::Flag(b) => if *b { "yes" } else { "no" }.into(),

@@ -59,6 +59,26 @@ pub struct ParsedMember {
     pub role_level: Option<Option<RoleLevelId>>,
     /// Their ratings in file order.
     pub ratings: Vec<ParsedRating>,
+    /// A history file's events for them (joined, moved, role, left), in file order.
+    pub events: Vec<ParsedEvent>,
+    /// A history file's Member id: one person across teams and role levels.
+    pub file_id: Option<String>,
+}
+
+/// A member event of a history file (`export --history`): what happened on a date, with
+/// the team and role level the row gives (where they moved, their new role level).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedEvent {
+    /// Where it was.
+    pub line: usize,
+    /// Joined, left, moved or role.
+    pub kind: crate::model::EventKind,
+    /// The day.
+    pub on: crate::model::Date,
+    /// The row's team.
+    pub team: String,
+    /// The row's role level.
+    pub role_level: Option<RoleLevelId>,
 }
 
 /// A whole file, read and checked.
@@ -110,6 +130,8 @@ enum Col {
     Interested,
     Note,
     Source,
+    Event,
+    MemberId,
     SkillColumn(SkillId),
     Ignored,
 }
@@ -125,6 +147,8 @@ fn fixed_column(name: &str) -> Option<Col> {
         "interested" => Col::Interested,
         "note" => Col::Note,
         "source" => Col::Source,
+        "event" => Col::Event,
+        "member id" => Col::MemberId,
         _ => return None,
     })
 }
@@ -285,7 +309,12 @@ fn classify_column(
         return Col::Ignored;
     }
     if let Some(col) = fixed_column(key) {
-        if format == FileFormat::Wide && matches!(col, Col::Interested | Col::Note) {
+        if format == FileFormat::Wide
+            && matches!(
+                col,
+                Col::Interested | Col::Note | Col::Event | Col::MemberId
+            )
+        {
             problems.push(Problem::cell(
                 line,
                 name,
@@ -543,6 +572,54 @@ fn read_wide_ratings(
     ratings
 }
 
+/// A history file's Event cell, when the row is an event (`None`: a rating's row). An
+/// event row names no skill.
+fn event_of(
+    row: &RawRow,
+    header: &Header,
+    problems: &mut Problems,
+) -> Option<crate::model::EventKind> {
+    let text = header
+        .find(Col::Event)
+        .and_then(|i| row.cells.get(i))?
+        .trim();
+    if text.is_empty() {
+        return None;
+    }
+    let kind = crate::model::EventKind::from_code(&text.to_lowercase());
+    if kind.is_none() {
+        problems.push(Problem::cell(
+            row.line,
+            "Event",
+            format!(
+                "\"{text}\" is not an event (joined, left, moved, role; empty on a rating's row)"
+            ),
+        ));
+    }
+    let skill = header
+        .find(Col::Skill)
+        .and_then(|i| row.cells.get(i))
+        .unwrap_or("")
+        .trim();
+    if !skill.is_empty() {
+        problems.push(Problem::cell(
+            row.line,
+            "Skill",
+            "an event row names no skill: leave Event empty on a rating's row",
+        ));
+    }
+    kind
+}
+
+/// A history file's Member id cell (`None`: no column, or empty).
+fn member_id_of<'r>(row: &'r RawRow, header: &Header) -> Option<&'r str> {
+    let id = header
+        .find(Col::MemberId)
+        .and_then(|i| row.cells.get(i))?
+        .trim();
+    (!id.is_empty()).then_some(id)
+}
+
 /// A row's Source cell: whose its ratings are (`None`: empty or no column, the import's).
 fn source_of(
     row: &RawRow,
@@ -702,6 +779,7 @@ struct Members {
 impl Members {
     /// Adds a row's member and ratings: a wide file may name a member once per team; a long
     /// file names them on each of their rows, with one role level.
+    #[allow(clippy::too_many_arguments)]
     fn add(
         &mut self,
         who: Identity,
@@ -710,8 +788,13 @@ impl Members {
         format: FileFormat,
         framework: &Framework,
         problems: &mut Problems,
+        file_id: Option<&str>,
     ) -> Option<usize> {
-        let key = (name_key(&who.team), name_key(&who.name));
+        // A history file's Member id is the person, whatever team or role level a row gives.
+        let key = match file_id {
+            Some(id) => ("\0id".to_string(), id.to_string()),
+            None => (name_key(&who.team), name_key(&who.name)),
+        };
         let Some(&i) = self.index.get(&key) else {
             self.index.insert(key, self.list.len());
             self.list.push(ParsedMember {
@@ -720,10 +803,23 @@ impl Members {
                 name: who.name,
                 role_level: who.role_level,
                 ratings,
+                events: Vec::new(),
+                file_id: file_id.map(str::to_string),
             });
             return Some(self.list.len() - 1);
         };
         let m = &mut self.list[i];
+        if file_id.is_some() {
+            // Rows in date order: the last says where they are now.
+            if !who.team.is_empty() {
+                m.team = who.team;
+            }
+            if who.role_level.is_some() {
+                m.role_level = who.role_level;
+            }
+            m.ratings.extend(ratings);
+            return Some(i);
+        }
         if format == FileFormat::Wide {
             problems.push(Problem::cell(
                 line,
@@ -795,6 +891,46 @@ pub fn parse(
         let before = problems.total();
         let listed = problems.list.len();
         check_row_shape(row, &header, &mut problems);
+        if let Some(kind) = event_of(row, &header, &mut problems) {
+            // A history file's event row: joined, left, moved or role, on its date.
+            let who = read_identity(row, &header, framework, default_team, &mut problems);
+            let on = rated_on(row, &header, &mut problems, today);
+            if on.is_none() && problems.total() == before {
+                problems.push(Problem::cell(
+                    row.line,
+                    "Rated on",
+                    "is empty: an event row gives the day it happened",
+                ));
+            }
+            if problems.total() == before
+                && let Some(on) = on
+            {
+                let event = ParsedEvent {
+                    line: row.line,
+                    kind,
+                    on,
+                    team: who.team.clone(),
+                    role_level: who.role_level.flatten(),
+                };
+                let file_id = member_id_of(row, &header);
+                if let Some(i) = members.add(
+                    who,
+                    row.line,
+                    Vec::new(),
+                    header.format,
+                    framework,
+                    &mut problems,
+                    file_id,
+                ) {
+                    members.list[i].events.push(event);
+                }
+            }
+            last = None;
+            if let Some(sheet) = &table.sheet {
+                place_problems(&mut problems.list[listed..], sheet, row, &header, true);
+            }
+            continue;
+        }
         if header.format == FileFormat::Long
             && let Some((cells, i)) = &last
             && identity_cells(row, &header) == cells.each_ref().map(String::as_str)
@@ -830,6 +966,7 @@ pub fn parse(
             .collect(),
         };
         if problems.total() == before && !who.name.is_empty() && !who.team.is_empty() {
+            let file_id = member_id_of(row, &header);
             let added = members.add(
                 who,
                 row.line,
@@ -837,6 +974,7 @@ pub fn parse(
                 header.format,
                 framework,
                 &mut problems,
+                file_id,
             );
             last = added
                 .filter(|_| problems.total() == before)

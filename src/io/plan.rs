@@ -52,6 +52,12 @@ pub struct Summary {
     pub own_ratings_changed: usize,
     /// Own ratings cleared.
     pub own_ratings_cleared: usize,
+    /// A history file's member events recorded (moves, role changes, leaving) for the
+    /// members it adds.
+    pub events_recorded: usize,
+    /// A history file's member events of members already here: left out (their record is
+    /// the database's).
+    pub events_known: usize,
 }
 
 impl Summary {
@@ -78,6 +84,14 @@ impl Summary {
                 ("own ratings set", self.own_ratings_set),
                 ("own ratings changed", self.own_ratings_changed),
                 ("own ratings cleared", self.own_ratings_cleared),
+                (
+                    "member events recorded (moves, role changes, leaving)",
+                    self.events_recorded,
+                ),
+                (
+                    "member events of members already here (left out)",
+                    self.events_known,
+                ),
                 ("members rejoining (former members)", self.members_rejoining),
                 (
                     "past assessments recorded in history (current ratings kept)",
@@ -174,6 +188,20 @@ pub struct MemberPlan {
     pub rejoining: Option<MemberId>,
     /// Changes to the member's own ratings (self-assessment), in order.
     pub self_ratings: Vec<RatingChange>,
+    /// A history file: the day a new member joined, and what happened to them after (in
+    /// date order), recorded on their dates once they are added and rated.
+    pub history: Option<(crate::model::Date, Vec<PlannedEvent>)>,
+}
+
+/// A member event a history file brings for a member it adds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlannedEvent {
+    /// Moved to a team (index into [`Plan::teams`]).
+    Moved(usize, crate::model::Date),
+    /// Took a role level.
+    Role(Option<RoleLevelId>, crate::model::Date),
+    /// Left.
+    Left(crate::model::Date),
 }
 
 /// Everything an import does.
@@ -421,18 +449,21 @@ pub fn plan_from(snapshot: &Snapshot, file: &ParsedFile, mode: Mode, default: So
     let mut plan = Plan::default();
     let mut team_index: HashMap<String, usize> = HashMap::new();
     let mut in_file: BTreeMap<TeamId, BTreeSet<MemberId>> = BTreeMap::new();
-    for pm in &file.members {
-        let team = *team_index.entry(name_key(&pm.team)).or_insert_with(|| {
-            let existing = snapshot.team_named(&pm.team).map(|t| t.id);
+    let mut team_of = |plan: &mut Plan, name: &str| -> usize {
+        *team_index.entry(name_key(name)).or_insert_with(|| {
+            let existing = snapshot.team_named(name).map(|t| t.id);
             if existing.is_none() {
                 plan.summary.teams_created += 1;
             }
             plan.teams.push(TeamPlan {
-                name: pm.team.clone(),
+                name: name.to_string(),
                 existing,
             });
             plan.teams.len() - 1
-        });
+        })
+    };
+    for pm in &file.members {
+        let team = team_of(&mut plan, &pm.team);
         let existing = plan.teams[team]
             .existing
             .and_then(|t| snapshot.member_named(t, &pm.name));
@@ -453,6 +484,50 @@ pub fn plan_from(snapshot: &Snapshot, file: &ParsedFile, mode: Mode, default: So
             (Some(_), Some(Some(rl)), _) if Some(rl) != current_role => Some(Some(rl)),
             (Some(_), Some(None), Mode::Replace) if current_role.is_some() => Some(None),
             _ => None,
+        };
+        // A history file's events: a new member is added where and as they began, then
+        // moved, promoted and let go on their dates; a member already here keeps the
+        // database's record.
+        let mut events: Vec<&super::parse::ParsedEvent> = pm.events.iter().collect();
+        events.sort_by_key(|e| (e.on, e.line));
+        let has_left = events
+            .last()
+            .is_some_and(|e| e.kind == crate::model::EventKind::Left);
+        if !events.is_empty() && (existing.is_some() || former.is_some()) {
+            plan.summary.events_known += events.len();
+            if existing.is_none() && has_left {
+                // A former member the file also has leaving: not brought back.
+                continue;
+            }
+        }
+        let history = match (existing, former, events.first()) {
+            (None, None, Some(first)) => {
+                let start = team_of(&mut plan, &first.team);
+                let mut planned = Vec::new();
+                let (mut at_team, mut at_role) = (start, first.role_level);
+                for e in &events[1..] {
+                    let t = team_of(&mut plan, &e.team);
+                    match e.kind {
+                        crate::model::EventKind::Moved if t != at_team => {
+                            planned.push(PlannedEvent::Moved(t, e.on));
+                            at_team = t;
+                        }
+                        crate::model::EventKind::Role if e.role_level != at_role => {
+                            planned.push(PlannedEvent::Role(e.role_level, e.on));
+                            at_role = e.role_level;
+                        }
+                        crate::model::EventKind::Left => planned.push(PlannedEvent::Left(e.on)),
+                        _ => {}
+                    }
+                }
+                plan.summary.events_recorded += planned.len();
+                Some((start, first.role_level, first.on, planned))
+            }
+            _ => None,
+        };
+        let (team, role_level) = match &history {
+            Some((start, role, _, _)) => (*start, Some(*role)),
+            None => (team, role_level),
         };
         match (existing, former) {
             (None, Some(_)) => plan.summary.members_rejoining += 1,
@@ -510,6 +585,7 @@ pub fn plan_from(snapshot: &Snapshot, file: &ParsedFile, mode: Mode, default: So
                 ratings: changes,
                 rejoining: former.map(|m| m.id),
                 self_ratings: self_changes,
+                history: history.map(|(_, _, joined, events)| (joined, events)),
             });
         }
     }

@@ -284,6 +284,9 @@ fn matrix_sheet(
                 Cell::Text(t) => {
                     sheet.write_string_with_format(r, c16, text_cell(t), &f.text)?;
                 }
+                Cell::Owned(t) => {
+                    sheet.write_string_with_format(r, c16, text_cell(t), &f.text)?;
+                }
                 Cell::Level(level) => {
                     let below = below[c - 3];
                     let format = if below.is_some() { &f.below } else { &f.level };
@@ -498,6 +501,7 @@ fn ratings_sheet(sheet: &mut Worksheet, long: &Table<'_>, f: &Formats) -> Result
             let c = c as u16;
             match cell {
                 Cell::Text(t) => sheet.write_string(r, c, text_cell(t))?,
+                Cell::Owned(t) => sheet.write_string(r, c, text_cell(t))?,
                 Cell::Level(Some(l)) => sheet.write_string(r, c, l.name())?,
                 Cell::Level(None) => sheet,
                 Cell::Date(d) => sheet.write_number_with_format(r, c, excel_day(*d), &f.day)?,

@@ -917,6 +917,14 @@ impl Store {
             .map(Option::unwrap_or_default)
     }
 
+    /// Every rating entry (retired skills' too) and member event: what a history export
+    /// writes.
+    pub fn whole_timeline(&self) -> Result<Timeline> {
+        let (entries, events) =
+            self.in_one_read(|conn| Ok((entries_of(conn, true)?, all_events(conn)?)))?;
+        Ok(Timeline::new(entries, events))
+    }
+
     /// Every rating entry and member event: what as-of views and trends are computed from.
     pub fn timeline(&self) -> Result<Timeline> {
         let (entries, events) =
@@ -1839,6 +1847,12 @@ fn member_history(conn: &Connection, member: MemberId) -> rusqlite::Result<Vec<H
 /// into a map) rather than a lookup per entry: a third of a million entries read in a
 /// fraction of the time.
 fn all_entries(conn: &Connection) -> rusqlite::Result<Vec<(MemberId, HistoryEntry)>> {
+    entries_of(conn, false)
+}
+
+/// As [`all_entries`], with `retired` the entries of retired skills too (a history export
+/// holds every entry).
+fn entries_of(conn: &Connection, retired: bool) -> rusqlite::Result<Vec<(MemberId, HistoryEntry)>> {
     let mut undone: std::collections::HashMap<i64, i64> = Default::default();
     let mut stmt =
         conn.prepare("SELECT retracts, at FROM rating_history WHERE retracts IS NOT NULL")?;
@@ -1856,12 +1870,12 @@ fn all_entries(conn: &Connection) -> rusqlite::Result<Vec<(MemberId, HistoryEntr
     let mut stmt = conn.prepare("SELECT id, retired FROM skill ORDER BY id")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let (id, retired): (i64, bool) = (r.get(0)?, r.get(1)?);
+        let (id, is_retired): (i64, bool) = (r.get(0)?, r.get(1)?);
         if let Ok(id) = usize::try_from(id) {
             if active.len() <= id {
                 active.resize(id + 1, false);
             }
-            active[id] = !retired;
+            active[id] = !is_retired || retired;
         }
     }
     // The history rows, then each source's implied entries: in no particular order (the

@@ -92,10 +92,17 @@ fn history_lists_every_change_in_the_long_format_only() {
         &db,
         &["export", "-", "--format", "long", "--history"],
     ));
-    let levels: Vec<&str> = text
+    // Rating rows (an empty Event cell; the first row is Ann joining).
+    let rows: Vec<Vec<&str>> = text
         .lines()
         .skip(1)
-        .map(|l| l.split(',').nth(4).unwrap())
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows[0][8], "joined");
+    let levels: Vec<&str> = rows
+        .iter()
+        .filter(|r| r[8].is_empty())
+        .map(|r| r[4])
         .collect();
     assert_eq!(levels, ["Awareness", "Working", ""]);
     assert_eq!(

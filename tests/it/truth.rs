@@ -566,3 +566,164 @@ fn an_older_assessment_is_recorded_in_history_and_keeps_the_current_rating() {
         "{now}"
     );
 }
+
+#[test]
+fn a_history_export_imports_into_a_new_database_as_the_same_matrix_on_every_date() {
+    let tmp = Tmp::new();
+    let a = tmp.path("a.db");
+    ok(&capmatrix(
+        &a,
+        &[
+            "demo",
+            "--members",
+            "30",
+            "--teams",
+            "3",
+            "--history-months",
+            "12",
+            "--seed",
+            "5",
+        ],
+    ));
+    let today = capmatrix::model::time::today();
+    let months_ago = |n| capmatrix::model::time::months_before(today, n);
+    let (moved, promoted, leaver_entries, from_team, to_team);
+    {
+        let mut core = Core::open(&a).unwrap();
+        let snap = core.snapshot().clone();
+        let teams: Vec<_> = snap.teams_in_order().iter().map(|t| t.id).collect();
+        let members = snap.all_members();
+        // Someone moves team five months ago; someone else is promoted three months ago.
+        let m = members.iter().find(|m| m.team == teams[0]).unwrap();
+        core.apply(Action::MoveMemberOn {
+            member: m.id,
+            team: teams[1],
+            on: months_ago(5),
+        })
+        .unwrap();
+        moved = m.name.clone();
+        from_team = snap.team(teams[0]).unwrap().name.clone();
+        to_team = snap.team(teams[1]).unwrap().name.clone();
+        let p = members
+            .iter()
+            .find(|x| x.id != m.id && x.role_level.is_some())
+            .unwrap();
+        let senior = snap
+            .framework
+            .role_level_named("Senior data engineer")
+            .unwrap();
+        let lead = snap
+            .framework
+            .role_level_named("Lead data engineer")
+            .unwrap();
+        let to = if p.role_level == Some(senior) {
+            lead
+        } else {
+            senior
+        };
+        core.apply(Action::SetRoleLevelOn {
+            member: p.id,
+            role_level: Some(to),
+            on: months_ago(3),
+        })
+        .unwrap();
+        promoted = p.name.clone();
+        let timeline = core.timeline().unwrap();
+        leaver_entries = snap
+            .all_former()
+            .iter()
+            .map(|f| timeline.entries(f.id).len())
+            .sum::<usize>();
+    }
+    assert!(leaver_entries > 0, "the demo has leavers with history");
+    ok(&capmatrix(&a, &["skills", "retire", "Data innovation"]));
+
+    let file = tmp.path("history.csv");
+    ok(&capmatrix(
+        &a,
+        &[
+            "export",
+            file.to_str().unwrap(),
+            "--format",
+            "long",
+            "--history",
+        ],
+    ));
+    let text = std::fs::read_to_string(&file).unwrap();
+    let table = rows(&text);
+    assert_eq!(
+        &table[0][8..],
+        ["Event", "Member id"],
+        "events and the person ride along"
+    );
+    assert!(
+        table.iter().any(|r| r[3] == "Data innovation"),
+        "a retired skill's entries are in the record"
+    );
+    // Every entry: the database's count of live lead entries (retired skills' included).
+    let entries = table[1..].iter().filter(|r| r[8].is_empty()).count();
+    let conn = rusqlite::Connection::open(&a).unwrap();
+    let live: usize = conn
+        .query_row(
+            "SELECT count(*) FROM rating_entries e WHERE source = 'lead' AND retracts IS NULL
+               AND NOT EXISTS (SELECT 1 FROM rating_history r WHERE r.retracts = e.id)",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap() as usize;
+    drop(conn);
+    assert_eq!(entries, live, "every live entry, leavers' too");
+    // The mover's rows before the move are labelled with the team they were in then.
+    let moved_on = months_ago(5).to_string();
+    for r in table[1..]
+        .iter()
+        .filter(|r| r[0] == moved && r[8].is_empty())
+    {
+        let then = if r[5] < moved_on {
+            &from_team
+        } else {
+            &to_team
+        };
+        assert_eq!(&r[1], then, "{r:?}");
+    }
+    assert!(table[1..].iter().any(|r| r[0] == moved && r[8] == "moved"));
+    assert!(
+        table[1..]
+            .iter()
+            .any(|r| r[0] == promoted && r[8] == "role")
+    );
+
+    // Into a new database with the same framework (Data innovation retired there too).
+    let b = tmp.path("b.db");
+    ok(&capmatrix(&b, &["skills", "retire", "Data innovation"]));
+    let out = ok(&capmatrix(&b, &["import", file.to_str().unwrap()]));
+    assert!(out.contains("member events recorded"), "{out}");
+    let mut dates: Vec<capmatrix::model::Date> = (0..=13).map(months_ago).collect();
+    for r in &table[1..] {
+        if !r[8].is_empty() {
+            let d: capmatrix::model::Date = r[5].parse().unwrap();
+            dates.extend([d, d.yesterday().unwrap()]);
+        }
+    }
+    dates.sort();
+    dates.dedup();
+    for d in dates {
+        let d = d.to_string();
+        let args = ["export", "-", "--format", "long", "--as-of", d.as_str()];
+        assert_eq!(
+            ok(&capmatrix(&b, &args)),
+            ok(&capmatrix(&a, &args)),
+            "as of {d}"
+        );
+    }
+    // Imported again, nothing changes and nothing is recorded twice.
+    let again = ok(&capmatrix(
+        &b,
+        &["import", file.to_str().unwrap(), "--dry-run"],
+    ));
+    assert!(
+        again.contains("ratings set: 0") && again.contains("ratings changed: 0"),
+        "{again}"
+    );
+    assert!(!again.contains("past assessments recorded"), "{again}");
+}
