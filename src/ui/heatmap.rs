@@ -284,6 +284,14 @@ fn cell_label(snapshot: &Snapshot, m: &Member, skill: SkillId) -> String {
     )
 }
 
+/// Whether a member's cell is drawn in full: a skill their role level requires, or one their
+/// team tracks with a target (a custom skill the team counts is not "not required"). Other
+/// skills are drawn faded.
+pub fn drawn_in_full(snapshot: &Snapshot, m: &Member, skill: SkillId) -> bool {
+    !matches!(member_fit(&snapshot.framework, m, skill), Fit::NotRequired)
+        || snapshot.explicit_target(m.team, skill).is_some()
+}
+
 fn paint_cell(
     ui: &Ui,
     painter: &egui::Painter,
@@ -297,10 +305,7 @@ fn paint_cell(
     let fit = member_fit(fw, m, skill);
     let rating = m.ratings.get(&skill);
     let inner = rect.shrink(1.0);
-    // A skill the member's team tracks with a target counts for them as much as one their
-    // role requires: drawn in full, not faded.
-    let required =
-        !matches!(fit, Fit::NotRequired) || snapshot.explicit_target(m.team, skill).is_some();
+    let required = drawn_in_full(snapshot, m, skill);
     if gap_mode {
         let (text, fill, color) = match fit {
             Fit::NotRequired => match rating {

@@ -21,6 +21,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 pub use dialogs::{Dialog, ExportDialog, ExportTarget, ImportDialog, ImportPreview, PreviewError};
+pub use heatmap::drawn_in_full;
 pub use org::OrgTable;
 pub use skills::{FrameworkPreview, FrameworkUpdateDialog, SkillForm, SkillsDialog};
 

@@ -727,3 +727,40 @@ fn a_history_export_imports_into_a_new_database_as_the_same_matrix_on_every_date
     );
     assert!(!again.contains("past assessments recorded"), "{again}");
 }
+
+#[test]
+fn the_all_teams_workbook_measures_each_team_against_its_own_target() {
+    let tmp = Tmp::new();
+    let db = tmp.db();
+    ok(&capmatrix(
+        &db,
+        &["demo", "--members", "40", "--teams", "4", "--seed", "9"],
+    ));
+    let xlsx = tmp.path("all.xlsx");
+    ok(&capmatrix(&db, &["export", xlsx.to_str().unwrap()]));
+    use calamine::Reader;
+    let mut wb = calamine::open_workbook_auto(&xlsx).unwrap();
+    let sheet: Vec<Vec<String>> = wb
+        .worksheet_range("Gaps")
+        .unwrap()
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    calamine::Data::Float(f) => format!("{}", *f as i64),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect();
+    let by_team = rows(&ok(&capmatrix(
+        &db,
+        &["gaps", "--by-team", "--all", "--format", "csv"],
+    )));
+    assert_eq!(sheet[0], by_team[0], "the same columns, Team first");
+    assert_eq!(
+        sheet[1..],
+        by_team[1..],
+        "each team's rows, against its own targets"
+    );
+}

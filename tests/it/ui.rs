@@ -2304,3 +2304,78 @@ fn an_as_of_view_exports_that_dates_matrix_and_a_what_if_cannot_be_exported() {
             .is_disabled()
     );
 }
+
+#[test]
+fn the_organisation_view_sorts_skills_short_by_skills_short_then_people_missing() {
+    use capmatrix::core::Action;
+    use capmatrix::model::Target;
+    let mut core = Core::open_in_memory().unwrap();
+    let working = |count| {
+        Some(Target {
+            level: Level::Working,
+            count,
+        })
+    };
+    // Wide: three skills short by one person each (3 missing). Deep: two skills short by two
+    // each (4 missing). Nobody has a role level, so the targets are the teams' only skills.
+    let mut add = |team: &str, targets: &[(&str, u32)]| {
+        let t = super::core::team(&mut core, team);
+        super::core::member(&mut core, t, &format!("{team} lead"), "none");
+        for &(skill, count) in targets {
+            let skill = super::core::skill(&core, skill);
+            core.apply(Action::SetTarget {
+                team: t,
+                skill,
+                target: working(count),
+            })
+            .unwrap();
+        }
+    };
+    add(
+        "Wide",
+        &[
+            ("Testing", 1),
+            ("Data modelling", 1),
+            ("Data innovation", 1),
+        ],
+    );
+    add("Deep", &[("Testing", 2), ("Data modelling", 2)]);
+    let table = capmatrix::ui::OrgTable::build(
+        core.snapshot(),
+        (capmatrix::ui::OrgSort::Short, false),
+        &Default::default(),
+    );
+    let order: Vec<(&str, usize, u32)> = table
+        .rows
+        .iter()
+        .map(|r| (r.name.as_str(), r.short, r.missing()))
+        .collect();
+    assert_eq!(order, [("Wide", 3, 3), ("Deep", 2, 4)]);
+}
+
+#[test]
+fn a_skill_the_team_tracks_with_a_target_is_drawn_in_full_not_faded() {
+    use capmatrix::core::Action;
+    let mut core = sample_core();
+    let snap = core.snapshot().clone();
+    let team = snap.team_named("Data Engineering").unwrap().id;
+    let tom = snap.member_named(team, "Tom Fletcher").unwrap().id;
+    core.apply(Action::AddSkill {
+        text: capmatrix::model::framework_edit::SkillText::named("dbt"),
+    })
+    .unwrap();
+    let dbt = core.snapshot().framework.skill_named("dbt").unwrap();
+    super::core::rate(&mut core, tom, dbt, Level::Practitioner);
+    let member = core.snapshot().member(tom).unwrap().clone();
+    assert!(!capmatrix::ui::drawn_in_full(core.snapshot(), &member, dbt));
+    core.apply(Action::SetTarget {
+        team,
+        skill: dbt,
+        target: Some(capmatrix::model::Target {
+            level: Level::Working,
+            count: 2,
+        }),
+    })
+    .unwrap();
+    assert!(capmatrix::ui::drawn_in_full(core.snapshot(), &member, dbt));
+}
