@@ -656,11 +656,10 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
                 .as_deref()
                 .map(|t| date_arg("--assessed-on", t))
                 .transpose()?;
-            if assessed_on.is_some_and(|d| d > crate::model::time::today()) {
-                return Err(Error::Usage(
-                    "--assessed-on is in the future: an assessment is dated on or before today"
-                        .into(),
-                ));
+            let today = crate::model::time::today();
+            if let Some(date) = assessed_on.filter(|&d| d > today) {
+                // As `rate --on` says it.
+                return Err(Error::FutureDate { date, today });
             }
             let options = crate::transfer::ImportOptions {
                 assessed_on,

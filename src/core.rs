@@ -633,6 +633,36 @@ impl Core {
     }
 }
 
+impl Action {
+    /// Sets `source`'s rating of a member in a skill: the lead's ([`Action::SetRating`]) or
+    /// their own ([`Action::SetSelfRating`]).
+    pub fn set_rating_of(
+        source: Source,
+        (member, skill): (MemberId, SkillId),
+        (level, note, interested): (Level, String, bool),
+        on: Option<Date>,
+    ) -> Action {
+        match source {
+            Source::Lead => Action::SetRating {
+                member,
+                skill,
+                level,
+                note,
+                interested,
+                on,
+            },
+            Source::SelfAssessed => Action::SetSelfRating {
+                member,
+                skill,
+                level,
+                note,
+                interested,
+                on,
+            },
+        }
+    }
+}
+
 /// The member and skill a step's actions are about: the first action that names a member.
 fn step_focus(actions: &[Action]) -> Option<(MemberId, Option<SkillId>)> {
     actions.iter().find_map(|a| match a {
@@ -1758,24 +1788,12 @@ impl Applier<'_, '_> {
         if let Some(p) = past {
             // A past assessment left the rating held as it was: only its entry goes, and its
             // redo records it on its date again.
-            let redo = match source {
-                Source::Lead => Action::SetRating {
-                    member,
-                    skill,
-                    level: p.level,
-                    note: p.note,
-                    interested: p.interested,
-                    on: Some(p.assessed_on),
-                },
-                Source::SelfAssessed => Action::SetSelfRating {
-                    member,
-                    skill,
-                    level: p.level,
-                    note: p.note,
-                    interested: p.interested,
-                    on: Some(p.assessed_on),
-                },
-            };
+            let redo = Action::set_rating_of(
+                source,
+                (member, skill),
+                (p.level, p.note, p.interested),
+                Some(p.assessed_on),
+            );
             return Ok((changed(), Some(redo)));
         }
         match &restore {
@@ -1785,22 +1803,12 @@ impl Applier<'_, '_> {
         self.put_in_snapshot(source, member, skill, restore);
         // Redo records the change anew, with the date it had.
         let redo = match (current, source) {
-            (Some(r), Source::Lead) => Action::SetRating {
-                member,
-                skill,
-                level: r.level,
-                note: r.note,
-                interested: r.interested,
-                on: Some(r.assessed_on),
-            },
-            (Some(r), Source::SelfAssessed) => Action::SetSelfRating {
-                member,
-                skill,
-                level: r.level,
-                note: r.note,
-                interested: r.interested,
-                on: Some(r.assessed_on),
-            },
+            (Some(r), _) => Action::set_rating_of(
+                source,
+                (member, skill),
+                (r.level, r.note, r.interested),
+                Some(r.assessed_on),
+            ),
             (None, Source::Lead) => Action::ClearRating { member, skill },
             (None, Source::SelfAssessed) => Action::ClearSelfRating { member, skill },
         };

@@ -364,7 +364,7 @@ fn plan_and_write(
             if let Some(other) = owner.insert(name_key(name), source) {
                 return Err(Error::Rollup {
                     reason: format!(
-                        "team \"{name}\" would come from two team files ({} and {}); name one with --name FILE:TEAM=NEW",
+                        "team \"{name}\" would come from two team files ({} and {}); give them different names with --name FILE:TEAM=NEW (merging two teams into one is not offered)",
                         other.path.display(),
                         source.path.display()
                     ),

@@ -452,85 +452,43 @@ fn rating_action(
     source: crate::model::Source,
 ) -> Action {
     use crate::model::Source;
-    match (change, source) {
-        (
-            io::plan::RatingChange::Set {
-                skill,
-                level,
-                note,
-                interested,
-                at,
-            },
-            Source::Lead,
-        ) => Action::SetRating {
-            member,
-            skill: *skill,
-            level: *level,
-            note: note.clone(),
-            interested: *interested,
-            on: *at,
-        },
-        (
-            io::plan::RatingChange::Set {
-                skill,
-                level,
-                note,
-                interested,
-                at,
-            },
-            Source::SelfAssessed,
-        ) => Action::SetSelfRating {
-            member,
-            skill: *skill,
-            level: *level,
-            note: note.clone(),
-            interested: *interested,
-            on: *at,
-        },
-        (
-            io::plan::RatingChange::Past {
-                skill,
-                level,
-                note,
-                interested,
-                at,
-            },
-            Source::Lead,
-        ) => Action::SetRating {
-            member,
-            skill: *skill,
-            level: *level,
-            note: note.clone(),
-            interested: *interested,
-            on: Some(*at),
-        },
-        (
-            io::plan::RatingChange::Past {
-                skill,
-                level,
-                note,
-                interested,
-                at,
-            },
-            Source::SelfAssessed,
-        ) => Action::SetSelfRating {
-            member,
-            skill: *skill,
-            level: *level,
-            note: note.clone(),
-            interested: *interested,
-            on: Some(*at),
-        },
-        (io::plan::RatingChange::Clear { skill }, Source::Lead) => Action::ClearRating {
-            member,
-            skill: *skill,
-        },
-        (io::plan::RatingChange::Clear { skill }, Source::SelfAssessed) => {
-            Action::ClearSelfRating {
+    use io::plan::RatingChange;
+    match change {
+        RatingChange::Set {
+            skill,
+            level,
+            note,
+            interested,
+            at,
+        } => Action::set_rating_of(
+            source,
+            (member, *skill),
+            (*level, note.clone(), *interested),
+            *at,
+        ),
+        // Older than the rating held: the core records it in history only.
+        RatingChange::Past {
+            skill,
+            level,
+            note,
+            interested,
+            at,
+        } => Action::set_rating_of(
+            source,
+            (member, *skill),
+            (*level, note.clone(), *interested),
+            Some(*at),
+        ),
+        RatingChange::Clear { skill } => match source {
+            Source::Lead => Action::ClearRating {
                 member,
                 skill: *skill,
-            }
-        }
+            },
+            Source::SelfAssessed => Action::ClearSelfRating {
+                member,
+                skill: *skill,
+            },
+        },
     }
 }
 

@@ -287,23 +287,7 @@ pub fn history_table<'a>(
     };
     let with_source = source != ExportSource::Lead;
     let fw = &snapshot.framework;
-    let mut people: Vec<&Member> = scope_members(snapshot, scope);
-    match scope {
-        Scope::All => people.extend(snapshot.all_former()),
-        Scope::Team(team) => {
-            people.extend(snapshot.former_members(team));
-            // Those who were in the team once and moved away.
-            let mut moved: Vec<&Member> = snapshot
-                .all_members()
-                .into_iter()
-                .chain(snapshot.all_former())
-                .filter(|m| m.team != team)
-                .filter(|m| timeline.events(m.id).iter().any(|e| e.team == Some(team)))
-                .collect();
-            moved.sort_by_key(|m| m.id);
-            people.extend(moved);
-        }
-    }
+    let people = history_people(snapshot, scope, timeline);
     let team_name = |t: crate::model::TeamId| {
         snapshot
             .team(t)
@@ -407,6 +391,32 @@ pub fn history_table<'a>(
         header.extend(HISTORY_COLUMNS);
     }
     Table { header, rows }
+}
+
+/// Everyone whose record a history export of `scope` holds: current members, former members,
+/// and (one team) those who were in it once and moved away.
+fn history_people<'a>(
+    snapshot: &'a Snapshot,
+    scope: Scope,
+    timeline: &crate::model::history::Timeline,
+) -> Vec<&'a Member> {
+    let mut people: Vec<&Member> = scope_members(snapshot, scope);
+    match scope {
+        Scope::All => people.extend(snapshot.all_former()),
+        Scope::Team(team) => {
+            people.extend(snapshot.former_members(team));
+            let mut moved: Vec<&Member> = snapshot
+                .all_members()
+                .into_iter()
+                .chain(snapshot.all_former())
+                .filter(|m| m.team != team)
+                .filter(|m| timeline.events(m.id).iter().any(|e| e.team == Some(team)))
+                .collect();
+            moved.sort_by_key(|m| m.id);
+            people.extend(moved);
+        }
+    }
+    people
 }
 
 /// Encodes rows as CSV that spreadsheets open cleanly: UTF-8 with BOM, CRLF, text guarded

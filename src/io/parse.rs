@@ -572,13 +572,14 @@ fn read_wide_ratings(
     ratings
 }
 
-/// A history file's Event cell, when the row is an event (`None`: a rating's row). An
-/// event row names no skill.
+/// A history file's Event cell, when the row is an event (`None`: a rating's row;
+/// `Some(None)`: an event row whose word is no event, its problem recorded). An event row
+/// leaves Skill empty.
 fn event_of(
     row: &RawRow,
     header: &Header,
     problems: &mut Problems,
-) -> Option<crate::model::EventKind> {
+) -> Option<Option<crate::model::EventKind>> {
     let text = header
         .find(Col::Event)
         .and_then(|i| row.cells.get(i))?
@@ -605,10 +606,12 @@ fn event_of(
         problems.push(Problem::cell(
             row.line,
             "Skill",
-            "an event row names no skill: leave Event empty on a rating's row",
+            format!(
+                "\"{skill}\" is on an event row: an event row (Event \"{text}\") must leave Skill empty, and a rating's row must leave Event empty"
+            ),
         ));
     }
-    kind
+    Some(kind)
 }
 
 /// A history file's Member id cell (`None`: no column, or empty).
@@ -809,6 +812,20 @@ impl Members {
             return Some(self.list.len() - 1);
         };
         let m = &mut self.list[i];
+        if let Some(id) = file_id
+            && name_key(&m.name) != name_key(&who.name)
+        {
+            // One id is one person: two names under it would merge two people.
+            problems.push(Problem::cell(
+                line,
+                "Member id",
+                format!(
+                    "{id} is \"{}\" on {} {} but \"{}\" here: one Member id is one person",
+                    m.name, self.unit, m.line, who.name
+                ),
+            ));
+            return None;
+        }
         if file_id.is_some() {
             // Rows in date order: the last says where they are now.
             if !who.team.is_empty() {
@@ -892,7 +909,15 @@ pub fn parse(
         let listed = problems.list.len();
         check_row_shape(row, &header, &mut problems);
         if let Some(kind) = event_of(row, &header, &mut problems) {
-            // A history file's event row: joined, left, moved or role, on its date.
+            // A history file's event row: joined, left, moved or role, on its date (an
+            // unknown event word is its one problem: the row is not read as a rating).
+            let Some(kind) = kind else {
+                last = None;
+                if let Some(sheet) = &table.sheet {
+                    place_problems(&mut problems.list[listed..], sheet, row, &header, true);
+                }
+                continue;
+            };
             let who = read_identity(row, &header, framework, default_team, &mut problems);
             let on = rated_on(row, &header, &mut problems, today);
             if on.is_none() && problems.total() == before {

@@ -764,3 +764,44 @@ fn the_all_teams_workbook_measures_each_team_against_its_own_target() {
         "each team's rows, against its own targets"
     );
 }
+
+#[test]
+fn a_history_file_with_a_bad_event_or_one_id_for_two_people_is_refused_naming_the_cell() {
+    let tmp = Tmp::new();
+    let db = tmp.db();
+    let header = "Member,Team,Role level,Skill,Level,Rated on,Interested,Note,Event,Member id\n";
+    let cases = [
+        (
+            "Zed Ark,T,Data engineer,,,2025-01-01,,,joined,7\n\
+             Quin Roe,T,Data engineer,Testing,Expert,2025-02-01,no,,,7\n",
+            "line 3, column \"Member id\": 7 is \"Zed Ark\" on line 2 but \"Quin Roe\" here: one Member id is one person",
+        ),
+        (
+            "Zed Ark,T,Data engineer,,,2025-01-01,,,promoted,7\n",
+            "\"promoted\" is not an event (joined, left, moved, role",
+        ),
+        (
+            "Zed Ark,T,Data engineer,Testing,,2025-01-01,,,joined,7\n",
+            "an event row (Event \"joined\") must leave Skill empty",
+        ),
+        (
+            "Zed Ark,T,Data engineer,,,,,,joined,7\n",
+            "an event row gives the day it happened",
+        ),
+    ];
+    for (i, (rows, says)) in cases.iter().enumerate() {
+        let file = tmp.path(&format!("bad{i}.csv"));
+        std::fs::write(&file, format!("{header}{rows}")).unwrap();
+        let out = capmatrix(&db, &["import", file.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1), "{rows}");
+        let err = stderr(&out);
+        assert!(err.contains(says), "{err}");
+        assert_eq!(
+            err.matches("column").count(),
+            1,
+            "one problem, not two: {err}"
+        );
+    }
+    let info = ok(&capmatrix(&db, &["info"]));
+    assert!(info.contains("members: 0"), "nothing imported: {info}");
+}
