@@ -448,6 +448,10 @@ pub enum Command {
         /// "NAME (FILE)" for each.
         #[arg(long = "name", value_name = "FILE:TEAM=NEW")]
         names: Vec<crate::rollup::TeamName>,
+        /// Make the teams of this name in the team files one team (they are one team kept in
+        /// several files); refused if a person is in two of them or their targets differ.
+        #[arg(long = "merge", value_name = "TEAM")]
+        merge: Vec<String>,
     },
     /// Make a secret key for `rollup --pseudonymise` from the operating system's random
     /// source, readable by you only. Never replaces a file.
@@ -853,7 +857,8 @@ pub fn run(command: &Command, db: &Path, out: &mut dyn Write) -> Result<()> {
             teams,
             pseudonymise,
             names,
-        } => rollup(org, teams, pseudonymise.as_deref(), names, out),
+            merge,
+        } => rollup(org, teams, pseudonymise.as_deref(), (names, merge), out),
         Command::Keygen { file } => {
             crate::rollup::keygen(file)?;
             writeln!(
@@ -876,16 +881,22 @@ fn rollup(
     org: &Path,
     teams: &[PathBuf],
     key_file: Option<&Path>,
-    names: &[crate::rollup::TeamName],
+    (names, merge): (&[crate::rollup::TeamName], &[String]),
     out: &mut dyn Write,
 ) -> Result<()> {
     let key = key_file.map(crate::rollup::read_key).transpose()?;
     let started = std::time::Instant::now();
-    let summaries = crate::rollup::rollup(org, teams, key.as_ref(), names)?;
-    let (mut members, mut team_count) = (0, 0);
+    let summaries = crate::rollup::rollup(org, teams, key.as_ref(), names, merge)?;
+    let mut members = 0;
+    // A merged team comes from several files: counted once.
+    let team_count = summaries
+        .iter()
+        .flat_map(|s| &s.teams)
+        .map(|t| crate::model::name_key(t))
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
     for s in &summaries {
         members += s.members;
-        team_count += s.teams.len();
         let mut line = format!(
             "{}: {} ({}), {}",
             s.path.display(),

@@ -4,7 +4,8 @@
 //! Team names: every lead names theirs "Data Engineering", so a name two team files hold (or
 //! that the organisation database holds from elsewhere) is kept apart as "NAME (FILE)", the
 //! team file's name in brackets, and said; `--name FILE:TEAM=NEW` names a file's team
-//! itself. Two teams are never merged by accident.
+//! itself. Two teams are never merged by accident; `--merge NAME` merges them on purpose
+//! (checked first: nobody in two of them, the same targets), recorded as from every file.
 //!
 //! Each team file is opened for reading only (never locked or changed). Everything is read
 //! and checked first (missing, foreign or newer files, a team name that cannot be kept
@@ -242,6 +243,7 @@ pub fn rollup(
     files: &[PathBuf],
     key: Option<&Key>,
     names: &[TeamName],
+    merge: &[String],
 ) -> Result<Vec<FileSummary>> {
     let org_path = std::fs::canonicalize(org).unwrap_or_else(|_| org.to_path_buf());
     let scratch = tempfile::tempdir().map_err(|source| Error::Io {
@@ -272,7 +274,7 @@ pub fn rollup(
     // (created when it does not exist: removed again if anything is refused).
     let existed = org.exists();
     let mut store = Store::open(org)?;
-    let result = plan_and_write(&mut store, &sources, key, names);
+    let result = plan_and_write(&mut store, &sources, key, (names, merge));
     if result.is_err() && !existed {
         drop(store);
         for f in std::iter::once(org.to_path_buf()).chain(crate::store::companions(org)) {
@@ -288,7 +290,7 @@ fn plan_and_write(
     org: &mut Store,
     sources: &[Source],
     key: Option<&Key>,
-    names: &[TeamName],
+    (names, merge): (&[TeamName], &[String]),
 ) -> Result<Vec<FileSummary>> {
     // Team names: unique across the files, and not taken in the organisation database by a
     // team made there or rolled up from another file (a team that moved between two files
@@ -300,12 +302,18 @@ fn plan_and_write(
     // when it is the same database (by id) and the recorded path holds no file any more
     // (the file was moved). Two files side by side are two sources, even when one began as
     // a copy of the other (teams handed out from one template).
+    // A merged team (--merge) is each of its files' teams.
     let is_source_of = |source: &Source, r: &crate::store::RollupSource| {
         r.source == source.key
+            || r.source
+                .strip_prefix(MERGED)
+                .is_some_and(|keys| keys.split('\n').any(|k| k == source.key))
             || (r.source_id == source.id
                 && !in_run.contains_key(r.source.as_str())
                 && !Path::new(&r.source).exists())
     };
+    let groups = merge_groups(sources, merge)?;
+    let merged = |team: &crate::model::Team| groups.contains_key(&name_key(&team.name));
     let origin: HashMap<TeamId, &crate::store::RollupSource> =
         recorded.iter().map(|r| (r.team, r)).collect();
     // The name each team gets: its own; one --name gives; or, where another file (or the
@@ -327,14 +335,14 @@ fn plan_and_write(
     let mut count: HashMap<String, usize> = HashMap::new();
     for (i, source) in sources.iter().enumerate() {
         for team in source.snapshot.teams() {
-            if !given[i].contains_key(&team.id) {
+            if !given[i].contains_key(&team.id) && !merged(team) {
                 *count.entry(name_key(&team.name)).or_default() += 1;
             }
         }
     }
     for (i, source) in sources.iter().enumerate() {
         for team in source.snapshot.teams() {
-            if given[i].contains_key(&team.id) {
+            if given[i].contains_key(&team.id) || merged(team) {
                 continue;
             }
             let shared = count.get(&name_key(&team.name)).copied().unwrap_or(0) > 1;
@@ -361,6 +369,18 @@ fn plan_and_write(
             let name = given[i]
                 .get(&team.id)
                 .map_or(team.name.as_str(), |(n, _)| n.as_str());
+            if merged(team) && !given[i].contains_key(&team.id) {
+                // One team from several files, deliberately.
+                if held_elsewhere(source, name) {
+                    return Err(Error::Rollup {
+                        reason: format!(
+                            "the organisation database already has a team \"{name}\" from elsewhere; --merge cannot take it"
+                        ),
+                        path: source.path.clone(),
+                    });
+                }
+                continue;
+            }
             if let Some(other) = owner.insert(name_key(name), source) {
                 return Err(Error::Rollup {
                     reason: format!(
@@ -412,6 +432,9 @@ fn plan_and_write(
     // Role levels and skills by name, worked out for every file before anything is written.
     let mut framework = (*org_snapshot.framework).clone();
     let mut plans = Vec::with_capacity(sources.len());
+    // A team is replaced by the first file of the run that gave it (a merged team's files
+    // all did): a later file must not delete a team an earlier one has just written.
+    let mut claimed = std::collections::HashSet::new();
     for (source, names) in sources.iter().zip(given) {
         let role_levels = map_role_levels(&framework, source)?;
         let (skills, new_skills) = map_skills(&mut framework, source)?;
@@ -419,6 +442,7 @@ fn plan_and_write(
             .iter()
             .filter(|r| is_source_of(source, r))
             .map(|r| r.team)
+            .filter(|&t| claimed.insert(t))
             .collect();
         plans.push(FilePlan {
             skills,
@@ -435,9 +459,101 @@ fn plan_and_write(
         org.set_secure_delete()?;
     }
     let mut out = Vec::with_capacity(sources.len());
+    let mut merged_ids: HashMap<String, TeamId> = HashMap::new();
     for (i, (source, plan)) in sources.iter().zip(&plans).enumerate() {
         let new_framework = (i == 0 && framework_changed).then_some(&framework);
-        out.push(write_source(org, new_framework, &mode, source, plan, key)?);
+        out.push(write_source(
+            org,
+            (new_framework, &mode),
+            source,
+            plan,
+            key,
+            (&groups, &mut merged_ids),
+        )?);
+    }
+    Ok(out)
+}
+
+/// How a merged team is recorded as its source: this, then its files' paths, one a line.
+const MERGED: &str = "merged:\n";
+
+/// One team made of the same-named teams of several files (`--merge NAME`).
+struct MergeGroup {
+    /// Its name in the organisation database (the first file's spelling).
+    name: String,
+    /// What it is recorded as coming from: [`MERGED`] and every file's path.
+    origin: crate::store::RollupOrigin,
+}
+
+/// The teams `--merge` makes one, by name key, each checked before anything is written:
+/// at least one file holds it, no person is in two of the files' teams (they would become
+/// one person), and the files agree on its targets and review period.
+fn merge_groups(sources: &[Source], merge: &[String]) -> Result<HashMap<String, MergeGroup>> {
+    let mut out = HashMap::new();
+    for name in merge {
+        let holding: Vec<(&Source, &crate::model::Team)> = sources
+            .iter()
+            .filter_map(|s| Some((s, s.snapshot.team_named(name)?)))
+            .collect();
+        let refuse = |reason: String| Error::Rollup {
+            reason,
+            path: holding
+                .first()
+                .map_or_else(|| PathBuf::from(name), |(s, _)| s.path.clone()),
+        };
+        let Some(&(first, first_team)) = holding.first() else {
+            return Err(refuse(format!(
+                "--merge \"{name}\": no team file of the run has a team of that name"
+            )));
+        };
+        let mut people: HashMap<String, &Path> = HashMap::new();
+        for &(s, team) in &holding {
+            let snap = &s.snapshot;
+            for m in snap
+                .team_members(team.id)
+                .into_iter()
+                .chain(snap.former_members(team.id))
+            {
+                if let Some(other) = people.insert(name_key(&m.name), &s.path) {
+                    return Err(refuse(format!(
+                        "--merge \"{name}\": {} is in the team in both {} and {}; merged, they would be one person (rename one, or keep the teams apart)",
+                        m.name,
+                        other.display(),
+                        s.path.display()
+                    )));
+                }
+            }
+            let targets =
+                |s: &Source, t: &crate::model::Team| -> BTreeMap<String, crate::model::Target> {
+                    s.snapshot
+                        .explicit_targets(t.id)
+                        .map(|(k, v)| (name_key(&s.snapshot.framework.skill(k).name), v))
+                        .collect()
+                };
+            if targets(s, team) != targets(first, first_team)
+                || team.review_months != first_team.review_months
+            {
+                return Err(refuse(format!(
+                    "--merge \"{name}\": {} and {} set different targets or review periods for it; make them agree first",
+                    first.path.display(),
+                    s.path.display()
+                )));
+            }
+        }
+        let paths: Vec<&str> = holding.iter().map(|(s, _)| s.key.as_str()).collect();
+        let ids: Vec<&str> = holding.iter().map(|(s, _)| s.id.as_str()).collect();
+        out.insert(
+            name_key(name),
+            MergeGroup {
+                name: first_team.name.clone(),
+                origin: crate::store::RollupOrigin {
+                    source: format!("{MERGED}{}", paths.join("\n")),
+                    source_id: format!("{MERGED}{}", ids.join("\n")),
+                    source_time: first.time.clone(),
+                    pseudonymised: false,
+                },
+            },
+        );
     }
     Ok(out)
 }
@@ -582,11 +698,11 @@ fn map_skills(
 
 fn write_source(
     org: &mut Store,
-    new_framework: Option<&Framework>,
-    mode: &str,
+    (new_framework, mode): (Option<&Framework>, &str),
     source: &Source,
     plan: &FilePlan,
     key: Option<&Key>,
+    (groups, merged_ids): (&HashMap<String, MergeGroup>, &mut HashMap<String, TeamId>),
 ) -> Result<FileSummary> {
     let snap = &source.snapshot;
     let (skills, role_levels, new_skills) = (&plan.skills, &plan.role_levels, &plan.new_skills);
@@ -614,22 +730,43 @@ fn write_source(
         let mut team_ids: HashMap<TeamId, TeamId> = HashMap::new();
         let mut teams: Vec<_> = snap.teams().collect();
         teams.sort_by_key(|t| t.id);
+        let mut made: Vec<(String, TeamId)> = Vec::new();
         for team in &teams {
-            let name = plan
-                .names
-                .get(&team.id)
-                .map_or(team.name.as_str(), |(n, _)| n.as_str());
+            let group = groups
+                .get(&name_key(&team.name))
+                .filter(|_| !plan.names.contains_key(&team.id));
+            if let Some(&id) = group.and_then(|_| merged_ids.get(&name_key(&team.name))) {
+                // A merged team an earlier file of this run wrote: its members join it.
+                team_ids.insert(team.id, id);
+                continue;
+            }
+            let name = match group {
+                Some(g) => g.name.as_str(),
+                None => plan
+                    .names
+                    .get(&team.id)
+                    .map_or(team.name.as_str(), |(n, _)| n.as_str()),
+            };
             let id = w.insert_team(None, name)?;
+            if group.is_some() {
+                made.push((name_key(&team.name), id));
+            }
             if team.review_months != crate::model::DEFAULT_REVIEW_MONTHS {
                 w.set_review_months(id, team.review_months)?;
             }
             w.record_rollup(
                 id,
-                &crate::store::RollupOrigin {
-                    source: source.key.clone(),
-                    source_id: source.id.clone(),
-                    source_time: source.time.clone(),
-                    pseudonymised: key.is_some(),
+                &match group {
+                    Some(g) => crate::store::RollupOrigin {
+                        pseudonymised: key.is_some(),
+                        ..g.origin.clone()
+                    },
+                    None => crate::store::RollupOrigin {
+                        source: source.key.clone(),
+                        source_id: source.id.clone(),
+                        source_time: source.time.clone(),
+                        pseudonymised: key.is_some(),
+                    },
                 },
             )?;
             for (skill, target) in snap.explicit_targets(team.id) {
@@ -707,7 +844,7 @@ fn write_source(
                 }
             }
         }
-        Ok(FileSummary {
+        let summary = FileSummary {
             path: source.path.clone(),
             teams: teams
                 .iter()
@@ -720,14 +857,26 @@ fn write_source(
             renamed: teams
                 .iter()
                 .filter_map(|t| {
-                    let (n, why) = plan.names.get(&t.id)?;
-                    Some((t.name.clone(), n.clone(), why.clone()))
+                    if let Some((n, why)) = plan.names.get(&t.id) {
+                        return Some((t.name.clone(), n.clone(), why.clone()));
+                    }
+                    let g = groups.get(&name_key(&t.name))?;
+                    Some((
+                        t.name.clone(),
+                        g.name.clone(),
+                        "merged with the same team of the other files (--merge)".to_string(),
+                    ))
                 })
                 .collect(),
             members: members.len(),
             ratings,
             replaced: old.len(),
             new_skills: new_skills.clone(),
-        })
+        };
+        Ok((summary, made))
+    })
+    .map(|(summary, made)| {
+        merged_ids.extend(made);
+        summary
     })
 }

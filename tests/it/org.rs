@@ -1038,3 +1038,75 @@ fn parquet_takes_history_and_source_like_the_long_csv() {
     );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }
+
+/// A team file made through the core: one team, these members (all data engineers).
+fn small_team_file(tmp: &Tmp, file: &str, team: &str, people: &[&str]) -> PathBuf {
+    let db = tmp.path(file);
+    let mut core = Core::open(&db).unwrap();
+    let t = super::core::team(&mut core, team);
+    let testing = super::core::skill(&core, "Testing");
+    for p in people {
+        let m = super::core::member(&mut core, t, p, "Data engineer");
+        super::core::rate(&mut core, m, testing, Level::Working);
+    }
+    drop(core);
+    db
+}
+
+fn merge_rollup(org: &Path, files: &[&Path], merge: &[&str]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_capmatrix"));
+    cmd.arg("rollup").arg(org).args(files);
+    for m in merge {
+        cmd.arg("--merge").arg(m);
+    }
+    cmd.env_remove("CAPMATRIX_DB").output().unwrap()
+}
+
+#[test]
+fn merge_makes_the_same_named_teams_of_several_files_one_team_on_purpose() {
+    let tmp = Tmp::new();
+    let a = small_team_file(&tmp, "north.db", "Platform", &["Ann", "Bob"]);
+    let b = small_team_file(&tmp, "south.db", "platform", &["Cy", "Dee", "Eve"]);
+    let org = tmp.path("org.db");
+    let out = ok(&merge_rollup(&org, &[&a, &b], &["Platform"]));
+    assert!(
+        out.contains("rolled up 1 team with 5 members from 2 files"),
+        "{out}"
+    );
+    assert!(
+        out.contains("merged with the same team of the other files"),
+        "{out}"
+    );
+    let csv = ok(&capmatrix(&org, &["export", "-", "--team", "Platform"]));
+    assert_eq!(csv.lines().count(), 1 + 5, "{csv}");
+    // Running again gives the same contents (the merged team replaced once, not twice).
+    let before = contents(&org);
+    ok(&merge_rollup(&org, &[&a, &b], &["Platform"]));
+    assert_eq!(contents(&org), before);
+    let info = ok(&capmatrix(&org, &["info"]));
+    assert!(
+        info.contains("teams: 1\n") && info.contains("members: 5\n"),
+        "{info}"
+    );
+    // Without --merge the next run keeps them apart again, replacing the merged team.
+    ok(&rollup(&org, &[&a, &b], None));
+    let info = ok(&capmatrix(&org, &["info"]));
+    assert!(
+        info.contains("teams: 2\n") && info.contains("members: 5\n"),
+        "{info}"
+    );
+
+    // Someone in both files' teams would become one person: refused, nothing written.
+    let c = small_team_file(&tmp, "east.db", "Platform", &["Ann", "Zed"]);
+    let fresh = tmp.path("fresh.db");
+    let out = merge_rollup(&fresh, &[&a, &c], &["Platform"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("Ann is in the team in both"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!fresh.exists());
+    let out = merge_rollup(&fresh, &[&a, &b], &["Nope"]);
+    assert!(stderr(&out).contains("no team file of the run has a team of that name"));
+}
