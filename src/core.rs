@@ -873,8 +873,8 @@ type Applied = (Outcome, Option<Action>);
 fn check_not_rolled_up(snapshot: &Snapshot, action: &Action) -> Result<()> {
     let team_of_member = |m: &MemberId| snapshot.anyone(*m).map(|m| m.team);
     let teams: Vec<TeamId> = match action {
-        Action::RenameTeam { team, .. }
-        | Action::SetReviewPeriod { team, .. }
+        // Renaming a rolled-up team is naming it for every later roll-up (see rename_team).
+        Action::SetReviewPeriod { team, .. }
         | Action::AddMember { team, .. }
         | Action::SetTarget { team, .. } => vec![*team],
         Action::MoveMember { member, team } | Action::MoveMemberOn { member, team, .. } => {
@@ -1235,9 +1235,38 @@ impl Applier<'_, '_> {
             return Ok((Outcome::default(), None));
         }
         check_team_name_free(self.snapshot, &name, Some(team))?;
+        if let Some(source) = self.snapshot.rolled_up_from(team) {
+            let source = source.to_string();
+            self.name_for_rollups(&source, (&old, &name))?;
+        }
         self.w.rename_team(team, &name)?;
         self.snapshot.rename_team(team, &name);
         Ok((changed(), Some(Action::RenameTeam { team, name: old })))
+    }
+
+    /// A rolled-up team renamed in the organisation database keeps its name in every later
+    /// roll-up of its file: the rule giving it `old` now gives `new` (or a new rule maps the
+    /// name the roll-up gives it to `new`).
+    fn name_for_rollups(&mut self, source: &str, (old, new): (&str, &str)) -> Result<()> {
+        if source.starts_with("merged:") {
+            return Err(Error::MergedTeamName {
+                team: old.to_string(),
+            });
+        }
+        let prefix = format!("{}{source}\t", crate::store::ROLLUP_NAME_RULE);
+        let rules = self.w.info_prefixed(&prefix)?;
+        let mut found = false;
+        for (key, value) in rules {
+            if crate::model::name_key(&value) == crate::model::name_key(old) {
+                self.w.set_info(&key, new)?;
+                found = true;
+            }
+        }
+        if !found {
+            self.w
+                .set_info(&format!("{prefix}{}", crate::model::name_key(old)), new)?;
+        }
+        Ok(())
     }
 
     fn set_review_period(&mut self, team: TeamId, months: u32) -> Result<Applied> {

@@ -135,6 +135,15 @@ pub enum Error {
         file: String,
     },
 
+    /// A merged team (`rollup --merge`) renamed in the organisation database.
+    #[error(
+        "team \"{team}\" was merged from several team files (rollup --merge {team}): it takes its name from them; rename it in the team files, or roll them up apart and name each"
+    )]
+    MergedTeamName {
+        /// The team.
+        team: String,
+    },
+
     /// A roll-up refused before anything was written.
     #[error("cannot roll up: {reason}; nothing was changed ({})", path.display())]
     Rollup {

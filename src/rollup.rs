@@ -362,6 +362,30 @@ fn plan_and_write(
             given[i].insert(team.id, (apart, why));
         }
     }
+    // A team renamed in the organisation database keeps that name (unless --name gives one).
+    let rules: HashMap<(String, String), String> = org
+        .info_prefixed(crate::store::ROLLUP_NAME_RULE)?
+        .into_iter()
+        .filter_map(|(k, v)| {
+            let (source, key) = k
+                .strip_prefix(crate::store::ROLLUP_NAME_RULE)?
+                .rsplit_once('\t')?;
+            Some(((source.to_string(), key.to_string()), v))
+        })
+        .collect();
+    for (i, source) in sources.iter().enumerate() {
+        for team in source.snapshot.teams() {
+            let given_here = given[i].get(&team.id);
+            if merged(team) || given_here.is_some_and(|(_, why)| why == "--name") {
+                continue;
+            }
+            let would = given_here.map_or(team.name.as_str(), |(n, _)| n.as_str());
+            if let Some(name) = rules.get(&(source.key.clone(), name_key(would))) {
+                let why = "named in the organisation database".to_string();
+                given[i].insert(team.id, (name.clone(), why));
+            }
+        }
+    }
     // Every final name once across the run, and free in the organisation database.
     let mut owner: HashMap<String, &Source> = HashMap::new();
     for (i, source) in sources.iter().enumerate() {

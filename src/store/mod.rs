@@ -511,6 +511,11 @@ impl Store {
 
     /// A value kept in `framework_info` (the framework's name and version, the database's id,
     /// how names were rolled up).
+    /// The `framework_info` entries whose keys start with `prefix`, by key.
+    pub fn info_prefixed(&self, prefix: &str) -> Result<Vec<(String, String)>> {
+        info_prefixed(&self.conn, prefix).at(&self.path)
+    }
+
     pub fn info_value(&self, key: &str) -> Result<Option<String>> {
         self.conn
             .query_row(
@@ -1846,6 +1851,19 @@ fn member_history(conn: &Connection, member: MemberId) -> rusqlite::Result<Vec<H
 /// Every entry, with when it was undone. Two plain scans (the entries, then the retractions
 /// into a map) rather than a lookup per entry: a third of a million entries read in a
 /// fraction of the time.
+/// Where `framework_info` keeps the names a team of a team file is given in an organisation
+/// database (a rolled-up team renamed there): `PREFIX + source + "\t" + name key` -> name,
+/// the name key being that of the name the roll-up would give it.
+pub const ROLLUP_NAME_RULE: &str = "rollup name\t";
+
+fn info_prefixed(conn: &Connection, prefix: &str) -> rusqlite::Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT key, value FROM framework_info WHERE substr(key, 1, length(?1)) = ?1 ORDER BY key",
+    )?;
+    let rows = stmt.query_map([prefix], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
+}
+
 fn all_entries(conn: &Connection) -> rusqlite::Result<Vec<(MemberId, HistoryEntry)>> {
     entries_of(conn, false)
 }
@@ -2524,6 +2542,11 @@ impl<'t> Writer<'t> {
             )
             .optional()
             .at(&self.path)
+    }
+
+    /// The `framework_info` entries whose keys start with `prefix`, by key.
+    pub fn info_prefixed(&self, prefix: &str) -> Result<Vec<(String, String)>> {
+        info_prefixed(self.tx()?, prefix).at(&self.path)
     }
 
     /// Sets a value in `framework_info`.

@@ -811,9 +811,15 @@ pub fn main_ui(ui: &mut egui::Ui, f: &Frame<'_>, state: &mut UiState, out: &mut 
             .frame(egui::Frame::side_top_panel(ui.style()).fill(theme::PAST_BANNER))
             .show(ui, |ui| {
                 *ui.visuals_mut() = egui::Visuals::light();
-                ui.label(format!(
-                    "Read-only: this team is a copy rolled up from {file}. Change it in that file and roll it up again."
-                ));
+                ui.label(match file.strip_prefix("merged:\n") {
+                    Some(files) => format!(
+                        "Read-only: this team is merged from the team files {} (rollup --merge). Change it in those files and roll them up again.",
+                        files.replace('\n', ", ")
+                    ),
+                    None => format!(
+                        "Read-only: this team is a copy rolled up from {file}. Change it in that file and roll it up again. (Its name is yours: Team > Rename team... names it for every later roll-up.)"
+                    ),
+                });
             });
     }
     egui::Panel::bottom("status_bar").show(ui, |ui| status_bar_ui(ui, f, state));

@@ -424,7 +424,10 @@ fn org_row_ui(
     let text = ui.visuals().text_color();
     let open = format!("Open {}", row.name);
     let hover = match &row.source {
-        Some((file, time)) => format!("{open}\nRolled up from {file} (saved {time})"),
+        Some((file, time)) => match file.strip_prefix("merged:\n") {
+            Some(files) => format!("{open}\nMerged from {}", files.replace('\n', ", ")),
+            None => format!("{open}\nRolled up from {file} (saved {time})"),
+        },
         None => open.clone(),
     };
     let resp = ui.interact(

@@ -1110,3 +1110,61 @@ fn merge_makes_the_same_named_teams_of_several_files_one_team_on_purpose() {
     let out = merge_rollup(&fresh, &[&a, &b], &["Nope"]);
     assert!(stderr(&out).contains("no team file of the run has a team of that name"));
 }
+
+#[test]
+fn a_rolled_up_team_renamed_in_the_organisation_database_keeps_its_name_in_later_roll_ups() {
+    let tmp = Tmp::new();
+    let a = team_file(&tmp, "a.db", "Data Platform", "1");
+    let b = team_file(&tmp, "b.db", "Data Platform", "2");
+    let org = tmp.path("org.db");
+    ok(&rollup(&org, &[&a, &b], None));
+    // In the window (Team > Rename team...), through the core as the window does.
+    let mut core = Core::open(&org).unwrap();
+    let t = core
+        .snapshot()
+        .team_named("Data Platform (a.db)")
+        .unwrap()
+        .id;
+    core.apply(Action::RenameTeam {
+        team: t,
+        name: "Platform North".into(),
+    })
+    .unwrap();
+    // Renamed again: the newest name is the one kept.
+    let t = core.snapshot().team_named("Platform North").unwrap().id;
+    core.apply(Action::RenameTeam {
+        team: t,
+        name: "Platform Northern".into(),
+    })
+    .unwrap();
+    // Other changes to a rolled-up team stay refused.
+    let err = core
+        .apply(Action::AddMember {
+            team: t,
+            name: "Someone".into(),
+            role_level: None,
+            joined_on: None,
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("rolled up from"), "{err}");
+    drop(core);
+    let out = ok(&rollup(&org, &[&a, &b], None));
+    assert!(
+        out.contains("named \"Platform Northern\" (named in the organisation database)"),
+        "{out}"
+    );
+    let by_team = ok(&capmatrix(
+        &org,
+        &["gaps", "--by-team", "--all", "--format", "csv"],
+    ));
+    assert!(by_team.contains("\nPlatform Northern,"), "{by_team}");
+    assert!(by_team.contains("\nData Platform (b.db),"), "{by_team}");
+    assert!(!by_team.contains("(a.db)"), "{by_team}");
+    // --name on the command line still has the last word.
+    let out = ok(&rollup_named(
+        &org,
+        &[&a, &b],
+        &["a.db:Data Platform=Platform N"],
+    ));
+    assert!(out.contains("named \"Platform N\" (--name)"), "{out}");
+}
