@@ -579,16 +579,25 @@ impl Store {
                 .at(&self.path)
         };
         // Former members are few: their ratings are counted through the key's prefix and
-        // taken from the whole count, never a join over every rating.
-        let of_former = "WHERE member_id IN (SELECT id FROM member WHERE left_on IS NOT NULL)";
-        let former_ratings = count(&format!("rating {of_former}"))?;
+        // taken from the whole count, never a join over every rating (and not at all when
+        // nobody has left).
+        let former = count("member WHERE left_on IS NOT NULL")?;
+        let of_former = |table: &str| -> Result<i64> {
+            if former == 0 {
+                return Ok(0);
+            }
+            count(&format!(
+                "{table} WHERE member_id IN (SELECT id FROM member WHERE left_on IS NOT NULL)"
+            ))
+        };
+        let former_ratings = of_former("rating")?;
         Ok(Counts {
             teams: count("team")?,
             members: count("member WHERE left_on IS NULL")?,
-            former: count("member WHERE left_on IS NOT NULL")?,
+            former,
             ratings: count("rating")? - former_ratings,
             former_ratings,
-            own_ratings: count("self_rating")? - count(&format!("self_rating {of_former}"))?,
+            own_ratings: count("self_rating")? - of_former("self_rating")?,
             // All entries less the retractions (the partial index counts those at once), and
             // the entries first ratings imply.
             history: count("rating_history")? - count("rating_history WHERE retracts IS NOT NULL")?
