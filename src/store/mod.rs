@@ -509,13 +509,13 @@ impl Store {
         load_framework(&self.conn).at(&self.path)?
     }
 
-    /// A value kept in `framework_info` (the framework's name and version, the database's id,
-    /// how names were rolled up).
     /// The `framework_info` entries whose keys start with `prefix`, by key.
     pub fn info_prefixed(&self, prefix: &str) -> Result<Vec<(String, String)>> {
         info_prefixed(&self.conn, prefix).at(&self.path)
     }
 
+    /// A value kept in `framework_info` (the framework's name and version, the database's id,
+    /// how names were rolled up).
     pub fn info_value(&self, key: &str) -> Result<Option<String>> {
         self.conn
             .query_row(
@@ -1857,9 +1857,6 @@ fn member_history(conn: &Connection, member: MemberId) -> rusqlite::Result<Vec<H
         .collect()
 }
 
-/// Every entry, with when it was undone. Two plain scans (the entries, then the retractions
-/// into a map) rather than a lookup per entry: a third of a million entries read in a
-/// fraction of the time.
 /// Where `framework_info` keeps the names a team of a team file is given in an organisation
 /// database (a rolled-up team renamed there): `PREFIX + source + "\t" + name key` -> name,
 /// the name key being that of the name the roll-up would give it.
@@ -1873,6 +1870,9 @@ fn info_prefixed(conn: &Connection, prefix: &str) -> rusqlite::Result<Vec<(Strin
     rows.collect()
 }
 
+/// Every entry, with when it was undone. Two plain scans (the entries, then the retractions
+/// into a map) rather than a lookup per entry: a third of a million entries read in a
+/// fraction of the time.
 fn all_entries(conn: &Connection) -> rusqlite::Result<Vec<(MemberId, HistoryEntry)>> {
     entries_of(conn, false)
 }
