@@ -313,6 +313,29 @@ fn plan_and_write(
                 && !Path::new(&r.source).exists())
     };
     let groups = merge_groups(sources, merge)?;
+    // A merged team is replaced only with all its files in the run: with some of them, the
+    // others' people would drop out of the organisation unsaid.
+    for r in &recorded {
+        let Some(keys) = r.source.strip_prefix(MERGED) else {
+            continue;
+        };
+        let keys: Vec<&str> = keys.split('\n').collect();
+        let Some(&given) = keys.iter().find(|k| in_run.contains_key(*k)) else {
+            continue;
+        };
+        if let Some(missing) = keys.iter().find(|k| !in_run.contains_key(*k)) {
+            let team = org_snapshot
+                .team(r.team)
+                .map(|t| t.name.clone())
+                .unwrap_or_default();
+            return Err(Error::Rollup {
+                reason: format!(
+                    "team \"{team}\" was merged from several team files and {missing} is not in this run: roll them up together (with --merge to keep it merged, without to keep the teams apart)"
+                ),
+                path: PathBuf::from(given),
+            });
+        }
+    }
     let merged = |team: &crate::model::Team| groups.contains_key(&name_key(&team.name));
     let origin: HashMap<TeamId, &crate::store::RollupSource> =
         recorded.iter().map(|r| (r.team, r)).collect();

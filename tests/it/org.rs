@@ -1088,6 +1088,15 @@ fn merge_makes_the_same_named_teams_of_several_files_one_team_on_purpose() {
         info.contains("teams: 1\n") && info.contains("members: 5\n"),
         "{info}"
     );
+    // One of the files alone would drop the other's people unsaid: refused.
+    let out = merge_rollup(&org, &[&a], &["Platform"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("was merged from several team files"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(contents(&org), before);
     // Without --merge the next run keeps them apart again, replacing the merged team.
     ok(&rollup(&org, &[&a, &b], None));
     let info = ok(&capmatrix(&org, &["info"]));
