@@ -342,6 +342,20 @@ fn plan_and_write(
     // The name each team gets: its own; one --name gives; or, where another file (or the
     // organisation database, from elsewhere) holds the name, "NAME (FILE)".
     let mut given = given_names(sources, names)?;
+    // A team is either merged or named, never both (checked before anything is written).
+    for (i, source) in sources.iter().enumerate() {
+        for team in source.snapshot.teams() {
+            if merged(team) && given[i].contains_key(&team.id) {
+                return Err(Error::Rollup {
+                    reason: format!(
+                        "team \"{}\" is both merged (--merge) and named (--name): choose one",
+                        team.name
+                    ),
+                    path: source.path.clone(),
+                });
+            }
+        }
+    }
     let held_elsewhere = |source: &Source, name: &str| -> bool {
         let Some(existing) = org_snapshot.team_named(name) else {
             return false;
@@ -431,7 +445,7 @@ fn plan_and_write(
             if let Some(other) = owner.insert(name_key(name), source) {
                 return Err(Error::Rollup {
                     reason: format!(
-                        "team \"{name}\" would come from two team files ({} and {}); give them different names with --name FILE:TEAM=NEW (merging two teams into one is not offered)",
+                        "team \"{name}\" would come from two team files ({} and {}); give them different names with --name FILE:TEAM=NEW, or make them one team with --merge",
                         other.path.display(),
                         source.path.display()
                     ),

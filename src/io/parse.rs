@@ -775,6 +775,8 @@ fn read_long_rating(
 struct Members {
     list: Vec<ParsedMember>,
     index: HashMap<(String, String), usize>,
+    /// A history file's Member id per (team, name) of its rows: one person, one id.
+    ids: HashMap<(String, String), (String, usize)>,
     /// What a place in the file is called: "line" (text) or "row" (a sheet).
     unit: &'static str,
 }
@@ -793,6 +795,27 @@ impl Members {
         problems: &mut Problems,
         file_id: Option<&str>,
     ) -> Option<usize> {
+        // One person (a team and name on a row) has one Member id.
+        if let Some(id) = file_id {
+            let at = (name_key(&who.team), name_key(&who.name));
+            match self.ids.get(&at) {
+                Some((other, first)) if other != id => {
+                    problems.push(Problem::cell(
+                        line,
+                        "Member id",
+                        format!(
+                            "{id} here, but \"{}\" of team \"{}\" has Member id {other} on {} {first}: one person has one id",
+                            who.name, who.team, self.unit
+                        ),
+                    ));
+                    return None;
+                }
+                Some(_) => {}
+                None => {
+                    self.ids.insert(at, (id.to_string(), line));
+                }
+            }
+        }
         // A history file's Member id is the person, whatever team or role level a row gives.
         let key = match file_id {
             Some(id) => ("\0id".to_string(), id.to_string()),
@@ -1009,6 +1032,29 @@ pub fn parse(
         }
         if let Some(sheet) = &table.sheet {
             place_problems(&mut problems.list[listed..], sheet, row, &header, true);
+        }
+    }
+    // A history file's events happen after joining.
+    for m in &members.list {
+        let joined = m
+            .events
+            .iter()
+            .filter(|e| e.kind == crate::model::EventKind::Joined)
+            .map(|e| e.on)
+            .min();
+        if let Some(joined) = joined {
+            for e in m.events.iter().filter(|e| e.on < joined) {
+                problems.push(Problem::cell(
+                    e.line,
+                    "Rated on",
+                    format!(
+                        "{} is before \"{}\" joined ({joined}): an event ({}) comes after joining",
+                        e.on,
+                        m.name,
+                        e.kind.code()
+                    ),
+                ));
+            }
         }
     }
     let level_columns = if header.format == FileFormat::Wide {

@@ -1116,6 +1116,27 @@ fn merge_makes_the_same_named_teams_of_several_files_one_team_on_purpose() {
         stderr(&out)
     );
     assert!(!fresh.exists());
+    // Merged and named at once: refused before anything is written.
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_capmatrix"));
+    let out = cmd
+        .arg("rollup")
+        .arg(&org)
+        .args([&a, &b])
+        .args([
+            "--merge",
+            "Platform",
+            "--name",
+            "north.db:Platform=Platform",
+        ])
+        .env_remove("CAPMATRIX_DB")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("both merged (--merge) and named (--name)"),
+        "{}",
+        stderr(&out)
+    );
     let out = merge_rollup(&fresh, &[&a, &b], &["Nope"]);
     assert!(stderr(&out).contains("no team file of the run has a team of that name"));
 }

@@ -788,6 +788,16 @@ fn a_history_file_with_a_bad_event_or_one_id_for_two_people_is_refused_naming_th
             "Zed Ark,T,Data engineer,,,,,,joined,7\n",
             "an event row gives the day it happened",
         ),
+        (
+            "Zed Ark,T,Data engineer,,,2025-01-01,,,joined,7\n\
+             Zed Ark,T,Data engineer,Testing,Expert,2025-02-01,no,,,8\n",
+            "line 3, column \"Member id\": 8 here, but \"Zed Ark\" of team \"T\" has Member id 7 on line 2",
+        ),
+        (
+            "Zed Ark,T,Data engineer,,,2025-11-26,,,joined,7\n\
+             Zed Ark,T,Data engineer,,,2025-01-01,,,left,7\n",
+            "line 3, column \"Rated on\": 2025-01-01 is before \"Zed Ark\" joined (2025-11-26)",
+        ),
     ];
     for (i, (rows, says)) in cases.iter().enumerate() {
         let file = tmp.path(&format!("bad{i}.csv"));
