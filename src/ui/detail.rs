@@ -65,10 +65,17 @@ pub fn gaps_ui(ui: &mut Ui, f: &Frame<'_>, state: &mut UiState) {
             .map(|m: &Member| m.name.as_str())
             .unwrap_or("?")
     };
-    let team_members = state
+    // Those who said in their own self-assessment that they are interested in something: a
+    // short list, made once a frame (no sort of the whole team per gap card).
+    let mut team_members: Vec<&Member> = state
         .team
-        .map(|t| f.snapshot.team_members(t))
-        .unwrap_or_default();
+        .and_then(|t| f.snapshot.team(t))
+        .into_iter()
+        .flat_map(|t| t.members.iter())
+        .filter_map(|&id| f.snapshot.member(id))
+        .filter(|m| m.self_ratings.values().any(|r| r.interested))
+        .collect();
+    team_members.sort_by_cached_key(|m| m.name.to_lowercase());
     for c in gaps {
         let skill = fw.skill(c.skill);
         egui::Frame::group(ui.style()).show(ui, |ui| {
